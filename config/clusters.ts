@@ -1,0 +1,101 @@
+/**
+ * The clusters mini-atlas manages and everything that differs between them. Charts and
+ * abstractions read these values; nothing else in the code base knows a cluster by name.
+ */
+
+/** CPU and memory of one container, as Kubernetes quantities. */
+export interface ResourceSize {
+  readonly cpu: string;
+  readonly memory: string;
+}
+
+/** Requests and limits. */
+export interface ContainerSize {
+  readonly requests: ResourceSize;
+  readonly limits: ResourceSize;
+}
+
+export interface ClusterConfig {
+  /** Name of the cluster; also its folder in `dist/` and the kind cluster's name. */
+  readonly name: string;
+  /** Git repository Flux pulls `dist/` from. */
+  readonly gitUrl: string;
+  /** Branch Flux follows on this cluster. */
+  readonly gitBranch: string;
+  /** Suffix of generated hostnames, e.g. the shared Gateway's wildcard listener. */
+  readonly domain: string;
+  /** How often Flux reconciles the layers. */
+  readonly reconcileInterval: string;
+  /**
+   * Where Cilium reaches the API server: with kube-proxy replaced there is no Service VIP to
+   * reach it through before Cilium itself runs.
+   */
+  readonly kubernetesApi: { readonly host: string; readonly port: number };
+  /**
+   * Whether the shared Gateway's Envoy listens on the nodes' own ports (kind, whose ports are
+   * mapped to the host) instead of behind a LoadBalancer Service.
+   */
+  readonly gatewayHostNetwork: boolean;
+  readonly kafka: {
+    /** Brokers in the shared Kafka cluster; topic replication never exceeds it. */
+    readonly brokers: number;
+    /** Persistent volume size per broker. */
+    readonly storage: string;
+  };
+  readonly postgres: {
+    /** CloudNativePG instances per database (1 primary + replicas). */
+    readonly instances: number;
+    readonly storage: string;
+  };
+  readonly vcluster: {
+    /** Size of the virtual control plane pod. */
+    readonly controlPlane: ContainerSize;
+  };
+  /** Defaults applied to team containers that do not say otherwise, and the namespace's ceiling. */
+  readonly tenant: {
+    readonly containerDefaults: ContainerSize;
+    readonly quota: { readonly cpu: string; readonly memory: string; readonly pods: number; readonly storage: string };
+  };
+}
+
+const SMALL: ContainerSize = { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } };
+
+export const CLUSTERS: readonly ClusterConfig[] = [
+  {
+    name: 'dev',
+    gitUrl: 'https://github.com/mini-atlas/mini-atlas',
+    gitBranch: 'main',
+    domain: 'dev.mini-atlas.local',
+    reconcileInterval: '1m',
+    kubernetesApi: { host: 'dev-control-plane', port: 6443 },
+    gatewayHostNetwork: true,
+    kafka: { brokers: 1, storage: '5Gi' },
+    postgres: { instances: 1, storage: '1Gi' },
+    vcluster: { controlPlane: SMALL },
+    tenant: {
+      containerDefaults: SMALL,
+      quota: { cpu: '4', memory: '8Gi', pods: 50, storage: '20Gi' },
+    },
+  },
+  {
+    name: 'prd',
+    gitUrl: 'https://github.com/mini-atlas/mini-atlas',
+    gitBranch: 'release',
+    domain: 'mini-atlas.example.com',
+    reconcileInterval: '10m',
+    kubernetesApi: { host: 'api.prd.mini-atlas.example.com', port: 6443 },
+    gatewayHostNetwork: false,
+    kafka: { brokers: 3, storage: '100Gi' },
+    postgres: { instances: 3, storage: '20Gi' },
+    vcluster: { controlPlane: { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } } },
+    tenant: {
+      containerDefaults: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+      quota: { cpu: '16', memory: '32Gi', pods: 200, storage: '200Gi' },
+    },
+  },
+];
+
+/** The cluster called `name`, or undefined. */
+export function findCluster(name: string): ClusterConfig | undefined {
+  return CLUSTERS.find((cluster) => cluster.name === name);
+}

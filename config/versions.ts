@@ -1,0 +1,39 @@
+/**
+ * Every version the platform pins, in one place: the charts Flux installs, the tools bootstrap
+ * installs, and the Kafka that Strimzi runs. Bumping a version here and running `npm run synth`
+ * is the whole upgrade.
+ */
+
+/** A Helm chart served by a classic HTTP(S) repository or an OCI registry. */
+export interface ChartVersion {
+  /** HTTP(S) repository URL, or the OCI repository holding the chart (`oci://.../charts/name`). */
+  readonly repository: string;
+  /** Chart name inside an HTTP(S) repository; for OCI the last segment of `repository`. */
+  readonly chart: string;
+  /** Exact chart version: never a range, so every cluster runs what was reviewed. */
+  readonly version: string;
+}
+
+export const CHARTS = {
+  cilium: { repository: 'https://helm.cilium.io', chart: 'cilium', version: '1.19.4' },
+  kyverno: { repository: 'https://kyverno.github.io/kyverno', chart: 'kyverno', version: '3.9.0' },
+  strimzi: { repository: 'oci://quay.io/strimzi-helm/strimzi-kafka-operator', chart: 'strimzi-kafka-operator', version: '1.2.0' },
+  cloudnativePg: { repository: 'https://cloudnative-pg.github.io/charts', chart: 'cloudnative-pg', version: '0.29.0' },
+  kro: { repository: 'oci://registry.k8s.io/kro/charts/kro', chart: 'kro', version: '0.9.3' },
+  vcluster: { repository: 'https://charts.loft.sh', chart: 'vcluster', version: '0.30.4' },
+} as const satisfies Record<string, ChartVersion>;
+
+export const VERSIONS = {
+  /** Flux CLI and controllers installed by cluster/bootstrap.sh. */
+  flux: '2.9.4',
+  /** Gateway API standard-channel CRDs, installed before Cilium starts. */
+  gatewayApi: '1.6.1',
+  /** Node image of the local kind cluster. */
+  kindNodeImage: 'kindest/node:v1.34.0',
+  /** Kafka run by Strimzi 1.2 (supports 4.2.0 to 4.3.1, KRaft only). */
+  kafka: { version: '4.3.1', metadataVersion: '4.3-IV0' },
+  /** Images the abstractions run next to the team's own. */
+  images: {
+    valkey: 'docker.io/valkey/valkey:8.1.4-alpine',
+  },
+} as const;

@@ -1,0 +1,49 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse } from 'yaml';
+import { ROOT } from '../paths';
+import { UsageError } from './usage-error';
+
+/** One entry of cdk8s.yaml's `imports`: `module:=url`. */
+interface ImportSpec {
+  readonly module: string;
+  readonly url: string;
+}
+
+function readImportSpecs(): ImportSpec[] {
+  const config = parse(fs.readFileSync(path.join(ROOT, 'cdk8s.yaml'), 'utf8')) as { imports: string[] };
+  return config.imports.map((entry) => {
+    const [module, url] = entry.split(':=');
+    return { module, url };
+  });
+}
+
+/**
+ * Finds the local copy of an upstream CRD: the file named like the URL's last segment, or ending
+ * in it after a prefix (`strimzi-040-Crd-kafka.yaml` for `.../040-Crd-kafka.yaml`).
+ */
+function localCopy(folder: string, url: string): string {
+  const name = path.basename(url);
+  const matches = fs.readdirSync(folder).filter((file) => file === name || file.endsWith(`-${name}`) || file.endsWith(`_${name}`));
+  if (matches.length !== 1) {
+    throw new UsageError(`${folder} must hold exactly one file named like ${name}, found ${matches.length ? matches.join(', ') : 'none'}`);
+  }
+  return path.join(folder, matches[0]);
+}
+
+/** `mini-atlas import [--from <folder>]`: regenerates imports/ with `cdk8s import`. */
+export function runImport(args: string[]): number {
+  const fromIndex = args.indexOf('--from');
+  const folder = fromIndex >= 0 ? args[fromIndex + 1] : undefined;
+  if (fromIndex >= 0 && !folder) throw new UsageError('--from needs a folder of CRD files');
+  const specs = readImportSpecs().map(({ module, url }) => `${module}:=${folder ? localCopy(path.resolve(folder), url) : url}`);
+  fs.rmSync(path.join(ROOT, 'imports'), { recursive: true, force: true });
+  const cdk8s = path.join(ROOT, 'node_modules', '.bin', 'cdk8s');
+  // One `cdk8s import` per CRD: given several specs, cdk8s-cli 2.207 fails after the first.
+  for (const spec of specs) {
+    const result = spawnSync(cdk8s, ['import', '--no-save', '--no-check-upgrade', '--output', 'imports', spec], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    if (result.status !== 0) return 2;
+  }
+  return 0;
+}

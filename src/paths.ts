@@ -1,0 +1,16 @@
+import * as path from 'path';
+
+/** The repository root, whether running from sources (ts-jest, tsc) or from the esbuild bundle in .build/. */
+export const ROOT = findRoot(__dirname);
+
+function findRoot(start: string): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const fs = require('fs') as typeof import('fs');
+  let dir = start;
+  while (!fs.existsSync(path.join(dir, 'cdk8s.yaml'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`no cdk8s.yaml above ${start}`);
+    dir = parent;
+  }
+  return dir;
+}
