@@ -1,7 +1,9 @@
+import { runBench } from '../../bench/run';
 import { runImport } from './import';
 import { UsageError } from './usage-error';
 
 const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
+  bench: runBench,
   import: runImport,
 };
 

@@ -1,0 +1,72 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ROOT } from '../src/paths';
+
+/** A command the benchmark times, run as a child process. */
+export interface BenchCommand {
+  readonly executable: string;
+  readonly args: readonly string[];
+  readonly cwd: string;
+  /** Variables added to the benchmark's own environment. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** One run of a command. */
+export interface Measurement {
+  readonly wallSeconds: number;
+  /** Largest peak RSS of any Node process the command ran, in MiB. */
+  readonly peakRssMiB: number;
+}
+
+/** A run that exited with an error, with what it printed on stderr. */
+export class CommandFailed extends Error {
+  constructor(
+    command: BenchCommand,
+    readonly status: number | null,
+    readonly stderr: string,
+  ) {
+    super(`${[command.executable, ...command.args].join(' ')} exited with ${status ?? 'a signal'}: ${lastLines(stderr)}`);
+  }
+}
+
+const PRELOAD = path.join(ROOT, 'bench', 'peak-rss.js');
+
+/** Runs `command` once, timing it from spawn to exit and collecting the peak RSS of its Node processes. */
+export function measure(command: BenchCommand): Measurement {
+  const rssFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mini-atlas-rss-')), 'peak');
+  try {
+    const env = { ...process.env, ...command.env, BENCH_PEAK_RSS_FILE: rssFile, NODE_OPTIONS: withPreload(process.env.NODE_OPTIONS) };
+    const start = process.hrtime.bigint();
+    const result = spawnSync(command.executable, command.args, { cwd: command.cwd, env, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+    const wallSeconds = Number(process.hrtime.bigint() - start) / 1e9;
+    if (result.error) throw result.error;
+    if (result.status !== 0) throw new CommandFailed(command, result.status, result.stderr);
+    return { wallSeconds, peakRssMiB: peakRssKiB(rssFile) / 1024 };
+  } finally {
+    fs.rmSync(path.dirname(rssFile), { recursive: true, force: true });
+  }
+}
+
+function withPreload(nodeOptions: string | undefined): string {
+  return [nodeOptions, `--require "${PRELOAD}"`].filter(Boolean).join(' ');
+}
+
+function peakRssKiB(file: string): number {
+  if (!fs.existsSync(file)) throw new Error('no Node process of the command reported its peak RSS');
+  const values = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map(Number);
+  return Math.max(...values);
+}
+
+/** The end of a failing command's stderr: where the reason usually is. */
+function lastLines(stderr: string): string {
+  return stderr.trim().split('\n').slice(-3).join(' | ');
+}
+
+/** The middle value (mean of the two middle ones for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}

@@ -1,0 +1,117 @@
+import * as os from 'os';
+
+/** The commands the benchmark compares; `baseline` is the conventional cdk8s app in bench/conventional. */
+export type CaseName = 'synth' | 'validate' | 'preview' | 'baseline';
+
+/** How a case fared at one size over all its runs. */
+export type Outcome =
+  | { readonly kind: 'measured'; readonly medianSeconds: number; readonly peakRssMiB: number }
+  | { readonly kind: 'skipped' | 'failed'; readonly reason: string };
+
+/** One row of the table: a case at a number of teams. */
+export interface Row {
+  readonly name: CaseName;
+  readonly teams: number;
+  /** Team files the command reads (for the baseline: the files of the teams it stands for). */
+  readonly inputFiles: number;
+  readonly outcome: Outcome;
+}
+
+/** The goals of the performance issue are stated for this many teams. */
+export const REFERENCE_TEAMS = 1000;
+
+const GOALS = { synthShareOfBaseline: 0.25, synthPeakRssMiB: 400, previewSeconds: 0.5, marginalCostGrowth: 1.5 } as const;
+
+const LABELS: Record<CaseName, string> = {
+  synth: '`npm run synth`',
+  validate: '`npm run validate`',
+  preview: '`npm run preview` (one team)',
+  baseline: 'conventional cdk8s app (`npx ts-node main.ts`)',
+};
+
+/** The machine the numbers come from, in one line. */
+export function describeMachine(): string {
+  const cpus = os.cpus();
+  const memoryGiB = (os.totalmem() / 1024 ** 3).toFixed(1);
+  return `${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, ${memoryGiB} GiB RAM, Node ${process.version}, ${os.type()} ${os.release()}`;
+}
+
+/** The whole report in Markdown: machine, command, table, then each goal against its measurement. */
+export function renderReport(rows: readonly Row[], command: string): string {
+  return [
+    `Machine: ${describeMachine()}`,
+    `Command: \`${command}\``,
+    '',
+    renderTable(rows),
+    '',
+    '\\* The baseline reads no team files; its files/s counts the five files of each team it stands for.',
+    '',
+    `Goals at ${REFERENCE_TEAMS} teams:`,
+    ...renderGoals(rows).map((line) => `- ${line}`),
+    '',
+  ].join('\n');
+}
+
+function renderTable(rows: readonly Row[]): string {
+  const header = ['| command | teams | input files | median wall (s) | peak RSS (MiB) | files/s |', '|---|---:|---:|---:|---:|---:|'];
+  return [...header, ...rows.map(renderRow)].join('\n');
+}
+
+function renderRow(row: Row): string {
+  const files = row.name === 'baseline' ? `${row.inputFiles}\\*` : String(row.inputFiles);
+  const { outcome } = row;
+  if (outcome.kind !== 'measured') return `| ${LABELS[row.name]} | ${row.teams} | ${files} | ${outcome.kind}: ${outcome.reason.replace(/\|/g, '\\|')} | | |`;
+  const perSecond = Math.round(row.inputFiles / outcome.medianSeconds);
+  return `| ${LABELS[row.name]} | ${row.teams} | ${files} | ${outcome.medianSeconds.toFixed(2)} | ${Math.round(outcome.peakRssMiB)} | ${perSecond} |`;
+}
+
+type Measured = Extract<Outcome, { kind: 'measured' }>;
+
+function measured(rows: readonly Row[], name: CaseName, teams: number): Measured | undefined {
+  const outcome = rows.find((row) => row.name === name && row.teams === teams)?.outcome;
+  return outcome?.kind === 'measured' ? outcome : undefined;
+}
+
+function verdict(met: boolean): string {
+  return met ? 'met' : '**not met**';
+}
+
+function renderGoals(rows: readonly Row[]): string[] {
+  const missing = (what: string) => `${what}: not measured at ${REFERENCE_TEAMS} teams`;
+  const synth = measured(rows, 'synth', REFERENCE_TEAMS);
+  const baseline = measured(rows, 'baseline', REFERENCE_TEAMS);
+  const validate = measured(rows, 'validate', REFERENCE_TEAMS);
+  const preview = measured(rows, 'preview', REFERENCE_TEAMS);
+  return [
+    synth && baseline ? synthVersusBaseline(synth, baseline) : missing('synth vs the conventional app'),
+    synth ? `synth peak RSS: ${Math.round(synth.peakRssMiB)} MiB (goal ≤ ${GOALS.synthPeakRssMiB} MiB): ${verdict(synth.peakRssMiB <= GOALS.synthPeakRssMiB)}` : missing('synth peak RSS'),
+    synth && validate ? `validate vs synth: ${seconds(validate)} vs ${seconds(synth)} (goal: no slower): ${verdict(validate.medianSeconds <= synth.medianSeconds)}` : missing('validate vs synth'),
+    preview ? `preview of one team: ${seconds(preview)} (goal < ${GOALS.previewSeconds} s): ${verdict(preview.medianSeconds < GOALS.previewSeconds)}` : missing('preview'),
+    ...(['synth', 'validate'] as const).map((name) => linearity(rows, name)),
+  ];
+}
+
+function seconds(outcome: Measured): string {
+  return `${outcome.medianSeconds.toFixed(2)} s`;
+}
+
+function synthVersusBaseline(synth: Measured, baseline: Measured): string {
+  const share = synth.medianSeconds / baseline.medianSeconds;
+  return `synth vs the conventional app: ${seconds(synth)} vs ${seconds(baseline)} = ${(share * 100).toFixed(1)}% (goal ≤ ${GOALS.synthShareOfBaseline * 100}%): ${verdict(share <= GOALS.synthShareOfBaseline)}`;
+}
+
+/**
+ * Whether the cost of one more team stays flat: the marginal cost per team between consecutive
+ * sizes (fixed costs such as Node's start cancel out) must not grow by more than half from the
+ * next-to-last interval to the last; the first interval, from one team, is too short to be more
+ * than noise. Time per team at each size is shown too, as the issue asks.
+ */
+function linearity(rows: readonly Row[], name: CaseName): string {
+  const points = rows.flatMap((row) => (row.name === name && row.outcome.kind === 'measured' ? [{ teams: row.teams, seconds: row.outcome.medianSeconds }] : []));
+  if (points.length < 3) return `${name} linearity: needs three sizes or more`;
+  const perTeam = points.map(({ teams, seconds }) => `${((seconds / teams) * 1000).toFixed(2)} ms at ${teams}`).join(', ');
+  const marginals = points.slice(1).map((point, index) => (point.seconds - points[index].seconds) / (point.teams - points[index].teams));
+  const marginalText = marginals.map((cost, index) => `${(cost * 1000).toFixed(2)} ms ${points[index].teams}→${points[index + 1].teams}`).join(', ');
+  const growth = marginals[marginals.length - 1] / marginals[marginals.length - 2];
+  return `${name} linearity: time per team ${perTeam}; marginal cost per team ${marginalText} (goal: last ≤ ${GOALS.marginalCostGrowth}× the one before): ${verdict(growth <= GOALS.marginalCostGrowth)}`;
+}

@@ -1,0 +1,123 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { UsageError } from '../src/cli/usage-error';
+import { ROOT } from '../src/paths';
+import { generateTeams, GeneratedTeams } from './generate-teams';
+import { BenchCommand, CommandFailed, measure, Measurement, median } from './measure';
+import { CaseName, Outcome, renderReport, Row } from './report';
+
+/** How `npm run bench` was called. */
+export interface BenchOptions {
+  /** Numbers of teams to generate, one benchmark round each. */
+  readonly sizes: readonly number[];
+  /** Runs per command and size; the table shows the median. */
+  readonly runs: number;
+}
+
+const DEFAULTS: BenchOptions = { sizes: [1, 100, 1000, 3000], runs: 3 };
+
+/** A command to time at one size, and what must be true before each run. */
+interface BenchCase {
+  readonly name: CaseName;
+  readonly inputFiles: number;
+  readonly command: BenchCommand;
+  /** Clears the output folder, so every run writes everything (not timed). */
+  readonly prepare?: () => void;
+}
+
+const LAUNCHER = path.join(ROOT, 'bin', 'mini-atlas.js');
+const CONVENTIONAL_APP = path.join(ROOT, 'bench', 'conventional');
+
+/**
+ * `mini-atlas bench [--sizes 1,100,1000,3000] [--runs 3]`: for each size, generates that many
+ * teams into a temporary folder, times synth, validate, preview and the conventional cdk8s
+ * app side by side, and prints a Markdown table with the goals of the performance issue.
+ */
+export function runBench(args: string[]): number {
+  const options = parseOptions(args);
+  const rows = options.sizes.flatMap((teams) => benchSize(teams, options.runs));
+  process.stdout.write(renderReport(rows, commandLine(options)));
+  return rows.some((row) => row.outcome.kind === 'failed') ? 1 : 0;
+}
+
+/** Parses `--sizes` and `--runs`, keeping the defaults for what is not given. */
+export function parseOptions(args: readonly string[]): BenchOptions {
+  let { sizes, runs } = DEFAULTS;
+  for (let index = 0; index < args.length; index += 2) {
+    const [flag, value] = [args[index], args[index + 1]];
+    if (value === undefined) throw new UsageError(`${flag} needs a value`);
+    if (flag === '--sizes') sizes = value.split(',').map((size) => positiveInteger('--sizes', size));
+    else if (flag === '--runs') runs = positiveInteger('--runs', value);
+    else throw new UsageError(`unknown option "${flag}"; bench takes --sizes <n,n,...> and --runs <n>`);
+  }
+  return { sizes, runs };
+}
+
+function positiveInteger(flag: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new UsageError(`${flag} takes positive whole numbers, not "${text}"`);
+  return value;
+}
+
+function commandLine({ sizes, runs }: BenchOptions): string {
+  return `npm run bench -- --sizes ${sizes.join(',')} --runs ${runs}`;
+}
+
+/** Every case at one size, in a fresh temporary folder that is removed afterwards. */
+function benchSize(teams: number, runs: number): Row[] {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mini-atlas-bench-'));
+  try {
+    const generated = generateTeams(root, teams);
+    return benchCases(root, generated).map((benchCase) => ({ name: benchCase.name, teams, inputFiles: benchCase.inputFiles, outcome: runCase(benchCase, teams, runs) }));
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+function benchCases(root: string, generated: GeneratedTeams): BenchCase[] {
+  const { userSpace, teams, files } = generated;
+  const synthOut = path.join(root, 'dist');
+  const baselineOut = path.join(root, 'conventional');
+  const cli = (...args: string[]): BenchCommand => ({ executable: process.execPath, args: [LAUNCHER, ...args], cwd: ROOT });
+  const clear = (folder: string) => () => fs.rmSync(folder, { recursive: true, force: true });
+  return [
+    { name: 'synth', inputFiles: files.length, command: cli('synth', '--user-space', userSpace, '--out', synthOut), prepare: clear(synthOut) },
+    { name: 'validate', inputFiles: files.length, command: cli('validate', '--user-space', userSpace) },
+    { name: 'preview', inputFiles: files.length / teams.length, command: cli('preview', path.join(userSpace, teams[0]), '--cluster', 'dev') },
+    {
+      name: 'baseline',
+      inputFiles: files.length,
+      // What `cdk8s synth` runs for an app made by `cdk8s init typescript-app`.
+      command: { executable: 'npx', args: ['ts-node', 'main.ts'], cwd: CONVENTIONAL_APP, env: { BENCH_TEAMS: String(teams.length), BENCH_OUTDIR: baselineOut } },
+      prepare: clear(baselineOut),
+    },
+  ];
+}
+
+/** Runs a case `runs` times: median wall time and the largest peak RSS, or why there is none. */
+function runCase(benchCase: BenchCase, teams: number, runs: number): Outcome {
+  const results: Measurement[] = [];
+  for (let run = 1; run <= runs; run++) {
+    benchCase.prepare?.();
+    try {
+      results.push(measure(benchCase.command));
+    } catch (error) {
+      return failure(benchCase.name, error);
+    }
+    process.stderr.write(`bench: ${benchCase.name} with ${teams} teams, run ${run}/${runs}: ${results[results.length - 1].wallSeconds.toFixed(2)} s\n`);
+  }
+  return {
+    kind: 'measured',
+    medianSeconds: median(results.map((result) => result.wallSeconds)),
+    peakRssMiB: Math.max(...results.map((result) => result.peakRssMiB)),
+  };
+}
+
+/** A command the CLI does not have yet is skipped; any other error fails the case (and the bench). */
+function failure(name: CaseName, error: unknown): Outcome {
+  if (error instanceof CommandFailed && error.stderr.includes(`unknown command "${name}"`)) return { kind: 'skipped', reason: `no \`${name}\` command yet` };
+  const reason = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`bench: ${name} failed: ${reason}\n`);
+  return { kind: 'failed', reason: reason.split('\n')[0] };
+}

@@ -1,0 +1,117 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
+import { addCluster } from '../bench/conventional/main';
+import { generateTeams } from '../bench/generate-teams';
+import { median } from '../bench/measure';
+import { REFERENCE_TEAMS, renderReport, Row } from '../bench/report';
+import { parseOptions } from '../bench/run';
+import { CLUSTERS } from '../config/clusters';
+import { NAMING_CONVENTION } from '../config/naming';
+import { UsageError } from '../src/cli/usage-error';
+
+interface Document {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string };
+  readonly spec: Record<string, unknown>;
+}
+
+function readDocuments(file: string): Document[] {
+  return parseAllDocuments(fs.readFileSync(file, 'utf8')).map((document) => document.toJS() as Document);
+}
+
+describe('generateTeams', () => {
+  let root: string;
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-test-'));
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('writes five one-document files per team under user-space/<team>/', () => {
+    const generated = generateTeams(root, 3);
+    expect(generated.teams).toEqual(['team-0001', 'team-0002', 'team-0003']);
+    expect(generated.files).toHaveLength(15);
+    for (const team of generated.teams) expect(fs.readdirSync(path.join(root, 'user-space', team))).toHaveLength(5);
+    for (const file of generated.files) expect(readDocuments(file)).toHaveLength(1);
+    const kinds = generated.files.filter((file) => file.includes('team-0002')).map((file) => readDocuments(file)[0].kind);
+    expect(kinds.sort()).toEqual(['Infrastructure', 'Topic', 'WebApplication', 'WebApplication', 'Workspace']);
+  });
+
+  it('follows the naming convention, pins tags and keeps hosts unique across teams', () => {
+    const documents = generateTeams(root, 3).files.flatMap(readDocuments);
+    const hosts = documents.filter((document) => document.kind === 'WebApplication').map((document) => document.spec.host);
+    expect(new Set(hosts).size).toBe(6);
+    for (const document of documents) {
+      expect(document.apiVersion).toBe('kro.run/v1alpha1');
+      expect(document.spec.name).toBe(document.metadata.name);
+      if (document.kind === 'Workspace') continue;
+      const workspace = document.metadata.namespace!;
+      expect(document.spec.namespace).toBe(workspace);
+      expect(NAMING_CONVENTION.matches(workspace, document.metadata.name)).toBe(true);
+      if (document.kind === 'WebApplication') expect(document.spec.tag).toMatch(/^\d/);
+    }
+  });
+});
+
+describe('the conventional baseline app', () => {
+  it('builds the platform layers and one tenant Kustomization per team for every cluster', () => {
+    const app = new App({ outdir: os.tmpdir() });
+    for (const cluster of CLUSTERS) addCluster(app, cluster, 2);
+    const tenants = app.charts.filter((chart) => chart.node.id.endsWith('-tenants'));
+    expect(tenants).toHaveLength(CLUSTERS.length);
+    for (const chart of tenants) {
+      const objects = chart.toJson() as { kind: string; metadata: { name: string } }[];
+      expect(objects.map((object) => `${object.kind}/${object.metadata.name}`)).toEqual(['Kustomization/tenant-team-0001', 'Kustomization/tenant-team-0002']);
+    }
+    expect(app.charts.length).toBe(CLUSTERS.length * 7);
+  });
+});
+
+describe('bench options', () => {
+  it('defaults to four sizes and three runs', () => {
+    expect(parseOptions([])).toEqual({ sizes: [1, 100, 1000, 3000], runs: 3 });
+    expect(parseOptions(['--sizes', '1,10', '--runs', '1'])).toEqual({ sizes: [1, 10], runs: 1 });
+  });
+
+  it('rejects what it does not understand', () => {
+    expect(() => parseOptions(['--sizes', '1,x'])).toThrow(UsageError);
+    expect(() => parseOptions(['--runs', '0'])).toThrow(UsageError);
+    expect(() => parseOptions(['--runs'])).toThrow(UsageError);
+    expect(() => parseOptions(['--fast', '1'])).toThrow(UsageError);
+  });
+});
+
+describe('the report', () => {
+  const row = (name: Row['name'], teams: number, medianSeconds: number, peakRssMiB = 100): Row => ({
+    name,
+    teams,
+    inputFiles: teams * 5,
+    outcome: { kind: 'measured', medianSeconds, peakRssMiB },
+  });
+
+  it('compares synth with the baseline and checks linearity from the marginal cost per team', () => {
+    const report = renderReport(
+      [row('synth', 100, 0.5), row('synth', REFERENCE_TEAMS, 1.4), row('synth', 3000, 3.4), row('baseline', REFERENCE_TEAMS, 10, 500)],
+      'npm run bench',
+    );
+    expect(report).toContain('synth vs the conventional app: 1.40 s vs 10.00 s = 14.0% (goal ≤ 25%): met');
+    expect(report).toContain('synth linearity: time per team 5.00 ms at 100, 1.40 ms at 1000, 1.13 ms at 3000; marginal cost per team 1.00 ms 100→1000, 1.00 ms 1000→3000');
+    expect(report).toContain('| `npm run synth` | 1000 | 5000 | 1.40 | 100 | 3571 |');
+    expect(report).toContain('validate vs synth: not measured at 1000 teams');
+  });
+
+  it('shows a skipped command in its row', () => {
+    const report = renderReport([{ name: 'preview', teams: 1, inputFiles: 5, outcome: { kind: 'skipped', reason: 'no `preview` command yet' } }], 'npm run bench');
+    expect(report).toContain('| `npm run preview` (one team) | 1 | 5 | skipped: no `preview` command yet | | |');
+  });
+});
+
+describe('median', () => {
+  it('takes the middle value, or the mean of the two middle ones', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+});
