@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# Creates (or reconciles) a local kind cluster and hands it to Flux:
+#   kind cluster -> Gateway API CRDs -> Cilium -> Flux (locked down) -> dist/<cluster>/flux-system
+# then waits until every layer and abstraction reports ready.
+#
+# Usage: cluster/bootstrap.sh [--no-wait] [cluster]   (default: dev)
+#        cluster/teardown.sh [cluster]                 deletes the kind cluster again
+# --no-wait stops once Flux has its sources, for callers that wait on their own (cluster/e2e.sh).
+#
+# Every step is idempotent, so re-running it on an existing cluster reconciles instead of failing.
+# Versions and values come from dist/<cluster>/bootstrap/, written by `npm run synth` from
+# config/, so this script pins nothing itself.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+WAIT=1
+if [[ "${1:-}" == "--no-wait" ]]; then
+  WAIT=0
+  shift
+fi
+CLUSTER="${1:-dev}"
+if [[ "$CLUSTER" == -* || $# -gt 1 ]]; then
+  printf 'usage: cluster/bootstrap.sh [--no-wait] [cluster]\n' >&2
+  exit 2
+fi
+BOOTSTRAP_DIR="$ROOT/dist/$CLUSTER/bootstrap"
+FLUX_SYSTEM_DIR="$ROOT/dist/$CLUSTER/flux-system"
+CONTEXT="kind-$CLUSTER"
+
+log() {
+  printf '==> %s\n' "$*" >&2
+}
+
+die() {
+  printf 'bootstrap: %s\n' "$*" >&2
+  exit 1
+}
+
+# How to get each tool, shown only when it is missing.
+install_hint() {
+  case "$1" in
+    docker) echo "install Docker Engine or Docker Desktop: https://docs.docker.com/engine/install/" ;;
+    kind) echo "go install sigs.k8s.io/kind@latest, or see https://kind.sigs.k8s.io/docs/user/quick-start/#installation" ;;
+    kubectl) echo "see https://kubernetes.io/docs/tasks/tools/#kubectl" ;;
+    helm) echo "see https://helm.sh/docs/intro/install/" ;;
+    flux) echo "curl -s https://fluxcd.io/install.sh | sudo bash (any version; bootstrap installs the pinned controllers), or see https://fluxcd.io/flux/installation/#install-the-flux-cli" ;;
+  esac
+}
+
+# Lists every missing tool at once, so one run tells the whole story.
+check_prerequisites() {
+  local missing=()
+  local tool
+  for tool in docker kind kubectl helm flux; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+      missing+=("$tool")
+      printf 'bootstrap: %s is missing: %s\n' "$tool" "$(install_hint "$tool")" >&2
+    fi
+  done
+  if ((${#missing[@]} > 0)); then
+    die "install ${missing[*]} and run me again"
+  fi
+  docker info >/dev/null 2>&1 || die "docker is installed but its daemon does not answer; start Docker and run me again"
+}
+
+load_versions() {
+  local env_file="$BOOTSTRAP_DIR/versions.env"
+  [[ -f "$env_file" ]] || die "$env_file is missing; run \`npm run synth\` first"
+  # shellcheck source=/dev/null
+  source "$env_file"
+  local key
+  for key in FLUX_VERSION GATEWAY_API_VERSION KIND_NODE_IMAGE CILIUM_REPOSITORY CILIUM_CHART CILIUM_VERSION CLUSTER_NAME; do
+    [[ -n "${!key:-}" ]] || die "$env_file does not set $key; run \`npm run synth\` again"
+  done
+  [[ "$CLUSTER_NAME" == "$CLUSTER" ]] || die "$env_file is for cluster $CLUSTER_NAME, not $CLUSTER"
+}
+
+create_cluster() {
+  if kind get clusters 2>/dev/null | grep -qx "$CLUSTER"; then
+    log "kind cluster $CLUSTER exists; reusing it"
+    # Restores the context if the kubeconfig was reset since the cluster was created.
+    kind export kubeconfig --name "$CLUSTER" >/dev/null
+  else
+    log "creating kind cluster $CLUSTER ($KIND_NODE_IMAGE)"
+    kind create cluster --name "$CLUSTER" --config "$ROOT/cluster/kind-config.yaml" --image "$KIND_NODE_IMAGE" --wait 0s
+  fi
+}
+
+# Cilium's operator enables its Gateway API support only when the CRDs exist at its start, so they
+# go in first; otherwise the shared Gateway would stay unprogrammed until Cilium restarts.
+install_gateway_api() {
+  log "installing Gateway API CRDs v$GATEWAY_API_VERSION (standard channel)"
+  kubectl --context "$CONTEXT" apply --server-side --force-conflicts \
+    -f "https://github.com/kubernetes-sigs/gateway-api/releases/download/v$GATEWAY_API_VERSION/standard-install.yaml"
+}
+
+# Installed by hand because nothing (Flux included) can run before a CNI. The values are the very
+# ones of Cilium's Flux HelmRelease, so Flux later adopts the release without a change.
+install_cilium() {
+  log "installing Cilium $CILIUM_VERSION"
+  local chart=(--repo "$CILIUM_REPOSITORY" "$CILIUM_CHART")
+  if [[ "$CILIUM_REPOSITORY" == oci://* ]]; then
+    chart=("$CILIUM_REPOSITORY")
+  fi
+  helm --kube-context "$CONTEXT" upgrade --install cilium "${chart[@]}" \
+    --version "$CILIUM_VERSION" --namespace kube-system \
+    -f "$BOOTSTRAP_DIR/cilium-values.yaml" --wait --timeout 10m
+  kubectl --context "$CONTEXT" wait --for=condition=Ready nodes --all --timeout=5m
+}
+
+# Flux's own manifests at the pinned version, patched by dist/<cluster>/bootstrap/flux/ so that
+# tenants' Kustomizations can neither reach across namespaces nor run as Flux's own account.
+install_flux() {
+  log "installing Flux v$FLUX_VERSION (multi-tenancy lockdown)"
+  local work
+  work="$(mktemp -d)"
+  # shellcheck disable=SC2064 # expand now: $work is local and gone when the trap fires
+  trap "rm -rf '$work'" EXIT
+  cp -R "$BOOTSTRAP_DIR/flux/." "$work/"
+  flux install --version="v$FLUX_VERSION" --export >"$work/gotk-components.yaml"
+  kubectl --context "$CONTEXT" apply --server-side --force-conflicts -k "$work"
+  kubectl --context "$CONTEXT" -n flux-system rollout status deployment --timeout=5m
+}
+
+sync_from_git() {
+  log "applying $FLUX_SYSTEM_DIR (GitRepository and one Kustomization per layer)"
+  kubectl --context "$CONTEXT" apply -f "$FLUX_SYSTEM_DIR"
+}
+
+wait_until_ready() {
+  log "waiting for every layer and abstraction to be ready"
+  (cd "$ROOT" && npm run -s status -- --cluster "$CLUSTER" --context "$CONTEXT" --wait 15m)
+}
+
+main() {
+  check_prerequisites
+  load_versions
+  create_cluster
+  install_gateway_api
+  install_cilium
+  install_flux
+  sync_from_git
+  if ((WAIT == 0)); then
+    log "cluster $CLUSTER is bootstrapped; Flux is now reconciling the layers (npm run status -- --cluster $CLUSTER)"
+  elif wait_until_ready; then
+    log "cluster $CLUSTER is ready (kubectl context $CONTEXT); tear it down with cluster/teardown.sh $CLUSTER"
+  else
+    die "cluster $CLUSTER is up but not everything is ready yet; see above, and \`npm run status -- --cluster $CLUSTER\`"
+  fi
+}
+
+main
