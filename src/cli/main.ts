@@ -1,10 +1,12 @@
 import { runBench } from '../../bench/run';
 import { runImport } from './import';
+import { runStatus } from '../status/command';
 import { UsageError } from './usage-error';
 
 const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
   bench: runBench,
   import: runImport,
+  status: runStatus,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,197 @@
+/**
+ * Test helpers for `status`: the recorded API objects, a fake API server on loopback that serves
+ * them, a temporary kubeconfig, and the real CLI run as a child process.
+ */
+import { execFile } from 'child_process';
+import * as fs from 'fs';
+import * as http from 'http';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import { parse, stringify } from 'yaml';
+import { RawObjects } from '../../src/status/records';
+
+const FIXTURES = path.join(__dirname, 'fixtures');
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/** The `items` of a recorded list, or a recorded single object. */
+export function fixture(name: string): unknown {
+  return parse(fs.readFileSync(path.join(FIXTURES, name), 'utf8')) as unknown;
+}
+
+function items(name: string): unknown[] {
+  return (fixture(name) as { items: unknown[] }).items;
+}
+
+/** What the fake API server serves: list items by API path, and kro's discovery document. */
+export interface ClusterState {
+  kustomizations: unknown[];
+  helmReleases: unknown[];
+  namespaces: unknown[];
+  graphDefinitions: unknown[];
+  /** Set to undefined to play a cluster without kro. */
+  kroDiscovery?: { resources: { name: string }[] };
+  instances: Record<string, unknown[]>;
+}
+
+/** A fully ready platform with teams team-a and team-b, from the fixtures. */
+export function readyCluster(): ClusterState {
+  return {
+    kustomizations: items('kustomizations.yaml'),
+    helmReleases: items('helmreleases.yaml'),
+    namespaces: items('namespaces.yaml'),
+    graphDefinitions: items('resourcegraphdefinitions.yaml'),
+    kroDiscovery: fixture('kro-discovery.json') as ClusterState['kroDiscovery'],
+    instances: Object.fromEntries(['workspaces', 'webapplications', 'infrastructures', 'topics', 'virtualclusters'].map((plural) => [plural, items(`${plural}.yaml`)])),
+  };
+}
+
+/** The same state as `buildSnapshot` takes it, for tests that need no server. */
+export function rawObjects(state: ClusterState): RawObjects {
+  const kinds: Record<string, string> = { workspaces: 'Workspace', webapplications: 'WebApplication', infrastructures: 'Infrastructure', topics: 'Topic', virtualclusters: 'VirtualCluster' };
+  const served = (state.kroDiscovery?.resources ?? []).map((resource) => resource.name).filter((name) => !name.includes('/'));
+  return {
+    kustomizations: state.kustomizations,
+    helmReleases: state.helmReleases,
+    namespaces: state.namespaces,
+    graphDefinitions: state.graphDefinitions,
+    servedResources: served,
+    instances: Object.fromEntries(Object.entries(state.instances).filter(([plural]) => served.includes(plural)).map(([plural, list]) => [kinds[plural], list])),
+  };
+}
+
+/** Replaces the HelmRelease called `name` by the recorded failing one. */
+export function withFailingHelmRelease(state: ClusterState): ClusterState {
+  const failing = fixture('helmrelease-failing.yaml') as { metadata: { name: string } };
+  return { ...state, helmReleases: state.helmReleases.map((release) => ((release as { metadata: { name: string } }).metadata.name === failing.metadata.name ? failing : release)) };
+}
+
+/** A loopback server; `url` is what a kubeconfig points at. */
+export interface TestServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** An HTTP server that answers like an API server holding `state`. */
+export function startFakeApiServer(state: ClusterState): Promise<TestServer> {
+  return startHttp((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const body = route(state, url);
+    if (body === undefined) return sendJson(response, 404, notFoundStatus());
+    return sendJson(response, 200, body);
+  });
+}
+
+/** An HTTP server answering every request with `status` and a Kubernetes Status body. */
+export function startStatusServer(status: number, reason: string): Promise<TestServer> {
+  return startHttp((_request, response) => sendJson(response, status, { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: reason, reason, code: status }));
+}
+
+/** A TCP server that accepts connections and never says a word. */
+export async function startSilentServer(): Promise<TestServer> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  const port = await listen(server);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A loopback port nothing listens on (it was open a moment ago, so it is a free one). */
+export async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  const port = await listen(server);
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function route(state: ClusterState, url: URL): unknown {
+  const list = (kind: string, items: unknown[]) => ({ apiVersion: 'v1', kind: `${kind}List`, metadata: { resourceVersion: '1' }, items });
+  const paths: Record<string, () => unknown> = {
+    '/apis/kustomize.toolkit.fluxcd.io/v1/kustomizations': () => list('Kustomization', state.kustomizations),
+    '/apis/helm.toolkit.fluxcd.io/v2/helmreleases': () => list('HelmRelease', state.helmReleases),
+    '/api/v1/namespaces': () => list('Namespace', state.namespaces.filter((namespace) => matchesSelector(namespace, url.searchParams.get('labelSelector')))),
+  };
+  if (paths[url.pathname]) return paths[url.pathname]();
+  if (!state.kroDiscovery || !url.pathname.startsWith('/apis/kro.run/v1alpha1')) return undefined;
+  if (url.pathname === '/apis/kro.run/v1alpha1') return state.kroDiscovery;
+  const plural = url.pathname.slice('/apis/kro.run/v1alpha1/'.length);
+  if (!state.kroDiscovery.resources.some((resource) => resource.name === plural)) return undefined;
+  return list(plural, plural === 'resourcegraphdefinitions' ? state.graphDefinitions : (state.instances[plural] ?? []));
+}
+
+/** `key` or `key=value`, the two selector forms `status` sends. */
+function matchesSelector(object: unknown, selector: string | null): boolean {
+  if (!selector) return true;
+  const labels = (object as { metadata?: { labels?: Record<string, string> } }).metadata?.labels ?? {};
+  const [key, value] = selector.split('=');
+  return value === undefined ? key in labels : labels[key] === value;
+}
+
+function notFoundStatus(): unknown {
+  return { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', details: {}, code: 404 };
+}
+
+function sendJson(response: http.ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json' });
+  response.end(JSON.stringify(body));
+}
+
+async function startHttp(handler: http.RequestListener): Promise<TestServer> {
+  const server = http.createServer(handler);
+  const port = await listen(server);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function listen(server: net.Server): Promise<number> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)));
+}
+
+/** Writes a kubeconfig whose contexts (the first is current) point at the given servers. */
+export function writeKubeconfig(contexts: Record<string, string>, user: Record<string, string> = { token: 'test-token' }): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mini-atlas-status-'));
+  const names = Object.keys(contexts);
+  const config = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    'current-context': names[0],
+    clusters: names.map((name) => ({ name, cluster: { server: contexts[name] } })),
+    users: [{ name: 'tester', user }],
+    contexts: names.map((name) => ({ name, context: { cluster: name, user: 'tester' } })),
+  };
+  const file = path.join(dir, 'config');
+  fs.writeFileSync(file, stringify(config));
+  return file;
+}
+
+/** What a run of the CLI produced. */
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly ms: number;
+}
+
+/** Runs `mini-atlas status <args>` in a child process (asynchronously, so fake servers can answer). */
+export function runStatusCli(args: string[], env: Record<string, string | undefined>): Promise<CliResult> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    execFile(process.execPath, [path.join(ROOT, 'bin', 'mini-atlas.js'), 'status', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 20_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+      resolve({ code, stdout, stderr, ms: Date.now() - started });
+    });
+  });
+}

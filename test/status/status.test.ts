@@ -1,0 +1,254 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { UsageError } from '../../src/cli/usage-error';
+import { parseDuration, parseStatusArgs } from '../../src/status/args';
+import { StatusReport, evaluate, exitCodeOf } from '../../src/status/evaluate';
+import { buildSnapshot } from '../../src/status/records';
+import { renderJson, renderTable } from '../../src/status/render';
+import {
+  ClusterState,
+  TestServer,
+  closedPort,
+  fixture,
+  rawObjects,
+  readyCluster,
+  runStatusCli,
+  startFakeApiServer,
+  startSilentServer,
+  startStatusServer,
+  withFailingHelmRelease,
+  writeKubeconfig,
+} from './fake-cluster';
+
+const SERVER = 'https://127.0.0.1:6443';
+
+function reportOf(state: ClusterState, team?: string): StatusReport {
+  return evaluate(buildSnapshot(SERVER, 'kind-dev', rawObjects(state), team));
+}
+
+/** The table line that mentions `name` in the section titled `title`. */
+function tableLine(table: string, title: string, name: string): string {
+  const section = table.split('\n\n').find((block) => block.startsWith(title)) ?? '';
+  return section.split('\n').find((line) => line.includes(` ${name} `)) ?? '';
+}
+
+describe('evaluate and render recorded objects', () => {
+  it('judges a fully reconciled platform ready, exit code 0', () => {
+    const report = reportOf(readyCluster());
+    expect(exitCodeOf(report)).toBe(0);
+    const table = renderTable(report, { color: false });
+    expect(tableLine(table, 'Flux', 'cilium')).toMatch(
+      /^ {2}HelmRelease +flux-system +cilium +yes +True +UpgradeSucceeded +Helm upgrade succeeded for release kube-system\/cilium\.v2 with chart cilium@1\.19\.4$/,
+    );
+    expect(tableLine(table, 'Flux', 'platform')).toMatch(/Kustomization +flux-system +platform +yes +True +ReconciliationSucceeded +Applied revision: main@sha1:5b1e0f3a/);
+    expect(tableLine(table, 'Abstractions', 'webapplication')).toMatch(/ResourceGraphDefinition \(WebApplication\) +webapplication +yes +Active +Ready/);
+    expect(tableLine(table, 'Team team-a', 'shop')).toMatch(/WebApplication +team-a +shop +yes +ACTIVE +Ready/);
+    expect(tableLine(table, 'Team team-a', 'Workspace')).toMatch(/Workspace +- +team-a +yes +ACTIVE/);
+    expect(table.trimEnd().split('\n').pop()).toBe('all 15 ready');
+    expect(table).not.toContain('\x1b[');
+  });
+
+  it('shows a failing HelmRelease with its message, exit code 1', () => {
+    const report = reportOf(withFailingHelmRelease(readyCluster()));
+    expect(exitCodeOf(report)).toBe(1);
+    const table = renderTable(report, { color: false });
+    expect(tableLine(table, 'Flux', 'kyverno')).toMatch(
+      /HelmRelease +flux-system +kyverno +no +False +InstallFailed +Helm install failed for release kyverno\/kyverno with chart kyverno@3\.9\.0: context deadline exceeded$/,
+    );
+    expect(table.trimEnd().split('\n').pop()).toBe('14/15 ready; not ready: HelmRelease flux-system/kyverno');
+  });
+
+  it('prints one JSON document with the same verdicts', () => {
+    const json = JSON.parse(renderJson(reportOf(withFailingHelmRelease(readyCluster())))) as StatusReport;
+    expect(json.ready).toBe(false);
+    expect(json.server).toBe(SERVER);
+    expect(json.flux.find((row) => row.name === 'kyverno')).toEqual({
+      kind: 'HelmRelease',
+      namespace: 'flux-system',
+      name: 'kyverno',
+      ready: false,
+      state: 'False',
+      reason: 'InstallFailed',
+      message: 'Helm install failed for release kyverno/kyverno with chart kyverno@3.9.0: context deadline exceeded',
+    });
+    const teamA = json.teams.find((team) => team.name === 'team-a');
+    expect(teamA?.ready).toBe(true);
+    expect(teamA?.instances.map((row) => `${row.kind}/${row.name}:${row.state}`).sort()).toEqual([
+      'Infrastructure/shop-db:ACTIVE',
+      'Topic/orders:ACTIVE',
+      'WebApplication/shop:ACTIVE',
+      'Workspace/team-a:ACTIVE',
+    ]);
+  });
+
+  it('reports an instance kro is still rolling out with the condition that holds it back', () => {
+    const state = readyCluster();
+    state.instances.webapplications = [fixture('webapplication-in-progress.yaml'), ...state.instances.webapplications.slice(1)];
+    const report = reportOf(state, 'team-a');
+    expect(exitCodeOf(report)).toBe(1);
+    expect(report.teams.map((team) => team.name)).toEqual(['team-a']);
+    expect(report.teams[0].instances.find((row) => row.name === 'shop')).toMatchObject({
+      ready: false,
+      state: 'IN_PROGRESS',
+      reason: 'NotReady',
+      message: 'waiting for resource deployment to become ready',
+    });
+  });
+
+  it('counts an abstraction kro does not serve yet as not ready, not as an error', () => {
+    const state = readyCluster();
+    state.kroDiscovery = { resources: state.kroDiscovery!.resources.filter((resource) => !resource.name.startsWith('virtualclusters')) };
+    state.graphDefinitions = state.graphDefinitions.filter((rgd) => (rgd as { metadata: { name: string } }).metadata.name !== 'virtualcluster');
+    const report = reportOf(state);
+    expect(exitCodeOf(report)).toBe(1);
+    expect(report.abstractions.find((row) => row.kind === 'VirtualCluster')).toMatchObject({ ready: false, state: 'NOT SERVED' });
+  });
+
+  it('flags a team asked for by name that has no namespace', () => {
+    const report = reportOf(readyCluster(), 'team-z');
+    expect(exitCodeOf(report)).toBe(1);
+    expect(report.teams).toEqual([
+      {
+        name: 'team-z',
+        namespaces: [],
+        ready: false,
+        instances: [expect.objectContaining({ kind: 'Namespace', state: 'MISSING', message: 'no namespace is labelled mini-atlas.io/tenant=team-z' })],
+      },
+    ]);
+  });
+
+  it('colours the READY column and the summary only when asked', () => {
+    const table = renderTable(reportOf(readyCluster()), { color: true });
+    expect(table).toContain('\x1b[32myes  \x1b[0m');
+    expect(table.trimEnd().split('\n').pop()).toBe('\x1b[32mall 15 ready\x1b[0m');
+  });
+});
+
+describe('status arguments', () => {
+  it('parses durations like 30s, 15m, 1h and 1m30s', () => {
+    expect([parseDuration('30s'), parseDuration('15m'), parseDuration('1h'), parseDuration('1m30s'), parseDuration('500ms')]).toEqual([30_000, 900_000, 3_600_000, 90_000, 500]);
+    expect(() => parseDuration('15')).toThrow(UsageError);
+    expect(() => parseDuration('0s')).toThrow(UsageError);
+  });
+
+  it('reads every flag, in both --flag value and --flag=value forms', () => {
+    expect(parseStatusArgs(['--cluster', 'dev', '--context=kind-dev', '--team', 'team-a', '--wait', '15m', '--json', '--request-timeout=1s'])).toEqual({
+      cluster: 'dev',
+      context: 'kind-dev',
+      team: 'team-a',
+      watch: false,
+      waitMs: 900_000,
+      json: true,
+      requestTimeoutMs: 1_000,
+    });
+  });
+
+  it.each([[['--frobnicate']], [['extra']], [['--cluster', 'nowhere']], [['--team']], [['--watch', '--wait', '1m']], [['--watch', '--json']]])('rejects %j', (args) => {
+    expect(() => parseStatusArgs(args)).toThrow(UsageError);
+  });
+});
+
+describe('mini-atlas status against real sockets', () => {
+  const servers: TestServer[] = [];
+  const kubeconfigs: string[] = [];
+
+  beforeAll(async () => {
+    // Builds the CLI bundle once, so the parallel runs below do not race to build it.
+    await runStatusCli(['--help'], {});
+  });
+
+  afterAll(async () => {
+    await Promise.all(servers.map((server) => server.close()));
+    for (const file of kubeconfigs) fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  });
+
+  async function serve(server: Promise<TestServer>): Promise<TestServer> {
+    servers.push(await server);
+    return servers[servers.length - 1];
+  }
+
+  function kubeconfig(contexts: Record<string, string>, user?: Record<string, string>): string {
+    kubeconfigs.push(writeKubeconfig(contexts, user));
+    return kubeconfigs[kubeconfigs.length - 1];
+  }
+
+  it('exits 0 and prints the table when the fake cluster is all ready', async () => {
+    const server = await serve(startFakeApiServer(readyCluster()));
+    const result = await runStatusCli([], { KUBECONFIG: kubeconfig({ 'kind-dev': server.url }) });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`Cluster ${server.url} (context kind-dev)`);
+    expect(result.stdout.trimEnd().split('\n').pop()).toBe('all 15 ready');
+  });
+
+  it('exits 1 with the failing HelmRelease in JSON', async () => {
+    const server = await serve(startFakeApiServer(withFailingHelmRelease(readyCluster())));
+    const result = await runStatusCli(['--json', '--team', 'team-a'], { KUBECONFIG: kubeconfig({ 'kind-dev': server.url }) });
+    expect(result.code).toBe(1);
+    const json = JSON.parse(result.stdout) as StatusReport;
+    expect(json.flux.find((row) => !row.ready)?.message).toBe('Helm install failed for release kyverno/kyverno with chart kyverno@3.9.0: context deadline exceeded');
+    expect(json.teams.map((team) => [team.name, team.ready, team.instances.length])).toEqual([['team-a', true, 4]]);
+  });
+
+  it('picks the kind-<cluster> context for --cluster over the current one', async () => {
+    const server = await serve(startFakeApiServer(readyCluster()));
+    const port = await closedPort();
+    const result = await runStatusCli(['--cluster', 'dev'], { KUBECONFIG: kubeconfig({ elsewhere: `http://127.0.0.1:${port}`, 'kind-dev': server.url }) });
+    expect(result.code).toBe(0);
+  });
+
+  it('names the server when the connection is refused, exit 2', async () => {
+    const port = await closedPort();
+    const result = await runStatusCli([], { KUBECONFIG: kubeconfig({ 'kind-dev': `http://127.0.0.1:${port}` }) });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`mini-atlas status: cannot reach the API server http://127.0.0.1:${port} of context "kind-dev": the connection was refused (is the cluster running?)\n`);
+  });
+
+  it('gives up on a server that accepts and never answers within the request timeout, exit 2', async () => {
+    const server = await serve(startSilentServer());
+    const result = await runStatusCli(['--request-timeout', '1s'], { KUBECONFIG: kubeconfig({ 'kind-dev': server.url }) });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`mini-atlas status: the API server ${server.url} did not answer within 1s\n`);
+    expect(result.ms).toBeLessThan(5_000);
+  });
+
+  it('says the credentials were rejected on 401, exit 2', async () => {
+    const server = await serve(startStatusServer(401, 'Unauthorized'));
+    const result = await runStatusCli([], { KUBECONFIG: kubeconfig({ 'kind-dev': server.url }) });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`mini-atlas status: the API server ${server.url} rejected the credentials of context "kind-dev" (401 Unauthorized): they are missing, invalid or expired\n`);
+  });
+
+  it('says kro is not installed when kro.run/v1alpha1 answers 404, exit 2', async () => {
+    const server = await serve(startFakeApiServer({ ...readyCluster(), kroDiscovery: undefined }));
+    const result = await runStatusCli([], { KUBECONFIG: kubeconfig({ 'kind-dev': server.url }) });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`mini-atlas status: kro is not installed yet: the API kro.run/v1alpha1 is not served by ${server.url}\n`);
+  });
+
+  it('waits with progress on stderr and exits 1 when the time runs out', async () => {
+    const server = await serve(startFakeApiServer(withFailingHelmRelease(readyCluster())));
+    const result = await runStatusCli(['--wait', '1s'], { KUBECONFIG: kubeconfig({ 'kind-dev': server.url }) });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('14/15 ready; not ready: HelmRelease flux-system/kyverno');
+    expect(result.stderr).toContain('mini-atlas status: not ready after 1s');
+    expect(result.stdout).toContain('InstallFailed');
+  });
+
+  it('exits 2 without a kubeconfig, and for an unknown context', async () => {
+    const missing = path.join(os.tmpdir(), 'mini-atlas-no-such-kubeconfig');
+    const none = await runStatusCli([], { KUBECONFIG: missing });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toBe(`mini-atlas status: no kubeconfig found at ${missing}; create a cluster (cluster/bootstrap.sh) or set KUBECONFIG\n`);
+    const unknown = await runStatusCli(['--context', 'kind-prd'], { KUBECONFIG: kubeconfig({ 'kind-dev': 'http://127.0.0.1:1' }) });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^mini-atlas status: the context "kind-prd" is not in the kubeconfig \(.*\); known contexts: kind-dev\n$/);
+  });
+
+  it('rejects an unknown flag with exit 2', async () => {
+    const result = await runStatusCli(['--frobnicate'], {});
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^mini-atlas: unknown argument "--frobnicate"; usage: mini-atlas status/);
+  });
+});
