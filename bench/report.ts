@@ -36,10 +36,13 @@ export function describeMachine(): string {
   return `${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, ${memoryGiB} GiB RAM, Node ${process.version}, ${os.type()} ${os.release()}`;
 }
 
-/** The whole report in Markdown: machine, command, table, then each goal against its measurement. */
-export function renderReport(rows: readonly Row[], command: string): string {
+/**
+ * The whole report in Markdown: machine, command, table, then each goal against its measurement.
+ * The load averages around the run tell a reader whether other work on the machine skewed it.
+ */
+export function renderReport(rows: readonly Row[], command: string, loadAverages: { readonly before: number; readonly after: number }): string {
   return [
-    `Machine: ${describeMachine()}`,
+    `Machine: ${describeMachine()}; 1-minute load average ${loadAverages.before.toFixed(2)} before the run, ${loadAverages.after.toFixed(2)} after`,
     `Command: \`${command}\``,
     '',
     renderTable(rows),

@@ -36,8 +36,9 @@ const CONVENTIONAL_APP = path.join(ROOT, 'bench', 'conventional');
  */
 export function runBench(args: string[]): number {
   const options = parseOptions(args);
+  const before = os.loadavg()[0];
   const rows = options.sizes.flatMap((teams) => benchSize(teams, options.runs));
-  process.stdout.write(renderReport(rows, commandLine(options)));
+  process.stdout.write(renderReport(rows, commandLine(options), { before, after: os.loadavg()[0] }));
   return rows.some((row) => row.outcome.kind === 'failed') ? 1 : 0;
 }
 

@@ -85,6 +85,7 @@ describe('bench options', () => {
 });
 
 describe('the report', () => {
+  const LOAD = { before: 0.1, after: 0.2 };
   const row = (name: Row['name'], teams: number, medianSeconds: number, peakRssMiB = 100): Row => ({
     name,
     teams,
@@ -96,6 +97,7 @@ describe('the report', () => {
     const report = renderReport(
       [row('synth', 100, 0.5), row('synth', REFERENCE_TEAMS, 1.4), row('synth', 3000, 3.4), row('baseline', REFERENCE_TEAMS, 10, 500)],
       'npm run bench',
+      LOAD,
     );
     expect(report).toContain('synth vs the conventional app: 1.40 s vs 10.00 s = 14.0% (goal ≤ 25%): met');
     expect(report).toContain('synth linearity: time per team 5.00 ms at 100, 1.40 ms at 1000, 1.13 ms at 3000; marginal cost per team 1.00 ms 100→1000, 1.00 ms 1000→3000');
@@ -104,7 +106,7 @@ describe('the report', () => {
   });
 
   it('shows a skipped command in its row', () => {
-    const report = renderReport([{ name: 'preview', teams: 1, inputFiles: 5, outcome: { kind: 'skipped', reason: 'no `preview` command yet' } }], 'npm run bench');
+    const report = renderReport([{ name: 'preview', teams: 1, inputFiles: 5, outcome: { kind: 'skipped', reason: 'no `preview` command yet' } }], 'npm run bench', LOAD);
     expect(report).toContain('| `npm run preview` (one team) | 1 | 5 | skipped: no `preview` command yet | | |');
   });
 });
