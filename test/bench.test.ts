@@ -66,7 +66,7 @@ describe('the conventional baseline app', () => {
       const objects = chart.toJson() as { kind: string; metadata: { name: string } }[];
       expect(objects.map((object) => `${object.kind}/${object.metadata.name}`)).toEqual(['Kustomization/tenant-team-0001', 'Kustomization/tenant-team-0002']);
     }
-    expect(app.charts.length).toBe(CLUSTERS.length * 7);
+    expect(app.charts.length).toBe(CLUSTERS.length * 8);
   });
 });
 

@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import { App, Chart, ChartProps } from 'cdk8s';
 import { Kustomization } from '../../imports/flux-kustomization-kustomize.toolkit.fluxcd.io';
+import { ABSTRACTIONS } from '../../abstractions';
+import { AbstractionsChart } from '../../charts/abstractions';
 import { CLUSTERS, ClusterConfig } from '../../config/clusters';
 import { PLATFORM } from '../../config/platform';
 import { distPath, FluxSystemChart, GIT_SOURCE } from '../../charts/flux-system';
@@ -11,8 +13,8 @@ import { PoliciesChart } from '../../charts/policies';
 import { SharedResourcesChart } from '../../charts/shared-resources';
 import { teamName } from '../generate-teams';
 
-/** The namespaced abstractions whose names the policies check, as the real synth passes them. */
-const WORKLOAD_KINDS = ['WebApplication', 'Infrastructure', 'Topic', 'VirtualCluster'].map((kind) => `${PLATFORM.abstractionApiVersion}/${kind}`);
+/** The namespaced abstractions whose names the policies check, as the real synth (../../main.ts) passes them. */
+const WORKLOAD_KINDS = ABSTRACTIONS.filter((abstraction) => abstraction.scope === 'Namespaced').map((abstraction) => `${PLATFORM.abstractionApiVersion}/${abstraction.kind}`);
 
 export interface TenantsChartProps extends ChartProps {
   readonly cluster: ClusterConfig;
@@ -46,15 +48,16 @@ export class TenantsChart extends Chart {
   }
 }
 
-/** The platform layers of one cluster plus `teams` tenant Kustomizations, as charts of `app`. */
+/** The platform layers of one cluster, built as ../../main.ts builds them, plus `teams` tenant Kustomizations. */
 export function addCluster(app: App, cluster: ClusterConfig, teams: number): void {
   const id = (layer: string) => `${cluster.name}-${layer}`;
   new FluxSystemChart(app, id('flux-system'), { cluster });
   new NamespacesChart(app, id('namespaces'));
-  new HelmRepositoriesChart(app, id('helm-repositories'), { interval: cluster.reconcileInterval });
+  new HelmRepositoriesChart(app, id('helm-repositories'), { interval: '1h' });
   new HelmReleasesChart(app, id('helm-releases'), { cluster });
   new SharedResourcesChart(app, id('shared-resources'), { cluster });
   new PoliciesChart(app, id('policies'), { workloadKinds: WORKLOAD_KINDS });
+  new AbstractionsChart(app, id('abstractions'), { cluster, abstractions: ABSTRACTIONS });
   new TenantsChart(app, id('tenants'), { cluster, teams });
 }
 
