@@ -1,15 +1,23 @@
 #!/usr/bin/env node
-// Runs a mini-atlas command straight from its TypeScript sources. esbuild bundles src/cli/main.ts
-// (type-checking is the job of `npm test` and CI, not of every synth) and the bundle is reused
-// until one of its inputs changes, so a synth pays neither for tsc nor for a rebuild.
+// Runs a mini-atlas command straight from its TypeScript sources: `mini-atlas <command> [args]`
+// runs src/cli/commands/<command>.ts. esbuild bundles that one command (type-checking is the job
+// of `npm test` and CI, not of every synth) and the bundle is reused until one of its inputs
+// changes, so a synth pays neither for tsc nor for a rebuild, nor loads other commands' code.
 'use strict';
 const fs = require('fs');
 const path = require('path');
 
 const root = path.resolve(__dirname, '..');
+const commandsDir = path.join(root, 'src', 'cli', 'commands');
+const [command, ...args] = process.argv.slice(2);
+const commands = fs.readdirSync(commandsDir).map((file) => file.replace(/\.ts$/, '')).sort();
+if (!commands.includes(command)) {
+  process.stderr.write(`mini-atlas: unknown command "${command ?? ''}"; one of: ${commands.join(', ')}\n`);
+  process.exit(2);
+}
 const outDir = path.join(root, '.build');
-const bundle = path.join(outDir, 'cli.js');
-const metafile = path.join(outDir, 'cli.meta.json');
+const bundle = path.join(outDir, `${command}.js`);
+const metafile = path.join(outDir, `${command}.meta.json`);
 
 function isFresh() {
   let builtAt;
@@ -37,7 +45,7 @@ function build() {
   const esbuild = require('esbuild');
   const result = esbuild.buildSync({
     absWorkingDir: root,
-    entryPoints: ['src/cli/main.ts'],
+    entryPoints: [`src/cli/commands/${command}.ts`],
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -52,4 +60,6 @@ function build() {
 }
 
 if (!isFresh()) build();
+// The command reads its own arguments from process.argv, without the command name.
+process.argv = [process.argv[0], bundle, ...args];
 require(bundle);

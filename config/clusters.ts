@@ -99,3 +99,9 @@ export const CLUSTERS: readonly ClusterConfig[] = [
 export function findCluster(name: string): ClusterConfig | undefined {
   return CLUSTERS.find((cluster) => cluster.name === name);
 }
+
+/** Replication the shared Kafka can honour with the cluster's brokers (3 at most, and 1 in a one-broker cluster). */
+export function kafkaReplication(cluster: ClusterConfig): { readonly replicas: number; readonly minInSync: number } {
+  const replicas = Math.min(3, cluster.kafka.brokers);
+  return { replicas, minInSync: Math.max(1, replicas - 1) };
+}

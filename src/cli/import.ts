@@ -32,18 +32,31 @@ function localCopy(folder: string, url: string): string {
   return path.join(folder, matches[0]);
 }
 
+function lastLine(text: string | null): string {
+  const lines = (text ?? '').trim().split('\n');
+  return lines[lines.length - 1] || 'no output';
+}
+
 /** `mini-atlas import [--from <folder>]`: regenerates imports/ with `cdk8s import`. */
 export function runImport(args: string[]): number {
   const fromIndex = args.indexOf('--from');
   const folder = fromIndex >= 0 ? args[fromIndex + 1] : undefined;
   if (fromIndex >= 0 && !folder) throw new UsageError('--from needs a folder of CRD files');
   const specs = readImportSpecs().map(({ module, url }) => `${module}:=${folder ? localCopy(path.resolve(folder), url) : url}`);
-  fs.rmSync(path.join(ROOT, 'imports'), { recursive: true, force: true });
-  const cdk8s = path.join(ROOT, 'node_modules', '.bin', 'cdk8s');
-  // One `cdk8s import` per CRD: given several specs, cdk8s-cli 2.207 fails after the first.
-  for (const spec of specs) {
-    const result = spawnSync(cdk8s, ['import', '--no-save', '--no-check-upgrade', '--output', 'imports', spec], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-    if (result.status !== 0) return 2;
+  // Generate beside imports/ and swap only when every CRD imported: a failed download keeps the old imports.
+  const staging = fs.mkdtempSync(path.join(ROOT, '.imports-'));
+  try {
+    const cdk8s = path.join(ROOT, 'node_modules', '.bin', 'cdk8s');
+    // One `cdk8s import` per CRD: given several specs, cdk8s-cli 2.207 fails after the first.
+    for (const spec of specs) {
+      const before = fs.readdirSync(staging).length;
+      const result = spawnSync(cdk8s, ['import', '--no-save', '--no-check-upgrade', '--output', staging, spec], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+      if (result.status !== 0 || fs.readdirSync(staging).length === before) throw new UsageError(`cdk8s import ${spec} failed: ${lastLine(result.stderr)}`);
+    }
+    fs.rmSync(path.join(ROOT, 'imports'), { recursive: true, force: true });
+    fs.renameSync(staging, path.join(ROOT, 'imports'));
+    return 0;
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
   }
-  return 0;
 }

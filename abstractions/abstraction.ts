@@ -1,0 +1,102 @@
+import { ApiObject, App, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ResourceGraphDefinitionSpecSchema, ResourceGraphDefinitionSpecSchemaScope } from '../imports/kro-kro.run';
+import { ClusterConfig } from '../config/clusters';
+import { expr, refs, resolveMapExpressions } from './expression';
+import { Fields, toJsonSchema, toSimpleSchema, Values } from './schema';
+
+/** A printed column of `kubectl get <kind>`. */
+export interface PrinterColumn {
+  readonly name: string;
+  readonly type: 'string' | 'integer' | 'boolean' | 'date';
+  readonly jsonPath: string;
+}
+
+/** One resource of a ResourceGraphDefinition. */
+export interface GraphResource {
+  /** kro resource id: a CEL identifier other expressions refer to. */
+  readonly id: string;
+  /** The manifest, with `${...}` expressions. */
+  readonly template: Record<string, unknown>;
+  /** Conditions on this resource that must hold before dependants and the instance are ready. @default none */
+  readonly readyWhen?: readonly string[];
+  /** Conditions on the instance for creating this resource at all. @default always */
+  readonly includeWhen?: readonly string[];
+}
+
+/** What an abstraction's templates can refer to: the instance's spec fields and identity. */
+export interface InstanceRefs<F extends Fields> {
+  readonly spec: Values<F>;
+  readonly name: string;
+  readonly namespace: string;
+}
+
+/** The single definition of an abstraction, from which everything else is derived. */
+export interface Abstraction<F extends Fields = Fields> {
+  readonly kind: string;
+  /** Lower-case plural, as in `kubectl get webapplications`. */
+  readonly plural: string;
+  readonly scope: 'Namespaced' | 'Cluster';
+  /** What a team gets, in a sentence or two, for the reference docs. */
+  readonly description: string;
+  readonly spec: F;
+  /** Status fields, as `${...}` expressions over the resources. */
+  status(): Record<string, string>;
+  /** Columns `kubectl get` shows besides kro's state. @default none */
+  readonly printerColumns?: readonly PrinterColumn[];
+  /** The resources kro creates for one instance on `cluster`. */
+  resources(instance: InstanceRefs<F>, cluster: ClusterConfig): GraphResource[];
+}
+
+/** Typed references to the fields of `abstraction`'s instances, for its templates. */
+export function instanceRefs<F extends Fields>(abstraction: Abstraction<F>): InstanceRefs<F> {
+  return {
+    spec: refs<Values<F>>(Object.keys(abstraction.spec) as (keyof F & string)[], 'schema.spec', (name) => abstraction.spec[name].type === 'map'),
+    name: expr('schema.metadata.name'),
+    namespace: expr('schema.metadata.namespace'),
+  };
+}
+
+/** The manifest of a typed cdk8s object, rendered on its own so templates stay typed. */
+export function manifest<P>(type: new (scope: Construct, id: string, props: P) => ApiObject, props: P): Record<string, unknown> {
+  return resolveMapExpressions(new type(new Chart(new App(), 'template'), 'object', props).toJson()) as Record<string, unknown>;
+}
+
+/** kro's SimpleSchema section of the RGD. */
+export function rgdSchema(abstraction: Abstraction): ResourceGraphDefinitionSpecSchema {
+  const columns: PrinterColumn[] = [
+    { name: 'State', type: 'string', jsonPath: '.status.state' },
+    { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
+    ...(abstraction.printerColumns ?? []),
+    { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+  ];
+  return {
+    apiVersion: 'v1alpha1',
+    kind: abstraction.kind,
+    scope: abstraction.scope === 'Cluster' ? ResourceGraphDefinitionSpecSchemaScope.CLUSTER : ResourceGraphDefinitionSpecSchemaScope.NAMESPACED,
+    spec: toSimpleSchema(abstraction.spec),
+    status: abstraction.status(),
+    additionalPrinterColumns: columns,
+  };
+}
+
+/** JSON Schema of a whole team document of `abstraction`'s kind. */
+export function documentSchema(abstraction: Abstraction, apiVersion: string): Record<string, unknown> {
+  const dns1123 = { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 };
+  const metadata: Record<string, unknown> = { name: { ...dns1123, description: 'Name of the instance.' } };
+  if (abstraction.scope === 'Namespaced') metadata.namespace = { ...dns1123, description: "The team's namespace (its folder name)." };
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: abstraction.kind,
+    description: abstraction.description,
+    type: 'object',
+    additionalProperties: false,
+    required: ['apiVersion', 'kind', 'metadata', 'spec'],
+    properties: {
+      apiVersion: { const: apiVersion },
+      kind: { const: abstraction.kind },
+      metadata: { type: 'object', additionalProperties: false, required: ['name'], properties: metadata },
+      spec: { description: `What the ${abstraction.kind} should be.`, ...toJsonSchema(abstraction.spec) },
+    },
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * The field language the abstractions are written in. One definition of a field yields its kro
+ * SimpleSchema, the JSON Schema that validates team files (and editors use), and its row in the
+ * reference docs, so the three cannot disagree.
+ */
+
+interface FieldBase<T> {
+  /** One sentence for the reference docs, the editor and kro's CRD. */
+  readonly description: string;
+  /** @default false */
+  readonly required?: boolean;
+  /** Value kro fills in when the field is omitted. @default none */
+  readonly default?: T;
+  /** What to do about an invalid value, shown after the error. @default none */
+  readonly hint?: string;
+}
+
+export interface StringField extends FieldBase<string> {
+  readonly type: 'string';
+  /** RE2-compatible (kro's CRD validation runs in Go): no lookarounds, no backslashes. @default none */
+  readonly pattern?: string;
+  /** @default none */
+  readonly enum?: readonly string[];
+  /** @default none */
+  readonly minLength?: number;
+  /** @default none */
+  readonly maxLength?: number;
+}
+
+export interface IntegerField extends FieldBase<number> {
+  readonly type: 'integer';
+  /** @default none */
+  readonly minimum?: number;
+  /** @default none */
+  readonly maximum?: number;
+}
+
+export interface BooleanField extends FieldBase<boolean> {
+  readonly type: 'boolean';
+}
+
+/** A `map[string]string`, e.g. environment variables. */
+export interface StringMapField extends FieldBase<Record<string, string>> {
+  readonly type: 'map';
+}
+
+export type Field = StringField | IntegerField | BooleanField | StringMapField;
+export type Fields = Readonly<Record<string, Field>>;
+
+/** The TypeScript type of a field's value. */
+export type ValueOf<F extends Field> = F extends StringField
+  ? string
+  : F extends IntegerField
+    ? number
+    : F extends BooleanField
+      ? boolean
+      : Record<string, string>;
+
+export type Values<F extends Fields> = { readonly [K in keyof F]: ValueOf<F[K]> };
+
+/** Field constructors; `as const`-like inference keeps literal defaults and enums typed. */
+export const field = {
+  string: <const F extends Omit<StringField, 'type'>>(props: F) => ({ type: 'string', ...props }) as const,
+  integer: <const F extends Omit<IntegerField, 'type'>>(props: F) => ({ type: 'integer', ...props }) as const,
+  boolean: <const F extends Omit<BooleanField, 'type'>>(props: F) => ({ type: 'boolean', ...props }) as const,
+  stringMap: <const F extends Omit<StringMapField, 'type'>>(props: F) => ({ type: 'map', ...props }) as const,
+};
+
+/** kro SimpleSchema of the instance's spec: `string | required=true default="x" ...`. */
+export function toSimpleSchema(fields: Fields): Record<string, string> {
+  const schema: Record<string, string> = {};
+  for (const [name, definition] of Object.entries(fields)) schema[name] = simpleSchemaOf(definition);
+  return schema;
+}
+
+function simpleSchemaOf(definition: Field): string {
+  const type = definition.type === 'map' ? 'map[string]string' : definition.type;
+  const markers: string[] = [];
+  if (definition.required) markers.push('required=true');
+  if (definition.default !== undefined) markers.push(`default=${marker(definition.default)}`);
+  if (definition.type === 'string') {
+    if (definition.enum) markers.push(`enum=${quote(definition.enum.join(','))}`);
+    if (definition.pattern) markers.push(`pattern=${quote(definition.pattern)}`);
+    if (definition.minLength !== undefined) markers.push(`minLength=${definition.minLength}`);
+    if (definition.maxLength !== undefined) markers.push(`maxLength=${definition.maxLength}`);
+  }
+  if (definition.type === 'integer') {
+    if (definition.minimum !== undefined) markers.push(`minimum=${definition.minimum}`);
+    if (definition.maximum !== undefined) markers.push(`maximum=${definition.maximum}`);
+  }
+  markers.push(`description=${quote(definition.description)}`);
+  return `${type} | ${markers.join(' ')}`;
+}
+
+function marker(value: string | number | boolean | Record<string, string>): string {
+  return typeof value === 'string' ? quote(value) : typeof value === 'object' ? quote(JSON.stringify(value)) : String(value);
+}
+
+function quote(text: string): string {
+  if (text.includes('"')) throw new Error(`SimpleSchema markers cannot hold double quotes: ${text}`);
+  return `"${text}"`;
+}
+
+/** JSON Schema (draft-07) of a spec: what team files are validated against and editors complete. */
+export function toJsonSchema(fields: Fields): Record<string, unknown> {
+  const properties: Record<string, unknown> = {};
+  for (const [name, definition] of Object.entries(fields)) properties[name] = jsonSchemaOf(definition);
+  const required = Object.entries(fields)
+    .filter(([, definition]) => definition.required)
+    .map(([name]) => name);
+  return { type: 'object', additionalProperties: false, required, properties };
+}
+
+function jsonSchemaOf(definition: Field): Record<string, unknown> {
+  const { type, required: _required, hint: _hint, ...constraints } = definition;
+  if (type === 'map') return { type: 'object', additionalProperties: { type: 'string' }, ...constraints };
+  return { type, ...constraints };
+}

@@ -1,0 +1,171 @@
+import { k8s } from 'cdk8s-plus-30';
+import {
+  CiliumNetworkPolicy,
+  CiliumNetworkPolicySpecEndpointSelectorMatchExpressionsOperator,
+  CiliumNetworkPolicySpecEgressToEntities, CiliumNetworkPolicySpecIngressFromEntities } from '../imports/cilium-networkpolicy-cilium.io';
+import { ClusterConfig } from '../config/clusters';
+import { PLATFORM } from '../config/platform';
+import { KAFKA_PORTS } from '../charts/shared-resources';
+import { Abstraction, GraphResource, InstanceRefs, manifest } from './abstraction';
+import { SEED_NAME_FIELD } from './common';
+import { expr } from './expression';
+
+const spec = { name: SEED_NAME_FIELD };
+
+/**
+ * A team's home: its namespace, locked to the restricted Pod Security Standard, closed by
+ * default to traffic in and out except what the platform's services need, with a quota.
+ */
+export const workspace: Abstraction<typeof spec> = {
+  kind: 'Workspace',
+  plural: 'workspaces',
+  scope: 'Cluster',
+  description:
+    'A team namespace (restricted pods, default-deny network, quota and container defaults). Traffic is allowed within the namespace, to DNS, to the shared Kafka, and from the shared Gateway.',
+  spec,
+  status: () => ({ namespace: expr('namespace.metadata.name'), phase: expr('namespace.status.phase') }),
+  printerColumns: [{ name: 'Namespace', type: 'string', jsonPath: '.status.namespace' }],
+  resources: (instance, cluster) => [namespace(instance), ...networkPolicies(), ...ciliumPolicies(), quota(cluster), limits(cluster)],
+};
+
+type Refs = InstanceRefs<typeof spec>;
+
+function namespace({ name }: Refs): GraphResource {
+  return {
+    id: 'namespace',
+    template: manifest(k8s.KubeNamespace, {
+      metadata: {
+        name,
+        labels: {
+          [PLATFORM.tenantLabel]: name,
+          'pod-security.kubernetes.io/enforce': 'restricted',
+          'pod-security.kubernetes.io/enforce-version': 'latest',
+          'pod-security.kubernetes.io/warn': 'restricted',
+        },
+      },
+    }),
+    readyWhen: [expr('namespace.status.phase == "Active"')],
+  };
+}
+
+/** Every namespaced object lives in the namespace the instance created. */
+function inNamespace(name: string) {
+  return { name, namespace: expr('namespace.metadata.name') };
+}
+
+function networkPolicies(): GraphResource[] {
+  const allPods = {};
+  const policy = (id: string, name: string, spec: k8s.NetworkPolicySpec): GraphResource => ({
+    id,
+    template: manifest(k8s.KubeNetworkPolicy, { metadata: inNamespace(name), spec }),
+  });
+  return [
+    policy('denyAll', 'default-deny', { podSelector: allPods, policyTypes: ['Ingress', 'Egress'] }),
+    policy('allowSameNamespace', 'allow-same-namespace', {
+      podSelector: allPods,
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [{ from: [{ podSelector: allPods }] }],
+      egress: [{ to: [{ podSelector: allPods }] }],
+    }),
+    policy('allowDns', 'allow-dns', {
+      podSelector: allPods,
+      policyTypes: ['Egress'],
+      egress: [
+        {
+          to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+          ports: [
+            { protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) },
+            { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) },
+          ],
+        },
+      ],
+    }),
+    policy('allowKafka', 'allow-kafka', {
+      podSelector: allPods,
+      policyTypes: ['Egress'],
+      egress: [
+        {
+          to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': PLATFORM.kafka.namespace } } }],
+          ports: [KAFKA_PORTS.plain, KAFKA_PORTS.tls].map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) })),
+        },
+      ],
+    }),
+    // CloudNativePG's operator polls each instance's status endpoint and connects to PostgreSQL.
+    policy('allowPostgresOperator', 'allow-cnpg-operator', {
+      podSelector: { matchExpressions: [{ key: 'cnpg.io/cluster', operator: 'Exists' }] },
+      policyTypes: ['Ingress'],
+      ingress: [
+        {
+          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'cnpg-system' } } }],
+          ports: [8000, 5432].map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) })),
+        },
+      ],
+    }),
+  ];
+}
+
+/**
+ * Two flows no namespace or pod selector can express: traffic from the shared Gateway (Cilium's
+ * Envoy carries the reserved `ingress` identity) and, for the pods that must talk to the API
+ * server (PostgreSQL instance managers, virtual clusters), egress to it.
+ */
+function ciliumPolicies(): GraphResource[] {
+  return [
+    {
+      id: 'allowGateway',
+      template: manifest(CiliumNetworkPolicy, {
+        metadata: inNamespace('allow-gateway'),
+        spec: { endpointSelector: {}, ingress: [{ fromEntities: [CiliumNetworkPolicySpecIngressFromEntities.INGRESS] }] },
+      }),
+    },
+    ...[
+      { id: 'allowApiServerPostgres', name: 'allow-apiserver-postgres', selector: { matchExpressions: [{ key: 'cnpg.io/cluster', operator: CiliumNetworkPolicySpecEndpointSelectorMatchExpressionsOperator.EXISTS }] } },
+      { id: 'allowApiServerVcluster', name: 'allow-apiserver-vcluster', selector: { matchLabels: { app: 'vcluster' } } },
+    ].map(({ id, name, selector }) => ({
+      id,
+      template: manifest(CiliumNetworkPolicy, {
+        metadata: inNamespace(name),
+        spec: { endpointSelector: selector, egress: [{ toEntities: [CiliumNetworkPolicySpecEgressToEntities.KUBE_HYPHEN_APISERVER] }] },
+      }),
+    })),
+  ];
+}
+
+function quota(cluster: ClusterConfig): GraphResource {
+  const { cpu, memory, pods, storage } = cluster.tenant.quota;
+  return {
+    id: 'quota',
+    template: manifest(k8s.KubeResourceQuota, {
+      metadata: inNamespace('workspace-quota'),
+      spec: {
+        hard: {
+          'limits.cpu': k8s.Quantity.fromString(cpu),
+          'limits.memory': k8s.Quantity.fromString(memory),
+          'requests.cpu': k8s.Quantity.fromString(cpu),
+          'requests.memory': k8s.Quantity.fromString(memory),
+          'requests.storage': k8s.Quantity.fromString(storage),
+          pods: k8s.Quantity.fromNumber(pods),
+        },
+      },
+    }),
+  };
+}
+
+function limits(cluster: ClusterConfig): GraphResource {
+  const { requests, limits: ceiling } = cluster.tenant.containerDefaults;
+  return {
+    id: 'limits',
+    template: manifest(k8s.KubeLimitRange, {
+      metadata: inNamespace('container-defaults'),
+      spec: {
+        limits: [
+          {
+            type: 'Container',
+            defaultRequest: { cpu: k8s.Quantity.fromString(requests.cpu), memory: k8s.Quantity.fromString(requests.memory) },
+            default: { cpu: k8s.Quantity.fromString(ceiling.cpu), memory: k8s.Quantity.fromString(ceiling.memory) },
+          },
+        ],
+      },
+    }),
+  };
+}

@@ -1,0 +1,63 @@
+import { ChartProps } from 'cdk8s';
+import { Construct } from 'constructs';
+import { LayerChart } from './layer-chart';
+import { GitRepository } from '../imports/flux-gitrepository-source.toolkit.fluxcd.io';
+import { Kustomization, KustomizationSpecSourceRefKind } from '../imports/flux-kustomization-kustomize.toolkit.fluxcd.io';
+import { ClusterConfig } from '../config/clusters';
+import { PLATFORM } from '../config/platform';
+import { Layer, LAYERS } from './layers';
+
+/** The GitRepository every platform Kustomization reads from. */
+export const GIT_SOURCE = { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: 'flux-system' } as const;
+
+/** Path of a folder of `dist/` as Flux sees it in the repository. */
+export function distPath(cluster: ClusterConfig, ...segments: string[]): string {
+  return ['.', 'dist', cluster.name, ...segments].join('/');
+}
+
+export interface FluxSystemChartProps extends ChartProps {
+  readonly cluster: ClusterConfig;
+}
+
+/**
+ * What bootstrap applies and Flux then keeps: the GitRepository of this repository and one
+ * Kustomization per layer, including this one, so Flux manages its own configuration.
+ */
+export class FluxSystemChart extends LayerChart {
+  constructor(scope: Construct, id: string, props: FluxSystemChartProps) {
+    super(scope, id, props);
+    this.addGitRepository(props.cluster);
+    for (const layer of LAYERS) this.addLayer(layer, props.cluster);
+  }
+
+  private addGitRepository(cluster: ClusterConfig): void {
+    new GitRepository(this, 'git', {
+      metadata: { name: GIT_SOURCE.name, namespace: PLATFORM.fluxNamespace },
+      spec: {
+        url: cluster.gitUrl,
+        ref: { branch: cluster.gitBranch },
+        interval: cluster.reconcileInterval,
+        // Only this cluster's folder matters; the rest of the repository never reaches the cluster.
+        ignore: `/*\n!/dist/${cluster.name}/\n`,
+      },
+    });
+  }
+
+  private addLayer(layer: Layer, cluster: ClusterConfig): void {
+    new Kustomization(this, layer.name, {
+      metadata: { name: layer.name, namespace: PLATFORM.fluxNamespace },
+      spec: {
+        interval: cluster.reconcileInterval,
+        retryInterval: '1m',
+        path: distPath(cluster, layer.name),
+        prune: true,
+        wait: layer.wait,
+        timeout: layer.timeout,
+        sourceRef: GIT_SOURCE,
+        // The lockdown's default service account has no rights; platform layers act as the controller.
+        serviceAccountName: 'kustomize-controller',
+        dependsOn: layer.dependsOn.length ? layer.dependsOn.map((name) => ({ name })) : undefined,
+      },
+    });
+  }
+}

@@ -1,0 +1,96 @@
+import { ChartProps } from 'cdk8s';
+import { Construct } from 'constructs';
+import { LayerChart } from './layer-chart';
+import {
+  HelmRelease,
+  HelmReleaseSpecChartRefKind,
+  HelmReleaseSpecChartSpecSourceRefKind,
+  HelmReleaseSpecDriftDetectionMode,
+  HelmReleaseSpecInstallCrds,
+  HelmReleaseSpecUpgradeCrds,
+} from '../imports/flux-helmrelease-helm.toolkit.fluxcd.io';
+import { ClusterConfig } from '../config/clusters';
+import { PLATFORM } from '../config/platform';
+import { CHARTS, ChartVersion } from '../config/versions';
+import { ciliumValues } from './cilium-values';
+import { chartSourceName, isOciChart, PlatformChart } from './helm-repositories';
+
+/** One platform component installed from a chart. */
+interface PlatformRelease {
+  readonly chart: PlatformChart;
+  readonly namespace: string;
+  readonly values: Record<string, unknown>;
+  /** Releases that must be ready first. @default none */
+  readonly dependsOn?: readonly PlatformChart[];
+}
+
+export interface HelmReleasesChartProps extends ChartProps {
+  readonly cluster: ClusterConfig;
+}
+
+/**
+ * The operators the platform runs: Cilium (CNI, kube-proxy replacement, Gateway API), Kyverno,
+ * Strimzi, CloudNativePG and kro. Every release pins its chart version, installs and upgrades
+ * its CRDs, and lets Flux revert manual changes (drift detection).
+ */
+export class HelmReleasesChart extends LayerChart {
+  constructor(scope: Construct, id: string, props: HelmReleasesChartProps) {
+    super(scope, id, props);
+    for (const release of this.releases(props.cluster)) this.addRelease(release, props.cluster);
+  }
+
+  private releases(cluster: ClusterConfig): PlatformRelease[] {
+    return [
+      { chart: 'cilium', namespace: 'kube-system', values: ciliumValues(cluster) },
+      { chart: 'kyverno', namespace: 'kyverno', values: {}, dependsOn: ['cilium'] },
+      {
+        chart: 'strimzi',
+        namespace: 'strimzi-system',
+        dependsOn: ['cilium'],
+        values: {
+          watchNamespaces: [PLATFORM.kafka.namespace],
+          // Kafka pods then satisfy the `restricted` Pod Security Standard of the kafka namespace.
+          extraEnvs: [{ name: 'STRIMZI_POD_SECURITY_PROVIDER_CLASS', value: 'restricted' }],
+        },
+      },
+      { chart: 'cloudnativePg', namespace: 'cnpg-system', values: {}, dependsOn: ['cilium'] },
+      { chart: 'kro', namespace: 'kro-system', values: {}, dependsOn: ['cilium'] },
+    ];
+  }
+
+  private addRelease(release: PlatformRelease, cluster: ClusterConfig): void {
+    const chart: ChartVersion = CHARTS[release.chart];
+    new HelmRelease(this, chart.chart, {
+      metadata: { name: chart.chart, namespace: PLATFORM.fluxNamespace },
+      spec: {
+        interval: cluster.reconcileInterval,
+        releaseName: chart.chart,
+        targetNamespace: release.namespace,
+        // Helm keeps its release record next to the release, where `helm install` (bootstrap) puts it too.
+        storageNamespace: release.namespace,
+        serviceAccountName: 'helm-controller',
+        ...this.chartSource(chart),
+        dependsOn: release.dependsOn?.map((name) => ({ name: CHARTS[name].chart })),
+        install: { crds: HelmReleaseSpecInstallCrds.CREATE_REPLACE, remediation: { retries: 3 } },
+        upgrade: { crds: HelmReleaseSpecUpgradeCrds.CREATE_REPLACE, remediation: { retries: 3, remediateLastFailure: true } },
+        driftDetection: { mode: HelmReleaseSpecDriftDetectionMode.ENABLED },
+        values: release.values,
+      },
+    });
+  }
+
+  private chartSource(chart: ChartVersion) {
+    if (isOciChart(chart)) {
+      return { chartRef: { kind: HelmReleaseSpecChartRefKind.OCI_REPOSITORY, name: chartSourceName(chart) } };
+    }
+    return {
+      chart: {
+        spec: {
+          chart: chart.chart,
+          version: chart.version,
+          sourceRef: { kind: HelmReleaseSpecChartSpecSourceRefKind.HELM_REPOSITORY, name: chartSourceName(chart) },
+        },
+      },
+    };
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * The platform's layers in the order Flux applies them. Each is a folder `dist/<cluster>/<name>/`
+ * reconciled by one Flux Kustomization; `dependsOn` makes sure every CRD and namespace exists
+ * before objects that need it are applied.
+ */
+export interface Layer {
+  readonly name: LayerName;
+  /** Layers that must be ready first. */
+  readonly dependsOn: readonly LayerName[];
+  /** Whether the layer is ready only once everything it applied is ready (Flux `wait`). */
+  readonly wait: boolean;
+  /** How long Flux waits for the layer to become ready. */
+  readonly timeout: string;
+  /** What the layer holds, for the README and the synth summary. */
+  readonly description: string;
+}
+
+export type LayerName =
+  | 'flux-system'
+  | 'namespaces'
+  | 'helm-repositories'
+  | 'helm-releases'
+  | 'shared-resources'
+  | 'policies'
+  | 'abstractions'
+  | 'workspaces'
+  | 'tenants';
+
+export const LAYERS: readonly Layer[] = [
+  { name: 'flux-system', dependsOn: [], wait: false, timeout: '5m', description: 'GitRepository and one Flux Kustomization per layer' },
+  { name: 'namespaces', dependsOn: [], wait: true, timeout: '2m', description: 'namespaces of the platform components' },
+  { name: 'helm-repositories', dependsOn: ['namespaces'], wait: true, timeout: '5m', description: 'Helm and OCI chart sources' },
+  { name: 'helm-releases', dependsOn: ['helm-repositories'], wait: true, timeout: '15m', description: 'Cilium, Kyverno, Strimzi, CloudNativePG, kro' },
+  { name: 'shared-resources', dependsOn: ['helm-releases'], wait: true, timeout: '15m', description: 'the shared Kafka and Gateway' },
+  { name: 'policies', dependsOn: ['helm-releases'], wait: true, timeout: '5m', description: 'cluster-wide Kyverno policies' },
+  { name: 'abstractions', dependsOn: ['helm-releases'], wait: true, timeout: '5m', description: 'kro ResourceGraphDefinitions' },
+  { name: 'workspaces', dependsOn: ['abstractions', 'policies'], wait: true, timeout: '10m', description: "the teams' Workspaces (cluster-scoped)" },
+  // No wait: the layer creates the teams' Kustomizations, whose readiness is their own.
+  { name: 'tenants', dependsOn: ['workspaces', 'shared-resources'], wait: false, timeout: '5m', description: "each team's ServiceAccount, RoleBinding, Kustomization and instances" },
+];

@@ -1,0 +1,103 @@
+import { ApiObject, ChartProps } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-30';
+import { Construct } from 'constructs';
+import { Kustomization } from '../imports/flux-kustomization-kustomize.toolkit.fluxcd.io';
+import { ClusterConfig } from '../config/clusters';
+import { PLATFORM } from '../config/platform';
+import { Instance, TeamInstances } from '../src/user-space/model';
+import { distPath, GIT_SOURCE } from './flux-system';
+import { kustomizationFile, LayerChart } from './layer-chart';
+
+export interface TenantsChartProps extends ChartProps {
+  readonly cluster: ClusterConfig;
+  readonly teams: readonly TeamInstances[];
+  /** Plural resource names of the namespaced abstractions a team may manage. */
+  readonly tenantResources: readonly string[];
+}
+
+/** Folder of a team's instances inside the tenants layer. */
+const INSTANCES = 'instances';
+
+/**
+ * Per team: a ServiceAccount that Flux impersonates, a RoleBinding that lets it manage only the
+ * abstraction kinds in the team's own namespace, the team's Kustomization, and its instances.
+ * The Kustomizations live in flux-system beside the one GitRepository (cross-namespace
+ * references are locked down), and target the team's namespace.
+ */
+export class TenantsChart extends LayerChart {
+  private readonly files = new Map<ApiObject, string>();
+  private readonly tenantRole: ApiObject;
+
+  constructor(scope: Construct, id: string, private readonly props: TenantsChartProps) {
+    super(scope, id, props);
+    this.tenantRole = this.addTenantRole(props.tenantResources);
+    for (const team of props.teams) this.addTeam(team);
+  }
+
+  public outputFile(object: ApiObject): string {
+    return this.files.get(object) ?? super.outputFile(object);
+  }
+
+  /** The platform's Kustomization applies the role and each team's access; instances are the teams'. */
+  public extraFiles(): Record<string, string> {
+    return kustomizationFile([super.outputFile(this.tenantRole), ...this.props.teams.map(({ team }) => `${team}/tenant.yaml`)]);
+  }
+
+  private addTenantRole(resources: readonly string[]): ApiObject {
+    return new k8s.KubeClusterRole(this, 'tenant-role', {
+      metadata: { name: PLATFORM.tenantRole },
+      rules: [
+        {
+          apiGroups: [PLATFORM.abstractionApiVersion.split('/')[0]],
+          resources: [...resources],
+          verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
+        },
+      ],
+    });
+  }
+
+  private addTeam({ team, instances }: TeamInstances): void {
+    const scope = new Construct(this, team);
+    const serviceAccount = `tenant-${team}`;
+    const tenantFile = `${team}/tenant.yaml`;
+    this.place(tenantFile, new k8s.KubeServiceAccount(scope, 'service-account', { metadata: { name: serviceAccount, namespace: PLATFORM.fluxNamespace } }));
+    this.place(
+      tenantFile,
+      new k8s.KubeRoleBinding(scope, 'role-binding', {
+        metadata: { name: 'flux-tenant', namespace: team },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: PLATFORM.tenantRole },
+        subjects: [{ kind: 'ServiceAccount', name: serviceAccount, namespace: PLATFORM.fluxNamespace }],
+      }),
+    );
+    this.place(tenantFile, this.teamKustomization(scope, team, serviceAccount));
+    for (const instance of instances) this.place(`${team}/${INSTANCES}/${instanceFile(instance)}`, new ApiObject(scope, `${instance.kind}-${instance.metadata.name}`, { ...instance }));
+  }
+
+  private teamKustomization(scope: Construct, team: string, serviceAccount: string): ApiObject {
+    const { cluster } = this.props;
+    return new Kustomization(scope, 'kustomization', {
+      metadata: { name: `tenant-${team}`, namespace: PLATFORM.fluxNamespace, labels: { [PLATFORM.tenantLabel]: team } },
+      spec: {
+        interval: cluster.reconcileInterval,
+        retryInterval: '1m',
+        path: distPath(cluster, 'tenants', team, INSTANCES),
+        prune: true,
+        wait: true,
+        timeout: '10m',
+        sourceRef: GIT_SOURCE,
+        serviceAccountName: serviceAccount,
+        targetNamespace: team,
+        dependsOn: [{ name: 'workspaces' }],
+      },
+    });
+  }
+
+  private place(file: string, object: ApiObject): void {
+    this.files.set(object, file);
+  }
+}
+
+/** One file per kind in a team's instances folder. */
+function instanceFile(instance: Instance): string {
+  return `${instance.kind.toLowerCase()}.yaml`;
+}

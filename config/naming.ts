@@ -1,0 +1,13 @@
+/**
+ * The workspace naming convention: every workload a team declares is named `<workspace>-...`,
+ * so that names tell whose a thing is across the cluster. synth checks it on team files and
+ * Kyverno enforces the same rule in the cluster; both read it from here.
+ */
+export const NAMING_CONVENTION = {
+  /** Kyverno pattern for `metadata.name`, evaluated in the object's namespace (the workspace). */
+  kyvernoPattern: '{{request.namespace}}-?*',
+  /** Whether `name` follows the convention inside `workspace`. */
+  matches: (workspace: string, name: string): boolean => name.startsWith(`${workspace}-`) && name.length > workspace.length + 1,
+  /** The rule, for messages. */
+  describe: (workspace: string): string => `names in workspace "${workspace}" must start with "${workspace}-"`,
+} as const;

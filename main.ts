@@ -1,0 +1,37 @@
+import { App } from 'cdk8s';
+import { ABSTRACTIONS } from './abstractions';
+import { AbstractionsChart } from './charts/abstractions';
+import { FluxSystemChart } from './charts/flux-system';
+import { HelmReleasesChart } from './charts/helm-releases';
+import { HelmRepositoriesChart } from './charts/helm-repositories';
+import { LayerChart } from './charts/layer-chart';
+import { LayerName } from './charts/layers';
+import { NamespacesChart } from './charts/namespaces';
+import { PoliciesChart } from './charts/policies';
+import { SharedResourcesChart } from './charts/shared-resources';
+import { TenantsChart } from './charts/tenants';
+import { WorkspacesChart } from './charts/workspaces';
+import { ClusterConfig } from './config/clusters';
+import { PLATFORM } from './config/platform';
+import { TeamInstances } from './src/user-space/model';
+
+/**
+ * The whole platform of one cluster: one chart per layer, plus the teams' workspaces and
+ * tenants compiled from user-space/. `npm run synth` (src/synth) renders these into
+ * dist/<cluster>/<layer>/ for every cluster in config/clusters.ts.
+ */
+export function buildCluster(cluster: ClusterConfig, teams: readonly TeamInstances[]): Record<LayerName, LayerChart> {
+  const app = new App();
+  const namespaced = ABSTRACTIONS.filter((abstraction) => abstraction.scope === 'Namespaced');
+  return {
+    'flux-system': new FluxSystemChart(app, 'flux-system', { cluster }),
+    namespaces: new NamespacesChart(app, 'namespaces'),
+    'helm-repositories': new HelmRepositoriesChart(app, 'helm-repositories', { interval: '1h' }),
+    'helm-releases': new HelmReleasesChart(app, 'helm-releases', { cluster }),
+    'shared-resources': new SharedResourcesChart(app, 'shared-resources', { cluster }),
+    policies: new PoliciesChart(app, 'policies', { workloadKinds: namespaced.map((abstraction) => `${PLATFORM.abstractionApiVersion}/${abstraction.kind}`) }),
+    abstractions: new AbstractionsChart(app, 'abstractions', { cluster, abstractions: ABSTRACTIONS }),
+    workspaces: new WorkspacesChart(app, 'workspaces', { teams }),
+    tenants: new TenantsChart(app, 'tenants', { cluster, teams, tenantResources: namespaced.map((abstraction) => abstraction.plural) }),
+  };
+}

@@ -1,0 +1,4 @@
+import { runCommand } from '../run';
+import { runBench } from '../../../bench/run';
+
+runCommand(runBench);

@@ -1,0 +1,4 @@
+import { runCommand } from '../run';
+import { runImport } from '../import';
+
+runCommand(runImport);

@@ -1,0 +1,4 @@
+import { runCommand } from '../run';
+import { runStatus } from '../../status/command';
+
+runCommand(runStatus);

@@ -1,0 +1,4 @@
+import { runCommand } from '../run';
+import { runSynth } from '../../synth/command';
+
+runCommand(runSynth);

@@ -1,0 +1,4 @@
+import { runCommand } from '../run';
+import { runValidate } from '../../synth/command';
+
+runCommand(runValidate);

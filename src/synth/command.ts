@@ -1,0 +1,91 @@
+import * as path from 'path';
+import { CLUSTERS } from '../../config/clusters';
+import { LAYERS } from '../../charts/layers';
+import { parseArgs } from '../cli/args';
+import { ROOT } from '../paths';
+import { formatProblem, hasErrors, loadUserSpace, Problem, UserSpace } from '../user-space';
+import { compareDist, DistChanges } from './changes';
+import { readTree, replaceTree } from './dist-folder';
+import { generatedDocs, writeGeneratedDocs } from './docs';
+import { DistFiles, ObjectCounts, renderCluster } from './render';
+
+const USER_SPACE_FLAGS = { values: ['--user-space'] } as const;
+
+/** Where team files are read from: `--user-space <dir>`, else user-space/. */
+function userSpaceDir(values: ReadonlyMap<string, string>): string {
+  return path.resolve(values.get('--user-space') ?? path.join(ROOT, 'user-space'));
+}
+
+/** Loads user-space/ and prints its problems to stderr; shared by synth and validate. */
+function loadAndReport(dir: string): UserSpace {
+  const userSpace = loadUserSpace({ root: ROOT, userSpaceDir: dir });
+  for (const problem of userSpace.problems) process.stderr.write(`${formatProblem(problem)}\n`);
+  return userSpace;
+}
+
+function countProblems(problems: readonly Problem[]): string {
+  const errors = problems.filter((problem) => problem.severity === 'error').length;
+  return `${errors} error${errors === 1 ? '' : 's'}, ${problems.length - errors} warning${problems.length - errors === 1 ? '' : 's'}`;
+}
+
+/**
+ * `mini-atlas validate [--user-space <dir>]`: the synth's checks of team files, writing nothing.
+ * Exit 0 when valid (warnings allowed), 1 when not.
+ */
+export function runValidate(args: string[]): number {
+  const { values } = parseArgs(args, { ...USER_SPACE_FLAGS, usage: 'usage: mini-atlas validate [--user-space <dir>]' });
+  const userSpace = loadAndReport(userSpaceDir(values));
+  const teams = userSpace.teamsFor(CLUSTERS[0].name).length;
+  process.stderr.write(`validate: ${teams} team${teams === 1 ? '' : 's'}, ${countProblems(userSpace.problems)}\n`);
+  return hasErrors(userSpace.problems) ? 1 : 0;
+}
+
+/**
+ * `mini-atlas synth [--user-space <dir>] [--out <dir>]`: renders every cluster into dist/ (or
+ * `--out`), replacing it only when everything succeeded. Exit 1 on invalid team files, with
+ * dist/ untouched.
+ */
+export function runSynth(args: string[]): number {
+  const started = process.hrtime.bigint();
+  const { values } = parseArgs(args, { values: ['--user-space', '--out'], usage: 'usage: mini-atlas synth [--user-space <dir>] [--out <dir>]' });
+  const out = path.resolve(values.get('--out') ?? path.join(ROOT, 'dist'));
+  const userSpace = loadAndReport(userSpaceDir(values));
+  if (hasErrors(userSpace.problems)) {
+    process.stderr.write(`synth: refused (${countProblems(userSpace.problems)}); ${path.relative(ROOT, out) || out}/ was not changed\n`);
+    return 1;
+  }
+  const files: DistFiles = new Map();
+  const counts = new Map<string, ObjectCounts>();
+  for (const cluster of CLUSTERS) {
+    const rendered = renderCluster(cluster, userSpace.teamsFor(cluster.name));
+    for (const [file, content] of rendered.files) files.set(file, content);
+    counts.set(cluster.name, rendered.counts);
+  }
+  const changes = compareDist(readTree(out), files);
+  if (changes.added || changes.changed || changes.removed) replaceTree(out, files);
+  if (!values.has('--out')) writeGeneratedDocs(generatedDocs());
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  process.stdout.write(summary(counts, userSpace.teamsFor(CLUSTERS[0].name).length, changes, seconds, path.relative(ROOT, out) || out));
+  return 0;
+}
+
+/** One screen: objects per cluster and layer, what changed, and what the cluster would lose. */
+function summary(counts: Map<string, ObjectCounts>, teams: number, changes: DistChanges, seconds: number, out: string): string {
+  const layers = LAYERS.map((layer) => layer.name);
+  const width = Math.max(...layers.map((layer) => layer.length), 'layer'.length);
+  const clusters = [...counts.keys()];
+  const lines = [`${'layer'.padEnd(width)}  ${clusters.map((cluster) => cluster.padStart(6)).join('  ')}`];
+  for (const layer of layers) lines.push(`${layer.padEnd(width)}  ${clusters.map((cluster) => String(counts.get(cluster)!.get(layer) ?? 0).padStart(6)).join('  ')}`);
+  const total = (cluster: string) => [...counts.get(cluster)!.values()].reduce((sum, count) => sum + count, 0);
+  lines.push(`${'objects'.padEnd(width)}  ${clusters.map((cluster) => String(total(cluster)).padStart(6)).join('  ')}`);
+  const changed = changes.added + changes.changed + changes.removed;
+  lines.push('');
+  lines.push(`synth: ${clusters.length} clusters, ${layers.length} layers, ${teams} team${teams === 1 ? '' : 's'} in ${seconds.toFixed(2)} s`);
+  lines.push(changed ? `${out}/: ${changes.added} files added, ${changes.changed} changed, ${changes.removed} removed` : `${out}/: up to date`);
+  if (changes.removedObjects.length) {
+    lines.push(`this change removes ${changes.removedObjects.length} object${changes.removedObjects.length === 1 ? '' : 's'} from the clusters (Flux prunes them):`);
+    for (const object of changes.removedObjects.slice(0, 20)) lines.push(`  - ${object}`);
+    if (changes.removedObjects.length > 20) lines.push(`  … and ${changes.removedObjects.length - 20} more`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,79 @@
+import { ApiObject } from 'cdk8s';
+import { stringify } from 'yaml';
+import { buildCluster } from '../../main';
+import { ciliumValues } from '../../charts/cilium-values';
+import { LAYERS } from '../../charts/layers';
+import { ClusterConfig } from '../../config/clusters';
+import { CHARTS, VERSIONS } from '../../config/versions';
+import { TeamInstances } from '../user-space/model';
+
+/** Files of dist/, keyed by path relative to dist/, in a stable order. */
+export type DistFiles = Map<string, string>;
+
+/** Objects per layer, for the summary. */
+export type ObjectCounts = Map<string, number>;
+
+/** Renders `value` the same way everywhere: block style, no line folding, no aliases. */
+export function toYaml(value: unknown): string {
+  return stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
+}
+
+/** Every file of dist/<cluster>/, with the number of objects in each layer. */
+export function renderCluster(cluster: ClusterConfig, teams: readonly TeamInstances[]): { files: DistFiles; counts: ObjectCounts } {
+  const files: DistFiles = new Map();
+  const counts: ObjectCounts = new Map();
+  const charts = buildCluster(cluster, teams);
+  for (const { name } of LAYERS) {
+    const chart = charts[name];
+    const documents = new Map<string, string[]>();
+    const objects = chart.node.findAll().filter((node): node is ApiObject => node instanceof ApiObject);
+    for (const object of objects) {
+      const file = `${cluster.name}/${name}/${chart.outputFile(object)}`;
+      const list = documents.get(file) ?? [];
+      list.push(toYaml(object.toJson()));
+      documents.set(file, list);
+    }
+    for (const [file, list] of documents) files.set(file, list.join('---\n'));
+    for (const [file, content] of Object.entries(chart.extraFiles())) files.set(`${cluster.name}/${name}/${file}`, content);
+    counts.set(name, objects.length);
+  }
+  for (const [file, content] of Object.entries(bootstrapFiles(cluster))) files.set(`${cluster.name}/bootstrap/${file}`, content);
+  return { files, counts };
+}
+
+/**
+ * What cluster/bootstrap.sh needs before Flux runs: the pinned versions, Cilium's values (the
+ * same as its HelmRelease's, so Flux adopts the release), and the Flux install's
+ * multi-tenancy lockdown.
+ */
+function bootstrapFiles(cluster: ClusterConfig): Record<string, string> {
+  const env = {
+    CLUSTER_NAME: cluster.name,
+    GIT_URL: cluster.gitUrl,
+    GIT_BRANCH: cluster.gitBranch,
+    FLUX_VERSION: VERSIONS.flux,
+    GATEWAY_API_VERSION: VERSIONS.gatewayApi,
+    KIND_NODE_IMAGE: VERSIONS.kindNodeImage,
+    CILIUM_REPOSITORY: CHARTS.cilium.repository,
+    CILIUM_CHART: CHARTS.cilium.chart,
+    CILIUM_VERSION: CHARTS.cilium.version,
+  };
+  const lockdown = (controllers: string, arg: string) => ({
+    patch: toYaml([{ op: 'add', path: '/spec/template/spec/containers/0/args/-', value: arg }]),
+    target: { kind: 'Deployment', name: controllers },
+  });
+  const kustomization = {
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    resources: ['gotk-components.yaml'],
+    patches: [
+      lockdown('(kustomize-controller|helm-controller|notification-controller|image-reflector-controller|image-automation-controller)', '--no-cross-namespace-refs=true'),
+      lockdown('(kustomize-controller|helm-controller)', '--default-service-account=default'),
+    ],
+  };
+  return {
+    'versions.env': Object.entries(env).map(([key, value]) => `${key}=${value}\n`).join(''),
+    'cilium-values.yaml': toYaml(ciliumValues(cluster)),
+    'flux/kustomization.yaml': toYaml(kustomization),
+  };
+}

@@ -1,0 +1,259 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Abstraction } from '../../abstractions/abstraction';
+import { ABSTRACTIONS, findAbstraction } from '../../abstractions';
+import { CLUSTERS } from '../../config/clusters';
+import { NAMING_CONVENTION } from '../../config/naming';
+import { PLATFORM } from '../../config/platform';
+import { readDocuments, SourceDocument } from './documents';
+import { hasPath, isPlainObject, mergeOverride } from './merge';
+import { Instance, SourceLocation, TeamInstances } from './model';
+import { formatLocation, Problem, sortProblems } from './problems';
+import { checkAgainstSchema } from './schema-check';
+
+/** What loading user-space/ found: every problem, and the teams' instances per cluster. */
+export interface UserSpace {
+  /** Errors and warnings, sorted by file and position, each once. */
+  readonly problems: readonly Problem[];
+  /** The teams (sorted by name) as they apply to `cluster`, overrides merged in. */
+  teamsFor(cluster: string): readonly TeamInstances[];
+}
+
+export interface LoadOptions {
+  /** Repository root; problem locations are relative to it. */
+  readonly root: string;
+  /** @default `<root>/user-space` */
+  readonly userSpaceDir?: string;
+  /** Absolute paths of files or team folders: only the teams holding them are loaded. @default every team */
+  readonly only?: readonly string[];
+}
+
+const TEAM_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const OVERRIDES = 'clusters';
+const KIND_ORDER = new Map(ABSTRACTIONS.map((abstraction, index) => [abstraction.kind, index]));
+const ACCEPTED = ABSTRACTIONS.map((abstraction) => abstraction.kind).join(', ');
+const sources = new WeakMap<Instance, SourceLocation>();
+
+/** Where `instance` was declared (its base document). */
+export function sourceOf(instance: Instance): SourceLocation | undefined {
+  return sources.get(instance);
+}
+
+/** A team document that names one of the abstractions. */
+interface Declaration {
+  readonly abstraction: Abstraction;
+  readonly name: string;
+  readonly source: SourceDocument;
+}
+
+/** Reads, checks and compiles user-space/. Never throws for bad input: that is what `problems` are for. */
+export function loadUserSpace(options: LoadOptions): UserSpace {
+  const userSpace = options.userSpaceDir ?? path.join(options.root, 'user-space');
+  const relative = (absolute: string) => path.relative(options.root, absolute).split(path.sep).join('/');
+  const problems: Problem[] = [];
+  const error = (location: SourceLocation, message: string) => problems.push({ severity: 'error', location, message });
+  const teams = new Map<string, Map<string, Instance[]>>();
+  const hosts = new Map<string, { owner: string; location: SourceLocation }>();
+
+  for (const team of selectTeams(userSpace, options.only, relative, error)) {
+    const folder = path.join(userSpace, team);
+    const at = (file: string): SourceLocation => ({ file: relative(file), line: 1, col: 1 });
+    if (!TEAM_NAME.test(team)) {
+      error(at(folder), `team folder "${team}" is not a valid namespace name: lower-case letters, digits and "-", starting and ending with a letter or digit`);
+      continue;
+    }
+    const declarations = declare(yamlFiles(folder, relative, error), relative, problems);
+    checkWorkspace(team, declarations, at(folder), error);
+    checkUniqueNames(declarations, error);
+    const overrides = readOverrides(folder, declarations, relative, problems);
+    const perCluster = new Map<string, Instance[]>();
+    for (const cluster of CLUSTERS) {
+      const instances = declarations.map((declaration) => compile(declaration, overrides.get(cluster.name)?.get(key(declaration)), team, problems, hosts));
+      perCluster.set(cluster.name, instances.sort(byKindAndName));
+    }
+    teams.set(team, perCluster);
+  }
+
+  return {
+    problems: sortProblems(problems),
+    teamsFor(cluster) {
+      return [...teams].map(([team, perCluster]) => {
+        const all = perCluster.get(cluster) ?? [];
+        return { team, workspace: all.find((instance) => instance.kind === 'Workspace')!, instances: all.filter((instance) => instance.kind !== 'Workspace') };
+      }).filter((team) => team.workspace);
+    },
+  };
+}
+
+/** Team folders to load: all of them, or those holding the `only` paths. */
+function selectTeams(userSpace: string, only: readonly string[] | undefined, relative: (file: string) => string, error: (at: SourceLocation, message: string) => void): string[] {
+  if (!fs.existsSync(userSpace)) return [];
+  const entries = fs.readdirSync(userSpace, { withFileTypes: true });
+  for (const entry of entries) {
+    if (entry.isFile() && isYaml(entry.name)) error({ file: relative(path.join(userSpace, entry.name)), line: 1, col: 1 }, 'team files belong in a team folder: user-space/<team>/');
+  }
+  const all = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  if (!only) return all;
+  const selected = new Set<string>();
+  for (const target of only) {
+    const team = path.relative(userSpace, target).split(path.sep)[0];
+    if (!team || team.startsWith('..') || !all.includes(team)) error({ file: relative(target), line: 1, col: 1 }, 'not inside a team folder of user-space/');
+    else selected.add(team);
+  }
+  return [...selected].sort();
+}
+
+function isYaml(name: string): boolean {
+  return name.endsWith('.yaml') || name.endsWith('.yml');
+}
+
+/** The team's own files; any other folder than clusters/ is a mistake worth saying. */
+function yamlFiles(folder: string, relative: (file: string) => string, error: (at: SourceLocation, message: string) => void): string[] {
+  const files: string[] = [];
+  for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
+    const absolute = path.join(folder, entry.name);
+    if (entry.isDirectory() && entry.name !== OVERRIDES) {
+      error({ file: relative(absolute), line: 1, col: 1 }, `unexpected folder: team files live directly in the team folder, cluster overrides in ${OVERRIDES}/<cluster>/`);
+    } else if (entry.isFile() && isYaml(entry.name)) {
+      files.push(absolute);
+    }
+  }
+  return files.sort();
+}
+
+/** The abstraction instances of the team's files; anything else is refused. */
+function declare(files: readonly string[], relative: (file: string) => string, problems: Problem[]): Declaration[] {
+  const declarations: Declaration[] = [];
+  for (const file of files) {
+    for (const source of readDocuments(file, relative(file), problems)) {
+      const declaration = identify(source, problems);
+      if (declaration) declarations.push(declaration);
+    }
+  }
+  return declarations;
+}
+
+/** Which abstraction a document declares, or a problem saying why it is not accepted. */
+function identify(source: SourceDocument, problems: Problem[]): Declaration | undefined {
+  const value = source.value;
+  const refuse = (message: string, at: string[] = []) => {
+    problems.push({ severity: 'error', location: source.locate(at), message });
+    return undefined;
+  };
+  if (!isPlainObject(value)) return refuse('a team document must be a mapping with apiVersion, kind, metadata and spec');
+  const { apiVersion, kind } = value;
+  const abstraction = typeof kind === 'string' ? findAbstraction(kind) : undefined;
+  if (apiVersion !== PLATFORM.abstractionApiVersion || !abstraction) {
+    const found = `${String(apiVersion ?? '(no apiVersion)')} ${String(kind ?? '(no kind)')}`;
+    return refuse(`only the platform's abstractions can be declared here (${PLATFORM.abstractionApiVersion} ${ACCEPTED}), not ${found}: Kubernetes objects are made by the abstractions`, abstraction ? ['apiVersion'] : ['kind']);
+  }
+  const name = isPlainObject(value.metadata) ? value.metadata.name : undefined;
+  if (typeof name !== 'string') return refuse(`${abstraction.kind}: metadata.name is required`, ['metadata']);
+  return { abstraction, name, source };
+}
+
+function key({ abstraction, name }: { abstraction: Abstraction; name: string }): string {
+  return `${abstraction.kind}/${name}`;
+}
+
+function checkWorkspace(team: string, declarations: readonly Declaration[], folder: SourceLocation, error: (at: SourceLocation, message: string) => void): void {
+  const workspaces = declarations.filter((declaration) => declaration.abstraction.kind === 'Workspace');
+  if (workspaces.length === 0) error(folder, `team "${team}" has no Workspace: add one with metadata.name: ${team}`);
+  for (const extra of workspaces.slice(1)) error(extra.source.location, `a team has exactly one Workspace; this is a second one (the first is at ${formatLocation(workspaces[0].source.location)})`);
+  for (const workspace of workspaces) {
+    if (workspace.name !== team) error(workspace.source.locate(['metadata', 'name']), `the Workspace is named "${workspace.name}" but its folder is "${team}": a Workspace is named like its team folder`);
+  }
+}
+
+function checkUniqueNames(declarations: readonly Declaration[], error: (at: SourceLocation, message: string) => void): void {
+  const first = new Map<string, Declaration>();
+  for (const declaration of declarations) {
+    const earlier = first.get(key(declaration));
+    if (earlier) {
+      error(declaration.source.locate(['metadata', 'name']), `${declaration.abstraction.kind} "${declaration.name}" is declared twice in this team (also at ${formatLocation(earlier.source.locate(['metadata', 'name']))})`);
+    } else {
+      first.set(key(declaration), declaration);
+    }
+  }
+}
+
+/** Overrides per cluster, keyed like declarations; unknown clusters and unmatched overrides are problems. */
+function readOverrides(folder: string, declarations: readonly Declaration[], relative: (file: string) => string, problems: Problem[]): Map<string, Map<string, SourceDocument>> {
+  const overrides = new Map<string, Map<string, SourceDocument>>();
+  const root = path.join(folder, OVERRIDES);
+  if (!fs.existsSync(root)) return overrides;
+  const known = new Set(declarations.map(key));
+  for (const entry of fs.readdirSync(root, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const clusterFolder = path.join(root, entry.name);
+    if (!entry.isDirectory() || !CLUSTERS.some((cluster) => cluster.name === entry.name)) {
+      const clusters = CLUSTERS.map((cluster) => cluster.name).join(', ');
+      problems.push({ severity: 'error', location: { file: relative(clusterFolder), line: 1, col: 1 }, message: `"${entry.name}" is not a cluster: overrides go in ${OVERRIDES}/<cluster>/ with one of ${clusters}` });
+      continue;
+    }
+    const byKey = new Map<string, SourceDocument>();
+    for (const file of yamlFiles(clusterFolder, relative, (location, message) => problems.push({ severity: 'error', location, message }))) {
+      for (const source of readDocuments(file, relative(file), problems)) {
+        const declaration = identify(source, problems);
+        if (!declaration) continue;
+        if (!known.has(key(declaration))) {
+          problems.push({ severity: 'error', location: source.locate(['metadata', 'name']), message: `this override matches no document: there is no ${declaration.abstraction.kind} "${declaration.name}" in the team's files` });
+        } else if (byKey.has(key(declaration))) {
+          problems.push({ severity: 'error', location: source.location, message: `a second override of ${declaration.abstraction.kind} "${declaration.name}" for cluster ${entry.name} (the first is at ${formatLocation(byKey.get(key(declaration))!.location)})` });
+        } else {
+          byKey.set(key(declaration), source);
+        }
+      }
+    }
+    overrides.set(entry.name, byKey);
+  }
+  return overrides;
+}
+
+/** One instance as it applies to a cluster: merged, checked, its namespace forced to the team's. */
+function compile(declaration: Declaration, override: SourceDocument | undefined, team: string, problems: Problem[], hosts: Map<string, { owner: string; location: SourceLocation }>): Instance {
+  const { abstraction, name, source } = declaration;
+  const sourcesInOrder = override ? [override, source] : [source];
+  const value = (override ? mergeOverride(source.value, override.value) : source.value) as Record<string, unknown>;
+  const locate = (at: string[]) => (override && hasPath(override.value, at) ? override : source).locate(at);
+  const error = (at: string[], message: string) => problems.push({ severity: 'error', location: locate(at), message: `${abstraction.kind} ${name}: ${message}` });
+  problems.push(...checkAgainstSchema(abstraction, value, sourcesInOrder));
+  const metadata = (isPlainObject(value.metadata) ? value.metadata : {}) as Record<string, unknown>;
+  const spec = (isPlainObject(value.spec) ? value.spec : {}) as Record<string, unknown>;
+  const namespaced = abstraction.scope === 'Namespaced';
+  if (namespaced && metadata.namespace !== undefined && metadata.namespace !== team) {
+    error(['metadata', 'namespace'], `metadata.namespace is "${String(metadata.namespace)}" but the file is in team "${team}"'s folder: a team's objects live in its own namespace, "${team}"`);
+  }
+  if (spec.namespace !== undefined && spec.namespace !== team) error(['spec', 'namespace'], `spec.namespace is "${String(spec.namespace)}" but must be the team's namespace, "${team}"`);
+  if (spec.name !== undefined && spec.name !== name) error(['spec', 'name'], `spec.name is "${String(spec.name)}" but metadata.name is "${name}": they must agree`);
+  if (namespaced && !NAMING_CONVENTION.matches(team, name)) error(['metadata', 'name'], `${NAMING_CONVENTION.describe(team)} (the same rule the cluster enforces): rename it to "${team}-${name}"`);
+  if (spec.tag === 'latest') {
+    problems.push({ severity: 'warning', location: locate(['spec', 'tag']), message: `${abstraction.kind} ${name}: tag "latest" changes under you; pin a version so a rollout is a reviewed change` });
+  }
+  if (typeof spec.host === 'string') claimHost(spec.host, `${team}/${abstraction.kind}/${name}`, locate(['spec', 'host']), hosts, problems);
+  const instance: Instance = {
+    apiVersion: PLATFORM.abstractionApiVersion,
+    kind: abstraction.kind,
+    metadata: { name, ...(namespaced ? { namespace: team } : {}), ...annotationsOf(abstraction) },
+    spec,
+  };
+  sources.set(instance, source.location);
+  return instance;
+}
+
+/** Databases outlive their files: Flux never prunes an Infrastructure, so deleting a file deletes no data. */
+function annotationsOf(abstraction: Abstraction): { annotations?: Record<string, string> } {
+  return abstraction.kind === 'Infrastructure' ? { annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } } : {};
+}
+
+/** A hostname routes to one application on every cluster: a second owner is an error naming the first. */
+function claimHost(host: string, owner: string, location: SourceLocation, hosts: Map<string, { owner: string; location: SourceLocation }>, problems: Problem[]): void {
+  const claim = hosts.get(host);
+  if (!claim) hosts.set(host, { owner, location });
+  else if (claim.owner !== owner) {
+    problems.push({ severity: 'error', location, message: `host "${host}" is already used by ${claim.owner.split('/').join(' ')} at ${formatLocation(claim.location)}: hostnames are unique across teams and clusters` });
+  }
+}
+
+function byKindAndName(a: Instance, b: Instance): number {
+  return (KIND_ORDER.get(a.kind) ?? 0) - (KIND_ORDER.get(b.kind) ?? 0) || a.metadata.name.localeCompare(b.metadata.name);
+}
