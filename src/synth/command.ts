@@ -35,7 +35,7 @@ function countProblems(problems: readonly Problem[]): string {
 export function runValidate(args: string[]): number {
   const { values } = parseArgs(args, { ...USER_SPACE_FLAGS, usage: 'usage: mini-atlas validate [--user-space <dir>]' });
   const userSpace = loadAndReport(userSpaceDir(values));
-  const teams = userSpace.teamsFor(CLUSTERS[0].name).length;
+  const teams = userSpace.teams.length;
   process.stderr.write(`validate: ${teams} team${teams === 1 ? '' : 's'}, ${countProblems(userSpace.problems)}\n`);
   return hasErrors(userSpace.problems) ? 1 : 0;
 }
@@ -65,7 +65,7 @@ export function runSynth(args: string[]): number {
   if (changes.added || changes.changed || changes.removed) replaceTree(out, files);
   if (!values.has('--out')) writeGeneratedDocs(generatedDocs());
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  process.stdout.write(summary(counts, userSpace.teamsFor(CLUSTERS[0].name).length, changes, seconds, path.relative(ROOT, out) || out));
+  process.stdout.write(summary(counts, userSpace.teams.length, changes, seconds, path.relative(ROOT, out) || out));
   return 0;
 }
 

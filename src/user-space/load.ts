@@ -15,6 +15,8 @@ import { checkAgainstSchema } from './schema-check';
 export interface UserSpace {
   /** Errors and warnings, sorted by file and position, each once. */
   readonly problems: readonly Problem[];
+  /** Names of the team folders that were read. */
+  readonly teams: readonly string[];
   /** The teams (sorted by name) as they apply to `cluster`, overrides merged in. */
   teamsFor(cluster: string): readonly TeamInstances[];
 }
@@ -76,6 +78,7 @@ export function loadUserSpace(options: LoadOptions): UserSpace {
 
   return {
     problems: sortProblems(problems),
+    teams: [...teams.keys()],
     teamsFor(cluster) {
       return [...teams].map(([team, perCluster]) => {
         const all = perCluster.get(cluster) ?? [];

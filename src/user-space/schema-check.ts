@@ -18,7 +18,7 @@ let checks: Map<string, KindCheck> | undefined;
 /** Compiled once per process: ajv compilation costs more than validating thousands of documents. */
 function kindChecks(): Map<string, KindCheck> {
   if (!checks) {
-    const ajv = new Ajv({ allErrors: true, strict: false });
+    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
     checks = new Map(ABSTRACTIONS.map((abstraction) => [abstraction.kind, { abstraction, validate: ajv.compile(documentSchema(abstraction, PLATFORM.abstractionApiVersion)) }]));
   }
   return checks;
@@ -74,19 +74,19 @@ function explain(error: ErrorObject, path: string[], abstraction: Abstraction): 
     case 'required':
       return { message: `${[...path, String(params.missingProperty)].join('.')} is required${requiredHint(abstraction, path, String(params.missingProperty))}`, at: path, key: false };
     case 'type':
-      return { message: withHint(`${where} must be ${article(String(params.type))}`), at: path, key: false };
+      return { message: withHint(`${where} must be ${article(String(params.type))}, not ${JSON.stringify(error.data)}`), at: path, key: false };
     case 'const':
       return { message: `${where} must be ${JSON.stringify(params.allowedValue)}`, at: path, key: false };
     case 'enum':
       return { message: `${where} must be one of ${(params.allowedValues as unknown[]).map((value) => JSON.stringify(value)).join(', ')}`, at: path, key: false };
     case 'minimum':
     case 'maximum':
-      return { message: `${where} must be ${error.keyword === 'minimum' ? 'at least' : 'at most'} ${String(params.limit)}`, at: path, key: false };
+      return { message: `${where} is ${JSON.stringify(error.data)} but must be ${error.keyword === 'minimum' ? 'at least' : 'at most'} ${String(params.limit)}`, at: path, key: false };
     case 'minLength':
     case 'maxLength':
       return { message: withHint(`${where} must have ${error.keyword === 'minLength' ? 'at least' : 'at most'} ${String(params.limit)} characters`), at: path, key: false };
     case 'pattern':
-      return { message: withHint(`${where} is not valid: must match ${String(params.pattern)}`), at: path, key: false };
+      return { message: hint ? `${where} ${JSON.stringify(error.data)} is not valid: ${hint}` : `${where} ${JSON.stringify(error.data)} must match ${String(params.pattern)}`, at: path, key: false };
     default:
       return { message: `${where} ${error.message ?? 'is not valid'}`, at: path, key: false };
   }
