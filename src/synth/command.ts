@@ -3,7 +3,7 @@ import { CLUSTERS } from '../../config/clusters';
 import { LAYERS } from '../../charts/layers';
 import { parseArgs } from '../cli/args';
 import { ROOT } from '../paths';
-import { formatProblem, hasErrors, loadUserSpace, Problem, UserSpace } from '../user-space';
+import { formatProblem, hasErrors, loadUserSpace, Problem } from '../user-space';
 import { compareDist, DistChanges } from './changes';
 import { readTree, replaceTree } from './dist-folder';
 import { generatedDocs, writeGeneratedDocs } from './docs';
@@ -16,11 +16,9 @@ function userSpaceDir(values: ReadonlyMap<string, string>): string {
   return path.resolve(values.get('--user-space') ?? path.join(ROOT, 'user-space'));
 }
 
-/** Loads user-space/ and prints its problems to stderr; shared by synth and validate. */
-function loadAndReport(dir: string): UserSpace {
-  const userSpace = loadUserSpace({ root: ROOT, userSpaceDir: dir });
-  for (const problem of userSpace.problems) process.stderr.write(`${formatProblem(problem)}\n`);
-  return userSpace;
+/** Prints problems to stderr, one per line. */
+function report(problems: readonly Problem[]): void {
+  for (const problem of problems) process.stderr.write(`${formatProblem(problem)}\n`);
 }
 
 function countProblems(problems: readonly Problem[]): string {
@@ -34,26 +32,40 @@ function countProblems(problems: readonly Problem[]): string {
  */
 export function runValidate(args: string[]): number {
   const { values } = parseArgs(args, { ...USER_SPACE_FLAGS, usage: 'usage: mini-atlas validate [--user-space <dir>]' });
-  const userSpace = loadAndReport(userSpaceDir(values));
+  const userSpace = loadUserSpace({ root: ROOT, userSpaceDir: userSpaceDir(values) });
+  report(userSpace.problems);
   const teams = userSpace.teams.length;
   process.stderr.write(`validate: ${teams} team${teams === 1 ? '' : 's'}, ${countProblems(userSpace.problems)}\n`);
   return hasErrors(userSpace.problems) ? 1 : 0;
 }
 
+/** What one synth is asked to do. */
+export interface SynthOptions {
+  /** Folder of team folders. */
+  readonly userSpaceDir: string;
+  /** Folder replaced by the rendered dist/. */
+  readonly out: string;
+  /** Also regenerate the editor schemas and the README reference. @default false */
+  readonly writeDocs?: boolean;
+}
+
+/** What a synth did: refused (problems with errors), or rendered and written. */
+export interface SynthResult {
+  readonly problems: readonly Problem[];
+  readonly teams: number;
+  /** Objects per layer per cluster; empty when refused. */
+  readonly counts: ReadonlyMap<string, ObjectCounts>;
+  readonly changes?: DistChanges;
+}
+
 /**
- * `mini-atlas synth [--user-space <dir>] [--out <dir>]`: renders every cluster into dist/ (or
- * `--out`), replacing it only when everything succeeded. Exit 1 on invalid team files, with
- * dist/ untouched.
+ * Loads and checks user-space/, renders every cluster in memory, and only then replaces `out`:
+ * invalid input or a failing chart leaves it exactly as it was.
  */
-export function runSynth(args: string[]): number {
-  const started = process.hrtime.bigint();
-  const { values } = parseArgs(args, { values: ['--user-space', '--out'], usage: 'usage: mini-atlas synth [--user-space <dir>] [--out <dir>]' });
-  const out = path.resolve(values.get('--out') ?? path.join(ROOT, 'dist'));
-  const userSpace = loadAndReport(userSpaceDir(values));
-  if (hasErrors(userSpace.problems)) {
-    process.stderr.write(`synth: refused (${countProblems(userSpace.problems)}); ${path.relative(ROOT, out) || out}/ was not changed\n`);
-    return 1;
-  }
+export function synthesize(options: SynthOptions): SynthResult {
+  const userSpace = loadUserSpace({ root: ROOT, userSpaceDir: options.userSpaceDir });
+  const teams = userSpace.teams.length;
+  if (hasErrors(userSpace.problems)) return { problems: userSpace.problems, teams, counts: new Map() };
   const files: DistFiles = new Map();
   const counts = new Map<string, ObjectCounts>();
   for (const cluster of CLUSTERS) {
@@ -61,16 +73,34 @@ export function runSynth(args: string[]): number {
     for (const [file, content] of rendered.files) files.set(file, content);
     counts.set(cluster.name, rendered.counts);
   }
-  const changes = compareDist(readTree(out), files);
-  if (changes.added || changes.changed || changes.removed) replaceTree(out, files);
-  if (!values.has('--out')) writeGeneratedDocs(generatedDocs());
+  const changes = compareDist(readTree(options.out), files);
+  if (changes.added || changes.changed || changes.removed) replaceTree(options.out, files);
+  if (options.writeDocs) writeGeneratedDocs(generatedDocs());
+  return { problems: userSpace.problems, teams, counts, changes };
+}
+
+/**
+ * `mini-atlas synth [--user-space <dir>] [--out <dir>]`: renders every cluster into dist/ (or
+ * `--out`) and prints a summary. Exit 1 on invalid team files, with dist/ untouched.
+ */
+export function runSynth(args: string[]): number {
+  const started = process.hrtime.bigint();
+  const { values } = parseArgs(args, { values: ['--user-space', '--out'], usage: 'usage: mini-atlas synth [--user-space <dir>] [--out <dir>]' });
+  const out = path.resolve(values.get('--out') ?? path.join(ROOT, 'dist'));
+  const shownOut = path.relative(ROOT, out) || out;
+  const result = synthesize({ userSpaceDir: userSpaceDir(values), out, writeDocs: !values.has('--out') });
+  report(result.problems);
+  if (!result.changes) {
+    process.stderr.write(`synth: refused (${countProblems(result.problems)}); ${shownOut}/ was not changed\n`);
+    return 1;
+  }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  process.stdout.write(summary(counts, userSpace.teams.length, changes, seconds, path.relative(ROOT, out) || out));
+  process.stdout.write(summary(result.counts, result.teams, result.changes, seconds, shownOut));
   return 0;
 }
 
 /** One screen: objects per cluster and layer, what changed, and what the cluster would lose. */
-function summary(counts: Map<string, ObjectCounts>, teams: number, changes: DistChanges, seconds: number, out: string): string {
+function summary(counts: ReadonlyMap<string, ObjectCounts>, teams: number, changes: DistChanges, seconds: number, out: string): string {
   const layers = LAYERS.map((layer) => layer.name);
   const width = Math.max(...layers.map((layer) => layer.length), 'layer'.length);
   const clusters = [...counts.keys()];
@@ -84,7 +114,7 @@ function summary(counts: Map<string, ObjectCounts>, teams: number, changes: Dist
   lines.push(changed ? `${out}/: ${changes.added} files added, ${changes.changed} changed, ${changes.removed} removed` : `${out}/: up to date`);
   if (changes.removedObjects.length) {
     lines.push(`this change removes ${changes.removedObjects.length} object${changes.removedObjects.length === 1 ? '' : 's'} from the clusters (Flux prunes them):`);
-    for (const object of changes.removedObjects.slice(0, 20)) lines.push(`  - ${object}`);
+    for (const { id, kept } of changes.removedObjects.slice(0, 20)) lines.push(`  - ${id}${kept ? ' (kept: Flux never prunes it; delete it by hand if you mean it)' : ''}`);
     if (changes.removedObjects.length > 20) lines.push(`  … and ${changes.removedObjects.length - 20} more`);
   }
   return `${lines.join('\n')}\n`;

@@ -1,0 +1,35 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { ROOT } from '../src/paths';
+import { readTree } from '../src/synth/dist-folder';
+
+/** A Kubernetes object as read from YAML. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec?: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  [key: string]: unknown;
+}
+
+/** A fresh temporary folder, removed when the process exits. */
+export function tempDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `mini-atlas-${prefix}-`));
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Every object in every YAML file of a dist/ tree, with the file it came from. */
+export function objectsOf(distDir: string): Array<{ file: string; object: KubeObject }> {
+  const result: Array<{ file: string; object: KubeObject }> = [];
+  for (const [file, content] of readTree(distDir)) {
+    if (!file.endsWith('.yaml') || file.endsWith('kustomization.yaml') || file.includes('/bootstrap/')) continue;
+    for (const document of parseAllDocuments(content)) result.push({ file, object: document.toJS() as KubeObject });
+  }
+  return result;
+}
+
+/** The committed dist/ of the repository. */
+export const COMMITTED_DIST = path.join(ROOT, 'dist');

@@ -1,0 +1,166 @@
+import { App, Chart, Testing } from 'cdk8s';
+import { parse } from 'yaml';
+import { ciliumValues } from '../../charts/cilium-values';
+import { FluxSystemChart } from '../../charts/flux-system';
+import { HelmReleasesChart } from '../../charts/helm-releases';
+import { HelmRepositoriesChart } from '../../charts/helm-repositories';
+import { LAYERS } from '../../charts/layers';
+import { NamespacesChart } from '../../charts/namespaces';
+import { PoliciesChart } from '../../charts/policies';
+import { SharedResourcesChart } from '../../charts/shared-resources';
+import { CLUSTERS, ClusterConfig, findCluster } from '../../config/clusters';
+import { PLATFORM } from '../../config/platform';
+import { CHARTS, VERSIONS } from '../../config/versions';
+import { renderCluster } from '../../src/synth/render';
+import { KubeObject } from '../helpers';
+
+const dev = findCluster('dev')!;
+const prd = findCluster('prd')!;
+
+/** The chart's manifests; `make` builds it in a fresh app. */
+function synth(make: (app: App) => Chart): KubeObject[] {
+  return Testing.synth(make(Testing.app())) as KubeObject[];
+}
+
+const byKind = (objects: KubeObject[], kind: string) => objects.filter((object) => object.kind === kind);
+
+describe('namespaces', () => {
+  const objects = synth((app) => new NamespacesChart(app, 'namespaces'));
+
+  it('matches the snapshot', () => expect(objects).toMatchSnapshot());
+
+  it('labels every platform namespace with a pod security level, restricted where only platform workloads run', () => {
+    for (const namespace of objects) expect(namespace.metadata.labels?.['pod-security.kubernetes.io/enforce']).toMatch(/^(restricted|baseline)$/);
+    const kafka = objects.find((namespace) => namespace.metadata.name === PLATFORM.kafka.namespace)!;
+    expect(kafka.metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
+  });
+});
+
+describe('helm-repositories', () => {
+  const objects = synth((app) => new HelmRepositoriesChart(app, 'helm-repositories', { interval: '1h' }));
+
+  it('matches the snapshot', () => expect(objects).toMatchSnapshot());
+
+  it('serves OCI charts from an OCIRepository pinned to the chart version', () => {
+    const kro = objects.find((object) => object.metadata.name === 'kro')!;
+    expect(kro.kind).toBe('OCIRepository');
+    expect(kro.spec).toMatchObject({ url: CHARTS.kro.repository, ref: { tag: CHARTS.kro.version } });
+    expect(objects.find((object) => object.metadata.name === 'cilium')!.kind).toBe('HelmRepository');
+  });
+});
+
+describe.each([dev, prd])('helm-releases on $name', (cluster: ClusterConfig) => {
+  const objects = synth((app) => new HelmReleasesChart(app, 'helm-releases', { cluster }));
+
+  it('matches the snapshot', () => expect(objects).toMatchSnapshot());
+
+  it('installs Cilium as CNI, kube-proxy replacement and Gateway API implementation', () => {
+    const cilium = objects.find((object) => object.metadata.name === 'cilium')!;
+    expect(cilium.spec.values).toMatchObject({ kubeProxyReplacement: true, gatewayAPI: { enabled: true }, k8sServiceHost: cluster.kubernetesApi.host });
+    expect(cilium.spec).toMatchObject({ targetNamespace: 'kube-system', storageNamespace: 'kube-system', releaseName: 'cilium' });
+  });
+
+  it('gives every release drift detection, CRD upgrades, the controller account and its own storage namespace', () => {
+    for (const release of objects) {
+      expect(release.spec).toMatchObject({ driftDetection: { mode: 'enabled' }, serviceAccountName: 'helm-controller', install: { crds: 'CreateReplace' }, upgrade: { crds: 'CreateReplace' } });
+      expect(release.spec.storageNamespace).toBe(release.spec.targetNamespace);
+    }
+  });
+
+  it('starts every other operator after Cilium', () => {
+    for (const release of objects.filter((object) => object.metadata.name !== 'cilium')) expect(release.spec.dependsOn).toEqual([{ name: 'cilium' }]);
+  });
+
+  it('uses the values that bootstrap installs Cilium with', () => {
+    const { files } = renderCluster(cluster, []);
+    expect(parse(files.get(`${cluster.name}/bootstrap/cilium-values.yaml`)!)).toEqual(ciliumValues(cluster));
+    const env = files.get(`${cluster.name}/bootstrap/versions.env`)!;
+    expect(env).toContain(`CILIUM_VERSION=${CHARTS.cilium.version}\n`);
+    expect(env).toContain(`FLUX_VERSION=${VERSIONS.flux}\n`);
+  });
+});
+
+describe.each([dev, prd])('shared-resources on $name', (cluster: ClusterConfig) => {
+  const objects = synth((app) => new SharedResourcesChart(app, 'shared-resources', { cluster }));
+  const kafka = byKind(objects, 'Kafka')[0];
+  const pool = byKind(objects, 'KafkaNodePool')[0];
+
+  it('matches the snapshot', () => expect(objects).toMatchSnapshot());
+
+  it('runs Kafka 4.3 in KRaft mode with a node pool of the configured brokers and no ZooKeeper', () => {
+    expect(kafka.apiVersion).toBe('kafka.strimzi.io/v1');
+    expect(kafka.spec.kafka.version).toMatch(/^4\.3\./);
+    expect(kafka.spec.zookeeper).toBeUndefined();
+    expect(pool.spec.replicas).toBe(cluster.kafka.brokers);
+    expect(pool.spec.roles).toEqual(['controller', 'broker']);
+    expect(pool.metadata.labels?.['strimzi.io/cluster']).toBe(kafka.metadata.name);
+  });
+
+  it('asks for no more replicas than there are brokers', () => {
+    const config = kafka.spec.kafka.config;
+    for (const key of ['offsets.topic.replication.factor', 'transaction.state.log.replication.factor', 'default.replication.factor']) {
+      expect(config[key]).toBeLessThanOrEqual(cluster.kafka.brokers);
+      expect(config[key]).toBe(Math.min(3, cluster.kafka.brokers));
+    }
+    expect(config['min.insync.replicas']).toBeLessThanOrEqual(config['default.replication.factor']);
+    expect(kafka.spec.entityOperator).toEqual({ topicOperator: {}, userOperator: {} });
+  });
+
+  it('owns one Gateway that admits routes from team namespaces only', () => {
+    const [gateway] = byKind(objects, 'Gateway');
+    expect(gateway.spec.gatewayClassName).toBe('cilium');
+    expect(gateway.spec.listeners[0].allowedRoutes.namespaces).toEqual({ from: 'Selector', selector: { matchExpressions: [{ key: PLATFORM.tenantLabel, operator: 'Exists' }] } });
+  });
+});
+
+describe('policies', () => {
+  const kinds = ['kro.run/v1alpha1/WebApplication', 'kro.run/v1alpha1/Topic'];
+  const objects = synth((app) => new PoliciesChart(app, 'policies', { workloadKinds: kinds }));
+
+  it('matches the snapshot', () => expect(objects).toMatchSnapshot());
+
+  it('enforces the naming convention with one policy for every team namespace, selected by label', () => {
+    const naming = objects.find((object) => object.metadata.name === 'workspace-naming')!;
+    const [rule] = naming.spec.rules;
+    expect(rule.match.any[0].resources).toEqual({ kinds, namespaceSelector: { matchExpressions: [{ key: PLATFORM.tenantLabel, operator: 'Exists' }] } });
+    expect(rule.validate).toMatchObject({ failureAction: 'Enforce', pattern: { metadata: { name: '{{request.namespace}}-?*' } } });
+  });
+});
+
+describe.each([dev, prd])('flux-system on $name', (cluster: ClusterConfig) => {
+  const objects = synth((app) => new FluxSystemChart(app, 'flux-system', { cluster }));
+  const kustomizations = byKind(objects, 'Kustomization');
+
+  it('matches the snapshot', () => expect(objects).toMatchSnapshot());
+
+  it("follows the cluster's branch of this repository", () => {
+    const [git] = byKind(objects, 'GitRepository');
+    expect(git.spec).toMatchObject({ url: cluster.gitUrl, ref: { branch: cluster.gitBranch } });
+  });
+
+  it("has one Kustomization per layer, reading that layer's folder, pruning, with a timeout", () => {
+    expect(kustomizations.map((object) => object.metadata.name)).toEqual(LAYERS.map((layer) => layer.name));
+    for (const layer of LAYERS) {
+      const kustomization = kustomizations.find((object) => object.metadata.name === layer.name)!;
+      expect(kustomization.spec).toMatchObject({ path: `./dist/${cluster.name}/${layer.name}`, prune: true, wait: layer.wait, timeout: layer.timeout, serviceAccountName: 'kustomize-controller' });
+    }
+  });
+
+  it('applies operators before what needs their CRDs, and abstractions before tenants', () => {
+    const dependsOn = (name: string) => kustomizations.find((object) => object.metadata.name === name)!.spec.dependsOn?.map((dependency: { name: string }) => dependency.name) ?? [];
+    expect(dependsOn('shared-resources')).toContain('helm-releases');
+    expect(dependsOn('abstractions')).toContain('helm-releases');
+    expect(dependsOn('workspaces')).toContain('abstractions');
+    expect(dependsOn('tenants')).toContain('workspaces');
+  });
+});
+
+describe('the Flux install', () => {
+  it.each(CLUSTERS.map((cluster) => cluster.name))('locks multi-tenancy down on %s', (name) => {
+    const { files } = renderCluster(findCluster(name)!, []);
+    const kustomization = parse(files.get(`${name}/bootstrap/flux/kustomization.yaml`)!);
+    const patches = kustomization.patches.map((patch: { patch: string; target: { name: string } }) => ({ target: patch.target.name, value: parse(patch.patch)[0].value }));
+    expect(patches).toContainEqual({ target: expect.stringContaining('kustomize-controller|helm-controller'), value: '--no-cross-namespace-refs=true' });
+    expect(patches).toContainEqual({ target: '(kustomize-controller|helm-controller)', value: '--default-service-account=default' });
+  });
+});

@@ -1,0 +1,83 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { LAYERS } from '../../charts/layers';
+import { CLUSTERS } from '../../config/clusters';
+import { ROOT } from '../../src/paths';
+import { generatedDocs } from '../../src/synth/docs';
+import { readTree } from '../../src/synth/dist-folder';
+import { synthesize } from '../../src/synth/command';
+import { COMMITTED_DIST, objectsOf, tempDir } from '../helpers';
+
+const USER_SPACE = path.join(ROOT, 'user-space');
+
+describe('dist/', () => {
+  const fresh = tempDir('fresh-dist');
+  beforeAll(() => {
+    const result = synthesize({ userSpaceDir: USER_SPACE, out: fresh });
+    expect(result.changes).toBeDefined();
+  });
+
+  it('equals what a fresh synth of the committed code produces', () => {
+    const committed = readTree(COMMITTED_DIST);
+    const rendered = readTree(fresh);
+    expect([...committed.keys()].sort()).toEqual([...rendered.keys()].sort());
+    for (const [file, content] of rendered) expect({ file, content: committed.get(file) }).toEqual({ file, content });
+  });
+
+  it('is byte-identical when synthesized twice', () => {
+    const again = tempDir('again');
+    synthesize({ userSpaceDir: USER_SPACE, out: again });
+    expect(readTree(again)).toEqual(readTree(fresh));
+  });
+
+  it('has the generated schemas and README reference up to date', () => {
+    for (const [file, content] of generatedDocs()) expect({ file, content: fs.readFileSync(path.join(ROOT, file), 'utf8') }).toEqual({ file, content });
+  });
+
+  it('has a folder per cluster and layer, each readable by Flux', () => {
+    for (const cluster of CLUSTERS) {
+      for (const layer of LAYERS) expect(fs.readdirSync(path.join(fresh, cluster.name, layer.name)).length).toBeGreaterThan(0);
+    }
+  });
+
+  describe.each(CLUSTERS.map((cluster) => cluster.name))('%s', (cluster) => {
+    const objects = () => objectsOf(path.join(fresh, cluster)).map(({ object }) => object);
+    const named = (kind: string) => new Set(objects().filter((object) => object.kind === kind).map((object) => `${object.metadata.namespace}/${object.metadata.name}`));
+
+    it('resolves every dependsOn and sourceRef to an object that exists', () => {
+      const targets = { Kustomization: named('Kustomization'), HelmRelease: named('HelmRelease') };
+      const sources = new Set(['GitRepository', 'HelmRepository', 'OCIRepository'].flatMap((kind) => [...named(kind)].map((key) => `${kind}:${key}`)));
+      for (const object of objects()) {
+        if (object.kind !== 'Kustomization' && object.kind !== 'HelmRelease') continue;
+        const namespace = object.metadata.namespace;
+        for (const dependency of object.spec.dependsOn ?? []) expect(targets[object.kind as 'Kustomization']).toContain(`${dependency.namespace ?? namespace}/${dependency.name}`);
+        const sourceRef = object.spec.sourceRef ?? object.spec.chart?.spec?.sourceRef ?? object.spec.chartRef;
+        expect(sources).toContain(`${sourceRef.kind}:${sourceRef.namespace ?? namespace}/${sourceRef.name}`);
+      }
+    });
+
+    it('orders Kustomizations in an acyclic graph', () => {
+      const edges = new Map(objects().filter((object) => object.kind === 'Kustomization').map((object) => [object.metadata.name, (object.spec.dependsOn ?? []).map((dependency: { name: string }) => dependency.name) as string[]]));
+      const state = new Map<string, 'visiting' | 'done'>();
+      const visit = (name: string, trail: string[]): void => {
+        if (state.get(name) === 'done') return;
+        if (state.get(name) === 'visiting') throw new Error(`cycle: ${[...trail, name].join(' -> ')}`);
+        state.set(name, 'visiting');
+        for (const next of edges.get(name) ?? []) visit(next, [...trail, name]);
+        state.set(name, 'done');
+      };
+      for (const name of edges.keys()) expect(() => visit(name, [])).not.toThrow();
+      expect(edges.size).toBeGreaterThanOrEqual(LAYERS.length);
+    });
+
+    it('pins an exact chart version in every HelmRelease', () => {
+      const ociTags = new Map(objects().filter((object) => object.kind === 'OCIRepository').map((object) => [object.metadata.name, object.spec.ref?.tag]));
+      const releases = objects().filter((object) => object.kind === 'HelmRelease');
+      expect(releases.length).toBeGreaterThan(0);
+      for (const release of releases) {
+        const version = release.spec.chart?.spec?.version ?? ociTags.get(release.spec.chartRef?.name);
+        expect({ release: release.metadata.name, version }).toEqual({ release: release.metadata.name, version: expect.stringMatching(/^\d+\.\d+\.\d+$/) });
+      }
+    });
+  });
+});
