@@ -27,7 +27,13 @@ export class CommandFailed extends Error {
     readonly status: number | null,
     readonly stderr: string,
   ) {
-    super(`${[command.executable, ...command.args].join(' ')} exited with ${status ?? 'a signal'}: ${lastLines(stderr)}`);
+    super(`${[command.executable, ...command.args].join(' ')} exited with ${status ?? 'a signal'}:\n${stderr.trim()}`);
+  }
+
+  /** Exit status and the last line of stderr, where the reason usually is, cut to fit a table cell. */
+  summary(): string {
+    const last = this.stderr.trim().split('\n').pop() ?? '';
+    return `exit ${this.status ?? 'by signal'}: ${last.length > 120 ? `${last.slice(0, 117)}...` : last}`;
   }
 }
 
@@ -57,11 +63,6 @@ function peakRssKiB(file: string): number {
   if (!fs.existsSync(file)) throw new Error('no Node process of the command reported its peak RSS');
   const values = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map(Number);
   return Math.max(...values);
-}
-
-/** The end of a failing command's stderr: where the reason usually is. */
-function lastLines(stderr: string): string {
-  return stderr.trim().split('\n').slice(-3).join(' | ');
 }
 
 /** The middle value (mean of the two middle ones for an even count). */
