@@ -1,0 +1,206 @@
+import { Testing } from 'cdk8s';
+import { ABSTRACTIONS } from '../../abstractions';
+import { AbstractionsChart } from '../../charts/abstractions';
+import { ClusterConfig, findCluster, kafkaReplication } from '../../config/clusters';
+import { PLATFORM } from '../../config/platform';
+import { CHARTS } from '../../config/versions';
+import { KubeObject } from '../helpers';
+
+const dev = findCluster('dev')!;
+const prd = findCluster('prd')!;
+
+interface GraphResource {
+  id: string;
+  template: KubeObject & Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  readyWhen?: string[];
+  includeWhen?: string[];
+}
+
+function rgds(cluster: ClusterConfig): Map<string, KubeObject> {
+  const objects = Testing.synth(new AbstractionsChart(Testing.app(), 'abstractions', { cluster, abstractions: ABSTRACTIONS })) as KubeObject[];
+  return new Map(objects.map((rgd) => [rgd.spec.schema.kind as string, rgd]));
+}
+
+function resources(rgd: KubeObject): Map<string, GraphResource> {
+  return new Map((rgd.spec.resources as GraphResource[]).map((resource) => [resource.id, resource]));
+}
+
+const DEV = rgds(dev);
+const PRD = rgds(prd);
+
+describe.each(ABSTRACTIONS.map((abstraction) => abstraction.kind))('%s', (kind) => {
+  it('matches the snapshot on dev', () => expect(DEV.get(kind)).toMatchSnapshot());
+
+  it('declares status fields and readiness columns so `kubectl get` tells whether it works', () => {
+    const schema = DEV.get(kind)!.spec.schema;
+    expect(Object.keys(schema.status).length).toBeGreaterThan(0);
+    expect(schema.additionalPrinterColumns.map((column: { name: string }) => column.name)).toEqual(expect.arrayContaining(['State', 'Ready']));
+    expect(schema.apiVersion).toBe(PLATFORM.abstractionApiVersion.split('/')[1]);
+  });
+
+  it('writes a SimpleSchema with a description for every field', () => {
+    for (const [field, type] of Object.entries<string>(DEV.get(kind)!.spec.schema.spec)) expect({ field, type }).toEqual({ field, type: expect.stringMatching(/^(string|integer|boolean|map\[string\]string) \| .*description="[^"]+"$/) });
+  });
+});
+
+describe('Workspace', () => {
+  const workspace = resources(DEV.get('Workspace')!);
+  const policies = [...workspace.values()].filter((resource) => resource.template.kind === 'NetworkPolicy').map((resource) => resource.template);
+  const policy = (name: string) => policies.find((template) => template.metadata.name === name)!.spec;
+
+  it('is cluster-scoped and makes a restricted namespace labelled for its tenant', () => {
+    expect(DEV.get('Workspace')!.spec.schema.scope).toBe('Cluster');
+    expect(workspace.get('namespace')!.template.metadata).toEqual({
+      name: '${schema.metadata.name}',
+      labels: expect.objectContaining({ [PLATFORM.tenantLabel]: '${schema.metadata.name}', 'pod-security.kubernetes.io/enforce': 'restricted' }),
+    });
+  });
+
+  it('denies all ingress and egress by default and allows traffic within the namespace', () => {
+    expect(policy('default-deny')).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    expect(policy('allow-same-namespace')).toMatchObject({ ingress: [{ from: [{ podSelector: {} }] }], egress: [{ to: [{ podSelector: {} }] }] });
+  });
+
+  it('lets pods resolve names through kube-dns on port 53 and reach the shared Kafka', () => {
+    const dns = policy('allow-dns').egress[0];
+    expect(dns.to[0].podSelector).toEqual({ matchLabels: { 'k8s-app': 'kube-dns' } });
+    expect(dns.ports).toEqual([
+      { protocol: 'UDP', port: 53 },
+      { protocol: 'TCP', port: 53 },
+    ]);
+    const kafka = policy('allow-kafka').egress[0];
+    expect(kafka.to[0].namespaceSelector.matchLabels).toEqual({ 'kubernetes.io/metadata.name': PLATFORM.kafka.namespace });
+    expect(kafka.ports.map((port: { port: number }) => port.port)).toEqual([9092, 9093]);
+  });
+
+  it("admits the shared Gateway's Envoy through Cilium's reserved ingress identity", () => {
+    const gateway = workspace.get('allowGateway')!.template;
+    expect(gateway.apiVersion).toBe('cilium.io/v2');
+    expect(gateway.spec).toEqual({ endpointSelector: {}, ingress: [{ fromEntities: ['ingress'] }] });
+  });
+
+  it.each([dev, prd])('sizes the quota and container defaults for $name', (cluster: ClusterConfig) => {
+    const own = resources((cluster === dev ? DEV : PRD).get('Workspace')!);
+    expect(own.get('quota')!.template.spec.hard).toMatchObject({ 'limits.cpu': cluster.tenant.quota.cpu, pods: cluster.tenant.quota.pods });
+    expect(own.get('limits')!.template.spec.limits[0].defaultRequest).toEqual(cluster.tenant.containerDefaults.requests);
+  });
+});
+
+describe('WebApplication', () => {
+  const web = resources(DEV.get('WebApplication')!);
+  const deployment = web.get('deployment')!.template;
+  const pod = deployment.spec.template.spec;
+
+  it('runs pods that meet the restricted Pod Security Standard', () => {
+    expect(pod.securityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.containers[0].securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+  });
+
+  it('selects its pods by instance, so two applications never share pods', () => {
+    expect(deployment.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/instance': '${schema.metadata.name}', 'app.kubernetes.io/component': 'web' });
+    expect(web.get('service')!.template.spec.selector).toBe('${deployment.spec.selector.matchLabels}');
+  });
+
+  it('takes image, tag, replicas, port, probes, resources and environment from the instance', () => {
+    expect(deployment.spec.replicas).toBe('${schema.spec.replicas}');
+    expect(pod.containers[0]).toMatchObject({
+      image: '${schema.spec.image}:${schema.spec.tag}',
+      ports: [{ name: 'http', containerPort: '${schema.spec.port}' }],
+      readinessProbe: { httpGet: { path: '${schema.spec.healthPath}', port: 'http' } },
+      resources: { requests: { cpu: '${schema.spec.cpu}', memory: '${schema.spec.memory}' }, limits: { memory: '${schema.spec.memory}' } },
+      envFrom: [{ configMapRef: { name: '${config.metadata.name}' } }],
+    });
+    expect(web.get('config')!.template.data).toBe('${schema.spec.env}');
+  });
+
+  it('bounds replicas and requires image, tag and host', () => {
+    const spec = DEV.get('WebApplication')!.spec.schema.spec;
+    expect(spec.replicas).toMatch(/^integer \| default=1 minimum=1 maximum=20 /);
+    for (const field of ['image', 'tag', 'host']) expect(spec[field]).toContain('required=true');
+  });
+
+  it('routes its host through the shared Gateway to its Service', () => {
+    expect(web.get('route')!.template.spec).toEqual({
+      parentRefs: [{ name: PLATFORM.gateway.name, namespace: PLATFORM.gateway.namespace }],
+      hostnames: ['${schema.spec.host}'],
+      rules: [{ backendRefs: [{ name: '${service.metadata.name}', port: 80 }] }],
+    });
+  });
+});
+
+describe('Infrastructure', () => {
+  it.each([dev, prd])('creates the database and its owner with initdb, with the instances of $name', (cluster: ClusterConfig) => {
+    const database = resources((cluster === dev ? DEV : PRD).get('Infrastructure')!).get('database')!.template;
+    expect(database.apiVersion).toBe('postgresql.cnpg.io/v1');
+    expect(database.spec.instances).toBe(cluster.postgres.instances);
+    expect(database.spec.bootstrap).toEqual({ initdb: { database: '${schema.spec.database}', owner: '${schema.spec.database}' } });
+  });
+
+  it('commits no credentials and runs no hand-written SQL', () => {
+    const text = JSON.stringify(DEV.get('Infrastructure'));
+    expect(text).not.toMatch(/password|postInitSQL|CREATE DATABASE/i);
+  });
+
+  it('runs the cache as non-root with a selector unique to the instance, only when asked', () => {
+    const infrastructure = resources(DEV.get('Infrastructure')!);
+    const cache = infrastructure.get('cacheDeployment')!;
+    expect(cache.includeWhen).toEqual(['${schema.spec.cache}']);
+    expect(cache.template.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/instance': '${schema.metadata.name}', 'app.kubernetes.io/component': 'cache' });
+    expect(cache.template.spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 999 });
+    expect(infrastructure.get('cacheService')!.includeWhen).toEqual(['${schema.spec.cache}']);
+  });
+
+  it('publishes the connection details in one ConfigMap', () => {
+    const data = resources(DEV.get('Infrastructure')!).get('connection')!.template.data;
+    expect(Object.keys(data).sort()).toEqual(['CACHE_HOST', 'CACHE_PORT', 'DATABASE_HOST', 'DATABASE_NAME', 'DATABASE_PORT', 'DATABASE_SECRET']);
+    expect(data.DATABASE_SECRET).toBe('${database.metadata.name + "-app"}');
+  });
+
+  it('validates the database name as a safe identifier', () => {
+    expect(DEV.get('Infrastructure')!.spec.schema.spec.database).toContain('pattern="^[a-z][a-z0-9_-]*$" maxLength=63');
+  });
+});
+
+describe('Topic', () => {
+  it.each([dev, prd])("creates the KafkaTopic where Strimzi watches, replicated as $name's brokers allow", (cluster: ClusterConfig) => {
+    const topic = resources((cluster === dev ? DEV : PRD).get('Topic')!).get('kafkaTopic')!.template;
+    expect(topic.metadata).toEqual({
+      name: '${schema.metadata.namespace}.${schema.metadata.name}',
+      namespace: PLATFORM.kafka.namespace,
+      labels: { 'strimzi.io/cluster': PLATFORM.kafka.cluster, [PLATFORM.tenantLabel]: '${schema.metadata.namespace}' },
+    });
+    expect(topic.spec.replicas).toBe(kafkaReplication(cluster).replicas);
+    expect(topic.spec.replicas).toBeLessThanOrEqual(cluster.kafka.brokers);
+    expect(topic.spec.topicName).toBe(topic.metadata.name);
+  });
+
+  it('bounds partitions and retention', () => {
+    const spec = DEV.get('Topic')!.spec.schema.spec;
+    expect(spec.partitions).toMatch(/default=3 minimum=1 maximum=64/);
+    expect(spec.retentionHours).toMatch(/default=168 minimum=1 maximum=8760/);
+  });
+});
+
+describe('VirtualCluster', () => {
+  it.each([dev, prd])('installs a pinned vcluster chart with drift detection, sized for $name', (cluster: ClusterConfig) => {
+    const virtual = resources((cluster === dev ? DEV : PRD).get('VirtualCluster')!);
+    const release = virtual.get('release')!.template;
+    expect(release.apiVersion).toBe('helm.toolkit.fluxcd.io/v2');
+    expect(release.metadata.namespace).toBe('${schema.metadata.namespace}');
+    expect(release.spec.chart.spec).toMatchObject({ chart: 'vcluster', version: CHARTS.vcluster.version });
+    expect(release.spec.driftDetection).toEqual({ mode: 'enabled' });
+    expect(release.spec.values.controlPlane.statefulSet.resources).toEqual(cluster.vcluster.controlPlane);
+  });
+
+  it("installs as an account that is admin of the team's namespace only", () => {
+    const virtual = resources(DEV.get('VirtualCluster')!);
+    expect(virtual.get('deployerAccess')!.template).toMatchObject({ kind: 'RoleBinding', roleRef: { kind: 'ClusterRole', name: 'admin' } });
+    expect(virtual.get('release')!.template.spec.serviceAccountName).toBe('${deployer.metadata.name}');
+  });
+});
