@@ -1,0 +1,42 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { SchemaChecker } from '../../src/preview/check';
+import { ROOT } from './helpers';
+
+const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'preview-crds-'));
+const checker = new SchemaChecker({ root: ROOT, crdDir: path.resolve(ROOT, '..', 'shared', 'crds'), cacheDir });
+const hasCrds = fs.existsSync(path.resolve(ROOT, '..', 'shared', 'crds'));
+
+afterAll(() => fs.rmSync(cacheDir, { recursive: true, force: true }));
+
+describe('SchemaChecker', () => {
+  it('checks core kinds with kubernetes-models, ignoring unresolved placeholders', () => {
+    const deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'team-a-web' },
+      spec: { replicas: '2', minReadySeconds: '<unresolved: config.data.delay>', selector: {}, template: { spec: { containers: [{ name: 'app' }] } } },
+    };
+    expect(checker.check(deployment)).toEqual({ errors: [{ pointer: '/spec/replicas', message: 'must be integer' }] });
+    expect(checker.check({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { a: 'b' } })).toEqual({ errors: [] });
+  });
+
+  (hasCrds ? it : it.skip)('checks custom kinds against their CRD, unknown fields included', () => {
+    const topic = { apiVersion: 'kafka.strimzi.io/v1', kind: 'KafkaTopic', metadata: { name: 't' }, spec: { partitions: 'three', replica: 1 } };
+    expect(checker.check(topic)).toEqual({
+      errors: [
+        { pointer: '/spec', message: 'unknown field "replica"' },
+        { pointer: '/spec/partitions', message: 'must be integer' },
+      ],
+    });
+    expect(fs.readdirSync(cacheDir)).toContainEqual(expect.stringMatching(/^crd\.strimzi-043-Crd-kafkatopic\.v1\.\d+-\d+\.js$/));
+    expect(new SchemaChecker({ root: ROOT, crdDir: path.resolve(ROOT, '..', 'shared', 'crds'), cacheDir }).check({ ...topic, spec: { partitions: 3 } })).toEqual({ errors: [] });
+  });
+
+  it('says why a kind cannot be checked', () => {
+    const missing = new SchemaChecker({ root: ROOT, crdDir: path.join(cacheDir, 'nowhere'), cacheDir });
+    expect(missing.check({ apiVersion: 'kafka.strimzi.io/v1', kind: 'KafkaTopic' })).toEqual({ unchecked: expect.stringContaining('is missing') });
+    expect(checker.check({ apiVersion: 'example.com/v1', kind: 'Gadget' })).toEqual({ unchecked: expect.stringContaining('no CRD for Gadget.example.com') });
+  });
+});
