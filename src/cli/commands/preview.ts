@@ -1,0 +1,4 @@
+import { runCommand } from '../run';
+import { runPreview } from '../../preview/command';
+
+runCommand(runPreview);

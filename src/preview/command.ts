@@ -1,0 +1,98 @@
+/**
+ * `npm run preview -- <file-or-team-folder>... [--cluster <name>] [--diff]`: the resources kro
+ * would create for a team's instances, as multi-document YAML on stdout (or, with --diff, what
+ * changes relative to the committed dist/), problems on stderr. Exit 0, 1 for invalid input,
+ * 2 for usage and internal errors.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseAllDocuments, stringify } from 'yaml';
+import { CLUSTERS, findCluster } from '../../config/clusters';
+import { parseArgs } from '../cli/args';
+import { UsageError } from '../cli/usage-error';
+import { ROOT } from '../paths';
+import { formatProblem, hasErrors, loadUserSpace, sourceOf, type Instance, type Problem, type TeamInstances } from '../user-space';
+import { SchemaChecker } from './check';
+import { diffResources, formatChanges } from './diff';
+import type { ExpandedResource } from './expand';
+import { previewTeam, type PreviewContext } from './preview';
+import { isRecord } from './simple-schema';
+import { loadRgds } from './rgd';
+
+const USAGE = 'usage: mini-atlas preview <file-or-team-folder>... [--cluster <name>] [--diff]';
+
+interface Arguments {
+  readonly paths: readonly string[];
+  readonly cluster: string;
+  readonly diff: boolean;
+}
+
+/** Runs the command; returns the exit code. */
+export function runPreview(args: string[]): number {
+  const options = parseArguments(args);
+  const abstractions = path.join(ROOT, 'dist', options.cluster, 'abstractions');
+  if (!fs.existsSync(abstractions)) throw new UsageError(`${path.relative(ROOT, abstractions)} does not exist: run \`npm run synth\` first`);
+  const rgds = loadRgds(ROOT, abstractions);
+  const checker = new SchemaChecker({ root: ROOT, crdDir: path.resolve(ROOT, '..', 'shared', 'crds'), cacheDir: path.join(ROOT, '.build', 'preview-crds') });
+  const userSpace = loadUserSpace({ root: ROOT, only: options.paths });
+  const problems: Problem[] = [...rgds.problems, ...userSpace.problems];
+  const teams = userSpace.teamsFor(options.cluster);
+  const context: PreviewContext = { rgds, checker, sourceOf };
+  const current = teams.flatMap((team) => {
+    const preview = previewTeam(team, context);
+    problems.push(...preview.problems);
+    return preview.resources;
+  });
+  if (options.diff) {
+    const committed = teams.flatMap((team) => {
+      const before = committedTeam(options.cluster, team);
+      return before ? previewTeam(before, { ...context, sourceOf: () => undefined }).resources : [];
+    });
+    process.stdout.write(formatChanges(diffResources(committed.map((resource) => resource.object), current.map((resource) => resource.object))));
+  } else {
+    process.stdout.write(current.map(toDocument).join(''));
+  }
+  for (const problem of problems) process.stderr.write(`${formatProblem(problem)}\n`);
+  return hasErrors(problems) ? 1 : 0;
+}
+
+function parseArguments(args: readonly string[]): Arguments {
+  const { values, switches, positionals } = parseArgs(args, { values: ['--cluster'], switches: ['--diff'], maxPositionals: Infinity, usage: USAGE });
+  const cluster = values.get('--cluster') ?? CLUSTERS[0].name;
+  if (!findCluster(cluster)) throw new UsageError(`unknown cluster "${cluster}"; one of: ${CLUSTERS.map((known) => known.name).join(', ')}`);
+  if (positionals.length === 0) throw new UsageError(USAGE);
+  const paths = positionals.map((positional) => path.resolve(positional));
+  const missing = positionals.find((positional) => !fs.existsSync(positional));
+  if (missing) throw new UsageError(`${missing} does not exist; ${USAGE}`);
+  return { paths, cluster, diff: switches.has('--diff') };
+}
+
+/** One YAML document, headed by a comment naming the instance and RGD resource it comes from. */
+function toDocument(resource: ExpandedResource): string {
+  return `---\n# ${resource.instance.kind}/${resource.instance.metadata.name}: resource "${resource.resourceId}" of ${resource.rgd.name}\n${stringify(resource.object)}`;
+}
+
+/** The team as last compiled into dist/ (its Workspace and its instances); undefined for a team not in dist/ yet. */
+function committedTeam(cluster: string, team: TeamInstances): TeamInstances | undefined {
+  const dist = path.join(ROOT, 'dist', cluster);
+  const instancesDir = path.join(dist, 'tenants', team.team, 'instances');
+  const files = [
+    path.join(dist, 'workspaces', `${team.team}.yaml`),
+    ...(fs.existsSync(instancesDir) ? fs.readdirSync(instancesDir).filter((name) => /\.ya?ml$/.test(name)).sort().map((name) => path.join(instancesDir, name)) : []),
+  ];
+  const instances = files.filter((file) => fs.existsSync(file)).flatMap((file) => readInstances(fs.readFileSync(file, 'utf8')));
+  const workspace = instances.find((instance) => instance.kind === team.workspace.kind && instance.metadata.name === team.workspace.metadata.name);
+  return workspace && { team: team.team, workspace, instances: instances.filter((instance) => instance !== workspace) };
+}
+
+function readInstances(text: string): Instance[] {
+  return parseAllDocuments(text)
+    .map((doc) => doc.toJS() as unknown)
+    .filter((object): object is Record<string, unknown> => isRecord(object) && typeof object.apiVersion === 'string' && object.apiVersion.startsWith('kro.run/'))
+    .map((object) => ({
+      apiVersion: String(object.apiVersion),
+      kind: String(object.kind),
+      metadata: { ...(object.metadata as Instance['metadata']) },
+      spec: isRecord(object.spec) ? object.spec : {},
+    }));
+}

@@ -1,0 +1,80 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { UsageError } from '../../src/cli/usage-error';
+import { runPreview } from '../../src/preview/command';
+import { ROOT } from './helpers';
+
+/** Runs the command in-process, returning its exit code and what it wrote. */
+function preview(...args: string[]): { code: number; stdout: string; stderr: string } {
+  let stdout = '';
+  let stderr = '';
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
+  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
+  try {
+    return { code: runPreview(args), stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+const teamA = path.join(ROOT, 'user-space', 'team-a');
+const ready = fs.existsSync(path.join(ROOT, 'dist', 'dev', 'abstractions')) && fs.existsSync(teamA);
+
+(ready ? describe : describe.skip)('npm run preview -- user-space/team-a', () => {
+  const { stdout } = preview(teamA);
+  const objects = parseAllDocuments(stdout).map((doc) => doc.toJS() as any);
+  const find = (kind: string, name: string) => objects.find((object) => object.kind === kind && object.metadata.name === name);
+
+  it('prints the WebApplication as a Deployment with typed values, a Service and an HTTPRoute', () => {
+    const deployment = find('Deployment', 'team-a-instance');
+    expect(deployment.metadata.namespace).toBe('team-a');
+    expect(deployment.spec.replicas).toBe(2);
+    expect(deployment.spec.template.spec.containers[0].image).toBe('nginx:latest');
+    expect(deployment.spec.template.metadata.labels).toMatchObject({ 'app.kubernetes.io/instance': 'team-a-instance' });
+    expect(find('Service', 'team-a-instance').spec.selector).toEqual(deployment.spec.selector.matchLabels);
+    expect(find('HTTPRoute', 'team-a-instance').spec.hostnames).toEqual(['my-app.example.com']);
+  });
+
+  it("prints the Infrastructure's database and the Topic in the Kafka namespace", () => {
+    const database = objects.find((object) => object.kind === 'Cluster');
+    expect(database.metadata).toMatchObject({ name: 'team-a-db', namespace: 'team-a' });
+    expect(database.spec.bootstrap.initdb.database).toBe('team-a-01');
+    const topic = objects.find((object) => object.kind === 'KafkaTopic');
+    expect(topic.metadata.namespace).toBe('kafka');
+    expect(topic.metadata.labels['strimzi.io/cluster']).toBe('shared');
+    expect(typeof topic.spec.partitions).toBe('number');
+  });
+
+  it('prints only YAML on stdout, every document naming where it comes from', () => {
+    expect(stdout.startsWith('---\n# ')).toBe(true);
+    expect(parseAllDocuments(stdout).every((doc) => doc.errors.length === 0)).toBe(true);
+  });
+
+  it('diffs against the committed dist/ instances', () => {
+    const { stdout: diff } = preview(teamA, '--diff');
+    expect(diff).toMatch(/^(No changes to the created resources\.|\d+ added, \d+ changed, \d+ removed)\n/);
+  });
+
+  it('uses the cluster given with --cluster', () => {
+    const prd = parseAllDocuments(preview(teamA, '--cluster', 'prd').stdout).map((doc) => doc.toJS() as any);
+    expect(prd.find((object) => object.kind === 'Cluster').spec.instances).toBe(3);
+  });
+});
+
+describe('preview command line', () => {
+  it('exits 1 for a path outside user-space, with the problem in the validator format', () => {
+    const { code, stdout, stderr } = preview(path.join(ROOT, 'test'));
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('test:1:1: error: not inside a team folder of user-space/');
+  });
+
+  it('throws usage errors (exit 2) for missing paths, unknown clusters and options', () => {
+    expect(() => preview()).toThrow(UsageError);
+    expect(() => preview('nowhere/at/all')).toThrow('nowhere/at/all does not exist');
+    expect(() => preview(teamA, '--cluster', 'moon')).toThrow('unknown cluster "moon"; one of: dev, prd');
+    expect(() => preview(teamA, '--colour')).toThrow(UsageError);
+  });
+});
