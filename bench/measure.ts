@@ -18,6 +18,11 @@ export interface Measurement {
   readonly wallSeconds: number;
   /** Largest peak RSS of any Node process the command ran, in MiB. */
   readonly peakRssMiB: number;
+  /**
+   * User and system CPU time of all its Node processes: less swayed than wall time by other work
+   * on a shared machine, though it counts work done in parallel twice.
+   */
+  readonly cpuSeconds: number;
 }
 
 /** A run that exited with an error, with what it printed on stderr. */
@@ -39,7 +44,7 @@ export class CommandFailed extends Error {
 
 const PRELOAD = path.join(ROOT, 'bench', 'peak-rss.js');
 
-/** Runs `command` once, timing it from spawn to exit and collecting the peak RSS of its Node processes. */
+/** Runs `command` once, timing it from spawn to exit and collecting the resource usage of its Node processes. */
 export function measure(command: BenchCommand): Measurement {
   const rssFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mini-atlas-rss-')), 'peak');
   try {
@@ -49,7 +54,7 @@ export function measure(command: BenchCommand): Measurement {
     const wallSeconds = Number(process.hrtime.bigint() - start) / 1e9;
     if (result.error) throw result.error;
     if (result.status !== 0) throw new CommandFailed(command, result.status, result.stderr);
-    return { wallSeconds, peakRssMiB: peakRssKiB(rssFile) / 1024 };
+    return { wallSeconds, ...resourceUsage(rssFile) };
   } finally {
     fs.rmSync(path.dirname(rssFile), { recursive: true, force: true });
   }
@@ -59,10 +64,14 @@ function withPreload(nodeOptions: string | undefined): string {
   return [nodeOptions, `--require "${PRELOAD}"`].filter(Boolean).join(' ');
 }
 
-function peakRssKiB(file: string): number {
-  if (!fs.existsSync(file)) throw new Error('no Node process of the command reported its peak RSS');
-  const values = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map(Number);
-  return Math.max(...values);
+/** What peak-rss.js recorded: the largest peak RSS of the processes, and their CPU time summed. */
+function resourceUsage(file: string): Omit<Measurement, 'wallSeconds'> {
+  if (!fs.existsSync(file)) throw new Error('no Node process of the command reported its resource usage');
+  const processes = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => line.split(' ').map(Number));
+  return {
+    peakRssMiB: Math.max(...processes.map(([rssKiB]) => rssKiB)) / 1024,
+    cpuSeconds: processes.reduce((sum, [, cpuMicros]) => sum + cpuMicros, 0) / 1e6,
+  };
 }
 
 /** The middle value (mean of the two middle ones for an even count). */

@@ -5,7 +5,7 @@ export type CaseName = 'synth' | 'validate' | 'preview' | 'baseline';
 
 /** How a case fared at one size over all its runs. */
 export type Outcome =
-  | { readonly kind: 'measured'; readonly medianSeconds: number; readonly peakRssMiB: number }
+  | { readonly kind: 'measured'; readonly medianSeconds: number; readonly medianCpuSeconds: number; readonly peakRssMiB: number }
   | { readonly kind: 'skipped' | 'failed'; readonly reason: string };
 
 /** One row of the table: a case at a number of teams. */
@@ -56,16 +56,16 @@ export function renderReport(rows: readonly Row[], command: string, loadAverages
 }
 
 function renderTable(rows: readonly Row[]): string {
-  const header = ['| command | teams | input files | median wall (s) | peak RSS (MiB) | files/s |', '|---|---:|---:|---:|---:|---:|'];
+  const header = ['| command | teams | input files | median wall (s) | median CPU (s) | peak RSS (MiB) | files/s |', '|---|---:|---:|---:|---:|---:|---:|'];
   return [...header, ...rows.map(renderRow)].join('\n');
 }
 
 function renderRow(row: Row): string {
   const files = row.name === 'baseline' ? `${row.inputFiles}\\*` : String(row.inputFiles);
   const { outcome } = row;
-  if (outcome.kind !== 'measured') return `| ${LABELS[row.name]} | ${row.teams} | ${files} | ${outcome.kind}: ${outcome.reason.replace(/\|/g, '\\|')} | | |`;
+  if (outcome.kind !== 'measured') return `| ${LABELS[row.name]} | ${row.teams} | ${files} | ${outcome.kind}: ${outcome.reason.replace(/\|/g, '\\|')} | | | |`;
   const perSecond = Math.round(row.inputFiles / outcome.medianSeconds);
-  return `| ${LABELS[row.name]} | ${row.teams} | ${files} | ${outcome.medianSeconds.toFixed(2)} | ${Math.round(outcome.peakRssMiB)} | ${perSecond} |`;
+  return `| ${LABELS[row.name]} | ${row.teams} | ${files} | ${outcome.medianSeconds.toFixed(2)} | ${outcome.medianCpuSeconds.toFixed(2)} | ${Math.round(outcome.peakRssMiB)} | ${perSecond} |`;
 }
 
 type Measured = Extract<Outcome, { kind: 'measured' }>;
@@ -94,13 +94,18 @@ function renderGoals(rows: readonly Row[]): string[] {
   ];
 }
 
+function percent(share: number): string {
+  return `${(share * 100).toFixed(1)}%`;
+}
+
 function seconds(outcome: Measured): string {
   return `${outcome.medianSeconds.toFixed(2)} s`;
 }
 
 function synthVersusBaseline(synth: Measured, baseline: Measured): string {
   const share = synth.medianSeconds / baseline.medianSeconds;
-  return `synth vs the conventional app: ${seconds(synth)} vs ${seconds(baseline)} = ${(share * 100).toFixed(1)}% (goal ≤ ${GOALS.synthShareOfBaseline * 100}%): ${verdict(share <= GOALS.synthShareOfBaseline)}`;
+  const cpuShare = synth.medianCpuSeconds / baseline.medianCpuSeconds;
+  return `synth vs the conventional app: ${seconds(synth)} vs ${seconds(baseline)} wall = ${percent(share)} (goal ≤ ${percent(GOALS.synthShareOfBaseline)}): ${verdict(share <= GOALS.synthShareOfBaseline)}; CPU time ${percent(cpuShare)}`;
 }
 
 /**

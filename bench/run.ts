@@ -111,6 +111,7 @@ function runCase(benchCase: BenchCase, teams: number, runs: number): Outcome {
   return {
     kind: 'measured',
     medianSeconds: median(results.map((result) => result.wallSeconds)),
+    medianCpuSeconds: median(results.map((result) => result.cpuSeconds)),
     peakRssMiB: Math.max(...results.map((result) => result.peakRssMiB)),
   };
 }

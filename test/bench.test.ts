@@ -5,7 +5,7 @@ import { App } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { addCluster } from '../bench/conventional/main';
 import { generateTeams } from '../bench/generate-teams';
-import { median } from '../bench/measure';
+import { CommandFailed, measure, median } from '../bench/measure';
 import { REFERENCE_TEAMS, renderReport, Row } from '../bench/report';
 import { parseOptions } from '../bench/run';
 import { CLUSTERS } from '../config/clusters';
@@ -90,7 +90,7 @@ describe('the report', () => {
     name,
     teams,
     inputFiles: teams * 5,
-    outcome: { kind: 'measured', medianSeconds, peakRssMiB },
+    outcome: { kind: 'measured', medianSeconds, medianCpuSeconds: medianSeconds * 1.5, peakRssMiB },
   });
 
   it('compares synth with the baseline and checks linearity from the marginal cost per team', () => {
@@ -99,15 +99,15 @@ describe('the report', () => {
       'npm run bench',
       LOAD,
     );
-    expect(report).toContain('synth vs the conventional app: 1.40 s vs 10.00 s = 14.0% (goal ≤ 25%): met');
+    expect(report).toContain('synth vs the conventional app: 1.40 s vs 10.00 s wall = 14.0% (goal ≤ 25.0%): met; CPU time 14.0%');
     expect(report).toContain('synth linearity: time per team 5.00 ms at 100, 1.40 ms at 1000, 1.13 ms at 3000; marginal cost per team 1.00 ms 100→1000, 1.00 ms 1000→3000');
-    expect(report).toContain('| `npm run synth` | 1000 | 5000 | 1.40 | 100 | 3571 |');
+    expect(report).toContain('| `npm run synth` | 1000 | 5000 | 1.40 | 2.10 | 100 | 3571 |');
     expect(report).toContain('validate vs synth: not measured at 1000 teams');
   });
 
   it('shows a skipped command in its row', () => {
     const report = renderReport([{ name: 'preview', teams: 1, inputFiles: 5, outcome: { kind: 'skipped', reason: 'no `preview` command yet' } }], 'npm run bench', LOAD);
-    expect(report).toContain('| `npm run preview` (one team) | 1 | 5 | skipped: no `preview` command yet | | |');
+    expect(report).toContain('| `npm run preview` (one team) | 1 | 5 | skipped: no `preview` command yet | | | |');
   });
 });
 
@@ -115,5 +115,25 @@ describe('median', () => {
   it('takes the middle value, or the mean of the two middle ones', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+});
+
+describe('measure', () => {
+  it('reports the peak RSS and CPU time of the Node process it runs', () => {
+    const result = measure({ executable: process.execPath, args: ['-e', 'Buffer.alloc(64 * 1024 * 1024, 1)'], cwd: os.tmpdir() });
+    expect(result.peakRssMiB).toBeGreaterThan(64);
+    expect(result.cpuSeconds).toBeGreaterThan(0);
+    expect(result.wallSeconds).toBeGreaterThan(0);
+  });
+
+  it('throws with the exit status and the end of stderr when the command fails', () => {
+    let thrown: unknown;
+    try {
+      measure({ executable: process.execPath, args: ['-e', 'console.error("first"); console.error("why"); process.exit(3)'], cwd: os.tmpdir() });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(CommandFailed);
+    expect((thrown as CommandFailed).summary()).toBe('exit 3: why');
   });
 });
