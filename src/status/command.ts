@@ -1,11 +1,11 @@
 /** `mini-atlas status`: is the platform on a cluster ready, and if not, what is not. */
 import { setTimeout as sleep } from 'timers/promises';
-import { ApiClient, createApiClient } from './api';
+import { ClusterApi, createClusterApi } from './api';
 import { StatusOptions, parseStatusArgs } from './args';
 import { ClusterError } from './errors';
 import { StatusReport, evaluate, exitCodeOf } from './evaluate';
 import { fetchSnapshot } from './fetch';
-import { loadEndpoint } from './kubeconfig';
+import { loadClusterTarget } from './kubeconfig';
 import { renderJson, renderTable, summaryLine } from './render';
 
 const POLL_INTERVAL_MS = 5_000;
@@ -17,9 +17,9 @@ type Check = { readonly report: StatusReport } | { readonly error: ClusterError 
 /** Runs the command; exit code 0 all ready, 1 something not ready, 2 cluster or kubeconfig unusable. */
 export async function runStatus(args: string[]): Promise<number> {
   const options = parseStatusArgs(args);
-  let client: ApiClient;
+  let client: ClusterApi;
   try {
-    client = createApiClient(loadEndpoint({ context: options.context, cluster: options.cluster }), options.requestTimeoutMs);
+    client = createClusterApi(loadClusterTarget({ context: options.context, cluster: options.cluster }), options.requestTimeoutMs);
   } catch (error) {
     return reportError(error);
   }
@@ -28,7 +28,7 @@ export async function runStatus(args: string[]): Promise<number> {
   return finish(await check(client, options), options);
 }
 
-async function check(client: ApiClient, options: StatusOptions): Promise<Check> {
+async function check(client: ClusterApi, options: StatusOptions): Promise<Check> {
   try {
     return { report: evaluate(await fetchSnapshot(client, options.team)) };
   } catch (error) {
@@ -54,7 +54,7 @@ function reportError(error: unknown): number {
  * Polls until all is ready or the time is up. A cluster still coming up (refusing connections,
  * Flux not yet having installed kro) is worth waiting for; rejected credentials are not.
  */
-async function waitUntilReady(client: ApiClient, options: StatusOptions, waitMs: number): Promise<number> {
+async function waitUntilReady(client: ClusterApi, options: StatusOptions, waitMs: number): Promise<number> {
   const deadline = Date.now() + waitMs;
   let lastProgress = '';
   for (;;) {
@@ -72,7 +72,7 @@ async function waitUntilReady(client: ApiClient, options: StatusOptions, waitMs:
 }
 
 /** Redraws the table until Ctrl-C; only a lasting problem (credentials, kubeconfig) ends it. */
-async function watch(client: ApiClient, options: StatusOptions): Promise<number> {
+async function watch(client: ClusterApi, options: StatusOptions): Promise<number> {
   for (;;) {
     const result = await check(client, options);
     if ('error' in result && !result.error.retryable) return reportError(result.error);

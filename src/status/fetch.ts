@@ -1,68 +1,47 @@
-/** Reads, through an ApiClient, the raw objects a snapshot is made of. */
+/** Reads, through a ClusterApi, the raw objects a snapshot is made of. */
 import { PLATFORM } from '../../config/platform';
-import { ApiClient } from './api';
+import type { ClusterApi, CustomResource } from './api';
 import { ClusterError } from './errors';
 import { ABSTRACTIONS, AbstractionKind, ClusterSnapshot, RawObjects, buildSnapshot } from './records';
 
-const KUSTOMIZATIONS = { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', plural: 'kustomizations' };
-const HELM_RELEASES = { group: 'helm.toolkit.fluxcd.io', version: 'v2', plural: 'helmreleases' };
+const KUSTOMIZATIONS: CustomResource = { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', plural: 'kustomizations', namespaced: true };
+const HELM_RELEASES: CustomResource = { group: 'helm.toolkit.fluxcd.io', version: 'v2', plural: 'helmreleases', namespaced: true };
 const [KRO_GROUP, KRO_VERSION] = PLATFORM.abstractionApiVersion.split('/');
+const GRAPH_DEFINITIONS: CustomResource = { group: KRO_GROUP, version: KRO_VERSION, plural: 'resourcegraphdefinitions', namespaced: false };
 
 /** Fetches Flux's and kro's objects and the teams' instances; `team` limits the teams to one. */
-export async function fetchSnapshot(client: ApiClient, team?: string): Promise<ClusterSnapshot> {
-  const tenantSelector = encodeURIComponent(team ? `${PLATFORM.tenantLabel}=${team}` : PLATFORM.tenantLabel);
-  // Flux first: on a fresh cluster it is what installs kro, so its absence is the one to report.
-  const [kustomizations, helmReleases, namespaces] = await settleInOrder([
-    listFlux(client, KUSTOMIZATIONS),
-    listFlux(client, HELM_RELEASES),
-    listItems(client, `/api/v1/namespaces?labelSelector=${tenantSelector}`),
+export async function fetchSnapshot(api: ClusterApi, team?: string): Promise<ClusterSnapshot> {
+  // All at once; the order below only decides which failure is reported. Flux first: on a fresh
+  // cluster it is what installs kro, so its absence is the one to report.
+  const [kustomizations, helmReleases, namespaces, graphDefinitions, ...instanceLists] = await settleInOrder([
+    listInstalled(api, KUSTOMIZATIONS, 'Flux'),
+    listInstalled(api, HELM_RELEASES, 'Flux'),
+    api.listNamespaces(team ? `${PLATFORM.tenantLabel}=${team}` : PLATFORM.tenantLabel),
+    listInstalled(api, GRAPH_DEFINITIONS, 'kro'),
+    // kro serves an abstraction's kind only once its ResourceGraphDefinition is ready; until then, 404.
+    ...ABSTRACTIONS.map(({ plural, namespaced }) => api.listCustomObjects({ group: KRO_GROUP, version: KRO_VERSION, plural, namespaced })),
   ]);
-  const servedResources = await kroResources(client);
-  const served = ABSTRACTIONS.filter(({ plural }) => servedResources.includes(plural));
-  const [graphDefinitions, ...instanceLists] = await settleInOrder([
-    listItems(client, `/apis/${PLATFORM.abstractionApiVersion}/resourcegraphdefinitions`),
-    ...served.map(({ plural }) => listItems(client, `/apis/${PLATFORM.abstractionApiVersion}/${plural}`)),
-  ]);
-  const instances: Partial<Record<AbstractionKind, readonly unknown[]>> = Object.fromEntries(served.map(({ kind }, index) => [kind, instanceLists[index]]));
+  const served = ABSTRACTIONS.flatMap((abstraction, index) => (instanceLists[index] === undefined ? [] : [{ ...abstraction, items: instanceLists[index] }]));
+  const instances: Partial<Record<AbstractionKind, readonly unknown[]>> = Object.fromEntries(served.map(({ kind, items }) => [kind, items]));
+  const servedResources = [GRAPH_DEFINITIONS.plural, ...served.map(({ plural }) => plural)];
   const raw: RawObjects = { kustomizations, helmReleases, graphDefinitions, namespaces, servedResources, instances };
-  return buildSnapshot(client.server, client.context, raw, team);
+  return buildSnapshot(api.server, api.context, raw, team);
 }
 
 /**
  * Waits for every request, then fails with the first failure in the given order, so the sentence
  * shown does not depend on which request happened to fail first.
  */
-async function settleInOrder<T>(requests: readonly Promise<T>[]): Promise<T[]> {
+async function settleInOrder<T extends readonly unknown[]>(requests: { readonly [K in keyof T]: Promise<T[K]> }): Promise<T> {
   const results = await Promise.allSettled(requests);
   const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failure) throw failure.reason;
-  return results.map((result) => (result as PromiseFulfilledResult<T>).value);
+  return results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
-async function listFlux(client: ApiClient, api: { group: string; version: string; plural: string }): Promise<unknown[]> {
-  const list = await client.get(`/apis/${api.group}/${api.version}/${api.plural}`);
-  if (list === undefined) throw notInstalled('Flux', `${api.group}/${api.version}`, client.server);
-  return itemsOf(list);
-}
-
-async function listItems(client: ApiClient, path: string): Promise<unknown[]> {
-  // A list that vanished between discovery and the request (CRD just deleted) is simply empty.
-  return itemsOf((await client.get(path)) ?? {});
-}
-
-/** The resources kro.run/v1alpha1 serves: resourcegraphdefinitions plus one per ready RGD. */
-async function kroResources(client: ApiClient): Promise<string[]> {
-  const discovery = (await client.get(`/apis/${KRO_GROUP}/${KRO_VERSION}`)) as { resources?: { name?: string }[] } | undefined;
-  const names = (discovery?.resources ?? []).map((resource) => resource.name ?? '').filter((name) => name !== '' && !name.includes('/'));
-  if (!names.includes('resourcegraphdefinitions')) throw notInstalled('kro', PLATFORM.abstractionApiVersion, client.server);
-  return names;
-}
-
-function notInstalled(product: string, apiVersion: string, server: string): ClusterError {
-  return new ClusterError(`${product} is not installed yet: the API ${apiVersion} is not served by ${server}`, true);
-}
-
-function itemsOf(list: unknown): unknown[] {
-  const items = (list as { items?: unknown }).items;
-  return Array.isArray(items) ? items : [];
+/** The items of a resource whose absence means `product` is not installed. */
+async function listInstalled(api: ClusterApi, resource: CustomResource, product: string): Promise<unknown[]> {
+  const items = await api.listCustomObjects(resource);
+  if (items === undefined) throw new ClusterError(`${product} is not installed yet: the API ${resource.group}/${resource.version} is not served by ${api.server}`, true);
+  return items;
 }

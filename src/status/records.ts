@@ -81,7 +81,7 @@ export interface RawObjects {
   readonly graphDefinitions: readonly unknown[];
   /** Namespaces carrying the tenant label. */
   readonly namespaces: readonly unknown[];
-  /** Resource names kro.run/v1alpha1 serves (its discovery document). */
+  /** Resource names kro.run/v1alpha1 serves: resourcegraphdefinitions, and each plural it answers a list of. */
   readonly servedResources: readonly string[];
   /** Instances of each served abstraction, by plural, across all namespaces. */
   readonly instances: Readonly<Partial<Record<AbstractionKind, readonly unknown[]>>>;

@@ -72,9 +72,13 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** An HTTP server that answers like an API server holding `state`. */
+/** The bearer token `writeKubeconfig` gives its user, and the only one the fake API server accepts. */
+export const TEST_TOKEN = 'test-token';
+
+/** An HTTP server that answers like an API server holding `state`, to callers with TEST_TOKEN. */
 export function startFakeApiServer(state: ClusterState): Promise<TestServer> {
   return startHttp((request, response) => {
+    if (request.headers.authorization !== `Bearer ${TEST_TOKEN}`) return sendJson(response, 401, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Unauthorized', code: 401 });
     const url = new URL(request.url ?? '/', 'http://localhost');
     const body = route(state, url);
     if (body === undefined) return sendJson(response, 404, notFoundStatus());
@@ -121,7 +125,6 @@ function route(state: ClusterState, url: URL): unknown {
   };
   if (paths[url.pathname]) return paths[url.pathname]();
   if (!state.kroDiscovery || !url.pathname.startsWith('/apis/kro.run/v1alpha1')) return undefined;
-  if (url.pathname === '/apis/kro.run/v1alpha1') return state.kroDiscovery;
   const plural = url.pathname.slice('/apis/kro.run/v1alpha1/'.length);
   if (!state.kroDiscovery.resources.some((resource) => resource.name === plural)) return undefined;
   return list(plural, plural === 'resourcegraphdefinitions' ? state.graphDefinitions : (state.instances[plural] ?? []));
@@ -160,17 +163,23 @@ function listen(server: net.Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)));
 }
 
-/** Writes a kubeconfig whose contexts (the first is current) point at the given servers. */
-export function writeKubeconfig(contexts: Record<string, string>, user: Record<string, string> = { token: 'test-token' }): string {
+/**
+ * Writes a kubeconfig whose contexts (the first is current) point at the given servers. The
+ * loopback servers speak plain HTTP, which @kubernetes/client-node only accepts with
+ * `insecure-skip-tls-verify`, so `plainHttp: 'as-is'` leaves that out to play a kubeconfig without it.
+ */
+export function writeKubeconfig(contexts: Record<string, string>, user: Record<string, string> = { token: TEST_TOKEN }, plainHttp: 'allowed' | 'as-is' = 'allowed'): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mini-atlas-status-'));
   const names = Object.keys(contexts);
+  const allowHttp = (server: string) => plainHttp === 'allowed' && server.startsWith('http:');
   const config = {
     apiVersion: 'v1',
     kind: 'Config',
     'current-context': names[0],
-    clusters: names.map((name) => ({ name, cluster: { server: contexts[name] } })),
-    users: [{ name: 'tester', user }],
-    contexts: names.map((name) => ({ name, context: { cluster: name, user: 'tester' } })),
+    clusters: names.map((name) => ({ name, cluster: { server: contexts[name], ...(allowHttp(contexts[name]) ? { 'insecure-skip-tls-verify': true } : {}) } })),
+    // Named after the file's first context, so that several files can be merged without a clash.
+    users: [{ name: `${names[0]}-user`, user }],
+    contexts: names.map((name) => ({ name, context: { cluster: name, user: `${names[0]}-user` } })),
   };
   const file = path.join(dir, 'config');
   fs.writeFileSync(file, stringify(config));

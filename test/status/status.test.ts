@@ -168,9 +168,14 @@ describe('mini-atlas status against real sockets', () => {
     return servers[servers.length - 1];
   }
 
+  /** Registers a written kubeconfig for removal after the tests. */
+  function kubeconfigFile(file: string): string {
+    kubeconfigs.push(file);
+    return file;
+  }
+
   function kubeconfig(contexts: Record<string, string>, user?: Record<string, string>): string {
-    kubeconfigs.push(writeKubeconfig(contexts, user));
-    return kubeconfigs[kubeconfigs.length - 1];
+    return kubeconfigFile(writeKubeconfig(contexts, user));
   }
 
   it('exits 0 and prints the table when the fake cluster is all ready', async () => {
@@ -234,6 +239,54 @@ describe('mini-atlas status against real sockets', () => {
     expect(result.stderr).toContain('14/15 ready; not ready: HelmRelease flux-system/kyverno');
     expect(result.stderr).toContain('mini-atlas status: not ready after 1s');
     expect(result.stdout).toContain('InstallFailed');
+  });
+
+  it("merges the files in KUBECONFIG: the first one's current context, --context from any of them", async () => {
+    const server = await serve(startFakeApiServer(readyCluster()));
+    const port = await closedPort();
+    const first = kubeconfig({ 'kind-dev': server.url });
+    const second = kubeconfig({ 'kind-prd': `http://127.0.0.1:${port}` });
+    const current = await runStatusCli([], { KUBECONFIG: [first, second].join(path.delimiter) });
+    expect(current.code).toBe(0);
+    expect(current.stdout).toContain(`Cluster ${server.url} (context kind-dev)`);
+    const chosen = await runStatusCli(['--context', 'kind-prd'], { KUBECONFIG: [first, second].join(path.delimiter) });
+    expect(chosen.code).toBe(2);
+    expect(chosen.stderr).toContain(`cannot reach the API server http://127.0.0.1:${port} of context "kind-prd"`);
+  });
+
+  it("sends the kubeconfig user's token: a wrong one is rejected, exit 2", async () => {
+    const server = await serve(startFakeApiServer(readyCluster()));
+    const result = await runStatusCli([], { KUBECONFIG: kubeconfig({ 'kind-dev': server.url }, { token: 'expired' }) });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`mini-atlas status: the API server ${server.url} rejected the credentials of context "kind-dev" (401 Unauthorized): they are missing, invalid or expired\n`);
+  });
+
+  it("quotes the API server's reason on 403, exit 2", async () => {
+    const server = await serve(startStatusServer(403, 'kustomizations.kustomize.toolkit.fluxcd.io is forbidden'));
+    const result = await runStatusCli([], { KUBECONFIG: kubeconfig({ 'kind-dev': server.url }) });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `mini-atlas status: the API server ${server.url} does not allow context "kind-dev" to read /apis/kustomize.toolkit.fluxcd.io/v1/kustomizations (403 Forbidden): kustomizations.kustomize.toolkit.fluxcd.io is forbidden\n`,
+    );
+  });
+
+  it('says why a plain-HTTP server without insecure-skip-tls-verify is refused, exit 2', async () => {
+    const result = await runStatusCli([], { KUBECONFIG: kubeconfigFile(writeKubeconfig({ 'kind-dev': 'http://127.0.0.1:1' }, undefined, 'as-is')) });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      'mini-atlas status: the context "kind-dev" points at the plain-HTTP server http://127.0.0.1:1, which @kubernetes/client-node only accepts with insecure-skip-tls-verify: true\n',
+    );
+  });
+
+  it('exits 2 where @kubernetes/client-node merges stricter than kubectl: a missing file, a name defined twice', async () => {
+    const file = kubeconfig({ 'kind-dev': 'http://127.0.0.1:1' });
+    const missing = path.join(os.tmpdir(), 'mini-atlas-no-such-kubeconfig');
+    const gap = await runStatusCli([], { KUBECONFIG: [file, missing].join(path.delimiter) });
+    expect(gap.code).toBe(2);
+    expect(gap.stderr).toBe(`mini-atlas status: the kubeconfig ${missing} named in KUBECONFIG does not exist; remove it from KUBECONFIG (@kubernetes/client-node, unlike kubectl, does not skip missing files)\n`);
+    const twice = await runStatusCli([], { KUBECONFIG: [file, kubeconfig({ 'kind-dev': 'http://127.0.0.1:2' })].join(path.delimiter) });
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toMatch(/^mini-atlas status: the kubeconfigs .* define the cluster "kind-dev" more than once, which @kubernetes\/client-node does not merge; rename one of them\n$/);
   });
 
   it('exits 2 without a kubeconfig, and for an unknown context', async () => {

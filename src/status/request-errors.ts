@@ -1,0 +1,77 @@
+/**
+ * Turns whatever a @kubernetes/client-node request rejected with into one sentence that names the
+ * server, and whether waiting may cure it.
+ */
+import { AbortError, ApiException, FetchError } from '@kubernetes/client-node';
+import { ClusterError } from './errors';
+
+/** The request that failed, for the sentence. */
+export interface FailedRequest {
+  readonly server: string;
+  readonly context: string;
+  /** API path, e.g. `/apis/kro.run/v1alpha1/resourcegraphdefinitions`. */
+  readonly path: string;
+  readonly timeoutMs: number;
+}
+
+const NETWORK_REASONS: Record<string, string> = {
+  ECONNREFUSED: 'the connection was refused (is the cluster running?)',
+  ECONNRESET: 'the connection was reset',
+  EHOSTUNREACH: 'the host is unreachable',
+  ENETUNREACH: 'the network is unreachable',
+  ENOTFOUND: 'its host name does not resolve',
+  EAI_AGAIN: 'its host name does not resolve right now',
+};
+
+/** The ClusterError for `error`, thrown by a client-node call made for `request`. */
+export function requestError(error: unknown, request: FailedRequest): ClusterError {
+  const { server, context, path, timeoutMs } = request;
+  if (error instanceof ApiException) return statusError(error, request);
+  // The only signal on our requests is the deadline's, so an abort is always the timeout.
+  if (error instanceof AbortError) return new ClusterError(`the API server ${server} did not answer within ${formatSeconds(timeoutMs)}`, true);
+  if (error instanceof FetchError) {
+    const reason = (error.code && NETWORK_REASONS[error.code]) ?? error.message.replace(/^request to \S+ failed, reason: /, '');
+    // TLS failures (unknown CA, wrong host) do not cure themselves; everything else may be a cluster still starting.
+    const retryable = !/certificate|self.signed|SSL|TLS/i.test(`${error.code ?? ''} ${error.message}`);
+    return new ClusterError(`cannot reach the API server ${server} of context "${context}": ${reason}`, retryable);
+  }
+  // client-node parses a 2xx body by its content type: JSON.parse fails, or it knows no parser.
+  if (error instanceof SyntaxError || /mediaType|Content-Type/.test(String((error as Error)?.message))) {
+    return new ClusterError(`the API server ${server} answered GET ${path} with something that is not JSON`, false);
+  }
+  // What is left comes from client-node before sending: an exec credential plugin or proxy that failed.
+  return new ClusterError(`cannot send GET ${path} to the API server ${server} as context "${context}": ${firstLine(error)}`, false);
+}
+
+function statusError(error: ApiException<unknown>, { server, context, path }: FailedRequest): ClusterError {
+  const message = statusMessage(error.body);
+  if (error.code === 401) {
+    return new ClusterError(`the API server ${server} rejected the credentials of context "${context}" (401 Unauthorized): they are missing, invalid or expired`, false);
+  }
+  if (error.code === 403) {
+    return new ClusterError(`the API server ${server} does not allow context "${context}" to read ${path} (403 Forbidden): ${message ?? 'ask for read access'}`, false);
+  }
+  return new ClusterError(`the API server ${server} answered ${error.code} to GET ${path}${message ? `: ${message}` : ''}`, error.code >= 500);
+}
+
+/** The `message` of a Kubernetes Status body, which client-node hands over as text, bytes or parsed. */
+function statusMessage(body: unknown): string | undefined {
+  let status = body;
+  if (typeof body === 'string' || Buffer.isBuffer(body)) {
+    try {
+      status = JSON.parse(body.toString()) as unknown;
+    } catch {
+      return undefined;
+    }
+  }
+  const message = (status as { message?: unknown } | undefined)?.message;
+  return typeof message === 'string' && message !== '' ? message : undefined;
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0];
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
