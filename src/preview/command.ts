@@ -1,5 +1,5 @@
 /**
- * `npm run preview -- <file-or-team-folder>... [--cluster <name>] [--diff]`: the resources kro
+ * `npm run preview -- <file-or-team-folder>... [--cluster <name>] [--diff] [--user-space <dir>]`: the resources kro
  * would create for a team's instances, as multi-document YAML on stdout (or, with --diff, what
  * changes relative to the committed dist/), problems on stderr. Exit 0, 1 for invalid input,
  * 2 for usage and internal errors.
@@ -19,12 +19,14 @@ import { previewTeam, type PreviewContext } from './preview';
 import { isRecord } from './simple-schema';
 import { loadRgds } from './rgd';
 
-const USAGE = 'usage: mini-atlas preview <file-or-team-folder>... [--cluster <name>] [--diff]';
+const USAGE = 'usage: mini-atlas preview <file-or-team-folder>... [--cluster <name>] [--diff] [--user-space <dir>]';
 
 interface Arguments {
   readonly paths: readonly string[];
   readonly cluster: string;
   readonly diff: boolean;
+  /** Folder of team folders (default user-space/). */
+  readonly userSpaceDir: string;
 }
 
 /** Runs the command; returns the exit code. */
@@ -34,7 +36,7 @@ export function runPreview(args: string[]): number {
   if (!fs.existsSync(abstractions)) throw new UsageError(`${path.relative(ROOT, abstractions)} does not exist: run \`npm run synth\` first`);
   const rgds = loadRgds(ROOT, abstractions);
   const checker = new SchemaChecker({ root: ROOT, crdDir: path.resolve(ROOT, '..', 'shared', 'crds'), cacheDir: path.join(ROOT, '.build', 'preview-crds') });
-  const userSpace = loadUserSpace({ root: ROOT, only: options.paths });
+  const userSpace = loadUserSpace({ root: ROOT, userSpaceDir: options.userSpaceDir, only: options.paths });
   const problems: Problem[] = [...rgds.problems, ...userSpace.problems];
   const teams = userSpace.teamsFor(options.cluster);
   const context: PreviewContext = { rgds, checker, sourceOf };
@@ -57,14 +59,14 @@ export function runPreview(args: string[]): number {
 }
 
 function parseArguments(args: readonly string[]): Arguments {
-  const { values, switches, positionals } = parseArgs(args, { values: ['--cluster'], switches: ['--diff'], maxPositionals: Infinity, usage: USAGE });
+  const { values, switches, positionals } = parseArgs(args, { values: ['--cluster', '--user-space'], switches: ['--diff'], maxPositionals: Infinity, usage: USAGE });
   const cluster = values.get('--cluster') ?? CLUSTERS[0].name;
   if (!findCluster(cluster)) throw new UsageError(`unknown cluster "${cluster}"; one of: ${CLUSTERS.map((known) => known.name).join(', ')}`);
   if (positionals.length === 0) throw new UsageError(USAGE);
   const paths = positionals.map((positional) => path.resolve(positional));
   const missing = positionals.find((positional) => !fs.existsSync(positional));
   if (missing) throw new UsageError(`${missing} does not exist; ${USAGE}`);
-  return { paths, cluster, diff: switches.has('--diff') };
+  return { paths, cluster, diff: switches.has('--diff'), userSpaceDir: path.resolve(values.get('--user-space') ?? path.join(ROOT, 'user-space')) };
 }
 
 /** One YAML document, headed by a comment naming the instance and RGD resource it comes from. */

@@ -66,7 +66,9 @@ function expandInto(
   }
   const spec = applyDefaults(rgd.spec, instance.spec ?? {});
   const violations = validateAgainst(rgd.spec, spec, 'spec');
-  for (const violation of violations) problems.push({ severity: 'error', location: source, message: `${label}: ${violation.path} ${violation.message}` });
+  for (const violation of violations) {
+    problems.push({ severity: 'error', location: source, message: `${label}: ${violation.path} ${violation.message} (schema of ${rgd.file})` });
+  }
   if (violations.length > 0) return;
   const order = creationOrder(rgd);
   if ('cycle' in order) {

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { UsageError } from '../../src/cli/usage-error';
 import { runPreview } from '../../src/preview/command';
-import { ROOT } from './helpers';
+import { FIXTURES, ROOT } from './helpers';
 
 /** Runs the command in-process, returning its exit code and what it wrote. */
 function preview(...args: string[]): { code: number; stdout: string; stderr: string } {
@@ -64,6 +64,25 @@ const ready = fs.existsSync(path.join(ROOT, 'dist', 'dev', 'abstractions')) && f
 });
 
 describe('preview command line', () => {
+  const fixtures = path.join(FIXTURES, 'user-space');
+
+  (ready ? it : it.skip)('--diff shows what a change to the team files changes in the created resources', () => {
+    const { code, stdout } = preview(path.join(fixtures, 'team-a'), '--user-space', fixtures, '--diff');
+    expect(stdout.split('\n\n').map((block) => block.split('\n').filter((line) => /^(\S|    [-+] )/.test(line)).join('\n'))).toEqual([
+      '1 added, 1 changed, 1 removed',
+      ['~ changed apps/v1 Deployment team-a/team-a-instance', '    -  replicas: 2', '    +  replicas: 3', '    -          image: nginx:latest', '    +          image: nginx:1.27'].join('\n'),
+      expect.stringMatching(/^\+ added kafka\.strimzi\.io\/v1 KafkaTopic kafka\/team-a\.team-a-02\n/),
+      expect.stringMatching(/^- removed kafka\.strimzi\.io\/v1 KafkaTopic kafka\/team-a\.team-a-01\n/),
+    ]);
+    expect([0, 1]).toContain(code);
+  });
+
+  (ready ? it : it.skip)('exits 1 for an instance that breaks its schema', () => {
+    const { code, stderr } = preview(path.join(fixtures, 'team-c'), '--user-space', fixtures);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^test\/preview\/fixtures\/user-space\/team-c\/team-c\.yaml:\d+:\d+: error: .*replicas/m);
+  });
+
   it('exits 1 for a path outside user-space, with the problem in the validator format', () => {
     const { code, stdout, stderr } = preview(path.join(ROOT, 'test'));
     expect(code).toBe(1);

@@ -58,14 +58,14 @@ describe('expandInstance', () => {
     const expansion = web({ replicas: 50, unknown: true });
     expect(expansion.resources).toEqual([]);
     expect(expansion.problems.map((problem) => [problem.location, problem.message])).toEqual([
-      [SOURCE, 'WebApplication/team-a-web: spec.replicas must be <= 20'],
-      [SOURCE, 'WebApplication/team-a-web: spec.unknown is not a declared field'],
+      [SOURCE, 'WebApplication/team-a-web: spec.replicas must be <= 20 (schema of test/preview/fixtures/abstractions/webapplication.yaml)'],
+      [SOURCE, 'WebApplication/team-a-web: spec.unknown is not a declared field (schema of test/preview/fixtures/abstractions/webapplication.yaml)'],
     ]);
   });
 
   it('reports a missing required field', () => {
     const expansion = expandInstance(instance('WebApplication', 'team-a-web', {}), rgds, SOURCE);
-    expect(expansion.problems.map((problem) => problem.message)).toEqual(['WebApplication/team-a-web: spec.image is required']);
+    expect(expansion.problems.map((problem) => problem.message)).toEqual([expect.stringMatching(/^WebApplication\/team-a-web: spec\.image is required \(schema of /)]);
   });
 
   it('computes integers and keeps a namespace the template sets', () => {
