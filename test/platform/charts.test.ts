@@ -12,6 +12,11 @@ import { CLUSTERS, ClusterConfig, findCluster } from '../../config/clusters';
 import { PLATFORM } from '../../config/platform';
 import { CHARTS, VERSIONS } from '../../config/versions';
 import { renderCluster } from '../../src/synth/render';
+import { loadUserSpace } from '../../src/user-space';
+import { ROOT } from '../../src/paths';
+import { ABSTRACTIONS } from '../../abstractions';
+import { TenantsChart } from '../../charts/tenants';
+import { WorkspacesChart } from '../../charts/workspaces';
 import { KubeObject } from '../helpers';
 
 const dev = findCluster('dev')!;
@@ -162,5 +167,47 @@ describe('the Flux install', () => {
     const patches = kustomization.patches.map((patch: { patch: string; target: { name: string } }) => ({ target: patch.target.name, value: parse(patch.patch)[0].value }));
     expect(patches).toContainEqual({ target: expect.stringContaining('kustomize-controller|helm-controller'), value: '--no-cross-namespace-refs=true' });
     expect(patches).toContainEqual({ target: '(kustomize-controller|helm-controller)', value: '--default-service-account=default' });
+  });
+});
+
+describe.each([dev, prd])('workspaces and tenants of the example teams on $name', (cluster: ClusterConfig) => {
+  const teams = loadUserSpace({ root: ROOT }).teamsFor(cluster.name);
+  const resources = ABSTRACTIONS.filter((abstraction) => abstraction.scope === 'Namespaced').map((abstraction) => abstraction.plural);
+  const workspaces = synth((app) => new WorkspacesChart(app, 'workspaces', { teams }));
+  const tenants = synth((app) => new TenantsChart(app, 'tenants', { cluster, teams, tenantResources: resources }));
+
+  it('match the snapshots', () => {
+    expect(workspaces).toMatchSnapshot();
+    expect(tenants).toMatchSnapshot();
+  });
+
+  it('applies one Workspace per team, cluster-scoped', () => {
+    expect(workspaces.map((workspace) => [workspace.kind, workspace.metadata.name, workspace.metadata.namespace])).toEqual(teams.map(({ team }) => ['Workspace', team, undefined]));
+  });
+
+  it("gives each team a Kustomization in flux-system that impersonates the team's own account and targets its namespace", () => {
+    for (const { team } of teams) {
+      const kustomization = tenants.find((object) => object.kind === 'Kustomization' && object.metadata.name === `tenant-${team}`)!;
+      expect(kustomization.metadata.namespace).toBe(PLATFORM.fluxNamespace);
+      expect(kustomization.spec).toMatchObject({
+        serviceAccountName: `tenant-${team}`,
+        targetNamespace: team,
+        path: `./dist/${cluster.name}/tenants/${team}/instances`,
+        sourceRef: { kind: 'GitRepository', name: 'flux-system' },
+        dependsOn: [{ name: 'workspaces' }],
+        prune: true,
+      });
+    }
+  });
+
+  it('lets a team manage only the abstraction kinds, only in its own namespace', () => {
+    expect(tenants.filter((object) => object.kind === 'ClusterRoleBinding')).toEqual([]);
+    const [role] = tenants.filter((object) => object.kind === 'ClusterRole');
+    expect(role.rules).toEqual([{ apiGroups: ['kro.run'], resources, verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] }]);
+    for (const { team } of teams) {
+      const binding = tenants.find((object) => object.kind === 'RoleBinding' && object.metadata.namespace === team)!;
+      expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: PLATFORM.tenantRole });
+      expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: `tenant-${team}`, namespace: PLATFORM.fluxNamespace }]);
+    }
   });
 });
