@@ -47,6 +47,11 @@ const ready = fs.existsSync(path.join(ROOT, 'dist', 'dev', 'abstractions')) && f
     expect(typeof topic.spec.partitions).toBe('number');
   });
 
+  it("prints each instance's resources in kro's creation order", () => {
+    const web = stdout.split('---\n').filter((doc) => doc.startsWith('# WebApplication/team-a-instance'));
+    expect(web.map((doc) => /^kind: (\w+)$/m.exec(doc)?.[1])).toEqual(['ConfigMap', 'Deployment', 'Service', 'HTTPRoute']);
+  });
+
   it('prints only YAML on stdout, every document naming where it comes from', () => {
     expect(stdout.startsWith('---\n# ')).toBe(true);
     expect(parseAllDocuments(stdout).every((doc) => doc.errors.length === 0)).toBe(true);
