@@ -23,7 +23,7 @@ export const workspace: Abstraction<typeof spec> = {
   description:
     'A team namespace (restricted pods, default-deny network, quota and container defaults). Traffic is allowed within the namespace, to DNS, to the shared Kafka, and from the shared Gateway.',
   spec,
-  status: () => ({ namespace: expr('namespace.metadata.name'), phase: expr('namespace.status.phase') }),
+  status: () => ({ namespace: expr('tenantNamespace.metadata.name'), phase: expr('tenantNamespace.status.phase') }),
   printerColumns: [{ name: 'Namespace', type: 'string', jsonPath: '.status.namespace' }],
   resources: (instance, cluster) => [namespace(instance), ...networkPolicies(), ...ciliumPolicies(), quota(cluster), limits(cluster)],
 };
@@ -32,7 +32,7 @@ type Refs = InstanceRefs<typeof spec>;
 
 function namespace({ name }: Refs): GraphResource {
   return {
-    id: 'namespace',
+    id: 'tenantNamespace',
     template: manifest(k8s.KubeNamespace, {
       metadata: {
         name,
@@ -44,13 +44,13 @@ function namespace({ name }: Refs): GraphResource {
         },
       },
     }),
-    readyWhen: [expr('namespace.status.phase == "Active"')],
+    readyWhen: [expr('tenantNamespace.status.phase == "Active"')],
   };
 }
 
 /** Every namespaced object lives in the namespace the instance created. */
 function inNamespace(name: string) {
-  return { name, namespace: expr('namespace.metadata.name') };
+  return { name, namespace: expr('tenantNamespace.metadata.name') };
 }
 
 function networkPolicies(): GraphResource[] {

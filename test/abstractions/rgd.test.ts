@@ -50,7 +50,7 @@ describe('Workspace', () => {
 
   it('is cluster-scoped and makes a restricted namespace labelled for its tenant', () => {
     expect(DEV.get('Workspace')!.spec.schema.scope).toBe('Cluster');
-    expect(workspace.get('namespace')!.template.metadata).toEqual({
+    expect(workspace.get('tenantNamespace')!.template.metadata).toEqual({
       name: '${schema.metadata.name}',
       labels: expect.objectContaining({ [PLATFORM.tenantLabel]: '${schema.metadata.name}', 'pod-security.kubernetes.io/enforce': 'restricted' }),
     });
