@@ -1,21 +1,26 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { parseArgs } from '../src/cli/args';
 import { UsageError } from '../src/cli/usage-error';
 import { ROOT } from '../src/paths';
 import { generateTeams, GeneratedTeams } from './generate-teams';
 import { BenchCommand, CommandFailed, measure, Measurement, median } from './measure';
-import { CaseName, Outcome, renderReport, Row } from './report';
+import { CaseName, Outcome, REFERENCE_TEAMS, renderReport, Row } from './report';
 
 /** How `npm run bench` was called. */
 export interface BenchOptions {
   /** Numbers of teams to generate, one benchmark round each. */
   readonly sizes: readonly number[];
+  /** Rounds that also run the conventional app, which takes seconds even for one team. */
+  readonly baselineSizes: readonly number[];
   /** Runs per command and size; the table shows the median. */
   readonly runs: number;
 }
 
-const DEFAULTS: BenchOptions = { sizes: [1, 100, 1000, 3000], runs: 3 };
+const DEFAULT_SIZES = [1, 100, 1000, 3000];
+const DEFAULT_RUNS = 3;
+const USAGE = 'usage: mini-atlas bench [--sizes 1,100,1000,3000] [--baseline-sizes 1000] [--runs 3]';
 
 /** A command to time at one size, and what must be true before each run. */
 interface BenchCase {
@@ -30,47 +35,52 @@ const LAUNCHER = path.join(ROOT, 'bin', 'mini-atlas.js');
 const CONVENTIONAL_APP = path.join(ROOT, 'bench', 'conventional');
 
 /**
- * `mini-atlas bench [--sizes 1,100,1000,3000] [--runs 3]`: for each size, generates that many
- * teams into a temporary folder, times synth, validate, preview and the conventional cdk8s
- * app side by side, and prints a Markdown table with the goals of the performance issue.
+ * `mini-atlas bench [--sizes ...] [--baseline-sizes ...] [--runs N]`: for each size, generates
+ * that many teams into a temporary folder, times synth, validate, preview and the conventional
+ * cdk8s app side by side, and prints a Markdown table with the goals of the performance issue.
  */
 export function runBench(args: string[]): number {
   const options = parseOptions(args);
   const before = os.loadavg()[0];
-  const rows = options.sizes.flatMap((teams) => benchSize(teams, options.runs));
+  const rows = options.sizes.flatMap((teams) => benchSize(teams, options));
   process.stdout.write(renderReport(rows, commandLine(options), { before, after: os.loadavg()[0] }));
   return rows.some((row) => row.outcome.kind === 'failed') ? 1 : 0;
 }
 
-/** Parses `--sizes` and `--runs`, keeping the defaults for what is not given. */
+/**
+ * Parses the options. The baseline runs at the reference size by default, the one the goals
+ * compare at, which keeps the default bench within a few minutes.
+ */
 export function parseOptions(args: readonly string[]): BenchOptions {
-  let { sizes, runs } = DEFAULTS;
-  for (let index = 0; index < args.length; index += 2) {
-    const [flag, value] = [args[index], args[index + 1]];
-    if (value === undefined) throw new UsageError(`${flag} needs a value`);
-    if (flag === '--sizes') sizes = value.split(',').map((size) => positiveInteger('--sizes', size));
-    else if (flag === '--runs') runs = positiveInteger('--runs', value);
-    else throw new UsageError(`unknown option "${flag}"; bench takes --sizes <n,n,...> and --runs <n>`);
-  }
-  return { sizes, runs };
+  const { values } = parseArgs(args, { values: ['--sizes', '--baseline-sizes', '--runs'], usage: USAGE });
+  const sizes = sizeList(values.get('--sizes'), '--sizes') ?? DEFAULT_SIZES;
+  const baselineSizes = sizeList(values.get('--baseline-sizes'), '--baseline-sizes') ?? sizes.filter((size) => size === REFERENCE_TEAMS);
+  const stray = baselineSizes.find((size) => !sizes.includes(size));
+  if (stray !== undefined) throw new UsageError(`--baseline-sizes ${stray} is not among --sizes; ${USAGE}`);
+  const runs = values.has('--runs') ? positiveInteger('--runs', values.get('--runs')!) : DEFAULT_RUNS;
+  return { sizes, baselineSizes, runs };
+}
+
+function sizeList(text: string | undefined, flag: string): number[] | undefined {
+  return text?.split(',').map((size) => positiveInteger(flag, size));
 }
 
 function positiveInteger(flag: string, text: string): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new UsageError(`${flag} takes positive whole numbers, not "${text}"`);
+  if (!Number.isInteger(value) || value < 1) throw new UsageError(`${flag} takes positive whole numbers, not "${text}"; ${USAGE}`);
   return value;
 }
 
-function commandLine({ sizes, runs }: BenchOptions): string {
-  return `npm run bench -- --sizes ${sizes.join(',')} --runs ${runs}`;
+function commandLine({ sizes, baselineSizes, runs }: BenchOptions): string {
+  return `npm run bench -- --sizes ${sizes.join(',')} --baseline-sizes ${baselineSizes.join(',') || 'none'} --runs ${runs}`;
 }
 
 /** Every case at one size, in a fresh temporary folder that is removed afterwards. */
-function benchSize(teams: number, runs: number): Row[] {
+function benchSize(teams: number, { baselineSizes, runs }: BenchOptions): Row[] {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mini-atlas-bench-'));
   try {
-    const generated = generateTeams(root, teams);
-    return benchCases(root, generated).map((benchCase) => ({ name: benchCase.name, teams, inputFiles: benchCase.inputFiles, outcome: runCase(benchCase, teams, runs) }));
+    const cases = benchCases(root, generateTeams(root, teams)).filter((benchCase) => benchCase.name !== 'baseline' || baselineSizes.includes(teams));
+    return cases.map((benchCase) => ({ name: benchCase.name, teams, inputFiles: benchCase.inputFiles, outcome: runCase(benchCase, teams, runs) }));
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
@@ -84,6 +94,8 @@ function benchCases(root: string, generated: GeneratedTeams): BenchCase[] {
   const clear = (folder: string) => () => fs.rmSync(folder, { recursive: true, force: true });
   return [
     { name: 'synth', inputFiles: files.length, command: cli('synth', '--user-space', userSpace, '--out', synthOut), prepare: clear(synthOut) },
+    // Right after the runs above, so the output is what this synth would write: the everyday case.
+    { name: 'resynth', inputFiles: files.length, command: cli('synth', '--user-space', userSpace, '--out', synthOut) },
     { name: 'validate', inputFiles: files.length, command: cli('validate', '--user-space', userSpace) },
     { name: 'preview', inputFiles: files.length / teams.length, command: cli('preview', path.join(userSpace, teams[0]), '--cluster', 'dev', '--user-space', userSpace) },
     {
@@ -122,7 +134,8 @@ function runCase(benchCase: BenchCase, teams: number, runs: number): Outcome {
  */
 function failure(name: CaseName, error: unknown): Outcome {
   if (error instanceof CommandFailed) {
-    if (error.stderr.includes(`unknown command "${name}"`)) return { kind: 'skipped', reason: `no \`${name}\` command yet` };
+    const command = /unknown command "([^"]*)"/.exec(error.stderr)?.[1];
+    if (command !== undefined) return { kind: 'skipped', reason: `no \`${command}\` command yet` };
     if (error.stderr.includes('unknown argument "--user-space')) return { kind: 'skipped', reason: `\`${name}\` takes no --user-space yet` };
   }
   const reason = error instanceof Error ? error.message : String(error);

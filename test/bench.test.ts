@@ -71,9 +71,10 @@ describe('the conventional baseline app', () => {
 });
 
 describe('bench options', () => {
-  it('defaults to four sizes and three runs', () => {
-    expect(parseOptions([])).toEqual({ sizes: [1, 100, 1000, 3000], runs: 3 });
-    expect(parseOptions(['--sizes', '1,10', '--runs', '1'])).toEqual({ sizes: [1, 10], runs: 1 });
+  it('defaults to four sizes, the baseline at 1000 teams only, and three runs', () => {
+    expect(parseOptions([])).toEqual({ sizes: [1, 100, 1000, 3000], baselineSizes: [1000], runs: 3 });
+    expect(parseOptions(['--sizes', '1,10', '--runs', '1'])).toEqual({ sizes: [1, 10], baselineSizes: [], runs: 1 });
+    expect(parseOptions(['--sizes', '1,10', '--baseline-sizes', '10'])).toEqual({ sizes: [1, 10], baselineSizes: [10], runs: 3 });
   });
 
   it('rejects what it does not understand', () => {
@@ -81,6 +82,7 @@ describe('bench options', () => {
     expect(() => parseOptions(['--runs', '0'])).toThrow(UsageError);
     expect(() => parseOptions(['--runs'])).toThrow(UsageError);
     expect(() => parseOptions(['--fast', '1'])).toThrow(UsageError);
+    expect(() => parseOptions(['--sizes', '1', '--baseline-sizes', '1000'])).toThrow(UsageError);
   });
 });
 
