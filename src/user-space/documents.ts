@@ -47,9 +47,9 @@ export function readDocuments(absolutePath: string, file: string, problems: Prob
     const errors = [...document.errors, ...document.warnings.filter(() => false)];
     for (const error of errors) problems.push({ severity: 'error', location: position(error.pos[0]), message: `YAML: ${firstLine(error.message)}` });
     if (errors.length) continue;
-    if (document.contents === null) continue;
     const value = toValue(document, position, problems);
-    if (value !== undefined) result.push(sourceDocument(file, document, value, position));
+    // An empty document (a trailing `---`, or `--- ~`) declares nothing, as for kubectl.
+    if (value !== undefined && value !== null) result.push(sourceDocument(file, document, value, position));
   }
   if (!result.length && !problems.some((problem) => problem.location.file === file)) {
     problems.push({ severity: 'error', location: at(), message: 'file holds no document: add one or delete the file' });

@@ -151,7 +151,8 @@ function identify(source: SourceDocument, problems: Problem[]): Declaration | un
     return refuse(`only the platform's abstractions can be declared here (${PLATFORM.abstractionApiVersion} ${ACCEPTED}), not ${found}: Kubernetes objects are made by the abstractions`, abstraction ? ['apiVersion'] : ['kind']);
   }
   const name = isPlainObject(value.metadata) ? value.metadata.name : undefined;
-  if (typeof name !== 'string') return refuse(`${abstraction.kind}: metadata.name is required`, ['metadata']);
+  if (name === undefined) return refuse(`${abstraction.kind}: metadata.name is required`, ['metadata']);
+  if (typeof name !== 'string') return refuse(`${abstraction.kind}: metadata.name must be a string, not ${JSON.stringify(name)}`, ['metadata', 'name']);
   return { abstraction, name, source };
 }
 
@@ -228,7 +229,8 @@ function compile(declaration: Declaration, override: SourceDocument | undefined,
   }
   if (spec.namespace !== undefined && spec.namespace !== team) error(['spec', 'namespace'], `spec.namespace is "${String(spec.namespace)}" but must be the team's namespace, "${team}"`);
   if (spec.name !== undefined && spec.name !== name) error(['spec', 'name'], `spec.name is "${String(spec.name)}" but metadata.name is "${name}": they must agree`);
-  if (namespaced && !NAMING_CONVENTION.matches(team, name)) error(['metadata', 'name'], `${NAMING_CONVENTION.describe(team)} (the same rule the cluster enforces): rename it to "${team}-${name}"`);
+  // A name that is no DNS label already has its error; suggesting a rename of it would mislead.
+  if (namespaced && TEAM_NAME.test(name) && !NAMING_CONVENTION.matches(team, name)) error(['metadata', 'name'], `${NAMING_CONVENTION.describe(team)} (the same rule the cluster enforces): rename it to "${team}-${name}"`);
   if (spec.tag === 'latest') {
     problems.push({ severity: 'warning', location: locate(['spec', 'tag']), message: `${abstraction.kind} ${name}: tag "latest" changes under you; pin a version so a rollout is a reviewed change` });
   }

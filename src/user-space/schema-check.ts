@@ -2,6 +2,7 @@ import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { Abstraction, documentSchema } from '../../abstractions/abstraction';
 import { Field } from '../../abstractions/schema';
 import { ABSTRACTIONS } from '../../abstractions';
+import { PATTERNS } from '../../abstractions/common';
 import { PLATFORM } from '../../config/platform';
 import { SourceDocument } from './documents';
 import { hasPath } from './merge';
@@ -57,10 +58,13 @@ function fieldAt(abstraction: Abstraction, path: readonly string[]): Field | und
   return path[0] === 'spec' && path.length === 2 ? abstraction.spec[path[1]] : undefined;
 }
 
+/** Names (metadata.name and namespace, and their copies in spec) all share the DNS label pattern. */
+const DNS_LABEL_HINT = 'a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit';
+
 function explain(error: ErrorObject, path: string[], abstraction: Abstraction): { message: string; at: string[]; key: boolean } {
   const where = path.join('.') || 'the document';
   const params = error.params as Record<string, unknown>;
-  const hint = fieldAt(abstraction, path)?.hint;
+  const hint = fieldAt(abstraction, path)?.hint ?? (params.pattern === PATTERNS.dnsLabel ? DNS_LABEL_HINT : undefined);
   const withHint = (text: string) => (hint ? `${text} (${hint})` : text);
   switch (error.keyword) {
     case 'additionalProperty':
