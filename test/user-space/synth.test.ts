@@ -1,0 +1,173 @@
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { ABSTRACTIONS } from '../../abstractions';
+import { formatProblem } from '../../src/user-space';
+import { CliResult, makeTempDir, removeFixtures, ROOT, runCli, UserSpaceFixture, workspace, writeTeams } from './helpers';
+
+/** A Kubernetes object as read back from the out folder. */
+interface KubeObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string; readonly annotations?: Record<string, string> };
+  readonly [field: string]: unknown;
+}
+
+let fixture: UserSpaceFixture;
+/** The out folder, relative to the repository root. */
+let out: string;
+let first: CliResult;
+
+const synth = () => runCli('synth', '--user-space', fixture.rel, '--out', out);
+
+beforeAll(() => {
+  fixture = writeTeams({
+    'team-x/workspace.yaml': workspace('team-x'),
+    // No metadata.namespace: synth sets the team's.
+    'team-x/web.yaml': 'apiVersion: kro.run/v1alpha1\nkind: WebApplication\nmetadata:\n  name: team-x-web\nspec:\n  image: ghcr.io/acme/web\n  tag: "1.2.3"\n  host: web.dev.example.com\n',
+    'team-x/db.yaml': 'apiVersion: kro.run/v1alpha1\nkind: Infrastructure\nmetadata: {name: team-x-db, namespace: team-x}\nspec: {database: shop}\n',
+    'team-x/clusters/prd/web.yaml': 'apiVersion: kro.run/v1alpha1\nkind: WebApplication\nmetadata: {name: team-x-web}\nspec: {replicas: 3, host: web.example.com}\n',
+    'team-y/workspace.yaml': workspace('team-y'),
+    'team-y/topic.yaml': 'apiVersion: kro.run/v1alpha1\nkind: Topic\nmetadata: {name: team-y-orders}\nspec: {}\n',
+  });
+  out = makeTempDir();
+  first = synth();
+});
+
+afterAll(removeFixtures);
+
+function read(file: string): KubeObject[] {
+  return parseAllDocuments(fs.readFileSync(path.join(ROOT, out, file), 'utf8')).map((document) => document.toJS() as KubeObject);
+}
+
+/** The single object of `kind` in `file`. */
+function one(file: string, kind: string): KubeObject {
+  const objects = read(file).filter((object) => object.kind === kind);
+  expect(objects).toHaveLength(1);
+  return objects[0];
+}
+
+/** Every file under `dir` (relative to the repository root), by path, with its SHA-256. */
+function treeHashes(dir: string): Map<string, string> {
+  const hashes = new Map<string, string>();
+  const absolute = path.join(ROOT, dir);
+  for (const file of fs.readdirSync(absolute, { recursive: true, encoding: 'utf8' }).sort()) {
+    const full = path.join(absolute, file);
+    if (fs.statSync(full).isFile()) hashes.set(file, createHash('sha256').update(fs.readFileSync(full)).digest('hex'));
+  }
+  return hashes;
+}
+
+/** Every object in the out folder, nested ones (kro templates) included. */
+function allObjects(): KubeObject[] {
+  const found: KubeObject[] = [];
+  const walk = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(walk);
+    else if (typeof value === 'object' && value !== null) {
+      if (typeof (value as { kind?: unknown }).kind === 'string') found.push(value as KubeObject);
+      Object.values(value).forEach(walk);
+    }
+  };
+  for (const file of treeHashes(out).keys()) if (file.endsWith('.yaml')) read(file).forEach(walk);
+  return found;
+}
+
+describe('synth --user-space --out', () => {
+  it('writes every team into the out folder', () => {
+    expect(first.stderr).toBe('');
+    expect(first.stdout).toContain('synth: 2 clusters, 9 layers, 2 teams in');
+    expect(first.stdout).not.toContain('removes');
+    expect(first.status).toBe(0);
+    for (const cluster of ['dev', 'prd']) {
+      for (const file of ['tenants/team-x/tenant.yaml', 'tenants/team-x/instances/webapplication.yaml', 'tenants/team-x/instances/infrastructure.yaml', 'workspaces/team-x.yaml', 'tenants/team-y/instances/topic.yaml']) {
+        expect(fs.existsSync(path.join(ROOT, out, cluster, file))).toBe(true);
+      }
+    }
+    expect(one('dev/workspaces/team-x.yaml', 'Workspace')).toEqual({ apiVersion: 'kro.run/v1alpha1', kind: 'Workspace', metadata: { name: 'team-x' }, spec: { name: 'team-x' } });
+  });
+
+  it("forces the team's namespace and applies overrides per cluster", () => {
+    const web = (cluster: string) => one(`${cluster}/tenants/team-x/instances/webapplication.yaml`, 'WebApplication');
+    expect(web('dev').metadata).toEqual({ name: 'team-x-web', namespace: 'team-x' });
+    expect(web('dev').spec).toEqual({ image: 'ghcr.io/acme/web', tag: '1.2.3', host: 'web.dev.example.com' });
+    expect(web('prd').spec).toEqual({ image: 'ghcr.io/acme/web', tag: '1.2.3', host: 'web.example.com', replicas: 3 });
+  });
+
+  it('never lets Flux prune an Infrastructure', () => {
+    expect(one('dev/tenants/team-x/instances/infrastructure.yaml', 'Infrastructure').metadata).toEqual({
+      name: 'team-x-db',
+      namespace: 'team-x',
+      annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' },
+    });
+  });
+
+  it("applies the team's instances as the team, into its namespace, after the workspaces", () => {
+    const kustomization = one('dev/tenants/team-x/tenant.yaml', 'Kustomization');
+    expect(kustomization.metadata).toMatchObject({ name: 'tenant-team-x', namespace: 'flux-system' });
+    expect(kustomization.spec).toMatchObject({
+      path: './dist/dev/tenants/team-x/instances',
+      serviceAccountName: 'tenant-team-x',
+      targetNamespace: 'team-x',
+      dependsOn: [{ name: 'workspaces' }],
+    });
+  });
+
+  it('grants the tenants nothing cluster-wide', () => {
+    const objects = allObjects();
+    expect(objects.filter((object) => object.kind === 'ClusterRoleBinding')).toEqual([]);
+
+    for (const team of ['team-x', 'team-y']) {
+      const binding = one(`dev/tenants/${team}/tenant.yaml`, 'RoleBinding');
+      expect(binding).toEqual({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: 'flux-tenant', namespace: team },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'mini-atlas-tenant' },
+        subjects: [{ kind: 'ServiceAccount', name: `tenant-${team}`, namespace: 'flux-system' }],
+      });
+    }
+    // Nothing else binds a tenant's ServiceAccount.
+    const bindsTenant = (object: KubeObject) => /Binding$/.test(object.kind) && JSON.stringify(object.subjects ?? []).includes('"tenant-');
+    expect(objects.filter(bindsTenant)).toHaveLength(2 * 2);
+
+    const role = one('dev/tenants/clusterrole-mini-atlas-tenant.yaml', 'ClusterRole');
+    const namespaced = ABSTRACTIONS.filter((abstraction) => abstraction.scope === 'Namespaced').map((abstraction) => abstraction.plural);
+    expect(role.rules).toEqual([{ apiGroups: ['kro.run'], resources: namespaced, verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] }]);
+    expect(namespaced).not.toContain('workspaces');
+    expect(JSON.stringify(role)).not.toContain('*');
+  });
+
+  it('refuses invalid input with exit 1, every problem and no stack trace, and leaves the out folder byte for byte', () => {
+    const before = treeHashes(out);
+    expect(before.size).toBeGreaterThan(50);
+    fixture.write({
+      'team-x/broken.yaml': 'apiVersion: kro.run/v1alpha1\nkind: Topic\nmetadata: {name: team-x-orders\n',
+      'team-y/web.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: team-y-web}\n',
+    });
+    const problems = fixture.load().problems.map(formatProblem);
+    expect(problems.map((line) => line.slice(0, line.indexOf(': error: ')))).toEqual([`${fixture.rel}/team-x/broken.yaml:4:1`, `${fixture.rel}/team-y/web.yaml:2:7`]);
+    const refused = synth();
+    fixture.remove('team-x/broken.yaml');
+    fixture.remove('team-y/web.yaml');
+
+    expect(refused.status).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toBe(`${problems.join('\n')}\nsynth: refused (2 errors, 0 warnings); ${out}/ was not changed\n`);
+    expect(refused.stderr).not.toMatch(/^\s+at /m);
+    expect(treeHashes(out)).toEqual(before);
+    expect(fs.readdirSync(ROOT).filter((entry) => entry.startsWith(`${out}.`))).toEqual([]);
+  });
+
+  it('lists the objects a change removes', () => {
+    fixture.remove('team-x/web.yaml');
+    fixture.remove('team-x/clusters/prd/web.yaml');
+    const result = synth();
+    expect(result.status).toBe(0);
+    const lines = result.stdout.split('\n');
+    const header = lines.findIndex((line) => line.startsWith('this change removes'));
+    expect(lines[header]).toBe('this change removes 2 objects from the clusters (Flux prunes them):');
+    expect(lines.slice(header + 1, header + 3)).toEqual(['  - dev: WebApplication team-x/team-x-web', '  - prd: WebApplication team-x/team-x-web']);
+    expect(fs.existsSync(path.join(ROOT, out, 'dev/tenants/team-x/instances/webapplication.yaml'))).toBe(false);
+  });
+});

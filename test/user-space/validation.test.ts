@@ -1,0 +1,383 @@
+import { formatProblem, hasErrors } from '../../src/user-space';
+import { ReportedProblem, removeFixtures, runCli, TreeFiles, webApplication, workspace, writeTeams } from './helpers';
+
+afterAll(removeFixtures);
+
+/** team-x's Workspace, which every fixture below needs to be otherwise valid. */
+const TEAM_X = { 'team-x/workspace.yaml': workspace('team-x') };
+
+/** The problems of team-x's Workspace plus `files`. */
+function problemsOf(files: TreeFiles): ReportedProblem[] {
+  return writeTeams({ ...TEAM_X, ...files }).problems();
+}
+
+function error(at: string, message: string): ReportedProblem {
+  return { at, severity: 'error', message };
+}
+
+/** A document of `kind` in the seed's flow style: metadata on line 3, spec on line 4. */
+function flow(kind: string, metadata: string, spec: string): string {
+  return `apiVersion: kro.run/v1alpha1\nkind: ${kind}\nmetadata: {${metadata}}\nspec: {${spec}}\n`;
+}
+
+describe('a valid team', () => {
+  it('is accepted in flow and block style, every kind, with no problem', () => {
+    const fixture = writeTeams({
+      ...TEAM_X,
+      'team-x/web.yaml': webApplication('team-x', 'web', 'web.example.com', '  replicas: 2\n  env: {MODE: fast}'),
+      'team-x/data.yaml': [
+        flow('Infrastructure', 'name: team-x-db, namespace: team-x', 'name: team-x-db, namespace: team-x, database: shop_01, cache: false'),
+        flow('Topic', 'name: team-x-orders', 'partitions: 64, retentionHours: 8760'),
+        flow('VirtualCluster', 'name: team-x-sandbox', ''),
+      ].join('---\n'),
+    });
+    const userSpace = fixture.load();
+    expect(userSpace.problems).toEqual([]);
+    const [team] = userSpace.teamsFor('dev');
+    expect(team.workspace.metadata).toEqual({ name: 'team-x' });
+    expect(team.instances.map((instance) => `${instance.kind} ${instance.metadata.namespace}/${instance.metadata.name}`)).toEqual([
+      'WebApplication team-x/team-x-web',
+      'Infrastructure team-x/team-x-db',
+      'Topic team-x/team-x-orders',
+      'VirtualCluster team-x/team-x-sandbox',
+    ]);
+  });
+
+  it('ignores empty documents, as a trailing `---` leaves them', () => {
+    expect(problemsOf({ 'team-x/web.yaml': `---\n${webApplication('team-x', 'web', 'web.example.com')}---\n# end\n--- ~\n` })).toEqual([]);
+  });
+});
+
+describe('rejected documents', () => {
+  it('reports values of the wrong type where they are', () => {
+    expect(problemsOf({ 'team-x/web.yaml': webApplication('team-x', 'web', 'web.example.com', '  replicas: three\n  env: {A: 1}') })).toEqual([
+      error('team-x/web.yaml:10:13', 'WebApplication team-x-web: spec.replicas must be an integer, not "three"'),
+      error('team-x/web.yaml:11:12', 'WebApplication team-x-web: spec.env.A must be a string, not 1'),
+    ]);
+    expect(problemsOf({ 'team-x/topic.yaml': flow('Topic', 'name: team-x-orders', 'partitions: 3.5') })).toEqual([
+      error('team-x/topic.yaml:4:20', 'Topic team-x-orders: spec.partitions must be an integer, not 3.5'),
+    ]);
+  });
+
+  it('reports missing required fields with what the field is for', () => {
+    expect(problemsOf({ 'team-x/web.yaml': flow('WebApplication', 'name: team-x-web', 'image: nginx, tag: "1"') })).toEqual([
+      error('team-x/web.yaml:4:7', 'WebApplication team-x-web: spec.host is required: Hostname the shared Gateway routes to the application, e.g. shop.example.com.'),
+    ]);
+    expect(problemsOf({ 'team-x/topic.yaml': 'apiVersion: kro.run/v1alpha1\nkind: Topic\nmetadata: {name: team-x-orders}\n' })).toEqual([
+      error('team-x/topic.yaml:1:1', 'Topic team-x-orders: spec is required'),
+    ]);
+    expect(problemsOf({ 'team-x/topic.yaml': 'apiVersion: kro.run/v1alpha1\nkind: Topic\nmetadata: {namespace: team-x}\nspec: {}\n' })).toEqual([
+      error('team-x/topic.yaml:3:11', 'Topic: metadata.name is required'),
+    ]);
+  });
+
+  it('reports values out of bounds with the value and the bound', () => {
+    expect(problemsOf({ 'team-x/web.yaml': webApplication('team-x', 'web', 'web.example.com', '  replicas: 0\n  port: 80') })).toEqual([
+      error('team-x/web.yaml:10:13', 'WebApplication team-x-web: spec.replicas is 0 but must be at least 1'),
+      error('team-x/web.yaml:11:9', 'WebApplication team-x-web: spec.port is 80 but must be at least 1024'),
+    ]);
+    expect(problemsOf({ 'team-x/topic.yaml': flow('Topic', 'name: team-x-orders', 'partitions: 65, retentionHours: 8761') })).toEqual([
+      error('team-x/topic.yaml:4:20', 'Topic team-x-orders: spec.partitions is 65 but must be at most 64'),
+      error('team-x/topic.yaml:4:40', 'Topic team-x-orders: spec.retentionHours is 8761 but must be at most 8760'),
+    ]);
+  });
+
+  it('reports values that do not match their pattern with the hint of the field', () => {
+    expect(problemsOf({ 'team-x/web.yaml': webApplication('team-x', 'web', 'web.example.com', '  cpu: lots\n  memory: 1GB\n  healthPath: healthz') })).toEqual([
+      error('team-x/web.yaml:10:8', 'WebApplication team-x-web: spec.cpu "lots" is not valid: a CPU quantity such as 250m or 1'),
+      error('team-x/web.yaml:11:11', 'WebApplication team-x-web: spec.memory "1GB" is not valid: a memory quantity such as 128Mi or 1Gi'),
+      // healthPath has no hint: the pattern itself is the explanation.
+      error('team-x/web.yaml:12:15', 'WebApplication team-x-web: spec.healthPath "healthz" must match ^/[A-Za-z0-9._~%/-]*$'),
+    ]);
+  });
+
+  // No abstraction field has an enum today (abstractions/*.ts), so there is no enum rejection to test.
+
+  it('reports unknown fields at their key, with "did you mean" for a near miss', () => {
+    const topic = 'apiVersion: kro.run/v1alpha1\nkind: Topic\nmetadata: {name: team-x-orders, namespce: team-x}\nspec: {}\nstatus: {}\n';
+    expect(problemsOf({ 'team-x/web.yaml': webApplication('team-x', 'web', 'web.example.com', '  replica: 3\n  frobnicate: true'), 'team-x/topic.yaml': topic })).toEqual([
+      error('team-x/topic.yaml:3:33', 'Topic team-x-orders: unknown field metadata.namespce: did you mean "namespace"?'),
+      error('team-x/topic.yaml:5:1', 'Topic team-x-orders: unknown field status: known fields: apiVersion, kind, metadata, spec'),
+      error('team-x/web.yaml:10:3', 'WebApplication team-x-web: unknown field spec.replica: did you mean "replicas"?'),
+      error('team-x/web.yaml:11:3', 'WebApplication team-x-web: unknown field spec.frobnicate: known fields: name, namespace, image, tag, replicas, host, port, healthPath, env, cpu, memory'),
+    ]);
+  });
+
+  it('reports names that are not DNS-1123 labels, once each', () => {
+    const dns = 'is not valid: a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit';
+    expect(problemsOf({ 'team-x/topic.yaml': flow('Topic', 'name: team-x_Orders', 'name: team-x_Orders') })).toEqual([
+      error('team-x/topic.yaml:3:18', `Topic team-x_Orders: metadata.name "team-x_Orders" ${dns}`),
+      error('team-x/topic.yaml:4:14', `Topic team-x_Orders: spec.name "team-x_Orders" ${dns}`),
+    ]);
+    expect(problemsOf({ 'team-x/topic.yaml': flow('Topic', `name: team-x-${'o'.repeat(60)}`, '') })).toEqual([
+      error('team-x/topic.yaml:3:18', `Topic team-x-${'o'.repeat(60)}: metadata.name must have at most 63 characters`),
+    ]);
+    expect(problemsOf({ 'team-x/topic.yaml': flow('Topic', 'name: 2024', '') })).toEqual([
+      error('team-x/topic.yaml:3:18', 'Topic: metadata.name must be a string, not 2024'),
+    ]);
+  });
+
+  it('reports image references that are not a repository', () => {
+    const hint = 'is not valid: write the repository only (registry/path/name) and put the version in `tag`';
+    const image = (reference: string) => problemsOf({ 'team-x/web.yaml': webApplication('team-x', 'web', 'web.example.com').replace('ghcr.io/acme/web', reference) });
+    expect(image('ghcr.io/acme/web:1.2')).toEqual([error('team-x/web.yaml:7:10', `WebApplication team-x-web: spec.image "ghcr.io/acme/web:1.2" ${hint}`)]);
+    expect(image('GHCR.io/Acme/web')).toEqual([error('team-x/web.yaml:7:10', `WebApplication team-x-web: spec.image "GHCR.io/Acme/web" ${hint}`)]);
+    expect(image('localhost:5000/acme/web')).toEqual([]);
+    expect(problemsOf({ 'team-x/web.yaml': webApplication('team-x', 'web', 'web.example.com').replace('"1.2.3"', '"1.2 beta"') })).toEqual([
+      error('team-x/web.yaml:8:8', 'WebApplication team-x-web: spec.tag "1.2 beta" is not valid: letters, digits, `_`, `.` and `-`, at most 128 characters'),
+    ]);
+  });
+
+  it('reports invalid hostnames', () => {
+    const hint = 'is not valid: a lower-case DNS name with at least one dot, e.g. shop.example.com';
+    expect(problemsOf({ 'team-x/web.yaml': webApplication('team-x', 'web', 'Web_App.example.com') })).toEqual([
+      error('team-x/web.yaml:9:9', `WebApplication team-x-web: spec.host "Web_App.example.com" ${hint}`),
+    ]);
+    expect(problemsOf({ 'team-x/web.yaml': webApplication('team-x', 'web', 'localhost') })).toEqual([error('team-x/web.yaml:9:9', `WebApplication team-x-web: spec.host "localhost" ${hint}`)]);
+    expect(problemsOf({ 'team-x/web.yaml': webApplication('team-x', 'web', 'https://web.example.com/') })).toEqual([
+      error('team-x/web.yaml:9:9', `WebApplication team-x-web: spec.host "https://web.example.com/" ${hint}`),
+    ]);
+  });
+
+  it('reports database names that would need quoting in SQL', () => {
+    const hint = 'is not valid: start with a lower-case letter; then lower-case letters, digits, `_` or `-`; at most 63 characters';
+    for (const database of ['shop; DROP TABLE users', '1shop', 'Shop', 'shop"x']) {
+      const yaml = `apiVersion: kro.run/v1alpha1\nkind: Infrastructure\nmetadata: {name: team-x-db}\nspec:\n  database: '${database}'\n`;
+      expect(problemsOf({ 'team-x/db.yaml': yaml })).toEqual([error('team-x/db.yaml:5:13', `Infrastructure team-x-db: spec.database ${JSON.stringify(database)} ${hint}`)]);
+    }
+  });
+
+  it('warns, without failing, about the latest tag', () => {
+    const fixture = writeTeams({ ...TEAM_X, 'team-x/web.yaml': webApplication('team-x', 'web', 'web.example.com').replace('"1.2.3"', 'latest') });
+    expect(fixture.problems()).toEqual([
+      { at: 'team-x/web.yaml:8:8', severity: 'warning', message: 'WebApplication team-x-web: tag "latest" changes under you; pin a version so a rollout is a reviewed change' },
+    ]);
+    expect(hasErrors(fixture.load().problems)).toBe(false);
+  });
+});
+
+describe('documents that are not abstractions', () => {
+  const refused = (found: string) =>
+    `only the platform's abstractions can be declared here (kro.run/v1alpha1 Workspace, WebApplication, Infrastructure, Topic, VirtualCluster), not ${found}: Kubernetes objects are made by the abstractions`;
+
+  it('refuses raw Kubernetes objects, cluster-scoped ones included, at their kind', () => {
+    const raw = [
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: team-x-web, namespace: team-x}\nspec: {replicas: 1}\n',
+      'apiVersion: v1\nkind: Namespace\nmetadata: {name: team-y}\n',
+      'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: team-x-admin}\nrules: [{apiGroups: ["*"], resources: ["*"], verbs: ["*"]}]\n',
+    ].join('---\n');
+    expect(problemsOf({ 'team-x/raw.yaml': raw })).toEqual([
+      error('team-x/raw.yaml:2:7', refused('apps/v1 Deployment')),
+      error('team-x/raw.yaml:7:7', refused('v1 Namespace')),
+      error('team-x/raw.yaml:11:7', refused('rbac.authorization.k8s.io/v1 ClusterRole')),
+    ]);
+  });
+
+  it('refuses unknown kinds at the kind, and abstractions of another apiVersion at the apiVersion', () => {
+    expect(problemsOf({ 'team-x/gadget.yaml': flow('Gadget', 'name: team-x-gadget', '') })).toEqual([error('team-x/gadget.yaml:2:7', refused('kro.run/v1alpha1 Gadget'))]);
+    expect(problemsOf({ 'team-x/topic.yaml': flow('Topic', 'name: team-x-orders', '').replace('v1alpha1', 'v1beta1') })).toEqual([
+      error('team-x/topic.yaml:1:13', refused('kro.run/v1beta1 Topic')),
+    ]);
+    expect(problemsOf({ 'team-x/topic.yaml': 'kind: Topic\nmetadata: {name: team-x-orders}\nspec: {}\n' })).toEqual([error('team-x/topic.yaml:1:1', refused('(no apiVersion) Topic'))]);
+  });
+
+  it('refuses documents that are not a mapping', () => {
+    expect(problemsOf({ 'team-x/list.yaml': '- apiVersion: kro.run/v1alpha1\n  kind: Topic\n', 'team-x/text.yaml': 'just some words\n' })).toEqual([
+      error('team-x/list.yaml:1:1', 'a team document must be a mapping with apiVersion, kind, metadata and spec'),
+      error('team-x/text.yaml:1:1', 'a team document must be a mapping with apiVersion, kind, metadata and spec'),
+    ]);
+  });
+});
+
+describe('rules across files', () => {
+  it("refuses a metadata.namespace or spec.namespace other than the team's", () => {
+    expect(problemsOf({ 'team-x/topic.yaml': flow('Topic', 'name: team-x-orders, namespace: team-y', 'namespace: kube-system') })).toEqual([
+      error('team-x/topic.yaml:3:44', `Topic team-x-orders: metadata.namespace is "team-y" but the file is in team "team-x"'s folder: a team's objects live in its own namespace, "team-x"`),
+      error('team-x/topic.yaml:4:19', 'Topic team-x-orders: spec.namespace is "kube-system" but must be the team\'s namespace, "team-x"'),
+    ]);
+  });
+
+  it('refuses a spec.name that disagrees with metadata.name', () => {
+    expect(problemsOf({ 'team-x/topic.yaml': flow('Topic', 'name: team-x-orders', 'name: team-x-order') })).toEqual([
+      error('team-x/topic.yaml:4:14', 'Topic team-x-orders: spec.name is "team-x-order" but metadata.name is "team-x-orders": they must agree'),
+    ]);
+  });
+
+  it('refuses a name declared twice for one kind in a team, naming both places', () => {
+    const fixture = writeTeams({
+      ...TEAM_X,
+      'team-x/a.yaml': flow('Topic', 'name: team-x-orders', ''),
+      // The same name for another kind is fine.
+      'team-x/b.yaml': `# orders again\n${flow('Infrastructure', 'name: team-x-orders', 'database: orders')}---\napiVersion: kro.run/v1alpha1\nkind: Topic\nmetadata:\n  name: team-x-orders\nspec: {}\n`,
+    });
+    expect(fixture.problems()).toEqual([error('team-x/b.yaml:10:9', `Topic "team-x-orders" is declared twice in this team (also at ${fixture.rel}/team-x/a.yaml:3:18)`)]);
+  });
+
+  it('refuses a hostname used twice across teams, naming both places', () => {
+    const fixture = writeTeams({
+      ...TEAM_X,
+      'team-x/web.yaml': webApplication('team-x', 'web', 'shop.example.com'),
+      'team-y/workspace.yaml': workspace('team-y'),
+      'team-y/web.yaml': webApplication('team-y', 'shop', 'shop.example.com'),
+    });
+    expect(fixture.problems()).toEqual([
+      error('team-y/web.yaml:9:9', `host "shop.example.com" is already used by team-x WebApplication team-x-web at ${fixture.rel}/team-x/web.yaml:9:9: hostnames are unique across teams and clusters`),
+    ]);
+  });
+
+  it('refuses a hostname clash that only a prd override introduces, pointing into the override', () => {
+    const fixture = writeTeams({
+      ...TEAM_X,
+      'team-x/web.yaml': webApplication('team-x', 'web', 'shop.example.com'),
+      'team-y/workspace.yaml': workspace('team-y'),
+      'team-y/web.yaml': webApplication('team-y', 'shop', 'shop.dev.example.com'),
+      'team-y/clusters/prd/web.yaml': 'apiVersion: kro.run/v1alpha1\nkind: WebApplication\nmetadata:\n  name: team-y-shop\nspec:\n  host: shop.example.com\n',
+    });
+    expect(fixture.problems()).toEqual([
+      error('team-y/clusters/prd/web.yaml:6:9', `host "shop.example.com" is already used by team-x WebApplication team-x-web at ${fixture.rel}/team-x/web.yaml:9:9: hostnames are unique across teams and clusters`),
+    ]);
+  });
+
+  it('refuses names without the `<workspace>-` prefix and says the right name', () => {
+    expect(problemsOf({ 'team-x/topic.yaml': flow('Topic', 'name: orders', ''), 'team-x/web.yaml': webApplication('team-x', 'web', 'web.example.com').replace('team-x-web', 'team-x') })).toEqual([
+      error('team-x/topic.yaml:3:18', 'Topic orders: names in workspace "team-x" must start with "team-x-" (the same rule the cluster enforces): rename it to "team-x-orders"'),
+      error('team-x/web.yaml:4:9', 'WebApplication team-x: names in workspace "team-x" must start with "team-x-" (the same rule the cluster enforces): rename it to "team-x-team-x"'),
+    ]);
+  });
+
+  it('requires exactly one Workspace per team, named like its folder', () => {
+    const none = writeTeams({ 'team-x/topic.yaml': flow('Topic', 'name: team-x-orders', '') });
+    expect(none.problems()).toEqual([error('team-x:1:1', 'team "team-x" has no Workspace: add one with metadata.name: team-x')]);
+
+    const two = writeTeams({ ...TEAM_X, 'team-x/x-workspace.yaml': `# another\n${workspace('team-x')}` });
+    expect(two.problems()).toEqual([
+      error('team-x/x-workspace.yaml:2:1', `a team has exactly one Workspace; this is a second one (the first is at ${two.rel}/team-x/workspace.yaml:1:1)`),
+      // Redundant with the first message, but true: it is the same Workspace twice.
+      error('team-x/x-workspace.yaml:4:18', `Workspace "team-x" is declared twice in this team (also at ${two.rel}/team-x/workspace.yaml:3:18)`),
+    ]);
+
+    expect(writeTeams({ 'team-x/workspace.yaml': workspace('team-y') }).problems()).toEqual([
+      error('team-x/workspace.yaml:3:18', 'the Workspace is named "team-y" but its folder is "team-x": a Workspace is named like its team folder'),
+    ]);
+  });
+});
+
+describe('overrides that cannot apply', () => {
+  it('refuses an override that matches no document of the team', () => {
+    expect(problemsOf({ 'team-x/clusters/prd/topic.yaml': flow('Topic', 'name: team-x-orders', 'partitions: 12') })).toEqual([
+      error('team-x/clusters/prd/topic.yaml:3:18', 'this override matches no document: there is no Topic "team-x-orders" in the team\'s files'),
+    ]);
+  });
+
+  it('refuses a cluster folder that is not a cluster', () => {
+    expect(problemsOf({ 'team-x/clusters/staging/topic.yaml': flow('Topic', 'name: team-x-orders', '') })).toEqual([
+      error('team-x/clusters/staging:1:1', '"staging" is not a cluster: overrides go in clusters/<cluster>/ with one of dev, prd'),
+    ]);
+  });
+});
+
+describe('hostile or broken files', () => {
+  it('reports YAML syntax errors where the parser found them', () => {
+    expect(problemsOf({ 'team-x/topic.yaml': 'apiVersion: kro.run/v1alpha1\nkind: Topic\nmetadata: {name: team-x-orders\nspec: {}\n' })).toEqual([
+      error('team-x/topic.yaml:4:1', 'YAML: Flow map in block collection must be sufficiently indented and end with a }'),
+    ]);
+    expect(problemsOf({ 'team-x/tabs.yaml': 'apiVersion: kro.run/v1alpha1\n\tkind: Topic\n' })).toEqual([
+      error('team-x/tabs.yaml:2:1', expect.stringMatching(/^YAML: Tabs are not allowed as indentation/) as unknown as string),
+    ]);
+  });
+
+  it('refuses duplicate keys at the second one', () => {
+    expect(problemsOf({ 'team-x/topic.yaml': 'apiVersion: kro.run/v1alpha1\nkind: Topic\nmetadata: {name: team-x-orders}\nspec:\n  partitions: 1\n  partitions: 2\n' })).toEqual([
+      error('team-x/topic.yaml:6:3', 'YAML: Map keys must be unique'),
+    ]);
+  });
+
+  it('stops an alias bomb quickly', () => {
+    const levels = 'abcdefghijklmnop'.split('');
+    const bomb = levels.map((level, index) => `${level}: &${level} [${Array(10).fill(index ? `*${levels[index - 1]}` : 'lol').join(', ')}]`).join('\n');
+    const fixture = writeTeams({ ...TEAM_X, 'team-x/bomb.yaml': `${bomb}\n` });
+    const started = Date.now();
+    const problems = fixture.problems();
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(problems).toEqual([error('team-x/bomb.yaml:1:1', 'YAML: Excessive alias count indicates a resource exhaustion attack')]);
+  });
+
+  it('refuses binary and non-UTF-8 content', () => {
+    const message = 'file is not UTF-8 text (binary content?); team files must be YAML';
+    expect(
+      problemsOf({
+        'team-x/image.yaml': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00]),
+        'team-x/latin1.yaml': Buffer.from('apiVersion: kro.run/v1alpha1\n# caf\xe9\n', 'latin1'),
+      }),
+    ).toEqual([error('team-x/image.yaml:1:1', message), error('team-x/latin1.yaml:1:1', message)]);
+  });
+
+  it('refuses files without a document', () => {
+    const message = 'file holds no document: add one or delete the file';
+    expect(problemsOf({ 'team-x/empty.yaml': '', 'team-x/comments.yaml': '# to do\n', 'team-x/separator.yml': '---\n' })).toEqual([
+      error('team-x/comments.yaml:1:1', message),
+      error('team-x/empty.yaml:1:1', message),
+      error('team-x/separator.yml:1:1', message),
+    ]);
+  });
+
+  it('refuses oversized files without parsing them', () => {
+    const huge = `${flow('Topic', 'name: team-x-orders', '')}# ${'x'.repeat(300 * 1024)}\n`;
+    expect(problemsOf({ 'team-x/huge.yaml': huge })).toEqual([error('team-x/huge.yaml:1:1', `file is ${Buffer.byteLength(huge)} bytes, more than the 262144 a team file may have`)]);
+  });
+});
+
+describe('the folder layout', () => {
+  it('refuses team files outside a team folder', () => {
+    expect(problemsOf({ 'app.yaml': flow('Topic', 'name: team-x-orders', '') })).toEqual([error('app.yaml:1:1', 'team files belong in a team folder: user-space/<team>/')]);
+  });
+
+  it('refuses folders other than clusters/ inside a team, and team folders that are no namespace name', () => {
+    expect(problemsOf({ 'team-x/apps/web.yaml': webApplication('team-x', 'web', 'web.example.com'), 'Team_Y/workspace.yaml': workspace('team-y') })).toEqual([
+      error('Team_Y:1:1', 'team folder "Team_Y" is not a valid namespace name: lower-case letters, digits and "-", starting and ending with a letter or digit'),
+      error('team-x/apps:1:1', 'unexpected folder: team files live directly in the team folder, cluster overrides in clusters/<cluster>/'),
+    ]);
+  });
+});
+
+describe('the report', () => {
+  /** Three teams, each wrong in another way, plus a warning. */
+  const BROKEN: TreeFiles = {
+    ...TEAM_X,
+    'team-x/web.yaml': webApplication('team-x', 'web', 'web.example.com', '  replica: 3').replace('"1.2.3"', 'latest'),
+    'team-x/raw.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: team-x-config}\n',
+    'team-y/topic.yaml': flow('Topic', 'name: team-y-orders', 'partitions: 0'),
+    'team-z/workspace.yaml': 'apiVersion: kro.run/v1alpha1\nkind: Workspace\nmetadata: {name: team-z\n',
+  };
+
+  it('has every problem of every team at once, in file order, as <file>:<line>:<col>: <severity>: <message>', () => {
+    const fixture = writeTeams(BROKEN);
+    expect(fixture.load().problems.map(formatProblem)).toEqual([
+      `${fixture.rel}/team-x/raw.yaml:2:7: error: only the platform's abstractions can be declared here (kro.run/v1alpha1 Workspace, WebApplication, Infrastructure, Topic, VirtualCluster), not v1 ConfigMap: Kubernetes objects are made by the abstractions`,
+      `${fixture.rel}/team-x/web.yaml:8:8: warning: WebApplication team-x-web: tag "latest" changes under you; pin a version so a rollout is a reviewed change`,
+      `${fixture.rel}/team-x/web.yaml:10:3: error: WebApplication team-x-web: unknown field spec.replica: did you mean "replicas"?`,
+      `${fixture.rel}/team-y:1:1: error: team "team-y" has no Workspace: add one with metadata.name: team-y`,
+      `${fixture.rel}/team-y/topic.yaml:4:20: error: Topic team-y-orders: spec.partitions is 0 but must be at least 1`,
+      `${fixture.rel}/team-z:1:1: error: team "team-z" has no Workspace: add one with metadata.name: team-z`,
+      `${fixture.rel}/team-z/workspace.yaml:4:1: error: YAML: Flow map in block collection must be sufficiently indented and end with a }`,
+    ]);
+  });
+
+  it('is what `validate` prints, with exit 1 when there are errors, 0 with only warnings, 2 on a usage error', () => {
+    const broken = writeTeams(BROKEN);
+    const invalid = runCli('validate', '--user-space', broken.rel);
+    expect(invalid.stderr).toBe(`${broken.load().problems.map(formatProblem).join('\n')}\nvalidate: 3 teams, 6 errors, 1 warning\n`);
+    expect(invalid.stdout).toBe('');
+    expect(invalid.status).toBe(1);
+
+    const warned = writeTeams({ ...TEAM_X, 'team-x/web.yaml': webApplication('team-x', 'web', 'web.example.com').replace('"1.2.3"', 'latest') });
+    const valid = runCli('validate', '--user-space', warned.dir);
+    expect(valid.stderr).toBe(`${warned.rel}/team-x/web.yaml:8:8: warning: WebApplication team-x-web: tag "latest" changes under you; pin a version so a rollout is a reviewed change\nvalidate: 1 team, 0 errors, 1 warning\n`);
+    expect(valid.status).toBe(0);
+
+    const usage = runCli('validate', '--user-spaec', warned.dir);
+    expect(usage.stderr).toBe('mini-atlas: unknown argument "--user-spaec"; usage: mini-atlas validate [--user-space <dir>]\n');
+    expect(usage.status).toBe(2);
+    for (const result of [invalid, valid, usage]) expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
+});
