@@ -23,7 +23,7 @@ const teamA = path.join(ROOT, 'user-space', 'team-a');
 const ready = fs.existsSync(path.join(ROOT, 'dist', 'dev', 'abstractions')) && fs.existsSync(teamA);
 
 (ready ? describe : describe.skip)('npm run preview -- user-space/team-a', () => {
-  const { stdout } = preview(teamA);
+  const { code, stdout, stderr } = preview(teamA);
   const objects = parseAllDocuments(stdout).map((doc) => doc.toJS() as any);
   const find = (kind: string, name: string) => objects.find((object) => object.kind === kind && object.metadata.name === name);
 
@@ -45,6 +45,11 @@ const ready = fs.existsSync(path.join(ROOT, 'dist', 'dev', 'abstractions')) && f
     expect(topic.metadata.namespace).toBe('kafka');
     expect(topic.metadata.labels['strimzi.io/cluster']).toBe('shared');
     expect(typeof topic.spec.partitions).toBe('number');
+  });
+
+  it('succeeds, with at most warnings on stderr', () => {
+    expect(stderr.split('\n').filter((line) => line.includes(': error: '))).toEqual([]);
+    expect(code).toBe(0);
   });
 
   it("prints each instance's resources in kro's creation order", () => {
