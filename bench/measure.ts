@@ -35,10 +35,14 @@ export class CommandFailed extends Error {
     super(`${[command.executable, ...command.args].join(' ')} exited with ${status ?? 'a signal'}:\n${stderr.trim()}`);
   }
 
-  /** Exit status and the last line of stderr, where the reason usually is, cut to fit a table cell. */
+  /**
+   * Exit status and the line of stderr that gives the reason, cut to fit a table cell: the first
+   * line saying "error" (a crash ends with Node's version, not with its cause), else the last.
+   */
   summary(): string {
-    const last = this.stderr.trim().split('\n').pop() ?? '';
-    return `exit ${this.status ?? 'by signal'}: ${last.length > 120 ? `${last.slice(0, 117)}...` : last}`;
+    const lines = this.stderr.trim().split('\n');
+    const reason = lines.find((line) => /error/i.test(line)) ?? lines[lines.length - 1];
+    return `exit ${this.status ?? 'by signal'}: ${reason.length > 120 ? `${reason.slice(0, 117)}...` : reason}`;
   }
 }
 

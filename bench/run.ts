@@ -108,7 +108,7 @@ function benchCases(root: string, generated: GeneratedTeams): BenchCase[] {
   ];
 }
 
-/** Runs a case `runs` times: median wall time and the largest peak RSS, or why there is none. */
+/** Runs a case `runs` times: median wall and CPU time and the largest peak RSS, or why there is none. */
 function runCase(benchCase: BenchCase, teams: number, runs: number): Outcome {
   const results: Measurement[] = [];
   for (let run = 1; run <= runs; run++) {
@@ -139,6 +139,7 @@ function failure(name: CaseName, error: unknown): Outcome {
     if (error.stderr.includes('unknown argument "--user-space')) return { kind: 'skipped', reason: `\`${name}\` takes no --user-space yet` };
   }
   const reason = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`bench: ${name} failed: ${reason}\n`);
+  // A crash can print hundreds of lines; its head holds the command line and the cause.
+  process.stderr.write(`bench: ${name} failed: ${reason.split('\n').slice(0, 30).join('\n')}\n`);
   return { kind: 'failed', reason: error instanceof CommandFailed ? error.summary() : reason.split('\n')[0] };
 }

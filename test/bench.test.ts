@@ -128,14 +128,14 @@ describe('measure', () => {
     expect(result.wallSeconds).toBeGreaterThan(0);
   });
 
-  it('throws with the exit status and the end of stderr when the command fails', () => {
+  it('throws with the exit status and the error line of stderr when the command fails', () => {
     let thrown: unknown;
     try {
-      measure({ executable: process.execPath, args: ['-e', 'console.error("first"); console.error("why"); process.exit(3)'], cwd: os.tmpdir() });
+      measure({ executable: process.execPath, args: ['-e', 'console.error("Error: why"); console.error("Node.js v20"); process.exit(3)'], cwd: os.tmpdir() });
     } catch (error) {
       thrown = error;
     }
     expect(thrown).toBeInstanceOf(CommandFailed);
-    expect((thrown as CommandFailed).summary()).toBe('exit 3: why');
+    expect((thrown as CommandFailed).summary()).toBe('exit 3: Error: why');
   });
 });
