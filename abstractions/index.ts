@@ -1,14 +1,9 @@
-import { Abstraction } from './abstraction';
-import { infrastructure } from './infrastructure';
-import { topic } from './topic';
-import { virtualCluster } from './virtual-cluster';
-import { webApplication } from './web-application';
-import { workspace } from './workspace';
+import { Abstraction } from './graph';
+import { infrastructure } from './infrastructure/resources';
+import { topic } from './topic/resources';
+import { virtualCluster } from './virtual-cluster/resources';
+import { webApplication } from './web-application/resources';
+import { workspace } from './workspace/resources';
 
-/** Every abstraction teams can use, Workspace first (the others live in its namespace). */
+/** Every abstraction with the resources kro creates for it, in the order of ABSTRACTION_APIS. */
 export const ABSTRACTIONS: readonly Abstraction[] = [workspace, webApplication, infrastructure, topic, virtualCluster] as readonly Abstraction[];
-
-/** The abstraction of `kind`, or undefined. */
-export function findAbstraction(kind: string): Abstraction | undefined {
-  return ABSTRACTIONS.find((abstraction) => abstraction.kind === kind);
-}

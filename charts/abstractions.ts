@@ -1,7 +1,7 @@
 import { ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ResourceGraphDefinition } from '../imports/kro-kro.run';
-import { Abstraction, instanceRefs, rgdSchema } from '../abstractions/abstraction';
+import { Abstraction, instanceRefs, rgdSchema } from '../abstractions/graph';
 import { ClusterConfig } from '../config/clusters';
 import { LayerChart } from './layer-chart';
 

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { Kustomization } from '../imports/flux-kustomization-kustomize.toolkit.fluxcd.io';
 import { ClusterConfig } from '../config/clusters';
 import { PLATFORM } from '../config/platform';
-import { Instance, TeamInstances } from '../src/user-space/model';
+import { TeamInstances } from '../src/user-space/model';
 import { distPath, GIT_SOURCE } from './flux-system';
 import { kustomizationFile, LayerChart } from './layer-chart';
 
@@ -70,7 +70,9 @@ export class TenantsChart extends LayerChart {
       }),
     );
     this.place(tenantFile, this.teamKustomization(scope, team, serviceAccount));
-    for (const instance of instances) this.place(`${team}/${INSTANCES}/${instanceFile(instance)}`, new ApiObject(scope, `${instance.kind}-${instance.metadata.name}`, { ...instance }));
+    // One file for all of a team's instances: thousands of teams make thousands of files, and
+    // writing files, not rendering them, is what a large synth spends its time on.
+    for (const instance of instances) this.place(`${team}/${INSTANCES}/instances.yaml`, new ApiObject(scope, `${instance.kind}-${instance.metadata.name}`, { ...instance }));
   }
 
   private teamKustomization(scope: Construct, team: string, serviceAccount: string): ApiObject {
@@ -95,9 +97,4 @@ export class TenantsChart extends LayerChart {
   private place(file: string, object: ApiObject): void {
     this.files.set(object, file);
   }
-}
-
-/** One file per kind in a team's instances folder. */
-function instanceFile(instance: Instance): string {
-  return `${instance.kind.toLowerCase()}.yaml`;
 }

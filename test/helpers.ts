@@ -3,7 +3,6 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { ROOT } from '../src/paths';
-import { readTree } from '../src/synth/dist-folder';
 
 /** A Kubernetes object as read from YAML. */
 export interface KubeObject {
@@ -21,11 +20,11 @@ export function tempDir(prefix: string): string {
   return dir;
 }
 
-/** Every object in every YAML file of a dist/ tree, with the file it came from. */
-export function objectsOf(distDir: string): Array<{ file: string; object: KubeObject }> {
+/** Every object in the YAML files of one cluster of a dist/ tree, with the file it came from. */
+export function objectsOf(tree: ReadonlyMap<string, string>, cluster: string): Array<{ file: string; object: KubeObject }> {
   const result: Array<{ file: string; object: KubeObject }> = [];
-  for (const [file, content] of readTree(distDir)) {
-    if (!file.endsWith('.yaml') || file.endsWith('kustomization.yaml') || file.includes('/bootstrap/')) continue;
+  for (const [file, content] of tree) {
+    if (!file.startsWith(`${cluster}/`) || !file.endsWith('.yaml') || file.endsWith('kustomization.yaml') || file.includes('/bootstrap/')) continue;
     for (const document of parseAllDocuments(content)) result.push({ file, object: document.toJS() as KubeObject });
   }
   return result;

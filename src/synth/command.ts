@@ -3,41 +3,12 @@ import { CLUSTERS } from '../../config/clusters';
 import { LAYERS } from '../../charts/layers';
 import { parseArgs } from '../cli/args';
 import { ROOT } from '../paths';
-import { formatProblem, hasErrors, loadUserSpace, Problem } from '../user-space';
+import { hasErrors, loadUserSpace, Problem } from '../user-space';
+import { countProblems, report, userSpaceDir } from '../user-space/command';
 import { compareDist, DistChanges } from './changes';
 import { readTree, replaceTree } from './dist-folder';
 import { generatedDocs, writeGeneratedDocs } from './docs';
 import { DistFiles, ObjectCounts, renderCluster } from './render';
-
-const USER_SPACE_FLAGS = { values: ['--user-space'] } as const;
-
-/** Where team files are read from: `--user-space <dir>`, else user-space/. */
-function userSpaceDir(values: ReadonlyMap<string, string>): string {
-  return path.resolve(values.get('--user-space') ?? path.join(ROOT, 'user-space'));
-}
-
-/** Prints problems to stderr, one per line. */
-function report(problems: readonly Problem[]): void {
-  for (const problem of problems) process.stderr.write(`${formatProblem(problem)}\n`);
-}
-
-function countProblems(problems: readonly Problem[]): string {
-  const errors = problems.filter((problem) => problem.severity === 'error').length;
-  return `${errors} error${errors === 1 ? '' : 's'}, ${problems.length - errors} warning${problems.length - errors === 1 ? '' : 's'}`;
-}
-
-/**
- * `mini-atlas validate [--user-space <dir>]`: the synth's checks of team files, writing nothing.
- * Exit 0 when valid (warnings allowed), 1 when not.
- */
-export function runValidate(args: string[]): number {
-  const { values } = parseArgs(args, { ...USER_SPACE_FLAGS, usage: 'usage: mini-atlas validate [--user-space <dir>]' });
-  const userSpace = loadUserSpace({ root: ROOT, userSpaceDir: userSpaceDir(values) });
-  report(userSpace.problems);
-  const teams = userSpace.teams.length;
-  process.stderr.write(`validate: ${teams} team${teams === 1 ? '' : 's'}, ${countProblems(userSpace.problems)}\n`);
-  return hasErrors(userSpace.problems) ? 1 : 0;
-}
 
 /** What one synth is asked to do. */
 export interface SynthOptions {
@@ -62,7 +33,7 @@ export interface SynthResult {
  * Loads and checks user-space/, renders every cluster in memory, and only then replaces `out`:
  * invalid input or a failing chart leaves it exactly as it was.
  */
-export function synthesize(options: SynthOptions): SynthResult {
+export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   const userSpace = loadUserSpace({ root: ROOT, userSpaceDir: options.userSpaceDir });
   const teams = userSpace.teams.length;
   if (hasErrors(userSpace.problems)) return { problems: userSpace.problems, teams, counts: new Map() };
@@ -73,8 +44,8 @@ export function synthesize(options: SynthOptions): SynthResult {
     for (const [file, content] of rendered.files) files.set(file, content);
     counts.set(cluster.name, rendered.counts);
   }
-  const changes = compareDist(readTree(options.out), files);
-  if (changes.added || changes.changed || changes.removed) replaceTree(options.out, files);
+  const changes = compareDist(await readTree(options.out), files);
+  if (changes.added || changes.changed || changes.removed) await replaceTree(options.out, files);
   if (options.writeDocs) writeGeneratedDocs(generatedDocs());
   return { problems: userSpace.problems, teams, counts, changes };
 }
@@ -83,12 +54,12 @@ export function synthesize(options: SynthOptions): SynthResult {
  * `mini-atlas synth [--user-space <dir>] [--out <dir>]`: renders every cluster into dist/ (or
  * `--out`) and prints a summary. Exit 1 on invalid team files, with dist/ untouched.
  */
-export function runSynth(args: string[]): number {
+export async function runSynth(args: string[]): Promise<number> {
   const started = process.hrtime.bigint();
   const { values } = parseArgs(args, { values: ['--user-space', '--out'], usage: 'usage: mini-atlas synth [--user-space <dir>] [--out <dir>]' });
   const out = path.resolve(values.get('--out') ?? path.join(ROOT, 'dist'));
   const shownOut = path.relative(ROOT, out) || out;
-  const result = synthesize({ userSpaceDir: userSpaceDir(values), out, writeDocs: !values.has('--out') });
+  const result = await synthesize({ userSpaceDir: userSpaceDir(values), out, writeDocs: !values.has('--out') });
   report(result.problems);
   if (!result.changes) {
     process.stderr.write(`synth: refused (${countProblems(result.problems)}); ${shownOut}/ was not changed\n`);

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Abstraction, documentSchema } from '../../abstractions/abstraction';
+import { AbstractionApi, documentSchema } from '../../abstractions/api';
 import { Field } from '../../abstractions/schema';
-import { ABSTRACTIONS } from '../../abstractions';
+import { ABSTRACTION_APIS } from '../../abstractions/apis';
 import { PLATFORM } from '../../config/platform';
 import { CHARTS, VERSIONS } from '../../config/versions';
 import { ROOT } from '../paths';
@@ -26,7 +26,7 @@ const README_SECTIONS: readonly GeneratedSection[] = [
 /** Editor schemas (one per kind and one for any team file) and the README's abstraction reference. */
 export function generatedDocs(): GeneratedDocs {
   const docs: GeneratedDocs = new Map();
-  for (const abstraction of ABSTRACTIONS) {
+  for (const abstraction of ABSTRACTION_APIS) {
     docs.set(`schemas/${abstraction.kind.toLowerCase()}.json`, json(documentSchema(abstraction, PLATFORM.abstractionApiVersion)));
   }
   docs.set('schemas/team-file.json', json(teamFileSchema()));
@@ -50,7 +50,7 @@ function json(value: unknown): string {
 
 /** Any document of a team file, validated by its kind: one modeline serves multi-document files. */
 function teamFileSchema(): Record<string, unknown> {
-  const kinds = ABSTRACTIONS.map((abstraction) => abstraction.kind);
+  const kinds = ABSTRACTION_APIS.map((abstraction) => abstraction.kind);
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: 'mini-atlas team file',
@@ -88,10 +88,10 @@ function versionsTable(): string {
 
 /** The abstraction reference: one section per kind, one row per field. */
 export function reference(): string {
-  return ABSTRACTIONS.map(section).join('\n');
+  return ABSTRACTION_APIS.map(section).join('\n');
 }
 
-function section(abstraction: Abstraction): string {
+function section(abstraction: AbstractionApi): string {
   const rows = Object.entries(abstraction.spec).map(([name, definition]) => `| \`${name}\` | ${typeOf(definition)} | ${definition.required ? 'yes' : ''} | ${defaultOf(definition)} | ${constraintsOf(definition)} | ${definition.description} |`);
   return [
     `#### ${abstraction.kind}`,

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Abstraction } from '../../abstractions/abstraction';
-import { ABSTRACTIONS, findAbstraction } from '../../abstractions';
+import { AbstractionApi } from '../../abstractions/api';
+import { ABSTRACTION_APIS, findAbstractionApi } from '../../abstractions/apis';
 import { CLUSTERS } from '../../config/clusters';
 import { NAMING_CONVENTION } from '../../config/naming';
 import { PLATFORM } from '../../config/platform';
@@ -32,8 +32,8 @@ export interface LoadOptions {
 
 const TEAM_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const OVERRIDES = 'clusters';
-const KIND_ORDER = new Map(ABSTRACTIONS.map((abstraction, index) => [abstraction.kind, index]));
-const ACCEPTED = ABSTRACTIONS.map((abstraction) => abstraction.kind).join(', ');
+const KIND_ORDER = new Map(ABSTRACTION_APIS.map((abstraction, index) => [abstraction.kind, index]));
+const ACCEPTED = ABSTRACTION_APIS.map((abstraction) => abstraction.kind).join(', ');
 const sources = new WeakMap<Instance, SourceLocation>();
 
 /** Where `instance` was declared (its base document). */
@@ -43,7 +43,7 @@ export function sourceOf(instance: Instance): SourceLocation | undefined {
 
 /** A team document that names one of the abstractions. */
 interface Declaration {
-  readonly abstraction: Abstraction;
+  readonly abstraction: AbstractionApi;
   readonly name: string;
   readonly source: SourceDocument;
 }
@@ -145,7 +145,7 @@ function identify(source: SourceDocument, problems: Problem[]): Declaration | un
   };
   if (!isPlainObject(value)) return refuse('a team document must be a mapping with apiVersion, kind, metadata and spec');
   const { apiVersion, kind } = value;
-  const abstraction = typeof kind === 'string' ? findAbstraction(kind) : undefined;
+  const abstraction = typeof kind === 'string' ? findAbstractionApi(kind) : undefined;
   if (apiVersion !== PLATFORM.abstractionApiVersion || !abstraction) {
     const found = `${String(apiVersion ?? '(no apiVersion)')} ${String(kind ?? '(no kind)')}`;
     return refuse(`only the platform's abstractions can be declared here (${PLATFORM.abstractionApiVersion} ${ACCEPTED}), not ${found}: Kubernetes objects are made by the abstractions`, abstraction ? ['apiVersion'] : ['kind']);
@@ -156,7 +156,7 @@ function identify(source: SourceDocument, problems: Problem[]): Declaration | un
   return { abstraction, name, source };
 }
 
-function key({ abstraction, name }: { abstraction: Abstraction; name: string }): string {
+function key({ abstraction, name }: { abstraction: AbstractionApi; name: string }): string {
   return `${abstraction.kind}/${name}`;
 }
 
@@ -246,7 +246,7 @@ function compile(declaration: Declaration, override: SourceDocument | undefined,
 }
 
 /** Databases outlive their files: Flux never prunes an Infrastructure, so deleting a file deletes no data. */
-function annotationsOf(abstraction: Abstraction): { annotations?: Record<string, string> } {
+function annotationsOf(abstraction: AbstractionApi): { annotations?: Record<string, string> } {
   return abstraction.kind === 'Infrastructure' ? { annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } } : {};
 }
 

@@ -1,8 +1,8 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import { Abstraction, documentSchema } from '../../abstractions/abstraction';
+import { AbstractionApi, documentSchema } from '../../abstractions/api';
 import { Field } from '../../abstractions/schema';
-import { ABSTRACTIONS } from '../../abstractions';
-import { PATTERNS } from '../../abstractions/common';
+import { ABSTRACTION_APIS } from '../../abstractions/apis';
+import { PATTERNS } from '../../abstractions/fields';
 import { PLATFORM } from '../../config/platform';
 import { SourceDocument } from './documents';
 import { hasPath } from './merge';
@@ -10,7 +10,7 @@ import { Problem } from './problems';
 
 /** A compiled check of one abstraction's documents against its JSON Schema. */
 interface KindCheck {
-  readonly abstraction: Abstraction;
+  readonly abstraction: AbstractionApi;
   readonly validate: ValidateFunction;
 }
 
@@ -20,13 +20,13 @@ let checks: Map<string, KindCheck> | undefined;
 function kindChecks(): Map<string, KindCheck> {
   if (!checks) {
     const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
-    checks = new Map(ABSTRACTIONS.map((abstraction) => [abstraction.kind, { abstraction, validate: ajv.compile(documentSchema(abstraction, PLATFORM.abstractionApiVersion)) }]));
+    checks = new Map(ABSTRACTION_APIS.map((abstraction) => [abstraction.kind, { abstraction, validate: ajv.compile(documentSchema(abstraction, PLATFORM.abstractionApiVersion)) }]));
   }
   return checks;
 }
 
 /** Every problem of `value` (a document, possibly merged with a cluster override) against its kind's schema. */
-export function checkAgainstSchema(abstraction: Abstraction, value: unknown, sources: readonly SourceDocument[]): Problem[] {
+export function checkAgainstSchema(abstraction: AbstractionApi, value: unknown, sources: readonly SourceDocument[]): Problem[] {
   const { validate } = kindChecks().get(abstraction.kind)!;
   if (validate(value)) return [];
   const subject = describe(abstraction, value);
@@ -38,12 +38,12 @@ function isReportable(error: ErrorObject): boolean {
   return error.keyword !== 'if';
 }
 
-function describe(abstraction: Abstraction, value: unknown): string {
+function describe(abstraction: AbstractionApi, value: unknown): string {
   const name = (value as { metadata?: { name?: unknown } })?.metadata?.name;
   return typeof name === 'string' ? `${abstraction.kind} ${name}` : abstraction.kind;
 }
 
-function toProblem(error: ErrorObject, abstraction: Abstraction, subject: string, sources: readonly SourceDocument[]): Problem {
+function toProblem(error: ErrorObject, abstraction: AbstractionApi, subject: string, sources: readonly SourceDocument[]): Problem {
   const path = error.instancePath.split('/').slice(1).map(decodePointer);
   const { message, at, key } = explain(error, path, abstraction);
   return { severity: 'error', location: locate(sources, at, key), message: `${subject}: ${message}` };
@@ -54,14 +54,14 @@ function decodePointer(segment: string): string {
 }
 
 /** The field a spec path names, for its hint. */
-function fieldAt(abstraction: Abstraction, path: readonly string[]): Field | undefined {
+function fieldAt(abstraction: AbstractionApi, path: readonly string[]): Field | undefined {
   return path[0] === 'spec' && path.length === 2 ? abstraction.spec[path[1]] : undefined;
 }
 
 /** Names (metadata.name and namespace, and their copies in spec) all share the DNS label pattern. */
 const DNS_LABEL_HINT = 'a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit';
 
-function explain(error: ErrorObject, path: string[], abstraction: Abstraction): { message: string; at: string[]; key: boolean } {
+function explain(error: ErrorObject, path: string[], abstraction: AbstractionApi): { message: string; at: string[]; key: boolean } {
   const where = path.join('.') || 'the document';
   const params = error.params as Record<string, unknown>;
   const hint = fieldAt(abstraction, path)?.hint ?? (params.pattern === PATTERNS.dnsLabel ? DNS_LABEL_HINT : undefined);
@@ -96,12 +96,12 @@ function explain(error: ErrorObject, path: string[], abstraction: Abstraction): 
   }
 }
 
-function requiredHint(abstraction: Abstraction, path: string[], missing: string): string {
+function requiredHint(abstraction: AbstractionApi, path: string[], missing: string): string {
   const field = path.length === 1 && path[0] === 'spec' ? abstraction.spec[missing] : undefined;
   return field ? `: ${field.description}` : '';
 }
 
-function knownFields(abstraction: Abstraction, path: string[]): string[] {
+function knownFields(abstraction: AbstractionApi, path: string[]): string[] {
   if (path.length === 0) return ['apiVersion', 'kind', 'metadata', 'spec'];
   if (path[0] === 'metadata') return abstraction.scope === 'Namespaced' ? ['name', 'namespace'] : ['name'];
   return Object.keys(abstraction.spec);

@@ -12,22 +12,23 @@ const USER_SPACE = path.join(ROOT, 'user-space');
 
 describe('dist/', () => {
   const fresh = tempDir('fresh-dist');
-  beforeAll(() => {
-    const result = synthesize({ userSpaceDir: USER_SPACE, out: fresh });
+  let rendered: Map<string, string>;
+  beforeAll(async () => {
+    const result = await synthesize({ userSpaceDir: USER_SPACE, out: fresh });
     expect(result.changes).toBeDefined();
+    rendered = await readTree(fresh);
   });
 
-  it('equals what a fresh synth of the committed code produces', () => {
-    const committed = readTree(COMMITTED_DIST);
-    const rendered = readTree(fresh);
+  it('equals what a fresh synth of the committed code produces', async () => {
+    const committed = await readTree(COMMITTED_DIST);
     expect([...committed.keys()].sort()).toEqual([...rendered.keys()].sort());
     for (const [file, content] of rendered) expect({ file, content: committed.get(file) }).toEqual({ file, content });
   });
 
-  it('is byte-identical when synthesized twice', () => {
+  it('is byte-identical when synthesized twice', async () => {
     const again = tempDir('again');
-    synthesize({ userSpaceDir: USER_SPACE, out: again });
-    expect(readTree(again)).toEqual(readTree(fresh));
+    await synthesize({ userSpaceDir: USER_SPACE, out: again });
+    expect(await readTree(again)).toEqual(rendered);
   });
 
   it('has the generated schemas and README reference up to date', () => {
@@ -41,7 +42,7 @@ describe('dist/', () => {
   });
 
   describe.each(CLUSTERS.map((cluster) => cluster.name))('%s', (cluster) => {
-    const objects = () => objectsOf(path.join(fresh, cluster)).map(({ object }) => object);
+    const objects = () => objectsOf(rendered, cluster).map(({ object }) => object);
     const named = (kind: string) => new Set(objects().filter((object) => object.kind === kind).map((object) => `${object.metadata.namespace}/${object.metadata.name}`));
 
     it('resolves every dependsOn and sourceRef to an object that exists', () => {

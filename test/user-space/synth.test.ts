@@ -80,7 +80,7 @@ describe('synth --user-space --out', () => {
     expect(first.stdout).not.toContain('removes');
     expect(first.status).toBe(0);
     for (const cluster of ['dev', 'prd']) {
-      for (const file of ['tenants/team-x/tenant.yaml', 'tenants/team-x/instances/webapplication.yaml', 'tenants/team-x/instances/infrastructure.yaml', 'workspaces/team-x.yaml', 'tenants/team-y/instances/topic.yaml']) {
+      for (const file of ['tenants/team-x/tenant.yaml', 'tenants/team-x/instances/instances.yaml', 'workspaces/team-x.yaml', 'tenants/team-y/instances/instances.yaml']) {
         expect(fs.existsSync(path.join(ROOT, out, cluster, file))).toBe(true);
       }
     }
@@ -88,14 +88,14 @@ describe('synth --user-space --out', () => {
   });
 
   it("forces the team's namespace and applies overrides per cluster", () => {
-    const web = (cluster: string) => one(`${cluster}/tenants/team-x/instances/webapplication.yaml`, 'WebApplication');
+    const web = (cluster: string) => one(`${cluster}/tenants/team-x/instances/instances.yaml`, 'WebApplication');
     expect(web('dev').metadata).toEqual({ name: 'team-x-web', namespace: 'team-x' });
     expect(web('dev').spec).toEqual({ image: 'ghcr.io/acme/web', tag: '1.2.3', host: 'web.dev.example.com' });
     expect(web('prd').spec).toEqual({ image: 'ghcr.io/acme/web', tag: '1.2.3', host: 'web.example.com', replicas: 3 });
   });
 
   it('never lets Flux prune an Infrastructure', () => {
-    expect(one('dev/tenants/team-x/instances/infrastructure.yaml', 'Infrastructure').metadata).toEqual({
+    expect(one('dev/tenants/team-x/instances/instances.yaml', 'Infrastructure').metadata).toEqual({
       name: 'team-x-db',
       namespace: 'team-x',
       annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' },
@@ -168,6 +168,6 @@ describe('synth --user-space --out', () => {
     const header = lines.findIndex((line) => line.startsWith('this change removes'));
     expect(lines[header]).toBe('this change removes 2 objects from the clusters (Flux prunes them):');
     expect(lines.slice(header + 1, header + 3)).toEqual(['  - dev: WebApplication team-x/team-x-web', '  - prd: WebApplication team-x/team-x-web']);
-    expect(fs.existsSync(path.join(ROOT, out, 'dev/tenants/team-x/instances/webapplication.yaml'))).toBe(false);
+    expect(fs.readFileSync(path.join(ROOT, out, 'dev/tenants/team-x/instances/instances.yaml'), 'utf8')).not.toContain('kind: WebApplication');
   });
 });

@@ -1,4 +1,4 @@
 import { runCommand } from '../run';
-import { runValidate } from '../../synth/command';
+import { runValidate } from '../../user-space/command';
 
 runCommand(runValidate);

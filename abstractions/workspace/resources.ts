@@ -2,33 +2,22 @@ import { k8s } from 'cdk8s-plus-30';
 import {
   CiliumNetworkPolicy,
   CiliumNetworkPolicySpecEndpointSelectorMatchExpressionsOperator,
-  CiliumNetworkPolicySpecEgressToEntities, CiliumNetworkPolicySpecIngressFromEntities } from '../imports/cilium-networkpolicy-cilium.io';
-import { ClusterConfig } from '../config/clusters';
-import { PLATFORM } from '../config/platform';
-import { KAFKA_PORTS } from '../charts/shared-resources';
-import { Abstraction, GraphResource, InstanceRefs, manifest } from './abstraction';
-import { SEED_NAME_FIELD } from './common';
-import { expr } from './expression';
+  CiliumNetworkPolicySpecEgressToEntities, CiliumNetworkPolicySpecIngressFromEntities } from '../../imports/cilium-networkpolicy-cilium.io';
+import { ClusterConfig } from '../../config/clusters';
+import { PLATFORM } from '../../config/platform';
+import { KAFKA_PORTS } from '../../charts/shared-resources';
+import { Abstraction, GraphResource, InstanceRefs, manifest } from '../graph';
+import { expr } from '../expression';
+import { workspaceApi, WorkspaceFields } from './api';
 
-const spec = { name: SEED_NAME_FIELD };
-
-/**
- * A team's home: its namespace, locked to the restricted Pod Security Standard, closed by
- * default to traffic in and out except what the platform's services need, with a quota.
- */
-export const workspace: Abstraction<typeof spec> = {
-  kind: 'Workspace',
-  plural: 'workspaces',
-  scope: 'Cluster',
-  description:
-    'A team namespace (restricted pods, default-deny network, quota and container defaults). Traffic is allowed within the namespace, to DNS, to the shared Kafka, and from the shared Gateway.',
-  spec,
+/** What kro creates for each Workspace. */
+export const workspace: Abstraction<WorkspaceFields> = {
+  ...workspaceApi,
   status: () => ({ namespace: expr('tenantNamespace.metadata.name'), phase: expr('tenantNamespace.status.phase') }),
-  printerColumns: [{ name: 'Namespace', type: 'string', jsonPath: '.status.namespace' }],
   resources: (instance, cluster) => [namespace(instance), ...networkPolicies(), ...ciliumPolicies(), quota(cluster), limits(cluster)],
 };
 
-type Refs = InstanceRefs<typeof spec>;
+type Refs = InstanceRefs<WorkspaceFields>;
 
 function namespace({ name }: Refs): GraphResource {
   return {

@@ -3,14 +3,8 @@ import { Construct } from 'constructs';
 import { ResourceGraphDefinitionSpecSchema, ResourceGraphDefinitionSpecSchemaScope } from '../imports/kro-kro.run';
 import { ClusterConfig } from '../config/clusters';
 import { expr, refs, resolveMapExpressions } from './expression';
-import { Fields, toJsonSchema, toSimpleSchema, Values } from './schema';
-
-/** A printed column of `kubectl get <kind>`. */
-export interface PrinterColumn {
-  readonly name: string;
-  readonly type: 'string' | 'integer' | 'boolean' | 'date';
-  readonly jsonPath: string;
-}
+import { AbstractionApi, PrinterColumn } from './api';
+import { Fields, toSimpleSchema, Values } from './schema';
 
 /** One resource of a ResourceGraphDefinition. */
 export interface GraphResource {
@@ -31,19 +25,10 @@ export interface InstanceRefs<F extends Fields> {
   readonly namespace: string;
 }
 
-/** The single definition of an abstraction, from which everything else is derived. */
-export interface Abstraction<F extends Fields = Fields> {
-  readonly kind: string;
-  /** Lower-case plural, as in `kubectl get webapplications`. */
-  readonly plural: string;
-  readonly scope: 'Namespaced' | 'Cluster';
-  /** What a team gets, in a sentence or two, for the reference docs. */
-  readonly description: string;
-  readonly spec: F;
+/** An abstraction's API with the resources kro creates for each instance: its whole definition. */
+export interface Abstraction<F extends Fields = Fields> extends AbstractionApi<F> {
   /** Status fields, as `${...}` expressions over the resources. */
   status(): Record<string, string>;
-  /** Columns `kubectl get` shows besides kro's state. @default none */
-  readonly printerColumns?: readonly PrinterColumn[];
   /** The resources kro creates for one instance on `cluster`. */
   resources(instance: InstanceRefs<F>, cluster: ClusterConfig): GraphResource[];
 }
@@ -77,26 +62,5 @@ export function rgdSchema(abstraction: Abstraction): ResourceGraphDefinitionSpec
     spec: toSimpleSchema(abstraction.spec),
     status: abstraction.status(),
     additionalPrinterColumns: columns,
-  };
-}
-
-/** JSON Schema of a whole team document of `abstraction`'s kind. */
-export function documentSchema(abstraction: Abstraction, apiVersion: string): Record<string, unknown> {
-  const dns1123 = { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 };
-  const metadata: Record<string, unknown> = { name: { ...dns1123, description: 'Name of the instance.' } };
-  if (abstraction.scope === 'Namespaced') metadata.namespace = { ...dns1123, description: "The team's namespace (its folder name)." };
-  return {
-    $schema: 'http://json-schema.org/draft-07/schema#',
-    title: abstraction.kind,
-    description: abstraction.description,
-    type: 'object',
-    additionalProperties: false,
-    required: ['apiVersion', 'kind', 'metadata', 'spec'],
-    properties: {
-      apiVersion: { const: apiVersion },
-      kind: { const: abstraction.kind },
-      metadata: { type: 'object', additionalProperties: false, required: ['name'], properties: metadata },
-      spec: { description: `What the ${abstraction.kind} should be.`, ...toJsonSchema(abstraction.spec) },
-    },
   };
 }

@@ -3,34 +3,23 @@ import {
   HelmRelease,
   HelmReleaseSpecChartSpecSourceRefKind,
   HelmReleaseSpecDriftDetectionMode,
-} from '../imports/flux-helmrelease-helm.toolkit.fluxcd.io';
-import { HelmRepository } from '../imports/flux-helmrepository-source.toolkit.fluxcd.io';
-import { ClusterConfig } from '../config/clusters';
-import { CHARTS } from '../config/versions';
-import { Abstraction, GraphResource, InstanceRefs, manifest } from './abstraction';
-import { appLabels, conditionTrue, RESTRICTED, SEED_NAME_FIELD, SEED_NAMESPACE_FIELD } from './common';
-import { expr } from './expression';
+} from '../../imports/flux-helmrelease-helm.toolkit.fluxcd.io';
+import { HelmRepository } from '../../imports/flux-helmrepository-source.toolkit.fluxcd.io';
+import { ClusterConfig } from '../../config/clusters';
+import { CHARTS } from '../../config/versions';
+import { Abstraction, GraphResource, InstanceRefs, manifest } from '../graph';
+import { appLabels, conditionTrue, RESTRICTED } from '../templates';
+import { expr } from '../expression';
+import { virtualClusterApi, VirtualClusterFields } from './api';
 
-const spec = { name: SEED_NAME_FIELD, namespace: SEED_NAMESPACE_FIELD };
-
-/**
- * A virtual Kubernetes cluster (vcluster) inside the team's namespace, installed by Flux. The
- * team is cluster-admin inside it while the host cluster sees only pods in the namespace.
- * Flux's cross-namespace references are locked down, so the chart source sits next to the
- * release; the chart and its version are the platform's (config/versions.ts).
- */
-export const virtualCluster: Abstraction<typeof spec> = {
-  kind: 'VirtualCluster',
-  plural: 'virtualclusters',
-  scope: 'Namespaced',
-  description:
-    "A vcluster in the team's namespace, installed by a Flux HelmRelease (pinned chart, drift detection on, so Flux undoes manual changes). Its kubeconfig is in the Secret `vc-<name>`.",
-  spec,
+/** What kro creates for each VirtualCluster. */
+export const virtualCluster: Abstraction<VirtualClusterFields> = {
+  ...virtualClusterApi,
   status: () => ({ kubeconfigSecret: expr('"vc-" + release.spec.releaseName') }),
   resources: (instance, cluster) => [chartSource(instance), deployer(instance), deployerAccess(instance), release(instance, cluster)],
 };
 
-type Refs = InstanceRefs<typeof spec>;
+type Refs = InstanceRefs<VirtualClusterFields>;
 
 function chartSource({ name, namespace }: Refs): GraphResource {
   return {

@@ -1,0 +1,21 @@
+import { AbstractionApi } from '../api';
+import { SEED_NAME_FIELD } from '../fields';
+
+const spec = { name: SEED_NAME_FIELD };
+
+/** The fields of a Workspace, as teams write them. */
+export type WorkspaceFields = typeof spec;
+
+/**
+ * A team's home: its namespace, locked to the restricted Pod Security Standard, closed by
+ * default to traffic in and out except what the platform's services need, with a quota.
+ */
+export const workspaceApi: AbstractionApi<WorkspaceFields> = {
+  kind: 'Workspace',
+  plural: 'workspaces',
+  scope: 'Cluster',
+  description:
+    'A team namespace (restricted pods, default-deny network, quota and container defaults). Traffic is allowed within the namespace, to DNS, to the shared Kafka, and from the shared Gateway.',
+  spec,
+  printerColumns: [{ name: 'Namespace', type: 'string', jsonPath: '.status.namespace' }],
+};
