@@ -1,30 +1,34 @@
-import { parseAllDocuments } from 'yaml';
+import { loadAll } from 'js-yaml';
 import { DistFiles } from './render';
 
 /** Flux leaves objects with this annotation set to `disabled` in the cluster when they leave Git. */
 const PRUNE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/prune';
 
-/** An object that leaves dist/. */
-export interface RemovedObject {
+/** An object of dist/, as the summary names it. */
+export interface DistObject {
   /** `<cluster>: <kind> <namespace>/<name>`. */
   readonly id: string;
-  /** Whether Flux keeps it in the cluster anyway (prune disabled, as for databases). */
+  /** Whether Flux keeps it in the cluster when it leaves Git (prune disabled, as for databases). */
   readonly kept: boolean;
 }
+
+/** The objects of each file of dist/. */
+export type DistIndex = Map<string, DistObject[]>;
 
 /** What a synth changes in dist/, and which cluster objects that removes. */
 export interface DistChanges {
   readonly added: number;
   readonly changed: number;
   readonly removed: number;
-  readonly removedObjects: readonly RemovedObject[];
+  readonly removedObjects: readonly DistObject[];
 }
 
 /**
- * Compares the new dist/ with the old one. Only files whose content differs are parsed, so an
- * unchanged tree of thousands of files costs one string comparison per file.
+ * Compares the new dist/ with the old one. Only old files whose content differs are parsed (the
+ * new ones' objects are known from rendering), so an unchanged tree of thousands of files costs
+ * one string comparison per file.
  */
-export function compareDist(before: DistFiles, after: DistFiles): DistChanges {
+export function compareDist(before: DistFiles, after: DistFiles, afterIndex: DistIndex): DistChanges {
   let added = 0;
   let changed = 0;
   let removed = 0;
@@ -41,7 +45,7 @@ export function compareDist(before: DistFiles, after: DistFiles): DistChanges {
     const previous = before.get(file);
     if (previous === content) continue;
     if (previous === undefined) added++;
-    for (const { id } of objectsIn(file, content)) newObjects.add(id);
+    for (const { id } of afterIndex.get(file) ?? []) newObjects.add(id);
   }
   const removedObjects = [...oldObjects]
     .filter(([id]) => !newObjects.has(id))
@@ -50,13 +54,16 @@ export function compareDist(before: DistFiles, after: DistFiles): DistChanges {
   return { added, changed, removed, removedObjects };
 }
 
-function objectsIn(file: string, content: string): RemovedObject[] {
+function objectsIn(file: string, content: string): DistObject[] {
   if (!file.endsWith('.yaml') || file.endsWith('kustomization.yaml')) return [];
   const cluster = file.split('/')[0];
-  return parseAllDocuments(content).flatMap((document) => {
-    const object = document.toJS() as { kind?: string; metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> } } | null;
-    if (!object?.kind || !object.metadata?.name) return [];
-    const where = object.metadata.namespace ? `${object.metadata.namespace}/` : '';
-    return [{ id: `${cluster}: ${object.kind} ${where}${object.metadata.name}`, kept: object.metadata.annotations?.[PRUNE_ANNOTATION] === 'disabled' }];
-  });
+  return loadAll(content).flatMap((object) => identify(cluster, object) ?? []);
+}
+
+/** How the summary names `object` of `cluster`; undefined for what is not a Kubernetes object. */
+export function identify(cluster: string, object: unknown): DistObject | undefined {
+  const { kind, metadata } = (object ?? {}) as { kind?: string; metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> } };
+  if (!kind || !metadata?.name) return undefined;
+  const where = metadata.namespace ? `${metadata.namespace}/` : '';
+  return { id: `${cluster}: ${kind} ${where}${metadata.name}`, kept: metadata.annotations?.[PRUNE_ANNOTATION] === 'disabled' };
 }

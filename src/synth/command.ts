@@ -5,7 +5,7 @@ import { parseArgs } from '../cli/args';
 import { ROOT } from '../paths';
 import { hasErrors, loadUserSpace, Problem } from '../user-space';
 import { countProblems, report, userSpaceDir } from '../user-space/command';
-import { compareDist, DistChanges } from './changes';
+import { compareDist, DistChanges, DistIndex } from './changes';
 import { readTree, replaceTree } from './dist-folder';
 import { generatedDocs, writeGeneratedDocs } from './docs';
 import { DistFiles, ObjectCounts, renderCluster } from './render';
@@ -38,13 +38,15 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   const teams = userSpace.teams.length;
   if (hasErrors(userSpace.problems)) return { problems: userSpace.problems, teams, counts: new Map() };
   const files: DistFiles = new Map();
+  const index: DistIndex = new Map();
   const counts = new Map<string, ObjectCounts>();
   for (const cluster of CLUSTERS) {
     const rendered = renderCluster(cluster, userSpace.teamsFor(cluster.name));
     for (const [file, content] of rendered.files) files.set(file, content);
+    for (const [file, objects] of rendered.index) index.set(file, objects);
     counts.set(cluster.name, rendered.counts);
   }
-  const changes = compareDist(await readTree(options.out), files);
+  const changes = compareDist(await readTree(options.out), files, index);
   if (changes.added || changes.changed || changes.removed) await replaceTree(options.out, files);
   if (options.writeDocs) writeGeneratedDocs(generatedDocs());
   return { problems: userSpace.problems, teams, counts, changes };

@@ -1,11 +1,12 @@
 import { ApiObject } from 'cdk8s';
-import { stringify } from 'yaml';
+import { dump } from 'js-yaml';
 import { buildCluster } from '../../main';
 import { ciliumValues } from '../../charts/cilium-values';
 import { LAYERS } from '../../charts/layers';
 import { ClusterConfig } from '../../config/clusters';
 import { CHARTS, VERSIONS } from '../../config/versions';
 import { TeamInstances } from '../user-space/model';
+import { DistIndex, identify } from './changes';
 
 /** Files of dist/, keyed by path relative to dist/, in a stable order. */
 export type DistFiles = Map<string, string>;
@@ -13,14 +14,28 @@ export type DistFiles = Map<string, string>;
 /** Objects per layer, for the summary. */
 export type ObjectCounts = Map<string, number>;
 
-/** Renders `value` the same way everywhere: block style, no line folding, no aliases. */
+/**
+ * Renders `value` the same way everywhere: block style, no line folding, no anchors. js-yaml
+ * writes the thousands of documents of a large synth ten times faster than the `yaml` package,
+ * which serves where positions matter: reading team files.
+ */
 export function toYaml(value: unknown): string {
-  return stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
+  return dump(value, { lineWidth: -1, noRefs: true });
 }
 
-/** Every file of dist/<cluster>/, with the number of objects in each layer. */
-export function renderCluster(cluster: ClusterConfig, teams: readonly TeamInstances[]): { files: DistFiles; counts: ObjectCounts } {
+/** What one cluster renders to. */
+export interface RenderedCluster {
+  readonly files: DistFiles;
+  /** The objects of each file, so that what a synth removes is known without parsing them again. */
+  readonly index: DistIndex;
+  /** Objects per layer. */
+  readonly counts: ObjectCounts;
+}
+
+/** Every file of dist/<cluster>/, with the objects in each file and layer. */
+export function renderCluster(cluster: ClusterConfig, teams: readonly TeamInstances[]): RenderedCluster {
   const files: DistFiles = new Map();
+  const index: DistIndex = new Map();
   const counts: ObjectCounts = new Map();
   const charts = buildCluster(cluster, teams);
   for (const { name } of LAYERS) {
@@ -29,16 +44,20 @@ export function renderCluster(cluster: ClusterConfig, teams: readonly TeamInstan
     const objects = chart.node.findAll().filter((node): node is ApiObject => node instanceof ApiObject);
     for (const object of objects) {
       const file = `${cluster.name}/${name}/${chart.outputFile(object)}`;
-      const list = documents.get(file) ?? [];
-      list.push(toYaml(object.toJson()));
-      documents.set(file, list);
+      const manifest: unknown = object.toJson();
+      if (!documents.has(file)) {
+        documents.set(file, []);
+        index.set(file, []);
+      }
+      documents.get(file)!.push(toYaml(manifest));
+      index.get(file)!.push(identify(cluster.name, manifest)!);
     }
     for (const [file, list] of documents) files.set(file, list.join('---\n'));
     for (const [file, content] of Object.entries(chart.extraFiles())) files.set(`${cluster.name}/${name}/${file}`, content);
     counts.set(name, objects.length);
   }
   for (const [file, content] of Object.entries(bootstrapFiles(cluster))) files.set(`${cluster.name}/bootstrap/${file}`, content);
-  return { files, counts };
+  return { files, index, counts };
 }
 
 /**

@@ -34,11 +34,12 @@ const TEAM_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const OVERRIDES = 'clusters';
 const KIND_ORDER = new Map(ABSTRACTION_APIS.map((abstraction, index) => [abstraction.kind, index]));
 const ACCEPTED = ABSTRACTION_APIS.map((abstraction) => abstraction.kind).join(', ');
-const sources = new WeakMap<Instance, SourceLocation>();
+/** Where each instance was declared; a document's positions are worked out only when asked for. */
+const sources = new WeakMap<Instance, SourceDocument>();
 
 /** Where `instance` was declared (its base document). */
 export function sourceOf(instance: Instance): SourceLocation | undefined {
-  return sources.get(instance);
+  return sources.get(instance)?.location;
 }
 
 /** A team document that names one of the abstractions. */
@@ -55,7 +56,7 @@ export function loadUserSpace(options: LoadOptions): UserSpace {
   const problems: Problem[] = [];
   const error = (location: SourceLocation, message: string) => problems.push({ severity: 'error', location, message });
   const teams = new Map<string, Map<string, Instance[]>>();
-  const hosts = new Map<string, { owner: string; location: SourceLocation }>();
+  const hosts = new Map<string, HostClaim>();
 
   for (const team of selectTeams(userSpace, options.only, relative, error)) {
     const folder = path.join(userSpace, team);
@@ -214,7 +215,7 @@ function readOverrides(folder: string, declarations: readonly Declaration[], rel
 }
 
 /** One instance as it applies to a cluster: merged, checked, its namespace forced to the team's. */
-function compile(declaration: Declaration, override: SourceDocument | undefined, team: string, problems: Problem[], hosts: Map<string, { owner: string; location: SourceLocation }>): Instance {
+function compile(declaration: Declaration, override: SourceDocument | undefined, team: string, problems: Problem[], hosts: Map<string, HostClaim>): Instance {
   const { abstraction, name, source } = declaration;
   const sourcesInOrder = override ? [override, source] : [source];
   const value = (override ? mergeOverride(source.value, override.value) : source.value) as Record<string, unknown>;
@@ -234,14 +235,14 @@ function compile(declaration: Declaration, override: SourceDocument | undefined,
   if (spec.tag === 'latest') {
     problems.push({ severity: 'warning', location: locate(['spec', 'tag']), message: `${abstraction.kind} ${name}: tag "latest" changes under you; pin a version so a rollout is a reviewed change` });
   }
-  if (typeof spec.host === 'string') claimHost(spec.host, `${team}/${abstraction.kind}/${name}`, locate(['spec', 'host']), hosts, problems);
+  if (typeof spec.host === 'string') claimHost(spec.host, { owner: `${team}/${abstraction.kind}/${name}`, location: () => locate(['spec', 'host']) }, hosts, problems);
   const instance: Instance = {
     apiVersion: PLATFORM.abstractionApiVersion,
     kind: abstraction.kind,
     metadata: { name, ...(namespaced ? { namespace: team } : {}), ...annotationsOf(abstraction) },
     spec,
   };
-  sources.set(instance, source.location);
+  sources.set(instance, source);
   return instance;
 }
 
@@ -250,12 +251,18 @@ function annotationsOf(abstraction: AbstractionApi): { annotations?: Record<stri
   return abstraction.kind === 'Infrastructure' ? { annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } } : {};
 }
 
+/** Who uses a hostname, and where (worked out only for a message). */
+interface HostClaim {
+  readonly owner: string;
+  location(): SourceLocation;
+}
+
 /** A hostname routes to one application on every cluster: a second owner is an error naming the first. */
-function claimHost(host: string, owner: string, location: SourceLocation, hosts: Map<string, { owner: string; location: SourceLocation }>, problems: Problem[]): void {
-  const claim = hosts.get(host);
-  if (!claim) hosts.set(host, { owner, location });
-  else if (claim.owner !== owner) {
-    problems.push({ severity: 'error', location, message: `host "${host}" is already used by ${claim.owner.split('/').join(' ')} at ${formatLocation(claim.location)}: hostnames are unique across teams and clusters` });
+function claimHost(host: string, claim: HostClaim, hosts: Map<string, HostClaim>, problems: Problem[]): void {
+  const first = hosts.get(host);
+  if (!first) hosts.set(host, claim);
+  else if (first.owner !== claim.owner) {
+    problems.push({ severity: 'error', location: claim.location(), message: `host "${host}" is already used by ${first.owner.split('/').join(' ')} at ${formatLocation(first.location())}: hostnames are unique across teams and clusters` });
   }
 }
 
