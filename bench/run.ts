@@ -102,7 +102,7 @@ function benchCases(root: string, generated: GeneratedTeams): BenchCase[] {
       name: 'baseline',
       inputFiles: files.length,
       // What `cdk8s synth` runs for an app made by `cdk8s init typescript-app`.
-      command: { executable: 'npx', args: ['ts-node', 'main.ts'], cwd: CONVENTIONAL_APP, env: { BENCH_TEAMS: String(teams.length), BENCH_OUTDIR: baselineOut } },
+      command: { executable: 'npx', args: ['ts-node', 'main.ts'], cwd: CONVENTIONAL_APP, env: { BENCH_TEAMS: String(teams.length), CDK8S_OUTDIR: baselineOut } },
       prepare: clear(baselineOut),
     },
   ];

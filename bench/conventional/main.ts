@@ -62,8 +62,9 @@ export function addCluster(app: App, cluster: ClusterConfig, teams: number): voi
 }
 
 // Run as the app (`npx ts-node main.ts`); test/bench.test.ts imports addCluster without synthesizing.
+// The output folder comes from CDK8S_OUTDIR, as when `cdk8s synth` runs the app.
 if (require.main === module) {
-  const app = new App({ outdir: process.env.BENCH_OUTDIR ?? 'dist' });
+  const app = new App();
   const teams = Number(process.env.BENCH_TEAMS ?? '1');
   for (const cluster of CLUSTERS) addCluster(app, cluster, teams);
   app.synth();
