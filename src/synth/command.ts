@@ -46,8 +46,9 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
     for (const [file, objects] of rendered.index) index.set(file, objects);
     counts.set(cluster.name, rendered.counts);
   }
-  const changes = compareDist(await readTree(options.out), files, index);
-  if (changes.added || changes.changed || changes.removed) await replaceTree(options.out, files);
+  const current = await readTree(options.out);
+  const changes = compareDist(current, files, index);
+  if (changes.added || changes.changed || changes.removed) await replaceTree(options.out, files, current);
   if (options.writeDocs) writeGeneratedDocs(generatedDocs());
   return { problems: userSpace.problems, teams, counts, changes };
 }

@@ -43,38 +43,60 @@ export async function readTree(folder: string): Promise<DistFiles> {
 }
 
 /**
- * Replaces `folder` with exactly `files`. Everything is first written to a sibling folder; the
- * swap is two renames, so a failure before it leaves `folder` untouched, and no reader ever
- * sees a half-written tree.
+ * Makes `folder` hold exactly `files`, given what it holds now (`current`, from readTree).
+ *
+ * Everything that changes is first written into a temporary sibling folder; only when all of it
+ * is written does anything in `folder` change, so a failure leaves `folder` exactly as it was.
+ * A new folder is the temporary one renamed. An existing one then takes the changed files by
+ * rename (atomic per file) and loses the removed ones: on a slow disk, creating and deleting
+ * thousands of unchanged files would cost more than rendering them.
  */
-export async function replaceTree(folder: string, files: DistFiles): Promise<void> {
+export async function replaceTree(folder: string, files: DistFiles, current: DistFiles): Promise<void> {
   const staging = `${folder}.tmp-${process.pid}`;
-  const retired = `${folder}.old-${process.pid}`;
+  const exists = fs.existsSync(folder);
+  const changed = exists ? new Map([...files].filter(([file, content]) => current.get(file) !== content)) : files;
   fs.rmSync(staging, { recursive: true, force: true });
   try {
-    await writeAll(staging, files);
+    await writeAll(staging, changed);
   } catch (error) {
     fs.rmSync(staging, { recursive: true, force: true });
     throw error;
   }
-  const hadFolder = fs.existsSync(folder);
-  if (hadFolder) fs.renameSync(folder, retired);
-  try {
+  if (!exists) {
     fs.renameSync(staging, folder);
-  } catch (error) {
-    if (hadFolder) fs.renameSync(retired, folder);
-    fs.rmSync(staging, { recursive: true, force: true });
-    throw error;
+    return;
   }
-  fs.rmSync(retired, { recursive: true, force: true });
+  await moveAll(staging, folder, [...changed.keys()]);
+  await removeAll(folder, [...current.keys()].filter((file) => !files.has(file)));
+  fs.rmSync(staging, { recursive: true, force: true });
+}
+
+async function moveAll(from: string, to: string, files: readonly string[]): Promise<void> {
+  await createFolders(to, files);
+  await forEachParallel(files, (file) => fs.promises.rename(path.join(from, file), path.join(to, file)));
+}
+
+/** Deletes `files` and then every folder they leave empty. */
+async function removeAll(root: string, files: readonly string[]): Promise<void> {
+  await forEachParallel(files, (file) => fs.promises.unlink(path.join(root, file)));
+  const emptied = [...new Set(files.map((file) => path.dirname(path.join(root, file))))].sort((a, b) => b.length - a.length);
+  for (const folder of emptied) {
+    for (let current = folder; current !== root && fs.readdirSync(current).length === 0; current = path.dirname(current)) fs.rmdirSync(current);
+  }
 }
 
 async function writeAll(root: string, files: DistFiles): Promise<void> {
-  const folders = new Set<string>([root]);
-  for (const file of files.keys()) {
-    for (let folder = path.dirname(path.join(root, file)); !folders.has(folder); folder = path.dirname(folder)) folders.add(folder);
+  fs.mkdirSync(root, { recursive: true });
+  await createFolders(root, [...files.keys()]);
+  await forEachParallel([...files], ([file, content]) => fs.promises.writeFile(path.join(root, file), content));
+}
+
+/** Creates the folders `files` need below `root`, a level at a time, each level in parallel. */
+async function createFolders(root: string, files: readonly string[]): Promise<void> {
+  const folders = new Set<string>();
+  for (const file of files) {
+    for (let folder = path.dirname(path.join(root, file)); folder !== root && !folders.has(folder); folder = path.dirname(folder)) folders.add(folder);
   }
-  // A level is created in parallel once the level above it exists.
   const byDepth = new Map<number, string[]>();
   for (const folder of folders) {
     const depth = folder.split(path.sep).length;
@@ -83,9 +105,10 @@ async function writeAll(root: string, files: DistFiles): Promise<void> {
     byDepth.set(depth, level);
   }
   for (const depth of [...byDepth.keys()].sort((a, b) => a - b)) {
-    await forEachParallel(byDepth.get(depth)!, (folder) => fs.promises.mkdir(folder).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EEXIST') throw error;
-    }));
+    await forEachParallel(byDepth.get(depth)!, (folder) =>
+      fs.promises.mkdir(folder).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EEXIST') throw error;
+      }),
+    );
   }
-  await forEachParallel([...files], ([file, content]) => fs.promises.writeFile(path.join(root, file), content));
 }
