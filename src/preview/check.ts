@@ -1,13 +1,14 @@
 /**
  * Schema checks of expanded objects, before anything reaches a cluster: core Kubernetes kinds
- * against kubernetes-models' validators (loaded per kind, on first use), custom kinds against the
- * openAPIV3Schema of the pinned CRDs in `../shared/crds/`. Each kind's validator is built once
- * and kept as one bundled module in a cache folder (`.build/`), so later runs neither parse the
- * (large) CRD YAML nor load ajv, and load one file per kind.
+ * against kubernetes-models' validators, custom kinds against the openAPIV3Schema of the pinned
+ * CRDs in `../shared/crds/`. The validators of every kind the RGDs create are compiled together
+ * into one module of the compiled cache (one copy of ajv's runtime and of kubernetes-models'
+ * shared code), so a run neither parses the (large) CRD YAML nor loads ajv, and loads one file.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
+import { loadCompiled, packageVersion, standaloneValidators } from '../compiled-cache';
 import { isRecord, toJsPattern } from './simple-schema';
 
 /** One way an object breaks its kind's schema. */
@@ -20,6 +21,12 @@ export interface SchemaError {
 /** How an object fared: checked (with errors, possibly none) or not checkable, and why. */
 export type CheckResult = { readonly errors: readonly SchemaError[] } | { readonly unchecked: string };
 
+/** A kind of object, as its `apiVersion` and `kind` name it. */
+export interface KindRef {
+  readonly apiVersion: string;
+  readonly kind: string;
+}
+
 interface AjvError {
   readonly instancePath: string;
   readonly message?: string;
@@ -29,17 +36,39 @@ interface AjvError {
 
 type Validator = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
 
+type ModelClass = new (data: unknown) => { validate(): void };
+
 /** Where the checker finds its inputs. */
 export interface CheckerOptions {
   /** The repository root (kubernetes-models is read from its node_modules). */
   readonly root: string;
   /** Folder of the pinned CRD files. */
   readonly crdDir: string;
-  /** Folder for compiled CRD validators. */
+  /** Folder of the compiled validator modules. */
   readonly cacheDir: string;
+  /**
+   * The kinds the checker will be asked about (what the RGDs' templates create): their
+   * validators are loaded as one module on the first check. A kind not listed is loaded on its
+   * own when first seen. @default none
+   */
+  readonly kinds?: readonly KindRef[];
 }
 
-/** Checks objects against their kind's schema, loading each kind's validator once. */
+/** Where a checkable kind's validator comes from; part of the compiled module's key. */
+type ValidatorSource =
+  | { readonly kind: string; readonly from: 'kubernetes-models'; readonly file: string }
+  | { readonly kind: string; readonly from: 'crd'; readonly file: string; readonly version: string; readonly stamp: string };
+
+/** What the compiled module exports, by export name (`v0`, `v1`, ...). */
+type CompiledValidators = Record<string, ModelClass | Validator | null>;
+
+/**
+ * Bump when strictFields, withoutDescriptions or withJsPatterns change the schemas they produce:
+ * the compiled module's key covers the CRD files, not the code that rewrites them.
+ */
+const CRD_REWRITE_VERSION = 1;
+
+/** Checks objects against their kind's schema. */
 export class SchemaChecker {
   private readonly validators = new Map<string, Validator | string>();
   private crdIndex: Map<string, string> | undefined;
@@ -48,43 +77,49 @@ export class SchemaChecker {
 
   /** The schema errors of `object`, ignoring values that are `<unresolved: ...>` placeholders. */
   check(object: Record<string, unknown>): CheckResult {
-    const apiVersion = String(object.apiVersion);
-    const kind = String(object.kind);
-    const key = `${apiVersion}/${kind}`;
-    let validator = this.validators.get(key);
-    if (validator === undefined) {
-      validator = this.coreValidator(apiVersion, kind) ?? this.crdValidator(apiVersion, kind);
-      this.validators.set(key, validator);
+    const kind = { apiVersion: String(object.apiVersion), kind: String(object.kind) };
+    if (!this.validators.has(keyOf(kind))) {
+      this.load(this.validators.size === 0 ? [kind, ...(this.options.kinds ?? [])] : [kind]);
     }
+    const validator = this.validators.get(keyOf(kind))!;
     if (typeof validator === 'string') return { unchecked: validator };
     if (validator(object)) return { errors: [] };
     const errors = (validator.errors ?? []).filter((error) => !isPlaceholder(valueAt(object, error.instancePath)));
     return { errors: dedupe(errors.map(describe)) };
   }
 
-  private coreValidator(apiVersion: string, kind: string): Validator | undefined {
-    const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
-    const file = path.join(this.options.root, 'node_modules', 'kubernetes-models', group || version, group ? version : '', `${kind}.js`);
-    if (!fs.existsSync(file)) return undefined;
-    const name = `k8s.${group || 'core'}.${version}.${kind}.${Math.round(fs.statSync(file).mtimeMs)}.js`;
-    const { Model } = this.compiled(name, () => `export { ${kind} as Model } from ${JSON.stringify(file)};`) as { Model: new (data: unknown) => { validate(): void } };
-    // The models throw their ajv errors instead of leaving them on a validate function.
-    const validator: Validator = (data: unknown): boolean => {
-      try {
-        new Model(data).validate();
-        validator.errors = null;
-        return true;
-      } catch (error) {
-        validator.errors = (error as { errors?: AjvError[] }).errors ?? [{ instancePath: '', keyword: 'error', params: {}, message: String(error) }];
-        return false;
-      }
-    };
-    return validator;
+  /** Loads the validators of `kinds` (those not loaded yet) from one compiled module; uncheckable kinds get the reason. */
+  private load(kinds: readonly KindRef[]): void {
+    const sources = new Map<string, ValidatorSource>();
+    for (const kind of kinds) {
+      const key = keyOf(kind);
+      if (this.validators.has(key) || sources.has(key)) continue;
+      const source = this.sourceOf(kind);
+      if (typeof source === 'string') this.validators.set(key, source);
+      else sources.set(key, source);
+    }
+    if (sources.size === 0) return;
+    const ordered = [...sources.entries()].sort(([a], [b]) => a.localeCompare(b));
+    const compiled = loadCompiled<CompiledValidators>({
+      cacheDir: this.options.cacheDir,
+      name: 'preview-validators',
+      key: JSON.stringify({
+        versions: [packageVersion(this.options.root, 'kubernetes-models'), packageVersion(this.options.root, 'ajv')],
+        rewrite: CRD_REWRITE_VERSION,
+        sources: ordered,
+      }),
+      resolveDir: this.options.root,
+      source: () => validatorsModule(ordered.map(([, source]) => source)),
+    });
+    ordered.forEach(([key, source], index) => this.validators.set(key, toValidator(compiled[`v${index}`], source)));
   }
 
-  private crdValidator(apiVersion: string, kind: string): Validator | string {
-    const [group, version] = apiVersion.split('/');
-    if (!version) return `no kubernetes-models schema for ${apiVersion} ${kind}`;
+  /** Where the validator of `kind` comes from, or why there is none. */
+  private sourceOf({ apiVersion, kind }: KindRef): ValidatorSource | string {
+    const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
+    const model = path.join(this.options.root, 'node_modules', 'kubernetes-models', group || version, group ? version : '', `${kind}.js`);
+    if (fs.existsSync(model)) return { kind, from: 'kubernetes-models', file: model };
+    if (!group) return `no kubernetes-models schema for ${apiVersion} ${kind}`;
     const crdFile = this.crdFileFor(group, kind);
     if (!crdFile) {
       return fs.existsSync(this.options.crdDir)
@@ -92,31 +127,7 @@ export class SchemaChecker {
         : `CRD folder ${this.options.crdDir} is missing (it holds the pinned CRDs; check out ../shared beside the repository)`;
     }
     const stat = fs.statSync(crdFile);
-    const name = `crd.${path.basename(crdFile, '.yaml')}.${version}.${Math.round(stat.mtimeMs)}-${stat.size}.js`;
-    const compiled = this.compiled(name, () => compileCrdValidator(fs.readFileSync(crdFile, 'utf8'), version) ?? 'export default null;');
-    return (compiled as { default: Validator | null }).default ?? `${path.basename(crdFile)} does not serve version ${version} of ${kind}`;
-  }
-
-  /**
-   * The module `name` in the cache folder, bundled by esbuild from `source()` the first time:
-   * one self-contained CommonJS file loads faster than the packages it comes from, and loads
-   * where ES modules cannot be required (kubernetes-models is ESM-only).
-   */
-  private compiled(name: string, source: () => string): unknown {
-    const file = path.join(this.options.cacheDir, name);
-    if (!fs.existsSync(file)) {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- only needed the first time a kind is seen
-      const esbuild = require('esbuild') as typeof import('esbuild');
-      const [output] = esbuild.buildSync({
-        stdin: { contents: source(), resolveDir: this.options.root, loader: 'js' },
-        bundle: true, format: 'cjs', platform: 'node', target: 'node20', write: false, logLevel: 'silent',
-      }).outputFiles;
-      fs.mkdirSync(this.options.cacheDir, { recursive: true });
-      fs.writeFileSync(`${file}.${process.pid}.tmp`, output.text);
-      fs.renameSync(`${file}.${process.pid}.tmp`, file);
-    }
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a generated module, found at run time
-    return require(file);
+    return { kind, from: 'crd', file: crdFile, version, stamp: `${stat.mtimeMs}-${stat.size}` };
   }
 
   /** The CRD file defining `kind` in `group`, found from the head of each file (names come first). */
@@ -135,6 +146,31 @@ export class SchemaChecker {
   }
 }
 
+function keyOf({ apiVersion, kind }: KindRef): string {
+  return `${apiVersion}/${kind}`;
+}
+
+/** The validator the compiled module exports for `source`, or why the CRD cannot check it. */
+function toValidator(compiled: ModelClass | Validator | null | undefined, source: ValidatorSource): Validator | string {
+  if (source.from === 'kubernetes-models') return modelValidator(compiled as ModelClass);
+  return (compiled as Validator | null) ?? `${path.basename(source.file)} does not serve version ${source.version} of ${source.kind}`;
+}
+
+/** kubernetes-models throw their ajv errors instead of leaving them on a validate function. */
+function modelValidator(Model: ModelClass): Validator {
+  const validator: Validator = (data: unknown): boolean => {
+    try {
+      new Model(data).validate();
+      validator.errors = null;
+      return true;
+    } catch (error) {
+      validator.errors = (error as { errors?: AjvError[] }).errors ?? [{ instancePath: '', keyword: 'error', params: {}, message: String(error) }];
+      return false;
+    }
+  };
+  return validator;
+}
+
 function readHead(file: string, bytes: number): string {
   const fd = fs.openSync(file, 'r');
   try {
@@ -146,20 +182,33 @@ function readHead(file: string, bytes: number): string {
 }
 
 /**
- * Standalone validator code for `version` of the CRD in `text`, or undefined if it does not
- * serve that version. Unknown fields are errors (as with kubectl's strict field validation)
- * except where the schema preserves them.
+ * Source of the module exporting, as `v<index>`, each source's model class (kubernetes-models)
+ * or CRD validator (null when the CRD does not serve that version). All CRD schemas go through
+ * one ajv instance, so the module holds one copy of ajv's runtime.
  */
-function compileCrdValidator(text: string, version: string): string | undefined {
-  /* eslint-disable @typescript-eslint/no-require-imports -- ajv is only needed the first time a CRD is seen */
-  const Ajv = (require('ajv') as typeof import('ajv')).default;
-  const standaloneCode = (require('ajv/dist/standalone') as typeof import('ajv/dist/standalone')).default;
-  /* eslint-enable @typescript-eslint/no-require-imports */
+function validatorsModule(sources: readonly ValidatorSource[]): string {
+  const schemas: Record<string, object> = {};
+  const lines = sources.map((source, index) => {
+    if (source.from === 'kubernetes-models') return `export { ${source.kind} as v${index} } from ${JSON.stringify(source.file)};`;
+    const schema = crdSchema(fs.readFileSync(source.file, 'utf8'), source.version);
+    if (!schema) return `export const v${index} = null;`;
+    schemas[`v${index}`] = schema;
+    return '';
+  });
+  // Unknown fields are errors (as with kubectl's strict field validation) except where the schema preserves them.
+  const crdCode = Object.keys(schemas).length > 0 ? standaloneValidators(schemas, { strict: false, allErrors: true, validateFormats: false }) : '';
+  return [crdCode, ...lines.filter(Boolean)].join('\n');
+}
+
+/**
+ * The schema for `version` of the CRD in `text` as the preview checks it, or undefined if the
+ * CRD does not serve that version.
+ */
+function crdSchema(text: string, version: string): object | undefined {
   const crd = parse(text) as { spec?: { versions?: { name: string; served?: boolean; schema?: { openAPIV3Schema?: unknown } }[] } };
   const served = crd.spec?.versions?.find((candidate) => candidate.name === version && candidate.served !== false);
   if (!served?.schema?.openAPIV3Schema) return undefined;
-  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { source: true, esm: true } });
-  return standaloneCode(ajv, ajv.compile(withJsPatterns(strictFields(served.schema.openAPIV3Schema, true)) as Record<string, unknown>));
+  return withSharedDefinitions(withJsPatterns(withoutDescriptions(strictFields(served.schema.openAPIV3Schema, true))) as Record<string, unknown>);
 }
 
 /**
@@ -184,6 +233,59 @@ function strictFields(schema: unknown, top = false): unknown {
 }
 
 const LOGIC = new Set(['anyOf', 'oneOf', 'allOf', 'not']);
+
+/**
+ * The schema without its descriptions, which do not change what validates: ajv's generated code
+ * embeds the whole schema where errors refer to it, and CRD descriptions make up most of it.
+ */
+function withoutDescriptions(schema: unknown): unknown {
+  if (!isRecord(schema)) return schema;
+  const { description, ...rest } = schema;
+  return mapSubschemas(typeof description === 'string' ? rest : schema, withoutDescriptions);
+}
+
+/**
+ * The schema with each object schema that occurs more than once (a label selector, a port list,
+ * CiliumNetworkPolicy's `spec` again as each of `specs`) moved to `definitions` and referred to by
+ * `$ref`. ajv inlines every occurrence into the generated code, and the repeats are most of it; a
+ * `$ref` becomes one function that each occurrence calls, with the same errors at the same paths.
+ */
+function withSharedDefinitions(schema: Record<string, unknown>): Record<string, unknown> {
+  const counts = new Map<string, number>();
+  const count = (node: unknown): unknown => {
+    if (isObjectSchema(node)) counts.set(JSON.stringify(node), (counts.get(JSON.stringify(node)) ?? 0) + 1);
+    return isRecord(node) ? mapSubschemas(node, count) : node;
+  };
+  mapSubschemas(schema, count);
+  const names = new Map([...counts].filter(([, times]) => times > 1).map(([text], index) => [text, `s${index}`]));
+  if (names.size === 0) return schema;
+  const definitions: Record<string, unknown> = {};
+  const share = (node: unknown): unknown => {
+    const name = isObjectSchema(node) ? names.get(JSON.stringify(node)) : undefined;
+    if (name) definitions[name] ??= mapSubschemas(node as Record<string, unknown>, share);
+    return name ? { $ref: `#/definitions/${name}` } : isRecord(node) ? mapSubschemas(node, share) : node;
+  };
+  return { ...mapSubschemas(schema, share), definitions };
+}
+
+/** A schema worth sharing: one with fields or items, whose generated code is more than a call. */
+function isObjectSchema(node: unknown): boolean {
+  return isRecord(node) && (isRecord(node.properties) || isRecord(node.items));
+}
+
+/** Keywords whose value is a schema, a list of schemas, or a map of names to schemas (the ones CRDs use). */
+const SCHEMA_KEYWORDS = new Set(['items', 'additionalProperties', 'not']);
+const SCHEMA_LIST_KEYWORDS = new Set(['anyOf', 'oneOf', 'allOf']);
+const SCHEMA_MAP_KEYWORDS = new Set(['properties', 'patternProperties']);
+
+/** `schema` with `map` applied to each of its direct subschemas; other values (data, names) are kept. */
+function mapSubschemas(schema: Record<string, unknown>, map: (subschema: unknown) => unknown): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(schema).map(([key, value]) => {
+    if (SCHEMA_MAP_KEYWORDS.has(key) && isRecord(value)) return [key, Object.fromEntries(Object.entries(value).map(([name, subschema]) => [name, map(subschema)]))];
+    if (SCHEMA_LIST_KEYWORDS.has(key) && Array.isArray(value)) return [key, value.map(map)];
+    return [key, SCHEMA_KEYWORDS.has(key) && isRecord(value) ? map(value) : value];
+  }));
+}
 
 /** The schema with its Go (RE2) patterns in JavaScript syntax. */
 function withJsPatterns(schema: unknown): unknown {

@@ -10,6 +10,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { CLUSTERS, findCluster } from '../../config/clusters';
 import { parseArgs } from '../cli/args';
 import { UsageError } from '../cli/usage-error';
+import { CACHE_DIR } from '../compiled-cache';
 import { ROOT } from '../paths';
 import { formatProblem, hasErrors, loadUserSpace, sourceOf, type Instance, type Problem, type TeamInstances } from '../user-space';
 import { SchemaChecker } from './check';
@@ -17,7 +18,7 @@ import { diffResources, formatChanges } from './diff';
 import type { ExpandedResource } from './expand';
 import { previewTeam, type PreviewContext } from './preview';
 import { isRecord } from './simple-schema';
-import { loadRgds } from './rgd';
+import { createdKinds, loadRgds } from './rgd';
 
 const USAGE = 'usage: mini-atlas preview <file-or-team-folder>... [--cluster <name>] [--diff] [--user-space <dir>]';
 
@@ -35,7 +36,7 @@ export function runPreview(args: string[]): number {
   const abstractions = path.join(ROOT, 'dist', options.cluster, 'abstractions');
   if (!fs.existsSync(abstractions)) throw new UsageError(`${path.relative(ROOT, abstractions)} does not exist: run \`npm run synth\` first`);
   const rgds = loadRgds(ROOT, abstractions);
-  const checker = new SchemaChecker({ root: ROOT, crdDir: path.resolve(ROOT, '..', 'shared', 'crds'), cacheDir: path.join(ROOT, '.build', 'preview-crds') });
+  const checker = new SchemaChecker({ root: ROOT, crdDir: path.resolve(ROOT, '..', 'shared', 'crds'), cacheDir: CACHE_DIR, kinds: createdKinds(rgds) });
   const userSpace = loadUserSpace({ root: ROOT, userSpaceDir: options.userSpaceDir, only: options.paths });
   const problems: Problem[] = [...rgds.problems, ...userSpace.problems];
   const teams = userSpace.teamsFor(options.cluster);

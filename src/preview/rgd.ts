@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { SourceLocation } from '../user-space/model';
+import type { KindRef } from './check';
 import type { Problem } from '../user-space/problems';
 import { CelSyntaxError, compile, isStandalone, segmentsOf, type CompiledExpression, type Reference, type Segment } from './expressions';
 import { fieldAt, isRecord, parseSimpleSchema, SimpleSchemaError, type FieldSchema } from './simple-schema';
@@ -68,6 +69,17 @@ export function loadRgds(root: string, dir: string): RgdSet {
     problems,
     find: (apiVersion, kind) => rgds.find((rgd) => rgd.apiVersion === apiVersion && rgd.kind === kind),
   };
+}
+
+/**
+ * The kinds the RGDs' templates create, as far as the templates name them literally (a kind
+ * computed by an expression is only known once expanded).
+ */
+export function createdKinds(set: RgdSet): KindRef[] {
+  const literal = (value: unknown): value is string => typeof value === 'string' && !value.includes('${');
+  return set.rgds.flatMap((rgd) => rgd.resources)
+    .map((resource) => ({ apiVersion: resource.template.apiVersion, kind: resource.template.kind }))
+    .filter((kind): kind is KindRef => literal(kind.apiVersion) && literal(kind.kind));
 }
 
 /** Parses one RGD file's text; `file` is only used to locate problems. */
