@@ -5,7 +5,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { CACHE_DIR, loadCompiled, packageVersion } from '../compiled-cache';
 import type { SourceLocation } from '../user-space/model';
 import type { KindRef } from './check';
 import type { Problem } from '../user-space/problems';
@@ -41,7 +42,7 @@ export interface Rgd {
   readonly resources: readonly ResourceDefinition[];
   /** `spec.schema.status`: status fields kro fills from the resources, as written. */
   readonly status: unknown;
-  /** Where the node at `yamlPath` (from the document root) is in the file. */
+  /** Where the node at `yamlPath` (from the document root; sequence indices as numbers) is in the file, else its closest ancestor. */
   locate(yamlPath: readonly (string | number)[]): SourceLocation;
 }
 
@@ -58,12 +59,12 @@ export function loadRgds(root: string, dir: string): RgdSet {
   const rgds: Rgd[] = [];
   const problems: Problem[] = [];
   const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((name) => /\.ya?ml$/.test(name)).sort() : [];
-  for (const name of files) {
-    const file = path.relative(root, path.join(dir, name));
-    const result = readRgd(file, fs.readFileSync(path.join(dir, name), 'utf8'));
+  const texts = files.map((name) => fs.readFileSync(path.join(dir, name), 'utf8'));
+  cachedYamlData(root, texts).forEach((data, index) => {
+    const result = interpretRgd(path.relative(root, path.join(dir, files[index])), data);
     if ('rgd' in result) rgds.push(result.rgd);
     problems.push(...result.problems);
-  }
+  });
   return {
     rgds,
     problems,
@@ -84,16 +85,15 @@ export function createdKinds(set: RgdSet): KindRef[] {
 
 /** Parses one RGD file's text; `file` is only used to locate problems. */
 export function readRgd(file: string, text: string): { rgd: Rgd; problems: Problem[] } | { problems: Problem[] } {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
-  const locate = (yamlPath: readonly (string | number)[]): SourceLocation => locateIn(doc, lineCounter, file, yamlPath);
+  return interpretRgd(file, parseYamlData(text));
+}
+
+/** An RGD and its problems from its YAML document as data. */
+function interpretRgd(file: string, data: YamlData): { rgd: Rgd; problems: Problem[] } | { problems: Problem[] } {
+  if ('error' in data) return { problems: [{ severity: 'error', location: { file, line: data.error.line, col: data.error.col }, message: data.error.message }] };
+  const locate = (yamlPath: readonly (string | number)[]): SourceLocation => locateIn(data.positions, file, yamlPath);
   const fail = (yamlPath: readonly (string | number)[], message: string) => ({ problems: [{ severity: 'error' as const, location: locate(yamlPath), message }] });
-  if (doc.errors.length > 0) {
-    const [error] = doc.errors;
-    const position = error.linePos?.[0] ?? { line: 1, col: 1 };
-    return { problems: [{ severity: 'error', location: { file, ...position }, message: error.message.split('\n')[0] }] };
-  }
-  const object: unknown = doc.toJS();
+  const object = data.value;
   if (!isRecord(object) || object.kind !== 'ResourceGraphDefinition' || !isRecord(object.spec) || !isRecord(object.spec.schema)) {
     return fail([], 'not a kro ResourceGraphDefinition (kind ResourceGraphDefinition with spec.schema)');
   }
@@ -134,15 +134,72 @@ function toResourceDefinition(raw: Record<string, unknown>): ResourceDefinition 
   };
 }
 
-function locateIn(doc: Document, lineCounter: LineCounter, file: string, yamlPath: readonly (string | number)[]): SourceLocation {
+/** Where the node at `yamlPath` is, or its closest ancestor that is in the file. */
+function locateIn(positions: Positions, file: string, yamlPath: readonly (string | number)[]): SourceLocation {
   for (let length = yamlPath.length; length >= 0; length--) {
-    const node = doc.getIn(yamlPath.slice(0, length), true) as { range?: [number, number, number] } | undefined;
-    if (node?.range) {
-      const { line, col } = lineCounter.linePos(node.range[0]);
-      return { file, line, col };
-    }
+    const position = positions[JSON.stringify(yamlPath.slice(0, length))];
+    if (position) return { file, line: position[0], col: position[1] };
   }
   return { file, line: 1, col: 1 };
+}
+
+/**
+ * A YAML document as plain data (JSON, as Kubernetes objects are), so that it can be cached:
+ * its value and the line and column of each of its nodes by path (JSON of the path from the
+ * root: keys for maps, indices for sequences), or its first syntax error.
+ */
+type YamlData =
+  | { readonly value: unknown; readonly positions: Positions }
+  | { readonly error: { readonly line: number; readonly col: number; readonly message: string } };
+
+/** Line and column of each node of a YAML document, by the JSON of its path. */
+type Positions = Readonly<Record<string, readonly [number, number]>>;
+
+/**
+ * Bump when parseYamlData's output changes: the cache key covers the RGD files and the yaml
+ * package, not this file's code.
+ */
+const YAML_DATA_FORMAT = 1;
+
+/**
+ * The RGD texts parsed, from the compiled cache when they were seen before: parsing YAML costs
+ * more than the rest of a preview of one team, and dist/ changes only when synth runs.
+ */
+function cachedYamlData(root: string, texts: readonly string[]): readonly YamlData[] {
+  return loadCompiled<{ default: YamlData[] }>({
+    cacheDir: CACHE_DIR,
+    name: 'rgd-documents',
+    key: JSON.stringify({ yaml: packageVersion(root, 'yaml'), format: YAML_DATA_FORMAT, texts }),
+    resolveDir: root,
+    source: () => `export default ${JSON.stringify(texts.map(parseYamlData))};`,
+  }).default;
+}
+
+function parseYamlData(text: string): YamlData {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  if (doc.errors.length > 0) {
+    const [error] = doc.errors;
+    const position = error.linePos?.[0] ?? { line: 1, col: 1 };
+    return { error: { ...position, message: error.message.split('\n')[0] } };
+  }
+  const positions: Record<string, [number, number]> = {};
+  // Keys as the yaml package's getIn matches them: a scalar key's value, which may be a number.
+  const visit = (node: unknown, at: readonly unknown[]): void => {
+    if (!isNode(node)) return;
+    if (node.range) {
+      const { line, col } = lineCounter.linePos(node.range[0]);
+      positions[JSON.stringify(at)] = [line, col];
+    }
+    if (isMap(node)) for (const pair of node.items) if (isScalar(pair.key)) visit(pair.value, [...at, pair.key.value]);
+    if (isSeq(node)) node.items.forEach((item, index) => visit(item, [...at, index]));
+  };
+  visit(doc.contents, []);
+  return { value: doc.toJS() as unknown, positions };
+}
+
+function isNode(value: unknown): value is Node {
+  return isMap(value) || isSeq(value) || isScalar(value);
 }
 
 /** Where an expression sits in its RGD. */

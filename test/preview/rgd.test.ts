@@ -1,6 +1,8 @@
-import { readRgd, listExpressions, type Rgd } from '../../src/preview/rgd';
+import * as fs from 'fs';
+import * as path from 'path';
+import { readRgd, listExpressions, loadRgds, type Rgd } from '../../src/preview/rgd';
 import { creationOrder } from '../../src/preview/graph';
-import { fixtureRgds } from './helpers';
+import { FIXTURES, fixtureRgds, ROOT } from './helpers';
 
 describe('RGD checks', () => {
   it('reports an undeclared schema field and a CEL syntax error with the RGD file, line and resource id', () => {
@@ -54,5 +56,21 @@ spec:
     - {id: b, template: {apiVersion: v1, kind: ConfigMap, metadata: {name: "\${a.metadata.name}"}}}
 `);
     expect('rgd' in result && creationOrder(result.rgd)).toEqual({ cycle: ['a', 'b', 'a'] });
+  });
+
+  it('reads RGDs from the compiled cache as from their YAML: same values, problems and locations', () => {
+    for (const dir of ['abstractions', 'broken']) {
+      const folder = path.join(FIXTURES, dir);
+      const fresh = fs.readdirSync(folder).sort().map((name) => readRgd(path.relative(ROOT, path.join(folder, name)), fs.readFileSync(path.join(folder, name), 'utf8')));
+      loadRgds(ROOT, folder);
+      const cached = loadRgds(ROOT, folder);
+      expect(cached.problems).toEqual(fresh.flatMap((result) => result.problems));
+      const rgds = fresh.flatMap((result) => ('rgd' in result ? [result.rgd] : []));
+      expect(cached.rgds.map(({ locate, ...rgd }) => rgd)).toEqual(rgds.map(({ locate, ...rgd }) => rgd));
+      cached.rgds.forEach((rgd, index) => {
+        const at = ['spec', 'resources', rgd.resources.length - 1, 'template', 'metadata', 'name', 'nowhere'];
+        expect(rgd.locate(at)).toEqual(rgds[index].locate(at));
+      });
+    }
   });
 });
