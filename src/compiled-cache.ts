@@ -31,12 +31,17 @@ export interface CompiledModule {
   source(): string;
 }
 
+/** Bump when bundle() changes the files it writes: keys cover what modules are made of, not how. */
+const BUNDLE_FORMAT = 2;
+
 /** Options of ajv's code generation that change the code it generates. */
 export interface StandaloneOptions {
   readonly allErrors?: boolean;
   readonly verbose?: boolean;
   readonly strict?: boolean;
   readonly validateFormats?: boolean;
+  /** false: each `$ref` is a call of one function, instead of a copy of its code. */
+  readonly inlineRefs?: boolean;
 }
 
 /**
@@ -45,7 +50,7 @@ export interface StandaloneOptions {
  * not ours) and is as good as missing, and so is one that does not load.
  */
 export function loadCompiled<T extends object>(module: CompiledModule): T {
-  const hash = createHash('sha256').update(module.key).digest('hex').slice(0, 16);
+  const hash = createHash('sha256').update(`${BUNDLE_FORMAT}\n${module.key}`).digest('hex').slice(0, 16);
   const file = path.join(module.cacheDir, `${module.name}.${hash}.js`);
   const trailer = `\n//# cacheKey=${hash}\n`;
   if (!endsWith(file, trailer)) writeAtomically(file, bundle(module) + trailer);
@@ -105,14 +110,15 @@ function requireFile(file: string): unknown {
 
 /**
  * One self-contained CommonJS file: esbuild inlines what the source imports (ajv's runtime,
- * kubernetes-models' ES modules, which CommonJS cannot require).
+ * kubernetes-models' ES modules, which CommonJS cannot require), minified because a run reads
+ * and parses all of it (ajv's code is mostly indentation and long names).
  */
 function bundle(module: CompiledModule): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- esbuild is only needed when the cache is cold
   const esbuild = require('esbuild') as typeof import('esbuild');
   const [output] = esbuild.buildSync({
     stdin: { contents: module.source(), resolveDir: module.resolveDir, loader: 'js' },
-    bundle: true, format: 'cjs', platform: 'node', target: 'node20', write: false, logLevel: 'silent',
+    bundle: true, minify: true, format: 'cjs', platform: 'node', target: 'node20', write: false, logLevel: 'silent',
   }).outputFiles;
   return output.text;
 }

@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { loadCompiled, packageVersion, standaloneValidators } from '../compiled-cache';
+import { loadCompiled, packageVersion, standaloneValidators, type StandaloneOptions } from '../compiled-cache';
 import { isRecord, toJsPattern } from './simple-schema';
 
 /** One way an object breaks its kind's schema. */
@@ -62,11 +62,14 @@ type ValidatorSource =
 /** What the compiled module exports, by export name (`v0`, `v1`, ...). */
 type CompiledValidators = Record<string, ModelClass | Validator | null>;
 
+/** Every error, not the first; refs as calls (see withDefinitions). */
+const CRD_AJV_OPTIONS: StandaloneOptions = { strict: false, allErrors: true, validateFormats: false, inlineRefs: false };
+
 /**
- * Bump when strictFields, withoutDescriptions or withJsPatterns change the schemas they produce:
+ * Bump when strictFields, withoutDescriptions, withJsPatterns or withDefinitions change the schemas they produce:
  * the compiled module's key covers the CRD files, not the code that rewrites them.
  */
-const CRD_REWRITE_VERSION = 1;
+const CRD_REWRITE_VERSION = 2;
 
 /** Checks objects against their kind's schema. */
 export class SchemaChecker {
@@ -105,6 +108,7 @@ export class SchemaChecker {
       name: 'preview-validators',
       key: JSON.stringify({
         versions: [packageVersion(this.options.root, 'kubernetes-models'), packageVersion(this.options.root, 'ajv')],
+        options: CRD_AJV_OPTIONS,
         rewrite: CRD_REWRITE_VERSION,
         sources: ordered,
       }),
@@ -195,20 +199,20 @@ function validatorsModule(sources: readonly ValidatorSource[]): string {
     schemas[`v${index}`] = schema;
     return '';
   });
-  // Unknown fields are errors (as with kubectl's strict field validation) except where the schema preserves them.
-  const crdCode = Object.keys(schemas).length > 0 ? standaloneValidators(schemas, { strict: false, allErrors: true, validateFormats: false }) : '';
+  const crdCode = Object.keys(schemas).length > 0 ? standaloneValidators(schemas, CRD_AJV_OPTIONS) : '';
   return [crdCode, ...lines.filter(Boolean)].join('\n');
 }
 
 /**
  * The schema for `version` of the CRD in `text` as the preview checks it, or undefined if the
- * CRD does not serve that version.
+ * CRD does not serve that version. Unknown fields are errors (as with kubectl's strict field
+ * validation) except where the schema preserves them.
  */
 function crdSchema(text: string, version: string): object | undefined {
   const crd = parse(text) as { spec?: { versions?: { name: string; served?: boolean; schema?: { openAPIV3Schema?: unknown } }[] } };
   const served = crd.spec?.versions?.find((candidate) => candidate.name === version && candidate.served !== false);
   if (!served?.schema?.openAPIV3Schema) return undefined;
-  return withSharedDefinitions(withJsPatterns(withoutDescriptions(strictFields(served.schema.openAPIV3Schema, true))) as Record<string, unknown>);
+  return withDefinitions(withJsPatterns(withoutDescriptions(strictFields(served.schema.openAPIV3Schema, true))) as Record<string, unknown>);
 }
 
 /**
@@ -245,30 +249,33 @@ function withoutDescriptions(schema: unknown): unknown {
 }
 
 /**
- * The schema with each object schema that occurs more than once (a label selector, a port list,
- * CiliumNetworkPolicy's `spec` again as each of `specs`) moved to `definitions` and referred to by
- * `$ref`. ajv inlines every occurrence into the generated code, and the repeats are most of it; a
- * `$ref` becomes one function that each occurrence calls, with the same errors at the same paths.
+ * The schema with each object schema (one with fields or items) moved to `definitions`, identical
+ * ones once, and referred to by `$ref`. ajv would otherwise generate one function per CRD, with
+ * the code of a repeated schema (a label selector, a port list, CiliumNetworkPolicy's `spec` again
+ * as each of `specs`) once per occurrence; with refs kept as calls (inlineRefs: false) each
+ * definition is one small function, and V8 compiles only those a check reaches. The errors are
+ * the same, at the same paths.
  */
-function withSharedDefinitions(schema: Record<string, unknown>): Record<string, unknown> {
-  const counts = new Map<string, number>();
-  const count = (node: unknown): unknown => {
-    if (isObjectSchema(node)) counts.set(JSON.stringify(node), (counts.get(JSON.stringify(node)) ?? 0) + 1);
-    return isRecord(node) ? mapSubschemas(node, count) : node;
-  };
-  mapSubschemas(schema, count);
-  const names = new Map([...counts].filter(([, times]) => times > 1).map(([text], index) => [text, `s${index}`]));
-  if (names.size === 0) return schema;
+function withDefinitions(schema: Record<string, unknown>): Record<string, unknown> {
+  const names = new Map<string, string>();
   const definitions: Record<string, unknown> = {};
-  const share = (node: unknown): unknown => {
-    const name = isObjectSchema(node) ? names.get(JSON.stringify(node)) : undefined;
-    if (name) definitions[name] ??= mapSubschemas(node as Record<string, unknown>, share);
-    return name ? { $ref: `#/definitions/${name}` } : isRecord(node) ? mapSubschemas(node, share) : node;
+  const hoist = (node: unknown): unknown => {
+    if (!isRecord(node)) return node;
+    const hoisted = mapSubschemas(node, hoist);
+    if (!isObjectSchema(hoisted)) return hoisted;
+    const text = JSON.stringify(hoisted);
+    let name = names.get(text);
+    if (!name) {
+      name = `s${names.size}`;
+      names.set(text, name);
+      definitions[name] = hoisted;
+    }
+    return { $ref: `#/definitions/${name}` };
   };
-  return { ...mapSubschemas(schema, share), definitions };
+  return { ...mapSubschemas(schema, hoist), definitions };
 }
 
-/** A schema worth sharing: one with fields or items, whose generated code is more than a call. */
+/** A schema worth its own function: one with fields or items, whose code is more than a call. */
 function isObjectSchema(node: unknown): boolean {
   return isRecord(node) && (isRecord(node.properties) || isRecord(node.items));
 }
