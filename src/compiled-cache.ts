@@ -1,8 +1,8 @@
 /**
- * Generated code compiled once into a cache folder (`.build/`) and loaded from there on every
- * later run: validators that ajv generates from JSON Schemas, and kubernetes-models' validators.
- * A run with a warm cache loads one self-contained CommonJS file per module instead of ajv's
- * compiler, esbuild, the schemas' sources or the packages the code comes from.
+ * Generated modules compiled once into a cache folder (`.build/`) and loaded from there on every
+ * later run: validators that ajv generates from JSON Schemas, kubernetes-models' validators, and
+ * parsed YAML. A run with a warm cache loads one self-contained CommonJS file per module instead
+ * of ajv's compiler, esbuild, a YAML parse or the many files of the packages the code comes from.
  *
  * A module's file is named by a hash of everything its code depends on (its key), so a changed
  * input names another file and a stale one is never loaded. Files are written under a temporary
@@ -46,8 +46,8 @@ export interface StandaloneOptions {
 
 /**
  * The exports of `module`, compiled from its source on the first run that needs it. The file
- * ends with a line naming its key's hash, written last: a file without it was cut short (or is
- * not ours) and is as good as missing, and so is one that does not load.
+ * ends with a line naming its key's hash: a file without it was cut short (or is not ours) and
+ * is as good as missing, and so is one that does not load.
  */
 export function loadCompiled<T extends object>(module: CompiledModule): T {
   const hash = createHash('sha256').update(`${BUNDLE_FORMAT}\n${module.key}`).digest('hex').slice(0, 16);
@@ -111,7 +111,7 @@ function requireFile(file: string): unknown {
 /**
  * One self-contained CommonJS file: esbuild inlines what the source imports (ajv's runtime,
  * kubernetes-models' ES modules, which CommonJS cannot require), minified because a run reads
- * and parses all of it (ajv's code is mostly indentation and long names).
+ * and parses all of it (minifying halves ajv's generated code).
  */
 function bundle(module: CompiledModule): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- esbuild is only needed when the cache is cold

@@ -66,8 +66,9 @@ type CompiledValidators = Record<string, ModelClass | Validator | null>;
 const CRD_AJV_OPTIONS: StandaloneOptions = { strict: false, allErrors: true, validateFormats: false, inlineRefs: false };
 
 /**
- * Bump when strictFields, withoutDescriptions, withJsPatterns or withDefinitions change the schemas they produce:
- * the compiled module's key covers the CRD files, not the code that rewrites them.
+ * Bump when strictFields, withoutDescriptions, withJsPatterns or withDefinitions change the
+ * schemas they produce: the compiled module's key covers the CRD files, not the code that
+ * rewrites them.
  */
 const CRD_REWRITE_VERSION = 2;
 
