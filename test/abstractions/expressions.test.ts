@@ -1,9 +1,9 @@
 import { Testing } from 'cdk8s';
 import { stringify } from 'yaml';
-import { Abstraction, GraphResource } from '../../abstractions/abstraction';
+import { Abstraction, GraphResource } from '../../abstractions/graph';
 import { expr } from '../../abstractions/expression';
 import { ABSTRACTIONS } from '../../abstractions';
-import { webApplication } from '../../abstractions/web-application';
+import { webApplication } from '../../abstractions/web-application/resources';
 import { AbstractionsChart } from '../../charts/abstractions';
 import { CLUSTERS, ClusterConfig } from '../../config/clusters';
 import { listExpressions, readRgd, Rgd } from '../../src/preview/rgd';
