@@ -5,15 +5,36 @@ import { ApiObject, Chart } from 'cdk8s';
  * named after its kind and name, so a review diff names what changed.
  */
 export abstract class LayerChart extends Chart {
+  private readonly teamDocuments: TeamDocument[] = [];
+
+  /** Team documents of the layer, in the order they were added. */
+  public get documents(): readonly TeamDocument[] {
+    return this.teamDocuments;
+  }
+
   /** File of `object`, relative to the layer's folder. */
   public outputFile(object: ApiObject): string {
     return `${object.kind.toLowerCase()}-${object.name}.yaml`;
+  }
+
+  /**
+   * Adds a team's validated document as it is. It is data, not a construct: the thousands of them
+   * a large synth writes need none of cdk8s's resolving, which would cost a third of its time.
+   */
+  protected addDocument(file: string, object: object): void {
+    this.teamDocuments.push({ file, object });
   }
 
   /** Files that are not Kubernetes objects (kustomize configs), by path relative to the layer. */
   public extraFiles(): Record<string, string> {
     return {};
   }
+}
+
+/** A team's document and its file, relative to the layer's folder. */
+export interface TeamDocument {
+  readonly file: string;
+  readonly object: object;
 }
 
 /**

@@ -72,7 +72,7 @@ export class TenantsChart extends LayerChart {
     this.place(tenantFile, this.teamKustomization(scope, team, serviceAccount));
     // One file for all of a team's instances: thousands of teams make thousands of files, and
     // writing files, not rendering them, is what a large synth spends its time on.
-    for (const instance of instances) this.place(`${team}/${INSTANCES}/instances.yaml`, new ApiObject(scope, `${instance.kind}-${instance.metadata.name}`, { ...instance }));
+    for (const instance of instances) this.addDocument(`${team}/${INSTANCES}/instances.yaml`, instance);
   }
 
   private teamKustomization(scope: Construct, team: string, serviceAccount: string): ApiObject {

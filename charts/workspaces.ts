@@ -1,4 +1,4 @@
-import { ApiObject, ChartProps } from 'cdk8s';
+import { ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { TeamInstances } from '../src/user-space/model';
 import { kustomizationFile, LayerChart } from './layer-chart';
@@ -16,15 +16,11 @@ export class WorkspacesChart extends LayerChart {
 
   constructor(scope: Construct, id: string, props: WorkspacesChartProps) {
     super(scope, id, props);
-    for (const { team, workspace } of props.teams) new ApiObject(this, team, { ...workspace });
+    for (const { team, workspace } of props.teams) this.addDocument(`${team}.yaml`, workspace);
     this.teams = props.teams.map(({ team }) => team);
   }
 
   public extraFiles(): Record<string, string> {
     return kustomizationFile(this.teams.map((team) => `${team}.yaml`));
-  }
-
-  public outputFile(object: ApiObject): string {
-    return `${object.name}.yaml`;
   }
 }

@@ -42,19 +42,20 @@ export function renderCluster(cluster: ClusterConfig, teams: readonly TeamInstan
     const chart = charts[name];
     const documents = new Map<string, string[]>();
     const objects = chart.node.findAll().filter((node): node is ApiObject => node instanceof ApiObject);
-    for (const object of objects) {
-      const file = `${cluster.name}/${name}/${chart.outputFile(object)}`;
-      const manifest: unknown = object.toJson();
-      if (!documents.has(file)) {
-        documents.set(file, []);
-        index.set(file, []);
+    const add = (file: string, manifest: unknown) => {
+      const path = `${cluster.name}/${name}/${file}`;
+      if (!documents.has(path)) {
+        documents.set(path, []);
+        index.set(path, []);
       }
-      documents.get(file)!.push(toYaml(manifest));
-      index.get(file)!.push(identify(cluster.name, manifest)!);
-    }
+      documents.get(path)!.push(toYaml(manifest));
+      index.get(path)!.push(identify(cluster.name, manifest)!);
+    };
+    for (const object of objects) add(chart.outputFile(object), object.toJson());
+    for (const { file, object } of chart.documents) add(file, object);
     for (const [file, list] of documents) files.set(file, list.join('---\n'));
     for (const [file, content] of Object.entries(chart.extraFiles())) files.set(`${cluster.name}/${name}/${file}`, content);
-    counts.set(name, objects.length);
+    counts.set(name, objects.length + chart.documents.length);
   }
   for (const [file, content] of Object.entries(bootstrapFiles(cluster))) files.set(`${cluster.name}/bootstrap/${file}`, content);
   return { files, index, counts };

@@ -173,12 +173,20 @@ describe('the Flux install', () => {
 describe.each([dev, prd])('workspaces and tenants of the example teams on $name', (cluster: ClusterConfig) => {
   const teams = loadUserSpace({ root: ROOT }).teamsFor(cluster.name);
   const resources = ABSTRACTIONS.filter((abstraction) => abstraction.scope === 'Namespaced').map((abstraction) => abstraction.plural);
-  const workspaces = synth((app) => new WorkspacesChart(app, 'workspaces', { teams }));
-  const tenants = synth((app) => new TenantsChart(app, 'tenants', { cluster, teams, tenantResources: resources }));
+  const workspaces = new WorkspacesChart(Testing.app(), 'workspaces', { teams }).documents.map(({ object }) => object as KubeObject);
+  const tenantsChart = new TenantsChart(Testing.app(), 'tenants', { cluster, teams, tenantResources: resources });
+  const tenants = Testing.synth(tenantsChart) as KubeObject[];
 
   it('match the snapshots', () => {
     expect(workspaces).toMatchSnapshot();
     expect(tenants).toMatchSnapshot();
+    expect(tenantsChart.documents).toMatchSnapshot();
+  });
+
+  it("writes each team's instances, as validated, into the folder its Kustomization reads", () => {
+    for (const { team, instances } of teams) {
+      expect(tenantsChart.documents.filter(({ file }) => file === `${team}/instances/instances.yaml`).map(({ object }) => object)).toEqual(instances);
+    }
   });
 
   it('applies one Workspace per team, cluster-scoped', () => {
