@@ -1,5 +1,6 @@
 /** The command line of `mini-atlas status`. */
 import { CLUSTERS, findCluster } from '../../config/clusters';
+import { parseArgs } from '../cli/args';
 import { UsageError } from '../cli/usage-error';
 
 /** What `status` was asked to do. */
@@ -38,20 +39,7 @@ export function parseDuration(text: string): number {
 
 /** Parses the arguments after `status`, rejecting anything it does not know with a UsageError. */
 export function parseStatusArgs(args: readonly string[]): StatusOptions {
-  const values = new Map<string, string>();
-  const switches = new Set<string>();
-  for (let index = 0; index < args.length; index++) {
-    const [flag, inline] = splitFlag(args[index]);
-    if ((SWITCHES as readonly string[]).includes(flag) && inline === undefined) {
-      switches.add(flag);
-    } else if ((VALUE_FLAGS as readonly string[]).includes(flag)) {
-      const value = inline ?? args[++index];
-      if (value === undefined || value === '' || (inline === undefined && value.startsWith('--'))) throw new UsageError(`${flag} needs a value; ${USAGE}`);
-      values.set(flag, value);
-    } else {
-      throw new UsageError(`unknown argument "${args[index]}"; ${USAGE}`);
-    }
-  }
+  const { values, switches } = parseArgs(args, { values: VALUE_FLAGS, switches: SWITCHES, usage: USAGE });
   const cluster = values.get('--cluster');
   if (cluster !== undefined && !findCluster(cluster)) {
     throw new UsageError(`unknown cluster "${cluster}"; one of: ${CLUSTERS.map((known) => known.name).join(', ')}`);
@@ -70,9 +58,4 @@ export function parseStatusArgs(args: readonly string[]): StatusOptions {
   if (options.watch && options.waitMs !== undefined) throw new UsageError('--watch and --wait exclude each other: --watch never stops, --wait stops once all is ready');
   if (options.watch && options.json) throw new UsageError('--watch redraws a table; for JSON, run without --watch (as often as you like)');
   return options;
-}
-
-function splitFlag(arg: string): [string, string | undefined] {
-  const equals = arg.indexOf('=');
-  return arg.startsWith('--') && equals > 0 ? [arg.slice(0, equals), arg.slice(equals + 1)] : [arg, undefined];
 }
