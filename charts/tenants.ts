@@ -15,8 +15,7 @@ export interface TenantsChartProps extends ChartProps {
   readonly tenantResources: readonly string[];
 }
 
-/** Folder of a team's instances inside the tenants layer. */
-const INSTANCES = 'instances';
+const { tenantAccessFile, instancesFile } = PLATFORM.dist;
 
 /**
  * Per team: a ServiceAccount that Flux impersonates, a RoleBinding that lets it manage only the
@@ -40,7 +39,7 @@ export class TenantsChart extends LayerChart {
 
   /** The platform's Kustomization applies the role and each team's access; instances are the teams'. */
   public extraFiles(): Record<string, string> {
-    return kustomizationFile([super.outputFile(this.tenantRole), ...this.props.teams.map(({ team }) => `${team}/tenant.yaml`)]);
+    return kustomizationFile([super.outputFile(this.tenantRole), ...(this.props.teams.length ? [tenantAccessFile] : [])]);
   }
 
   private addTenantRole(resources: readonly string[]): ApiObject {
@@ -59,20 +58,17 @@ export class TenantsChart extends LayerChart {
   private addTeam({ team, instances }: TeamInstances): void {
     const scope = new Construct(this, team);
     const serviceAccount = `tenant-${team}`;
-    const tenantFile = `${team}/tenant.yaml`;
-    this.place(tenantFile, new k8s.KubeServiceAccount(scope, 'service-account', { metadata: { name: serviceAccount, namespace: PLATFORM.fluxNamespace } }));
+    this.place(tenantAccessFile, new k8s.KubeServiceAccount(scope, 'service-account', { metadata: { name: serviceAccount, namespace: PLATFORM.fluxNamespace } }));
     this.place(
-      tenantFile,
+      tenantAccessFile,
       new k8s.KubeRoleBinding(scope, 'role-binding', {
         metadata: { name: 'flux-tenant', namespace: team },
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: PLATFORM.tenantRole },
         subjects: [{ kind: 'ServiceAccount', name: serviceAccount, namespace: PLATFORM.fluxNamespace }],
       }),
     );
-    this.place(tenantFile, this.teamKustomization(scope, team, serviceAccount));
-    // One file for all of a team's instances: thousands of teams make thousands of files, and
-    // writing files, not rendering them, is what a large synth spends its time on.
-    for (const instance of instances) this.addDocument(`${team}/${INSTANCES}/instances.yaml`, instance);
+    this.place(tenantAccessFile, this.teamKustomization(scope, team, serviceAccount));
+    for (const instance of instances) this.addDocument(`${team}/${instancesFile}`, instance);
   }
 
   private teamKustomization(scope: Construct, team: string, serviceAccount: string): ApiObject {
@@ -82,7 +78,7 @@ export class TenantsChart extends LayerChart {
       spec: {
         interval: cluster.reconcileInterval,
         retryInterval: '1m',
-        path: distPath(cluster, 'tenants', team, INSTANCES),
+        path: distPath(cluster, 'tenants', team),
         prune: true,
         wait: true,
         timeout: '10m',

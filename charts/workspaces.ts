@@ -1,5 +1,6 @@
 import { ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
+import { PLATFORM } from '../config/platform';
 import { TeamInstances } from '../src/user-space/model';
 import { kustomizationFile, LayerChart } from './layer-chart';
 
@@ -12,15 +13,12 @@ export interface WorkspacesChartProps extends ChartProps {
  * applies them, before any team's own Kustomization runs.
  */
 export class WorkspacesChart extends LayerChart {
-  private readonly teams: readonly string[];
-
   constructor(scope: Construct, id: string, props: WorkspacesChartProps) {
     super(scope, id, props);
-    for (const { team, workspace } of props.teams) this.addDocument(`${team}.yaml`, workspace);
-    this.teams = props.teams.map(({ team }) => team);
+    for (const { workspace } of props.teams) this.addDocument(PLATFORM.dist.workspacesFile, workspace);
   }
 
   public extraFiles(): Record<string, string> {
-    return kustomizationFile(this.teams.map((team) => `${team}.yaml`));
+    return kustomizationFile(this.documents.length ? [PLATFORM.dist.workspacesFile] : []);
   }
 }

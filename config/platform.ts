@@ -9,4 +9,19 @@ export const PLATFORM = {
   gateway: { namespace: 'gateway', name: 'shared', className: 'cilium' },
   /** The per-team ClusterRole that Flux impersonates, bound only inside a team's namespace. */
   tenantRole: 'mini-atlas-tenant',
+  /**
+   * Files of the teams' objects in dist/<cluster>/, for the charts that write them and the
+   * commands that read them. The platform's objects of all teams share one file per layer, and
+   * each team's instances are one file in the team's own folder (the folder its Kustomization
+   * applies): creating files, not rendering them, is what a synth of thousands of teams spends
+   * its time on.
+   */
+  dist: {
+    /** Every team's Workspace, in the workspaces layer. */
+    workspacesFile: 'workspaces.yaml',
+    /** Every team's ServiceAccount, RoleBinding and Kustomization, in the tenants layer. */
+    tenantAccessFile: 'tenants.yaml',
+    /** A team's instances, in `tenants/<team>/`. */
+    instancesFile: 'instances.yaml',
+  },
 } as const;

@@ -35,7 +35,7 @@ export class TenantsChart extends Chart {
       spec: {
         interval: cluster.reconcileInterval,
         retryInterval: '1m',
-        path: distPath(cluster, 'tenants', team, 'instances'),
+        path: distPath(cluster, 'tenants', team),
         prune: true,
         wait: true,
         timeout: '10m',

@@ -6,8 +6,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments, stringify } from 'yaml';
+import { loadAll } from 'js-yaml';
+import { stringify } from 'yaml';
 import { CLUSTERS, findCluster } from '../../config/clusters';
+import { PLATFORM } from '../../config/platform';
 import { parseArgs } from '../cli/args';
 import { UsageError } from '../cli/usage-error';
 import { CACHE_DIR } from '../compiled-cache';
@@ -78,19 +80,18 @@ function toDocument(resource: ExpandedResource): string {
 /** The team as last compiled into dist/ (its Workspace and its instances); undefined for a team not in dist/ yet. */
 function committedTeam(cluster: string, team: TeamInstances): TeamInstances | undefined {
   const dist = path.join(ROOT, 'dist', cluster);
-  const instancesDir = path.join(dist, 'tenants', team.team, 'instances');
-  const files = [
-    path.join(dist, 'workspaces', `${team.team}.yaml`),
-    ...(fs.existsSync(instancesDir) ? fs.readdirSync(instancesDir).filter((name) => /\.ya?ml$/.test(name)).sort().map((name) => path.join(instancesDir, name)) : []),
-  ];
-  const instances = files.filter((file) => fs.existsSync(file)).flatMap((file) => readInstances(fs.readFileSync(file, 'utf8')));
-  const workspace = instances.find((instance) => instance.kind === team.workspace.kind && instance.metadata.name === team.workspace.metadata.name);
-  return workspace && { team: team.team, workspace, instances: instances.filter((instance) => instance !== workspace) };
+  const read = (...segments: string[]) => {
+    const file = path.join(dist, ...segments);
+    return fs.existsSync(file) ? readInstances(fs.readFileSync(file, 'utf8')) : [];
+  };
+  const workspace = read('workspaces', PLATFORM.dist.workspacesFile).find((instance) => instance.kind === team.workspace.kind && instance.metadata.name === team.workspace.metadata.name);
+  return workspace && { team: team.team, workspace, instances: read('tenants', team.team, PLATFORM.dist.instancesFile) };
 }
 
 function readInstances(text: string): Instance[] {
-  return parseAllDocuments(text)
-    .map((doc) => doc.toJS() as unknown)
+  // dist/ is synth's own output, so the fast parser serves (no positions needed), even for the
+  // one file holding every team's Workspace.
+  return loadAll(text)
     .filter((object): object is Record<string, unknown> => isRecord(object) && typeof object.apiVersion === 'string' && object.apiVersion.startsWith('kro.run/'))
     .map((object) => ({
       apiVersion: String(object.apiVersion),

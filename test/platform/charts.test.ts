@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { ciliumValues } from '../../charts/cilium-values';
@@ -183,9 +184,11 @@ describe.each([dev, prd])('workspaces and tenants of the example teams on $name'
     expect(tenantsChart.documents).toMatchSnapshot();
   });
 
-  it("writes each team's instances, as validated, into the folder its Kustomization reads", () => {
+  it("writes each team's instances, as validated, alone into the folder its Kustomization reads", () => {
     for (const { team, instances } of teams) {
-      expect(tenantsChart.documents.filter(({ file }) => file === `${team}/instances/instances.yaml`).map(({ object }) => object)).toEqual(instances);
+      const kustomization = tenants.find((object) => object.kind === 'Kustomization' && object.metadata.name === `tenant-${team}`)!;
+      const folder = kustomization.spec.path.replace(`./dist/${cluster.name}/tenants/`, '');
+      expect(tenantsChart.documents.filter(({ file }) => path.posix.dirname(file) === folder).map(({ object }) => object)).toEqual(instances);
     }
   });
 
@@ -200,7 +203,7 @@ describe.each([dev, prd])('workspaces and tenants of the example teams on $name'
       expect(kustomization.spec).toMatchObject({
         serviceAccountName: `tenant-${team}`,
         targetNamespace: team,
-        path: `./dist/${cluster.name}/tenants/${team}/instances`,
+        path: `./dist/${cluster.name}/tenants/${team}`,
         sourceRef: { kind: 'GitRepository', name: 'flux-system' },
         dependsOn: [{ name: 'workspaces' }],
         prune: true,

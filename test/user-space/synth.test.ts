@@ -42,8 +42,9 @@ function read(file: string): KubeObject[] {
 }
 
 /** The single object of `kind` in `file`. */
-function one(file: string, kind: string): KubeObject {
-  const objects = read(file).filter((object) => object.kind === kind);
+/** The one object of `kind` (named `name`, where given) in `file`. */
+function one(file: string, kind: string, name?: string): KubeObject {
+  const objects = read(file).filter((object) => object.kind === kind && (name === undefined || object.metadata.name === name));
   expect(objects).toHaveLength(1);
   return objects[0];
 }
@@ -80,22 +81,24 @@ describe('synth --user-space --out', () => {
     expect(first.stdout).not.toContain('removes');
     expect(first.status).toBe(0);
     for (const cluster of ['dev', 'prd']) {
-      for (const file of ['tenants/team-x/tenant.yaml', 'tenants/team-x/instances/instances.yaml', 'workspaces/team-x.yaml', 'tenants/team-y/instances/instances.yaml']) {
+      for (const file of ['tenants/tenants.yaml', 'tenants/team-x/instances.yaml', 'workspaces/workspaces.yaml', 'tenants/team-y/instances.yaml']) {
         expect(fs.existsSync(path.join(ROOT, out, cluster, file))).toBe(true);
       }
+      // The folder the team's Kustomization applies holds nothing but the team's instances.
+      expect(fs.readdirSync(path.join(ROOT, out, cluster, 'tenants', 'team-x'))).toEqual(['instances.yaml']);
     }
-    expect(one('dev/workspaces/team-x.yaml', 'Workspace')).toEqual({ apiVersion: 'kro.run/v1alpha1', kind: 'Workspace', metadata: { name: 'team-x' }, spec: { name: 'team-x' } });
+    expect(one('dev/workspaces/workspaces.yaml', 'Workspace', 'team-x')).toEqual({ apiVersion: 'kro.run/v1alpha1', kind: 'Workspace', metadata: { name: 'team-x' }, spec: { name: 'team-x' } });
   });
 
   it("forces the team's namespace and applies overrides per cluster", () => {
-    const web = (cluster: string) => one(`${cluster}/tenants/team-x/instances/instances.yaml`, 'WebApplication');
+    const web = (cluster: string) => one(`${cluster}/tenants/team-x/instances.yaml`, 'WebApplication');
     expect(web('dev').metadata).toEqual({ name: 'team-x-web', namespace: 'team-x' });
     expect(web('dev').spec).toEqual({ image: 'ghcr.io/acme/web', tag: '1.2.3', host: 'web.dev.example.com' });
     expect(web('prd').spec).toEqual({ image: 'ghcr.io/acme/web', tag: '1.2.3', host: 'web.example.com', replicas: 3 });
   });
 
   it('never lets Flux prune an Infrastructure', () => {
-    expect(one('dev/tenants/team-x/instances/instances.yaml', 'Infrastructure').metadata).toEqual({
+    expect(one('dev/tenants/team-x/instances.yaml', 'Infrastructure').metadata).toEqual({
       name: 'team-x-db',
       namespace: 'team-x',
       annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' },
@@ -103,10 +106,10 @@ describe('synth --user-space --out', () => {
   });
 
   it("applies the team's instances as the team, into its namespace, after the workspaces", () => {
-    const kustomization = one('dev/tenants/team-x/tenant.yaml', 'Kustomization');
+    const kustomization = one('dev/tenants/tenants.yaml', 'Kustomization', 'tenant-team-x');
     expect(kustomization.metadata).toMatchObject({ name: 'tenant-team-x', namespace: 'flux-system' });
     expect(kustomization.spec).toMatchObject({
-      path: './dist/dev/tenants/team-x/instances',
+      path: './dist/dev/tenants/team-x',
       serviceAccountName: 'tenant-team-x',
       targetNamespace: 'team-x',
       dependsOn: [{ name: 'workspaces' }],
@@ -118,7 +121,7 @@ describe('synth --user-space --out', () => {
     expect(objects.filter((object) => object.kind === 'ClusterRoleBinding')).toEqual([]);
 
     for (const team of ['team-x', 'team-y']) {
-      const binding = one(`dev/tenants/${team}/tenant.yaml`, 'RoleBinding');
+      const binding = read('dev/tenants/tenants.yaml').find((object) => object.kind === 'RoleBinding' && object.metadata.namespace === team);
       expect(binding).toEqual({
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'RoleBinding',
@@ -168,6 +171,6 @@ describe('synth --user-space --out', () => {
     const header = lines.findIndex((line) => line.startsWith('this change removes'));
     expect(lines[header]).toBe('this change removes 2 objects from the clusters (Flux prunes them):');
     expect(lines.slice(header + 1, header + 3)).toEqual(['  - dev: WebApplication team-x/team-x-web', '  - prd: WebApplication team-x/team-x-web']);
-    expect(fs.readFileSync(path.join(ROOT, out, 'dev/tenants/team-x/instances/instances.yaml'), 'utf8')).not.toContain('kind: WebApplication');
+    expect(fs.readFileSync(path.join(ROOT, out, 'dev/tenants/team-x/instances.yaml'), 'utf8')).not.toContain('kind: WebApplication');
   });
 });
