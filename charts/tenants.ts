@@ -24,7 +24,6 @@ const { tenantAccessFile, instancesFile } = PLATFORM.dist;
  * references are locked down), and target the team's namespace.
  */
 export class TenantsChart extends LayerChart {
-  private readonly files = new Map<ApiObject, string>();
   private readonly tenantRole: ApiObject;
 
   constructor(scope: Construct, id: string, private readonly props: TenantsChartProps) {
@@ -33,13 +32,9 @@ export class TenantsChart extends LayerChart {
     for (const team of props.teams) this.addTeam(team);
   }
 
-  public outputFile(object: ApiObject): string {
-    return this.files.get(object) ?? super.outputFile(object);
-  }
-
   /** The platform's Kustomization applies the role and each team's access; instances are the teams'. */
   public extraFiles(): Record<string, string> {
-    return kustomizationFile([super.outputFile(this.tenantRole), ...(this.props.teams.length ? [tenantAccessFile] : [])]);
+    return kustomizationFile([this.outputFile(this.tenantRole), ...(this.props.teams.length ? [tenantAccessFile] : [])]);
   }
 
   private addTenantRole(resources: readonly string[]): ApiObject {
@@ -55,25 +50,28 @@ export class TenantsChart extends LayerChart {
     });
   }
 
+  /**
+   * A team's objects are typed manifests, not constructs: they need nothing cdk8s resolves, and
+   * thousands of teams would make tens of thousands of constructs.
+   */
   private addTeam({ team, instances }: TeamInstances): void {
-    const scope = new Construct(this, team);
     const serviceAccount = `tenant-${team}`;
-    this.place(tenantAccessFile, new k8s.KubeServiceAccount(scope, 'service-account', { metadata: { name: serviceAccount, namespace: PLATFORM.fluxNamespace } }));
-    this.place(
+    this.addDocument(tenantAccessFile, k8s.KubeServiceAccount.manifest({ metadata: { name: serviceAccount, namespace: PLATFORM.fluxNamespace } }));
+    this.addDocument(
       tenantAccessFile,
-      new k8s.KubeRoleBinding(scope, 'role-binding', {
+      k8s.KubeRoleBinding.manifest({
         metadata: { name: 'flux-tenant', namespace: team },
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: PLATFORM.tenantRole },
         subjects: [{ kind: 'ServiceAccount', name: serviceAccount, namespace: PLATFORM.fluxNamespace }],
       }),
     );
-    this.place(tenantAccessFile, this.teamKustomization(scope, team, serviceAccount));
+    this.addDocument(tenantAccessFile, this.teamKustomization(team, serviceAccount));
     for (const instance of instances) this.addDocument(`${team}/${instancesFile}`, instance);
   }
 
-  private teamKustomization(scope: Construct, team: string, serviceAccount: string): ApiObject {
+  private teamKustomization(team: string, serviceAccount: string): object {
     const { cluster } = this.props;
-    return new Kustomization(scope, 'kustomization', {
+    return Kustomization.manifest({
       metadata: { name: `tenant-${team}`, namespace: PLATFORM.fluxNamespace, labels: { [PLATFORM.tenantLabel]: team } },
       spec: {
         interval: cluster.reconcileInterval,
@@ -88,9 +86,5 @@ export class TenantsChart extends LayerChart {
         dependsOn: [{ name: 'workspaces' }],
       },
     });
-  }
-
-  private place(file: string, object: ApiObject): void {
-    this.files.set(object, file);
   }
 }

@@ -23,6 +23,16 @@ export function toYaml(value: unknown): string {
   return dump(value, { lineWidth: -1, noRefs: true });
 }
 
+/** YAML of the team documents rendered so far, by identity. */
+const renderedDocuments = new WeakMap<object, string>();
+
+/** A team document's YAML, rendered once however many clusters share the document. */
+function documentYaml(document: object): string {
+  let yaml = renderedDocuments.get(document);
+  if (yaml === undefined) renderedDocuments.set(document, (yaml = toYaml(document)));
+  return yaml;
+}
+
 /** What one cluster renders to. */
 export interface RenderedCluster {
   readonly files: DistFiles;
@@ -42,17 +52,20 @@ export function renderCluster(cluster: ClusterConfig, teams: readonly TeamInstan
     const chart = charts[name];
     const documents = new Map<string, string[]>();
     const objects = chart.node.findAll().filter((node): node is ApiObject => node instanceof ApiObject);
-    const add = (file: string, manifest: unknown) => {
+    const add = (file: string, manifest: unknown, yaml: string) => {
       const path = `${cluster.name}/${name}/${file}`;
       if (!documents.has(path)) {
         documents.set(path, []);
         index.set(path, []);
       }
-      documents.get(path)!.push(toYaml(manifest));
+      documents.get(path)!.push(yaml);
       index.get(path)!.push(identify(cluster.name, manifest)!);
     };
-    for (const object of objects) add(chart.outputFile(object), object.toJson());
-    for (const { file, object } of chart.documents) add(file, object);
+    for (const object of objects) {
+      const manifest = object.toJson();
+      add(chart.outputFile(object), manifest, toYaml(manifest));
+    }
+    for (const { file, object } of chart.documents) add(file, object, documentYaml(object));
     for (const [file, list] of documents) files.set(file, list.join('---\n'));
     for (const [file, content] of Object.entries(chart.extraFiles())) files.set(`${cluster.name}/${name}/${file}`, content);
     counts.set(name, objects.length + chart.documents.length);

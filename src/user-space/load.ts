@@ -69,11 +69,17 @@ export function loadUserSpace(options: LoadOptions): UserSpace {
     checkWorkspace(team, declarations, at(folder), error);
     checkUniqueNames(declarations, error);
     const overrides = readOverrides(folder, declarations, relative, problems);
+    // A document without an override is the same instance on every cluster: checked and compiled
+    // once, and the very same object, so rendering can reuse its YAML too.
+    const unchanged = new Map<Declaration, Instance>();
+    const compileFor = (cluster: string, declaration: Declaration): Instance => {
+      const override = overrides.get(cluster)?.get(key(declaration));
+      if (override) return compile(declaration, override, team, problems, hosts);
+      if (!unchanged.has(declaration)) unchanged.set(declaration, compile(declaration, undefined, team, problems, hosts));
+      return unchanged.get(declaration)!;
+    };
     const perCluster = new Map<string, Instance[]>();
-    for (const cluster of CLUSTERS) {
-      const instances = declarations.map((declaration) => compile(declaration, overrides.get(cluster.name)?.get(key(declaration)), team, problems, hosts));
-      perCluster.set(cluster.name, instances.sort(byKindAndName));
-    }
+    for (const cluster of CLUSTERS) perCluster.set(cluster.name, declarations.map((declaration) => compileFor(cluster.name, declaration)).sort(byKindAndName));
     teams.set(team, perCluster);
   }
 
