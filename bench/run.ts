@@ -91,7 +91,15 @@ function benchCases(root: string, generated: GeneratedTeams): BenchCase[] {
   const synthOut = path.join(root, 'dist');
   const baselineOut = path.join(root, 'conventional');
   const cli = (...args: string[]): BenchCommand => ({ executable: process.execPath, args: [LAUNCHER, ...args], cwd: ROOT });
-  const clear = (folder: string) => () => fs.rmSync(folder, { recursive: true, force: true });
+  // Deleting thousands of files keeps the disk busy for seconds after rm returns, which would bill
+  // the next timed run; renaming the old output aside is instant, and it goes with `root`.
+  const setAside = path.join(root, 'previous-outputs');
+  let previous = 0;
+  const clear = (folder: string) => () => {
+    if (!fs.existsSync(folder)) return;
+    fs.mkdirSync(setAside, { recursive: true });
+    fs.renameSync(folder, path.join(setAside, String(++previous)));
+  };
   return [
     { name: 'synth', inputFiles: files.length, command: cli('synth', '--user-space', userSpace, '--out', synthOut), prepare: clear(synthOut) },
     // Right after the runs above, so the output is what this synth would write: the everyday case.

@@ -33,7 +33,7 @@ export interface SynthResult {
  * Loads and checks user-space/, renders every cluster in memory, and only then replaces `out`:
  * invalid input or a failing chart leaves it exactly as it was.
  */
-export async function synthesize(options: SynthOptions): Promise<SynthResult> {
+export function synthesize(options: SynthOptions): SynthResult {
   const userSpace = loadUserSpace({ root: ROOT, userSpaceDir: options.userSpaceDir });
   const teams = userSpace.teams.length;
   if (hasErrors(userSpace.problems)) return { problems: userSpace.problems, teams, counts: new Map() };
@@ -46,9 +46,9 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
     for (const [file, objects] of rendered.index) index.set(file, objects);
     counts.set(cluster.name, rendered.counts);
   }
-  const current = await readTree(options.out);
+  const current = readTree(options.out);
   const changes = compareDist(current, files, index);
-  if (changes.added || changes.changed || changes.removed) await replaceTree(options.out, files, current);
+  if (changes.added || changes.changed || changes.removed) replaceTree(options.out, files, current);
   if (options.writeDocs) writeGeneratedDocs(generatedDocs());
   return { problems: userSpace.problems, teams, counts, changes };
 }
@@ -57,12 +57,12 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
  * `mini-atlas synth [--user-space <dir>] [--out <dir>]`: renders every cluster into dist/ (or
  * `--out`) and prints a summary. Exit 1 on invalid team files, with dist/ untouched.
  */
-export async function runSynth(args: string[]): Promise<number> {
+export function runSynth(args: string[]): number {
   const started = process.hrtime.bigint();
   const { values } = parseArgs(args, { values: ['--user-space', '--out'], usage: 'usage: mini-atlas synth [--user-space <dir>] [--out <dir>]' });
   const out = path.resolve(values.get('--out') ?? path.join(ROOT, 'dist'));
   const shownOut = path.relative(ROOT, out) || out;
-  const result = await synthesize({ userSpaceDir: userSpaceDir(values), out, writeDocs: !values.has('--out') });
+  const result = synthesize({ userSpaceDir: userSpaceDir(values), out, writeDocs: !values.has('--out') });
   report(result.problems);
   if (!result.changes) {
     process.stderr.write(`synth: refused (${countProblems(result.problems)}); ${shownOut}/ was not changed\n`);

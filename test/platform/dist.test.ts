@@ -13,22 +13,22 @@ const USER_SPACE = path.join(ROOT, 'user-space');
 describe('dist/', () => {
   const fresh = tempDir('fresh-dist');
   let rendered: Map<string, string>;
-  beforeAll(async () => {
-    const result = await synthesize({ userSpaceDir: USER_SPACE, out: fresh });
+  beforeAll(() => {
+    const result = synthesize({ userSpaceDir: USER_SPACE, out: fresh });
     expect(result.changes).toBeDefined();
-    rendered = await readTree(fresh);
+    rendered = readTree(fresh);
   });
 
-  it('equals what a fresh synth of the committed code produces', async () => {
-    const committed = await readTree(COMMITTED_DIST);
+  it('equals what a fresh synth of the committed code produces', () => {
+    const committed = readTree(COMMITTED_DIST);
     expect([...committed.keys()].sort()).toEqual([...rendered.keys()].sort());
     for (const [file, content] of rendered) expect({ file, content: committed.get(file) }).toEqual({ file, content });
   });
 
-  it('is byte-identical when synthesized twice', async () => {
+  it('is byte-identical when synthesized twice', () => {
     const again = tempDir('again');
-    await synthesize({ userSpaceDir: USER_SPACE, out: again });
-    expect(await readTree(again)).toEqual(rendered);
+    synthesize({ userSpaceDir: USER_SPACE, out: again });
+    expect(readTree(again)).toEqual(rendered);
   });
 
   it('has the generated schemas and README reference up to date', () => {

@@ -22,16 +22,16 @@ jest.mock('../../charts/shared-resources', () => {
 describe('a chart that throws', () => {
   afterEach(() => delete process.env.EXPLODE);
 
-  it('leaves the output folder byte-for-byte as it was', async () => {
+  it('leaves the output folder byte-for-byte as it was', () => {
     const out = tempDir('untouched');
     const userSpaceDir = path.join(ROOT, 'user-space');
-    await synthesize({ userSpaceDir, out });
-    const before = await readTree(out);
+    synthesize({ userSpaceDir, out });
+    const before = readTree(out);
     fs.rmSync(path.join(out, 'dev', 'abstractions'), { recursive: true });
-    const damaged = await readTree(out);
+    const damaged = readTree(out);
     process.env.EXPLODE = 'yes';
-    await expect(synthesize({ userSpaceDir, out })).rejects.toThrow('chart exploded');
-    expect(await readTree(out)).toEqual(damaged);
+    expect(() => synthesize({ userSpaceDir, out })).toThrow('chart exploded');
+    expect(readTree(out)).toEqual(damaged);
     expect(damaged.size).toBeLessThan(before.size);
     expect(fs.readdirSync(path.dirname(out)).filter((name) => name.startsWith(`${path.basename(out)}.`))).toEqual([]);
   });
