@@ -2,7 +2,7 @@ import { ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { LayerChart } from './layer-chart';
 import { Gateway, GatewaySpecListenersAllowedRoutesNamespacesFrom } from '../imports/gateway-gateway-gateway.networking.k8s.io';
-import { Kafka, KafkaSpecKafkaListenersType } from '../imports/strimzi-kafka-kafka.strimzi.io';
+import { Kafka, KafkaSpecKafkaAuthorizationType, KafkaSpecKafkaListenersAuthenticationType, KafkaSpecKafkaListenersType } from '../imports/strimzi-kafka-kafka.strimzi.io';
 import {
   KafkaNodePool,
   KafkaNodePoolSpecRoles,
@@ -16,6 +16,8 @@ import { VERSIONS } from '../config/versions';
 
 /** Ports of the shared Kafka's listeners; workspaces open egress to exactly these. */
 export const KAFKA_PORTS = { plain: 9092, tls: 9093 } as const;
+
+const SCRAM = KafkaSpecKafkaListenersAuthenticationType.SCRAM_HYPHEN_SHA_HYPHEN_512;
 
 /** Address applications use to reach the shared Kafka. */
 export const KAFKA_BOOTSTRAP = `${PLATFORM.kafka.cluster}-kafka-bootstrap.${PLATFORM.kafka.namespace}.svc:${KAFKA_PORTS.plain}`;
@@ -44,10 +46,13 @@ export class SharedResourcesChart extends LayerChart {
         kafka: {
           version: VERSIONS.kafka.version,
           metadataVersion: VERSIONS.kafka.metadataVersion,
+          // Every client authenticates as its team's KafkaUser, and ACLs keep each team to its
+          // own topics; Strimzi's own components use the internal replication listener.
           listeners: [
-            { name: 'plain', port: KAFKA_PORTS.plain, type: KafkaSpecKafkaListenersType.INTERNAL, tls: false },
-            { name: 'tls', port: KAFKA_PORTS.tls, type: KafkaSpecKafkaListenersType.INTERNAL, tls: true },
+            { name: 'plain', port: KAFKA_PORTS.plain, type: KafkaSpecKafkaListenersType.INTERNAL, tls: false, authentication: { type: SCRAM } },
+            { name: 'tls', port: KAFKA_PORTS.tls, type: KafkaSpecKafkaListenersType.INTERNAL, tls: true, authentication: { type: SCRAM } },
           ],
+          authorization: { type: KafkaSpecKafkaAuthorizationType.SIMPLE },
           config: {
             'offsets.topic.replication.factor': replicas,
             'transaction.state.log.replication.factor': replicas,

@@ -5,7 +5,12 @@ export const PLATFORM = {
   /** API group and version of the abstractions' instances (kept from the Mini-Atlas seed). */
   abstractionApiVersion: 'kro.run/v1alpha1',
   fluxNamespace: 'flux-system',
-  kafka: { namespace: 'kafka', cluster: 'shared' },
+  kafka: {
+    namespace: 'kafka',
+    cluster: 'shared',
+    /** Secret in each team namespace with the team's Kafka user's password and JAAS config. */
+    credentialsSecret: 'kafka-credentials',
+  },
   gateway: { namespace: 'gateway', name: 'shared', className: 'cilium' },
   /** The per-team ClusterRole that Flux impersonates, bound only inside a team's namespace. */
   tenantRole: 'mini-atlas-tenant',

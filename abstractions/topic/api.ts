@@ -22,7 +22,7 @@ export const topicApi: AbstractionApi<TopicFields> = {
   plural: 'topics',
   scope: 'Namespaced',
   description:
-    "A topic on the shared Kafka, named `<namespace>.<name>` in Kafka, replicated as far as the cluster's brokers allow. Clients reach Kafka at `shared-kafka-bootstrap.kafka.svc:9092`.",
+    "A topic on the shared Kafka, named `<namespace>.<name>` in Kafka, replicated as far as the cluster's brokers allow. Clients reach Kafka at `shared-kafka-bootstrap.kafka.svc:9092` with SASL SCRAM-SHA-512 as the team's user (a WebApplication gets the settings as `KAFKA_*` environment variables); consumer group ids must start with `<namespace>.` too.",
   spec,
   printerColumns: [{ name: 'Topic', type: 'string', jsonPath: '.status.topicName' }],
 };

@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-30';
 import { HttpRoute } from '../../imports/gateway-httproute-gateway.networking.k8s.io';
+import { KAFKA_BOOTSTRAP } from '../../charts/shared-resources';
 import { PLATFORM } from '../../config/platform';
 import { Abstraction, GraphResource, InstanceRefs, manifest } from '../graph';
 import { appLabels, RESTRICTED, selectorLabels } from '../templates';
@@ -49,6 +50,7 @@ function deployment({ name, namespace, spec }: Refs): GraphResource {
                 image: `${spec.image}:${spec.tag}`,
                 ports: [{ name: 'http', containerPort: spec.port }],
                 envFrom: [{ configMapRef: { name: expr('config.metadata.name') } }],
+                env: kafkaClientEnv(namespace),
                 readinessProbe: probe,
                 livenessProbe: { ...probe, initialDelaySeconds: 10 },
                 resources: {
@@ -67,6 +69,22 @@ function deployment({ name, namespace, spec }: Refs): GraphResource {
     }),
     readyWhen: [expr('has(deployment.status.availableReplicas) && deployment.status.availableReplicas == deployment.spec.replicas')],
   };
+}
+
+/**
+ * How to reach the shared Kafka as the team's user. The credentials Secret appears once Kafka
+ * has made the user, so it is optional: an application that does not use Kafka starts without it.
+ */
+function kafkaClientEnv(namespace: string): k8s.EnvVar[] {
+  const credential = (key: string) => ({ secretKeyRef: { name: PLATFORM.kafka.credentialsSecret, key, optional: true } });
+  return [
+    { name: 'KAFKA_BOOTSTRAP_SERVERS', value: KAFKA_BOOTSTRAP },
+    { name: 'KAFKA_SECURITY_PROTOCOL', value: 'SASL_PLAINTEXT' },
+    { name: 'KAFKA_SASL_MECHANISM', value: 'SCRAM-SHA-512' },
+    { name: 'KAFKA_USERNAME', value: namespace },
+    { name: 'KAFKA_PASSWORD', valueFrom: credential('password') },
+    { name: 'KAFKA_SASL_JAAS_CONFIG', valueFrom: credential('sasl.jaas.config') },
+  ];
 }
 
 function service({ name, namespace }: Refs): GraphResource {

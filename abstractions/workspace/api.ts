@@ -15,7 +15,7 @@ export const workspaceApi: AbstractionApi<WorkspaceFields> = {
   plural: 'workspaces',
   scope: 'Cluster',
   description:
-    'A team namespace (restricted pods, default-deny network, quota and container defaults). Traffic is allowed within the namespace, to DNS, to the shared Kafka, and from the shared Gateway.',
+    "A team namespace (restricted pods, default-deny network, quota and container defaults) and the team's Kafka user. Traffic is allowed within the namespace, to DNS, to the shared Kafka, and from the shared Gateway. The Kafka user, named like the namespace, may read and write only topics, consumer groups and transactional ids starting with `<namespace>.`; its password arrives in the Secret `kafka-credentials` of the namespace.",
   spec,
   printerColumns: [{ name: 'Namespace', type: 'string', jsonPath: '.status.namespace' }],
 };

@@ -3,6 +3,14 @@ import {
   CiliumNetworkPolicy,
   CiliumNetworkPolicySpecEndpointSelectorMatchExpressionsOperator,
   CiliumNetworkPolicySpecEgressToEntities, CiliumNetworkPolicySpecIngressFromEntities } from '../../imports/cilium-networkpolicy-cilium.io';
+import {
+  KafkaUser,
+  KafkaUserSpecAuthenticationType,
+  KafkaUserSpecAuthorizationAclsOperations as Operation,
+  KafkaUserSpecAuthorizationAclsResourcePatternType,
+  KafkaUserSpecAuthorizationAclsResourceType as ResourceType,
+  KafkaUserSpecAuthorizationType,
+} from '../../imports/strimzi-kafkauser-kafka.strimzi.io';
 import { ClusterConfig } from '../../config/clusters';
 import { PLATFORM } from '../../config/platform';
 import { KAFKA_PORTS } from '../../charts/shared-resources';
@@ -14,7 +22,7 @@ import { workspaceApi, WorkspaceFields } from './api';
 export const workspace: Abstraction<WorkspaceFields> = {
   ...workspaceApi,
   status: () => ({ namespace: expr('tenantNamespace.metadata.name'), phase: expr('tenantNamespace.status.phase') }),
-  resources: (instance, cluster) => [namespace(instance), ...networkPolicies(), ...ciliumPolicies(), quota(cluster), limits(cluster)],
+  resources: (instance, cluster) => [namespace(instance), ...networkPolicies(), ...ciliumPolicies(), quota(cluster), limits(cluster), kafkaUser(instance)],
 };
 
 type Refs = InstanceRefs<WorkspaceFields>;
@@ -154,6 +162,38 @@ function limits(cluster: ClusterConfig): GraphResource {
             default: { cpu: k8s.Quantity.fromString(ceiling.cpu), memory: k8s.Quantity.fromString(ceiling.memory) },
           },
         ],
+      },
+    }),
+  };
+}
+
+/**
+ * The team's identity on the shared Kafka. The user operator only watches the Kafka namespace,
+ * so the user and its Secret live there; the policies layer copies the Secret into the team's
+ * namespace (labelled with the team for that). The ACLs admit only names under the team's
+ * prefix, `<namespace>.`, which is how Topic names its topics; topics themselves are made by
+ * the Topic abstraction, never by clients. Not awaited: a workspace is usable before Kafka is.
+ */
+function kafkaUser({ name }: Refs): GraphResource {
+  const underTeamPrefix = (type: ResourceType, operations: Operation[]) => ({
+    resource: { type, name: `${name}.`, patternType: KafkaUserSpecAuthorizationAclsResourcePatternType.PREFIX },
+    operations,
+  });
+  return {
+    id: 'kafkaUser',
+    template: manifest(KafkaUser, {
+      metadata: { name, namespace: PLATFORM.kafka.namespace, labels: { 'strimzi.io/cluster': PLATFORM.kafka.cluster, [PLATFORM.tenantLabel]: name } },
+      spec: {
+        authentication: { type: KafkaUserSpecAuthenticationType.SCRAM_HYPHEN_SHA_HYPHEN_512 },
+        authorization: {
+          type: KafkaUserSpecAuthorizationType.SIMPLE,
+          acls: [
+            underTeamPrefix(ResourceType.TOPIC, [Operation.DESCRIBE, Operation.READ, Operation.WRITE]),
+            underTeamPrefix(ResourceType.GROUP, [Operation.DESCRIBE, Operation.READ]),
+            underTeamPrefix(ResourceType.TRANSACTIONAL_ID, [Operation.DESCRIBE, Operation.WRITE]),
+          ],
+        },
+        template: { secret: { metadata: { labels: { [PLATFORM.tenantLabel]: name } } } },
       },
     }),
   };

@@ -73,6 +73,24 @@ describe('Workspace', () => {
     expect(kafka.ports.map((port: { port: number }) => port.port)).toEqual([9092, 9093]);
   });
 
+  it("gives the team a Kafka user that may only use names under the prefix its Topics are named with", () => {
+    const user = workspace.get('kafkaUser')!.template;
+    expect(user.metadata).toEqual({ name: '${schema.metadata.name}', namespace: PLATFORM.kafka.namespace, labels: { 'strimzi.io/cluster': PLATFORM.kafka.cluster, [PLATFORM.tenantLabel]: '${schema.metadata.name}' } });
+    expect(user.spec.authentication).toEqual({ type: 'scram-sha-512' });
+    const acls: { resource: { type: string; name: string; patternType: string }; operations: string[] }[] = user.spec.authorization.acls;
+    expect(acls.map((acl) => acl.resource.type)).toEqual(['topic', 'group', 'transactionalId']);
+    // Clients read and write; only the Topic abstraction creates, changes or deletes topics.
+    expect([...new Set(acls.flatMap((acl) => acl.operations))].sort()).toEqual(['Describe', 'Read', 'Write']);
+    for (const { resource } of acls) expect(resource).toEqual({ type: resource.type, name: '${schema.metadata.name}.', patternType: 'prefix' });
+    // A team's Workspace is named like its namespace, so its prefix covers exactly its own topics.
+    const teamPrefix = acls[0].resource.name.replace('${schema.metadata.name}', 'team-x');
+    const topicName = resources(DEV.get('Topic')!).get('kafkaTopic')!.template.metadata.name.replace('${schema.metadata.namespace}', 'team-x');
+    expect(topicName.startsWith(teamPrefix)).toBe(true);
+    expect(topicName.replace('${schema.metadata.name}', 'team-x-orders').startsWith('team-xy.')).toBe(false);
+    // The label Kyverno reads to copy the credentials into the team's namespace.
+    expect(user.spec.template.secret.metadata.labels).toEqual({ [PLATFORM.tenantLabel]: '${schema.metadata.name}' });
+  });
+
   it("admits the shared Gateway's Envoy through Cilium's reserved ingress identity", () => {
     const gateway = workspace.get('allowGateway')!.template;
     expect(gateway.apiVersion).toBe('cilium.io/v2');
@@ -117,6 +135,14 @@ describe('WebApplication', () => {
       envFrom: [{ configMapRef: { name: '${config.metadata.name}' } }],
     });
     expect(web.get('config')!.template.data).toBe('${schema.spec.env}');
+  });
+
+  it("tells the application how to reach Kafka as its team's user, whose password Kyverno copies in", () => {
+    const env = new Map(pod.containers[0].env.map((variable: { name: string }) => [variable.name, variable]));
+    expect(env.get('KAFKA_BOOTSTRAP_SERVERS')).toEqual({ name: 'KAFKA_BOOTSTRAP_SERVERS', value: `${PLATFORM.kafka.cluster}-kafka-bootstrap.${PLATFORM.kafka.namespace}.svc:9092` });
+    expect(env.get('KAFKA_USERNAME')).toEqual({ name: 'KAFKA_USERNAME', value: '${schema.metadata.namespace}' });
+    expect(env.get('KAFKA_SASL_MECHANISM')).toMatchObject({ value: 'SCRAM-SHA-512' });
+    expect(env.get('KAFKA_PASSWORD')).toEqual({ name: 'KAFKA_PASSWORD', valueFrom: { secretKeyRef: { name: PLATFORM.kafka.credentialsSecret, key: 'password', optional: true } } });
   });
 
   it('bounds replicas and requires image, tag and host', () => {

@@ -93,6 +93,11 @@ describe.each([dev, prd])('shared-resources on $name', (cluster: ClusterConfig) 
 
   it('matches the snapshot', () => expect(objects).toMatchSnapshot());
 
+  it('admits only authenticated clients, each limited by its ACLs', () => {
+    expect(kafka.spec.kafka.listeners.map((listener: { authentication?: { type: string } }) => listener.authentication)).toEqual([{ type: 'scram-sha-512' }, { type: 'scram-sha-512' }]);
+    expect(kafka.spec.kafka.authorization).toEqual({ type: 'simple' });
+  });
+
   it('runs Kafka 4.3 in KRaft mode with a node pool of the configured brokers and no ZooKeeper', () => {
     expect(kafka.apiVersion).toBe('kafka.strimzi.io/v1');
     expect(kafka.spec.kafka.version).toMatch(/^4\.3\./);
@@ -130,6 +135,29 @@ describe('policies', () => {
     const [rule] = naming.spec.rules;
     expect(rule.match.any[0].resources).toEqual({ kinds, namespaceSelector: { matchExpressions: [{ key: PLATFORM.tenantLabel, operator: 'Exists' }] } });
     expect(rule.validate).toMatchObject({ failureAction: 'Enforce', pattern: { metadata: { name: '{{request.namespace}}-?*' } } });
+  });
+
+  it("copies each team's Kafka credentials from the Kafka namespace into the namespace its tenant label names, and keeps them in sync", () => {
+    const [rule] = objects.find((object) => object.metadata.name === 'tenant-kafka-credentials')!.spec.rules;
+    expect(rule.match.any[0].resources).toEqual({ kinds: ['Secret'], namespaces: [PLATFORM.kafka.namespace], selector: { matchExpressions: [{ key: PLATFORM.tenantLabel, operator: 'Exists' }] } });
+    expect(rule.generate).toEqual({
+      generateExisting: true,
+      synchronize: true,
+      apiVersion: 'v1',
+      kind: 'Secret',
+      name: PLATFORM.kafka.credentialsSecret,
+      namespace: `{{request.object.metadata.labels."${PLATFORM.tenantLabel}"}}`,
+      clone: { namespace: PLATFORM.kafka.namespace, name: '{{request.object.metadata.name}}' },
+    });
+  });
+
+  it('lets Kyverno handle Secrets through roles its chart aggregates, and nothing else through them', () => {
+    const roles = byKind(objects, 'ClusterRole') as (KubeObject & { rules: { resources: string[]; verbs: string[] }[] })[];
+    const aggregatedInto = (role: KubeObject) => Object.keys(role.metadata.labels ?? {});
+    expect(roles.flatMap(aggregatedInto).sort()).toEqual(['rbac.kyverno.io/aggregate-to-admission-controller', 'rbac.kyverno.io/aggregate-to-background-controller']);
+    for (const role of roles) expect(role.rules.map((rule) => rule.resources)).toEqual([['secrets']]);
+    const admission = roles.find((role) => aggregatedInto(role).includes('rbac.kyverno.io/aggregate-to-admission-controller'))!;
+    expect(admission.rules[0].verbs).toEqual(['get', 'list', 'watch']);
   });
 });
 
