@@ -21,6 +21,11 @@ export interface AbstractionApi<F extends Fields = Fields> {
   readonly spec: F;
   /** Columns `kubectl get` shows besides kro's state. @default none */
   readonly printerColumns?: readonly PrinterColumn[];
+  /**
+   * Its instances hold data that must outlive their files, so Flux never prunes them: removing
+   * one from Git leaves it running until someone deletes it on purpose. @default false
+   */
+  readonly keptWhenRemoved?: boolean;
 }
 
 /** JSON Schema of a whole team document of `abstraction`'s kind. */

@@ -31,4 +31,5 @@ export const infrastructureApi: AbstractionApi<InfrastructureFields> = {
     { name: 'Database', type: 'string', jsonPath: '.spec.database' },
     { name: 'Instances', type: 'integer', jsonPath: '.status.readyInstances' },
   ],
+  keptWhenRemoved: true,
 };

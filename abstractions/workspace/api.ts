@@ -18,4 +18,6 @@ export const workspaceApi: AbstractionApi<WorkspaceFields> = {
     "A team namespace (restricted pods, default-deny network, quota and container defaults) and the team's Kafka user. Traffic is allowed within the namespace, to DNS, to the shared Kafka, and from the shared Gateway. The Kafka user, named like the namespace, may read and write only topics, consumer groups and transactional ids starting with `<namespace>.`; its password arrives in the Secret `kafka-credentials` of the namespace.",
   spec,
   printerColumns: [{ name: 'Namespace', type: 'string', jsonPath: '.status.namespace' }],
+  // Pruning a Workspace would delete its namespace, and with it every database in it.
+  keptWhenRemoved: true,
 };

@@ -96,7 +96,7 @@ function section(abstraction: AbstractionApi): string {
   return [
     `#### ${abstraction.kind}`,
     '',
-    `${abstraction.description} Scope: ${abstraction.scope === 'Cluster' ? 'cluster (no namespace)' : 'namespaced (the team\'s namespace)'}; \`kubectl get ${abstraction.plural}\`. Editor schema: [\`schemas/${abstraction.kind.toLowerCase()}.json\`](schemas/${abstraction.kind.toLowerCase()}.json).`,
+    `${abstraction.description} Scope: ${abstraction.scope === 'Cluster' ? 'cluster (no namespace)' : 'namespaced (the team\'s namespace)'}; \`kubectl get ${abstraction.plural}\`.${abstraction.keptWhenRemoved ? ' Kept when its file is removed: Flux never prunes it, so delete it by hand once its data may go.' : ''} Editor schema: [\`schemas/${abstraction.kind.toLowerCase()}.json\`](schemas/${abstraction.kind.toLowerCase()}.json).`,
     '',
     '| field | type | required | default | constraints | description |',
     '| --- | --- | --- | --- | --- | --- |',

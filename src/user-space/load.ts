@@ -252,9 +252,9 @@ function compile(declaration: Declaration, override: SourceDocument | undefined,
   return instance;
 }
 
-/** Databases outlive their files: Flux never prunes an Infrastructure, so deleting a file deletes no data. */
+/** Data outlives its files: Flux never prunes an instance of a kept kind, so deleting a file deletes no data. */
 function annotationsOf(abstraction: AbstractionApi): { annotations?: Record<string, string> } {
-  return abstraction.kind === 'Infrastructure' ? { annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } } : {};
+  return abstraction.keptWhenRemoved ? { annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } } : {};
 }
 
 /** Who uses a hostname, and where (worked out only for a message). */

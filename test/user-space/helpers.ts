@@ -24,7 +24,7 @@ export interface UserSpaceFixture {
   readonly rel: string;
   /** Adds or replaces files. */
   write(files: TreeFiles): void;
-  /** Deletes one file. */
+  /** Deletes a file, or a folder with everything in it. */
   remove(file: string): void;
   load(): UserSpace;
   /** `load().problems` through formatProblem, split back into location, severity and message. */
@@ -47,7 +47,7 @@ export function writeTeams(files: TreeFiles = {}): UserSpaceFixture {
       }
     },
     remove(file) {
-      fs.rmSync(path.join(dir, file));
+      fs.rmSync(path.join(dir, file), { recursive: true });
     },
     load: () => loadUserSpace({ root: ROOT, userSpaceDir: dir }),
     problems: () => fixture.load().problems.map((problem) => parseProblem(formatProblem(problem), rel)),

@@ -87,7 +87,12 @@ describe('synth --user-space --out', () => {
       // The folder the team's Kustomization applies holds nothing but the team's instances.
       expect(fs.readdirSync(path.join(ROOT, out, cluster, 'tenants', 'team-x'))).toEqual(['instances.yaml']);
     }
-    expect(one('dev/workspaces/workspaces.yaml', 'Workspace', 'team-x')).toEqual({ apiVersion: 'kro.run/v1alpha1', kind: 'Workspace', metadata: { name: 'team-x' }, spec: { name: 'team-x' } });
+    expect(one('dev/workspaces/workspaces.yaml', 'Workspace', 'team-x')).toEqual({
+      apiVersion: 'kro.run/v1alpha1',
+      kind: 'Workspace',
+      metadata: { name: 'team-x', annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } },
+      spec: { name: 'team-x' },
+    });
   });
 
   it("forces the team's namespace and applies overrides per cluster", () => {
@@ -95,6 +100,11 @@ describe('synth --user-space --out', () => {
     expect(web('dev').metadata).toEqual({ name: 'team-x-web', namespace: 'team-x' });
     expect(web('dev').spec).toEqual({ image: 'ghcr.io/acme/web', tag: '1.2.3', host: 'web.dev.example.com' });
     expect(web('prd').spec).toEqual({ image: 'ghcr.io/acme/web', tag: '1.2.3', host: 'web.example.com', replicas: 3 });
+  });
+
+  it("never lets Flux prune a Workspace, whose namespace holds the team's databases", () => {
+    for (const team of ['team-x', 'team-y']) expect(one('prd/workspaces/workspaces.yaml', 'Workspace', team).metadata.annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
+    expect(one('dev/tenants/team-x/instances.yaml', 'WebApplication').metadata.annotations).toBeUndefined();
   });
 
   it('never lets Flux prune an Infrastructure', () => {
@@ -172,5 +182,21 @@ describe('synth --user-space --out', () => {
     expect(lines[header]).toBe('this change removes 2 objects from the clusters (Flux prunes them):');
     expect(lines.slice(header + 1, header + 3)).toEqual(['  - dev: WebApplication team-x/team-x-web', '  - prd: WebApplication team-x/team-x-web']);
     expect(fs.readFileSync(path.join(ROOT, out, 'dev/tenants/team-x/instances.yaml'), 'utf8')).not.toContain('kind: WebApplication');
+  });
+
+  it("marks a removed team's Workspace as kept, so retiring a team deletes no namespace", () => {
+    fixture.remove('team-y');
+    const result = synth();
+    expect(result.status).toBe(0);
+    const removed = result.stdout.split('\n').filter((line) => line.startsWith('  - ') && line.includes('team-y'));
+    expect(removed).toEqual(
+      expect.arrayContaining([
+        '  - dev: Workspace team-y (kept: Flux never prunes it; delete it by hand if you mean it)',
+        '  - prd: Workspace team-y (kept: Flux never prunes it; delete it by hand if you mean it)',
+        '  - dev: Topic team-y/team-y-orders',
+        '  - dev: Kustomization flux-system/tenant-team-y',
+      ]),
+    );
+    expect(fs.existsSync(path.join(ROOT, out, 'dev/tenants/team-y'))).toBe(false);
   });
 });

@@ -34,7 +34,7 @@ describe('a valid team', () => {
     const userSpace = fixture.load();
     expect(userSpace.problems).toEqual([]);
     const [team] = userSpace.teamsFor('dev');
-    expect(team.workspace.metadata).toEqual({ name: 'team-x' });
+    expect(team.workspace.metadata.name).toBe('team-x');
     expect(team.instances.map((instance) => `${instance.kind} ${instance.metadata.namespace}/${instance.metadata.name}`)).toEqual([
       'WebApplication team-x/team-x-web',
       'Infrastructure team-x/team-x-db',
