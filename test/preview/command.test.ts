@@ -47,6 +47,21 @@ const ready = fs.existsSync(path.join(ROOT, 'dist', 'dev', 'abstractions')) && f
     expect(typeof topic.spec.partitions).toBe('number');
   });
 
+  it("gives the team a Kafka user whose ACLs cover its topic's name and nothing outside the team's prefix", () => {
+    const user = find('KafkaUser', 'team-a');
+    expect(user.metadata.namespace).toBe('kafka');
+    const acls: { resource: { type: string; name: string; patternType: string } }[] = user.spec.authorization.acls;
+    expect(acls.map(({ resource }) => [resource.type, resource.name, resource.patternType])).toEqual([
+      ['topic', 'team-a.', 'prefix'],
+      ['group', 'team-a.', 'prefix'],
+      ['transactionalId', 'team-a.', 'prefix'],
+    ]);
+    const topic = objects.find((object) => object.kind === 'KafkaTopic');
+    expect(topic.spec.topicName.startsWith(acls[0].resource.name)).toBe(true);
+    const env = find('Deployment', 'team-a-instance').spec.template.spec.containers[0].env;
+    expect(env).toContainEqual({ name: 'KAFKA_USERNAME', value: 'team-a' });
+  });
+
   it('succeeds, with at most warnings on stderr', () => {
     expect(stderr.split('\n').filter((line) => line.includes(': error: '))).toEqual([]);
     expect(code).toBe(0);
