@@ -53,6 +53,18 @@ check_team_json() {
   ' "$@"
 }
 
+# The team's Kafka credentials reach its namespace only through Strimzi's user operator and
+# Kyverno's copy; status sees neither, so ask for the Secret itself (its data stays unread).
+check_kafka_credentials() {
+  local team="$1"
+  if kubectl --context "kind-$CLUSTER" -n "$team" get secret kafka-credentials >/dev/null; then
+    printf 'e2e: %s: Kafka credentials are in its namespace\n' "$team" >&2
+  else
+    printf 'e2e: %s: no Secret kafka-credentials in its namespace (KafkaUser %s in kafka, policy tenant-kafka-credentials)\n' "$team" "$team" >&2
+    return 1
+  fi
+}
+
 check_team() {
   local team="$1"
   local json
@@ -63,7 +75,8 @@ check_team() {
     printf 'e2e: %s: status could not read the cluster (exit code %s)\n' "$team" "$code" >&2
     return 1
   fi
-  check_team_json "$team" "$ROOT/user-space/$team" <<<"$json"
+  check_team_json "$team" "$ROOT/user-space/$team" <<<"$json" || return 1
+  check_kafka_credentials "$team"
 }
 
 main() {
