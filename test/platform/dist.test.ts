@@ -1,8 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { ABSTRACTIONS } from '../../abstractions';
 import { LAYERS } from '../../charts/layers';
 import { CLUSTERS } from '../../config/clusters';
+import { PLATFORM } from '../../config/platform';
+import { CACHE_DIR } from '../../src/compiled-cache';
 import { ROOT } from '../../src/paths';
+import { SchemaChecker } from '../../src/preview/check';
 import { generatedDocs } from '../../src/synth/docs';
 import { readTree } from '../../src/synth/dist-folder';
 import { synthesize } from '../../src/synth/command';
@@ -69,6 +73,19 @@ describe('dist/', () => {
       };
       for (const name of edges.keys()) expect(() => visit(name, [])).not.toThrow();
       expect(edges.size).toBeGreaterThanOrEqual(LAYERS.length);
+    });
+
+    it("matches its kind's schema, object by object: kubernetes-models for core kinds, the pinned CRDs for the rest", () => {
+      const checker = new SchemaChecker({ root: ROOT, crdDir: path.resolve(ROOT, '..', 'shared', 'crds'), cacheDir: CACHE_DIR, kinds: objects() });
+      const unchecked = new Set<string>();
+      for (const object of objects()) {
+        const result = checker.check(object);
+        if ('unchecked' in result) unchecked.add(`${object.apiVersion} ${object.kind}`);
+        else expect({ object: `${object.kind} ${object.metadata.name}`, errors: result.errors }).toEqual({ object: `${object.kind} ${object.metadata.name}`, errors: [] });
+      }
+      // Only the teams' instances have no schema here (kro makes their CRDs from the RGDs in the
+      // cluster); the user-space validator has checked them against the same definitions.
+      expect([...unchecked].sort()).toEqual(ABSTRACTIONS.map((abstraction) => `${PLATFORM.abstractionApiVersion} ${abstraction.kind}`).sort());
     });
 
     it('pins an exact chart version in every HelmRelease', () => {
