@@ -18,8 +18,9 @@ export abstract class LayerChart extends Chart {
   }
 
   /**
-   * Adds a team's validated document as it is. It is data, not a construct: the thousands of them
-   * a large synth writes need none of cdk8s's resolving, which would cost a third of its time.
+   * Adds a team's document as it is: a validated instance, or a typed manifest made for the team
+   * (`Kind.manifest(...)`). It is data, not a construct: the thousands of them a large synth
+   * writes need none of cdk8s's resolving, which would cost a third of its time.
    */
   protected addDocument(file: string, object: object): void {
     this.teamDocuments.push({ file, object });
