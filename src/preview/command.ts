@@ -48,17 +48,13 @@ export function runPreview(args: string[]): number {
     problems.push(...preview.problems);
     return preview.resources;
   });
-  if (options.diff) {
-    const committed = teams.flatMap((team) => {
-      const before = committedTeam(options.cluster, team);
-      return before ? previewTeam(before, { ...context, sourceOf: () => undefined }).resources : [];
-    });
-    process.stdout.write(formatChanges(diffResources(committed.map((resource) => resource.object), current.map((resource) => resource.object))));
-  } else {
-    process.stdout.write(current.map(toDocument).join(''));
-  }
+  const failed = hasErrors(problems);
+  if (!options.diff) process.stdout.write(current.map(toDocument).join(''));
+  // An instance with errors creates nothing, so its diff would wrongly say that nothing changes.
+  else if (!failed) process.stdout.write(diffAgainstCommitted(options.cluster, teams, current, context));
   for (const problem of problems) process.stderr.write(`${formatProblem(problem)}\n`);
-  return hasErrors(problems) ? 1 : 0;
+  if (options.diff && failed) process.stderr.write('preview: no diff until the errors above are fixed\n');
+  return failed ? 1 : 0;
 }
 
 function parseArguments(args: readonly string[]): Arguments {
@@ -75,6 +71,15 @@ function parseArguments(args: readonly string[]): Arguments {
 /** One YAML document, headed by a comment naming the instance and RGD resource it comes from. */
 function toDocument(resource: ExpandedResource): string {
   return `---\n# ${resource.instance.kind}/${resource.instance.metadata.name}: resource "${resource.resourceId}" of ${resource.rgd.name}\n${stringify(resource.object)}`;
+}
+
+/** What `current` changes in the resources the committed dist/ makes for `teams`. */
+function diffAgainstCommitted(cluster: string, teams: readonly TeamInstances[], current: readonly ExpandedResource[], context: PreviewContext): string {
+  const committed = teams.flatMap((team) => {
+    const before = committedTeam(cluster, team);
+    return before ? previewTeam(before, { ...context, sourceOf: () => undefined }).resources : [];
+  });
+  return formatChanges(diffResources(committed.map((resource) => resource.object), current.map((resource) => resource.object)));
 }
 
 /** The team as last compiled into dist/ (its Workspace and its instances); undefined for a team not in dist/ yet. */
