@@ -1,3 +1,4 @@
+import { PLATFORM } from '../../config/platform';
 import { AbstractionApi } from '../api';
 import { SEED_NAME_FIELD } from '../fields';
 
@@ -15,7 +16,8 @@ export const workspaceApi: AbstractionApi<WorkspaceFields> = {
   plural: 'workspaces',
   scope: 'Cluster',
   description:
-    "A team namespace (restricted pods, default-deny network, quota and container defaults) and the team's Kafka user. Traffic is allowed within the namespace, to DNS, to the shared Kafka, and from the shared Gateway. The Kafka user, named like the namespace, may read and write only topics, consumer groups and transactional ids starting with `<namespace>.`; its password arrives in the Secret `kafka-credentials` of the namespace.",
+    "A team namespace (restricted pods, default-deny network, quota and container defaults) and the team's Kafka user. Traffic is allowed within the namespace, to DNS, to the shared Kafka, and from the shared Gateway. The Kafka user, named like the namespace, may read and write only topics, consumer groups and transactional ids starting with `<namespace>.`; its password arrives in the Secret " +
+    `\`${PLATFORM.kafka.credentialsSecret}\` of the namespace.`,
   spec,
   printerColumns: [{ name: 'Namespace', type: 'string', jsonPath: '.status.namespace' }],
   // Pruning a Workspace would delete its namespace, and with it every database in it.
