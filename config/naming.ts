@@ -3,11 +3,18 @@
  * so that names tell whose a thing is across the cluster. synth checks it on team files and
  * Kyverno enforces the same rule in the cluster; both read it from here.
  */
+const matches = (workspace: string, name: string): boolean => name.startsWith(`${workspace}-`) && name.length > workspace.length + 1;
+
 export const NAMING_CONVENTION = {
   /** Kyverno pattern for `metadata.name`, evaluated in the object's namespace (the workspace). */
   kyvernoPattern: '{{request.namespace}}-?*',
   /** Whether `name` follows the convention inside `workspace`. */
-  matches: (workspace: string, name: string): boolean => name.startsWith(`${workspace}-`) && name.length > workspace.length + 1,
+  matches,
+  /**
+   * The instance name for what a team calls `name` on the command line: `shop` in team-b is
+   * `team-b-shop`; a name that already follows the convention stays as it is.
+   */
+  qualify: (workspace: string, name: string): string => (matches(workspace, name) ? name : `${workspace}-${name}`),
   /** The rule, for messages. */
   describe: (workspace: string): string => `names in workspace "${workspace}" must start with "${workspace}-"`,
 } as const;

@@ -12,6 +12,15 @@ export const PLATFORM = {
     credentialsSecret: 'kafka-credentials',
   },
   gateway: { namespace: 'gateway', name: 'shared', className: 'cilium' },
+  /** The observability stack: where it runs and how the commands and the teams reach it. */
+  monitoring: {
+    namespace: 'monitoring',
+    grafana: {
+      /** Labels of the Grafana pod (the chart's, for release `grafana`). */
+      podLabels: { 'app.kubernetes.io/name': 'grafana', 'app.kubernetes.io/instance': 'grafana' },
+      port: 3000,
+    },
+  },
   /** The per-team ClusterRole that Flux impersonates, bound only inside a team's namespace. */
   tenantRole: 'mini-atlas-tenant',
   /**

@@ -33,6 +33,11 @@ const spec = {
   memory: field.string({ description: 'Memory the container requests and may not exceed.', default: '256Mi', pattern: PATTERNS.memory, hint: 'a memory quantity such as 128Mi or 1Gi' }),
 };
 
+/** The `app.kubernetes.io/component` label of a WebApplication's objects, which selects its pods with the instance label. */
+export const WEB_APPLICATION_COMPONENT = 'web';
+/** Name of the application's container in its pods. */
+export const WEB_APPLICATION_CONTAINER = 'app';
+
 /** The fields of a WebApplication, as teams write them. */
 export type WebApplicationFields = typeof spec;
 

@@ -5,7 +5,7 @@ import { PLATFORM } from '../../config/platform';
 import { Abstraction, GraphResource, InstanceRefs, manifest } from '../graph';
 import { appLabels, RESTRICTED, selectorLabels } from '../templates';
 import { expr, mapExpr } from '../expression';
-import { webApplicationApi, WebApplicationFields } from './api';
+import { WEB_APPLICATION_COMPONENT, WEB_APPLICATION_CONTAINER, webApplicationApi, WebApplicationFields } from './api';
 
 /** What kro creates for each WebApplication. */
 export const webApplication: Abstraction<WebApplicationFields> = {
@@ -18,7 +18,7 @@ export const webApplication: Abstraction<WebApplicationFields> = {
 };
 
 type Refs = InstanceRefs<WebApplicationFields>;
-const COMPONENT = 'web';
+const COMPONENT = WEB_APPLICATION_COMPONENT;
 
 function config({ name, namespace, spec }: Refs): GraphResource {
   return {
@@ -46,7 +46,7 @@ function deployment({ name, namespace, spec }: Refs): GraphResource {
             securityContext: RESTRICTED.pod,
             containers: [
               {
-                name: 'app',
+                name: WEB_APPLICATION_CONTAINER,
                 image: `${spec.image}:${spec.tag}`,
                 ports: [{ name: 'http', containerPort: spec.port }],
                 envFrom: [{ configMapRef: { name: expr('config.metadata.name') } }],

@@ -1,8 +1,9 @@
 /**
- * The only code that talks to the API server: list calls through @kubernetes/client-node, each
- * bounded by the request timeout, each failure turned into a ClusterError.
+ * The only code that reads the API server, for `status` and the operator commands (`logs`,
+ * `kubeconfig`, `dashboard`): calls through @kubernetes/client-node, each bounded by the request
+ * timeout, each failure turned into a ClusterError.
  */
-import { ApiException, CoreV1Api, CustomObjectsApi, Middleware, ServerConfiguration, createConfiguration } from '@kubernetes/client-node';
+import { ApiException, CoreV1Api, CustomObjectsApi, Middleware, ServerConfiguration, V1Pod, V1Secret, createConfiguration } from '@kubernetes/client-node';
 import { ClusterTarget } from './kubeconfig';
 import { requestError } from './request-errors';
 
@@ -22,6 +23,10 @@ export interface ClusterApi {
   listCustomObjects(resource: CustomResource): Promise<unknown[] | undefined>;
   /** The namespaces that match a label selector such as `key` or `key=value`. */
   listNamespaces(labelSelector: string): Promise<unknown[]>;
+  /** The pods of `namespace` that match a label selector. */
+  listPods(namespace: string, labelSelector: string): Promise<V1Pod[]>;
+  /** The Secret `name` of `namespace`; undefined when there is none (404). */
+  readSecret(namespace: string, name: string): Promise<V1Secret | undefined>;
 }
 
 /** Creates a client for the target's context that gives up on any request after `timeoutMs`. */
@@ -36,13 +41,19 @@ export function createClusterApi(target: ClusterTarget, timeoutMs: number): Clus
   const custom = new CustomObjectsApi(configuration);
   const { server, context } = target;
 
-  async function list(path: string, request: () => Promise<unknown>): Promise<unknown[] | undefined> {
+  /** The answer to a GET of `path`; undefined for a 404. */
+  async function get<T>(path: string, request: () => Promise<T>): Promise<T | undefined> {
     try {
-      return itemsOf(await request());
+      return await request();
     } catch (error) {
       if (error instanceof ApiException && error.code === 404) return undefined;
       throw requestError(error, { server, context, path, timeoutMs });
     }
+  }
+
+  async function list(path: string, request: () => Promise<unknown>): Promise<unknown[] | undefined> {
+    const answer = await get(path, request);
+    return answer === undefined ? undefined : itemsOf(answer);
   }
 
   return {
@@ -54,6 +65,8 @@ export function createClusterApi(target: ClusterTarget, timeoutMs: number): Clus
       ),
     // A 404 here would mean no core API at all; an empty list is as good an answer as any.
     listNamespaces: async (labelSelector) => (await list('/api/v1/namespaces', () => core.listNamespace({ labelSelector }))) ?? [],
+    listPods: async (namespace, labelSelector) => ((await list(`/api/v1/namespaces/${namespace}/pods`, () => core.listNamespacedPod({ namespace, labelSelector }))) ?? []) as V1Pod[],
+    readSecret: (namespace, name) => get(`/api/v1/namespaces/${namespace}/secrets/${name}`, () => core.readNamespacedSecret({ namespace, name })),
   };
 }
 

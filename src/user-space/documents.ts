@@ -25,8 +25,9 @@ interface PositionedDocuments {
 }
 
 /**
- * Reads one file's documents. Whatever is wrong with the file (not UTF-8, binary, too large,
- * YAML syntax, duplicate keys, alias bombs, empty) becomes a problem, never an exception.
+ * Reads one file's documents (from `contents` when given: a file not written yet). Whatever is
+ * wrong with the file (not UTF-8, binary, too large, YAML syntax, duplicate keys, alias bombs,
+ * empty) becomes a problem, never an exception.
  *
  * Most files are fine, and most fine documents never need a position, so a valid file is read
  * with js-yaml (ten times faster), and the `yaml` package, which knows where every node is,
@@ -34,9 +35,9 @@ interface PositionedDocuments {
  * with anchors (which the `yaml` package guards against alias bombs), is read by `yaml` alone,
  * which also words its errors.
  */
-export function readDocuments(absolutePath: string, file: string, problems: Problem[]): SourceDocument[] {
+export function readDocuments(absolutePath: string, file: string, problems: Problem[], contents?: Buffer): SourceDocument[] {
   const at = (line = 1, col = 1): SourceLocation => ({ file, line, col });
-  const bytes = fs.readFileSync(absolutePath);
+  const bytes = contents ?? fs.readFileSync(absolutePath);
   if (bytes.length > MAX_FILE_BYTES) {
     problems.push({ severity: 'error', location: at(), message: `file is ${bytes.length} bytes, more than the ${MAX_FILE_BYTES} a team file may have` });
     return [];

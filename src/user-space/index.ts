@@ -1,5 +1,5 @@
 export { loadUserSpace, sourceOf } from './load';
-export type { LoadOptions, UserSpace } from './load';
+export type { LoadOptions, PendingFile, UserSpace } from './load';
 export type { Instance, SourceLocation, TeamInstances } from './model';
 export { formatProblem, hasErrors } from './problems';
 export type { Problem } from './problems';

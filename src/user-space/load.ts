@@ -28,6 +28,17 @@ export interface LoadOptions {
   readonly userSpaceDir?: string;
   /** Absolute paths of files or team folders: only the teams holding them are loaded. @default every team */
   readonly only?: readonly string[];
+  /**
+   * A team file about to be written (`npm run new`), checked as if it were already there, so that
+   * a file that would be refused is never written. @default none
+   */
+  readonly pending?: PendingFile;
+}
+
+/** A file's absolute path and the text it would hold. */
+export interface PendingFile {
+  readonly path: string;
+  readonly text: string;
 }
 
 const TEAM_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -58,14 +69,14 @@ export function loadUserSpace(options: LoadOptions): UserSpace {
   const teams = new Map<string, Map<string, Instance[]>>();
   const hosts = new Map<string, HostClaim>();
 
-  for (const team of selectTeams(userSpace, options.only, relative, error)) {
+  for (const team of selectTeams(userSpace, options.only, relative, error, options.pending)) {
     const folder = path.join(userSpace, team);
     const at = (file: string): SourceLocation => ({ file: relative(file), line: 1, col: 1 });
     if (!TEAM_NAME.test(team)) {
       error(at(folder), `team folder "${team}" is not a valid namespace name: lower-case letters, digits and "-", starting and ending with a letter or digit`);
       continue;
     }
-    const declarations = declare(yamlFiles(folder, relative, error), relative, problems);
+    const declarations = declare(yamlFiles(folder, relative, error, options.pending), relative, problems, options.pending);
     checkWorkspace(team, declarations, at(folder), error);
     checkUniqueNames(declarations, error);
     const overrides = readOverrides(folder, declarations, relative, problems);
@@ -95,14 +106,15 @@ export function loadUserSpace(options: LoadOptions): UserSpace {
   };
 }
 
-/** Team folders to load: all of them, or those holding the `only` paths. */
-function selectTeams(userSpace: string, only: readonly string[] | undefined, relative: (file: string) => string, error: (at: SourceLocation, message: string) => void): string[] {
-  if (!fs.existsSync(userSpace)) return [];
-  const entries = fs.readdirSync(userSpace, { withFileTypes: true });
+/** Team folders to load: all of them (and the pending file's, which may not exist yet), or those holding the `only` paths. */
+function selectTeams(userSpace: string, only: readonly string[] | undefined, relative: (file: string) => string, error: (at: SourceLocation, message: string) => void, pending?: PendingFile): string[] {
+  const entries = fs.existsSync(userSpace) ? fs.readdirSync(userSpace, { withFileTypes: true }) : [];
   for (const entry of entries) {
     if (entry.isFile() && isYaml(entry.name)) error({ file: relative(path.join(userSpace, entry.name)), line: 1, col: 1 }, 'team files belong in a team folder: user-space/<team>/');
   }
-  const all = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  const folders = new Set(entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name));
+  if (pending && path.dirname(path.dirname(pending.path)) === userSpace) folders.add(path.basename(path.dirname(pending.path)));
+  const all = [...folders].sort();
   if (!only) return all;
   const selected = new Set<string>();
   for (const target of only) {
@@ -118,9 +130,9 @@ function isYaml(name: string): boolean {
 }
 
 /** The team's own files; any other folder than clusters/ is a mistake worth saying. */
-function yamlFiles(folder: string, relative: (file: string) => string, error: (at: SourceLocation, message: string) => void): string[] {
-  const files: string[] = [];
-  for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
+function yamlFiles(folder: string, relative: (file: string) => string, error: (at: SourceLocation, message: string) => void, pending?: PendingFile): string[] {
+  const files: string[] = pending && path.dirname(pending.path) === folder ? [pending.path] : [];
+  for (const entry of fs.existsSync(folder) ? fs.readdirSync(folder, { withFileTypes: true }) : []) {
     const absolute = path.join(folder, entry.name);
     if (entry.isDirectory() && entry.name !== OVERRIDES) {
       error({ file: relative(absolute), line: 1, col: 1 }, `unexpected folder: team files live directly in the team folder, cluster overrides in ${OVERRIDES}/<cluster>/`);
@@ -132,10 +144,11 @@ function yamlFiles(folder: string, relative: (file: string) => string, error: (a
 }
 
 /** The abstraction instances of the team's files; anything else is refused. */
-function declare(files: readonly string[], relative: (file: string) => string, problems: Problem[]): Declaration[] {
+function declare(files: readonly string[], relative: (file: string) => string, problems: Problem[], pending?: PendingFile): Declaration[] {
   const declarations: Declaration[] = [];
   for (const file of files) {
-    for (const source of readDocuments(file, relative(file), problems)) {
+    const contents = file === pending?.path ? Buffer.from(pending.text) : undefined;
+    for (const source of readDocuments(file, relative(file), problems, contents)) {
       const declaration = identify(source, problems);
       if (declaration) declarations.push(declaration);
     }

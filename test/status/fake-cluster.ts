@@ -2,12 +2,13 @@
  * Test helpers for `status`: the recorded API objects, a fake API server on loopback that serves
  * them, a temporary kubeconfig, and the real CLI run as a child process.
  */
-import { execFile } from 'child_process';
+import { execFile, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { WebSocketServer } from 'ws';
 import { parse, stringify } from 'yaml';
 import { RawObjects } from '../../src/status/records';
 
@@ -32,6 +33,16 @@ export interface ClusterState {
   /** Set to undefined to play a cluster without kro. */
   kroDiscovery?: { resources: { name: string }[] };
   instances: Record<string, unknown[]>;
+  /** Pods by namespace, for the operator commands. @default none */
+  pods?: Record<string, unknown[]>;
+  /** The log of each pod, by `<namespace>/<pod>`. @default none */
+  podLogs?: Record<string, string>;
+  /** Secrets by `<namespace>/<name>`. @default none */
+  secrets?: Record<string, unknown>;
+  /** What a pod's port answers to the bytes a port-forwarded connection sends, by `<namespace>/<pod>:<port>`. @default none */
+  portAnswers?: Record<string, (request: Buffer) => Buffer>;
+  /** When given, the server appends the path and query of every request it receives. @default not recorded */
+  requests?: string[];
 }
 
 /** A fully ready platform with teams team-a and team-b, from the fixtures. */
@@ -76,13 +87,52 @@ export interface TestServer {
 export const TEST_TOKEN = 'test-token';
 
 /** An HTTP server that answers like an API server holding `state`, to callers with TEST_TOKEN. */
-export function startFakeApiServer(state: ClusterState): Promise<TestServer> {
-  return startHttp((request, response) => {
+export async function startFakeApiServer(state: ClusterState): Promise<TestServer> {
+  const server = await startHttp((request, response) => {
     if (request.headers.authorization !== `Bearer ${TEST_TOKEN}`) return sendJson(response, 401, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Unauthorized', code: 401 });
     const url = new URL(request.url ?? '/', 'http://localhost');
+    state.requests?.push(`${url.pathname}${url.search}`);
+    const log = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/.exec(url.pathname);
+    if (log) return sendLog(response, state.podLogs?.[`${log[1]}/${log[2]}`], url.searchParams.get('follow') === 'true');
     const body = route(state, url);
     if (body === undefined) return sendJson(response, 404, notFoundStatus());
     return sendJson(response, 200, body);
+  });
+  acceptPortForwards(server.http, state);
+  return server;
+}
+
+/** A pod's log as text; following, the connection stays open after it, as the kubelet's does. */
+function sendLog(response: http.ServerResponse, log: string | undefined, follow: boolean): void {
+  if (log === undefined) return sendJson(response, 400, { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'container "app" is waiting to start: ContainerCreating', reason: 'BadRequest', code: 400 });
+  response.writeHead(200, { 'content-type': 'text/plain' });
+  if (follow) response.write(log);
+  else response.end(log);
+}
+
+/**
+ * The port-forward subresource: a WebSocket speaking the channel protocol (data on channel 0,
+ * errors on 1, each channel's first frame the port number), answering with `portAnswers`.
+ */
+function acceptPortForwards(server: http.Server, state: ClusterState): void {
+  const sockets = new WebSocketServer({ noServer: true, handleProtocols: (offered) => (offered.has('v4.channel.k8s.io') ? 'v4.channel.k8s.io' : false) });
+  server.on('upgrade', (request: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const match = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/portforward$/.exec(url.pathname);
+    const answer = match && state.portAnswers?.[`${match[1]}/${match[2]}:${url.searchParams.get('ports')}`];
+    if (request.headers.authorization !== `Bearer ${TEST_TOKEN}` || !answer) {
+      socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n');
+      return;
+    }
+    sockets.handleUpgrade(request, socket, head, (webSocket) => {
+      const port = Number(url.searchParams.get('ports'));
+      const portFrame = (channel: number) => Buffer.from([channel, port & 0xff, port >> 8]);
+      webSocket.send(portFrame(0));
+      webSocket.send(portFrame(1));
+      webSocket.on('message', (data: Buffer) => {
+        if (data[0] === 0) webSocket.send(Buffer.concat([Buffer.from([0]), answer(data.subarray(1))]));
+      });
+    });
   });
 }
 
@@ -124,18 +174,24 @@ function route(state: ClusterState, url: URL): unknown {
     '/api/v1/namespaces': () => list('Namespace', state.namespaces.filter((namespace) => matchesSelector(namespace, url.searchParams.get('labelSelector')))),
   };
   if (paths[url.pathname]) return paths[url.pathname]();
+  const pods = /^\/api\/v1\/namespaces\/([^/]+)\/pods$/.exec(url.pathname);
+  if (pods) return list('Pod', (state.pods?.[pods[1]] ?? []).filter((pod) => matchesSelector(pod, url.searchParams.get('labelSelector'))));
+  const secret = /^\/api\/v1\/namespaces\/([^/]+)\/secrets\/([^/]+)$/.exec(url.pathname);
+  if (secret) return state.secrets?.[`${secret[1]}/${secret[2]}`];
   if (!state.kroDiscovery || !url.pathname.startsWith('/apis/kro.run/v1alpha1')) return undefined;
   const plural = url.pathname.slice('/apis/kro.run/v1alpha1/'.length);
   if (!state.kroDiscovery.resources.some((resource) => resource.name === plural)) return undefined;
   return list(plural, plural === 'resourcegraphdefinitions' ? state.graphDefinitions : (state.instances[plural] ?? []));
 }
 
-/** `key` or `key=value`, the two selector forms `status` sends. */
+/** Comma-separated `key` or `key=value` terms, the selector forms the commands send. */
 function matchesSelector(object: unknown, selector: string | null): boolean {
   if (!selector) return true;
   const labels = (object as { metadata?: { labels?: Record<string, string> } }).metadata?.labels ?? {};
-  const [key, value] = selector.split('=');
-  return value === undefined ? key in labels : labels[key] === value;
+  return selector.split(',').every((term) => {
+    const [key, value] = term.split('=');
+    return value === undefined ? key in labels : labels[key] === value;
+  });
 }
 
 function notFoundStatus(): unknown {
@@ -147,11 +203,12 @@ function sendJson(response: http.ServerResponse, status: number, body: unknown):
   response.end(JSON.stringify(body));
 }
 
-async function startHttp(handler: http.RequestListener): Promise<TestServer> {
+async function startHttp(handler: http.RequestListener): Promise<TestServer & { readonly http: http.Server }> {
   const server = http.createServer(handler);
   const port = await listen(server);
   return {
     url: `http://127.0.0.1:${port}`,
+    http: server,
     close: () => {
       server.closeAllConnections();
       return new Promise((resolve) => server.close(() => resolve()));
@@ -196,11 +253,52 @@ export interface CliResult {
 
 /** Runs `mini-atlas status <args>` in a child process (asynchronously, so fake servers can answer). */
 export function runStatusCli(args: string[], env: Record<string, string | undefined>): Promise<CliResult> {
+  return runCli('status', args, env);
+}
+
+/** Runs `mini-atlas <command> <args>` in a child process until it ends. */
+export function runCli(command: string, args: string[], env: Record<string, string | undefined>): Promise<CliResult> {
   const started = Date.now();
   return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(ROOT, 'bin', 'mini-atlas.js'), 'status', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 20_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [path.join(ROOT, 'bin', 'mini-atlas.js'), command, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 20_000 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
       resolve({ code, stdout, stderr, ms: Date.now() - started });
     });
   });
+}
+
+/** A command that keeps running (a port-forward, a followed log) until it is interrupted. */
+export interface RunningCli {
+  /** Resolves with everything `stream` printed once it matches `pattern`; rejects when the command ends first. */
+  waitFor(stream: 'stdout' | 'stderr', pattern: RegExp): Promise<string>;
+  /** Sends Ctrl-C (SIGINT) and resolves with how the command ended. */
+  interrupt(): Promise<CliResult>;
+}
+
+/** Starts `mini-atlas <command> <args>` in a child process and leaves it running. */
+export function startCli(command: string, args: string[], env: Record<string, string | undefined>): RunningCli {
+  const started = Date.now();
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'mini-atlas.js'), command, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env } });
+  const output = { stdout: '', stderr: '' };
+  child.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
+  const ended = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ code: code ?? -1, ...output, ms: Date.now() - started })));
+  return {
+    waitFor: (stream, pattern) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          if (pattern.test(output[stream])) {
+            child[stream].off('data', check);
+            resolve(output[stream]);
+          }
+        };
+        child[stream].on('data', check);
+        check();
+        void ended.then((result) => reject(new Error(`the command ended (exit ${result.code}) before its ${stream} matched ${String(pattern)}; stderr: ${result.stderr}`)));
+      }),
+    interrupt: () => {
+      child.kill('SIGINT');
+      return ended;
+    },
+  };
 }

@@ -1,0 +1,4 @@
+import { runCommand } from '../run';
+import { runDashboard } from '../../operate/dashboard';
+
+runCommand(runDashboard);

@@ -1,0 +1,4 @@
+import { runCommand } from '../run';
+import { runKubeconfig } from '../../operate/kubeconfig';
+
+runCommand(runKubeconfig);

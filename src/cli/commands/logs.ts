@@ -1,0 +1,4 @@
+import { runCommand } from '../run';
+import { runLogs } from '../../operate/logs';
+
+runCommand(runLogs);

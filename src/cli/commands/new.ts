@@ -1,0 +1,4 @@
+import { runCommand } from '../run';
+import { runNew } from '../../new/command';
+
+runCommand(runNew);

@@ -1,0 +1,6 @@
+/**
+ * What an operator command looked for in the cluster and did not find (no pods of the app, no
+ * kubeconfig Secret yet): the cluster answered, the answer is "not there". One sentence, exit 1,
+ * as opposed to a ClusterError (the cluster could not be asked: exit 2).
+ */
+export class NotFoundError extends Error {}

@@ -1,0 +1,144 @@
+import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import { parse, stringify } from 'yaml';
+import { ClusterState, TestServer, runCli, startCli, startFakeApiServer, writeKubeconfig } from '../status/fake-cluster';
+import { clusterWith, pod } from './helpers';
+
+/** Sends `request` to 127.0.0.1:`port` and resolves with what comes back once it matches `complete`. */
+function exchange(port: number, request: string, complete: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(request));
+    let answer = '';
+    socket.on('data', (chunk) => {
+      answer += chunk.toString();
+      if (complete.test(answer)) {
+        socket.destroy();
+        resolve(answer);
+      }
+    });
+    socket.on('close', () => reject(new Error(`the connection closed after ${JSON.stringify(answer)}`)));
+    socket.on('error', reject);
+  });
+}
+
+/** An HTTP server's answer over a forwarded connection. */
+function httpAnswer(body: string): (request: Buffer) => Buffer {
+  return (request) => Buffer.from(`HTTP/1.1 200 OK\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${request.toString().startsWith('GET / ') ? body : ''}`);
+}
+
+const VCLUSTER_KUBECONFIG = {
+  apiVersion: 'v1',
+  kind: 'Config',
+  clusters: [{ name: 'my-vcluster', cluster: { server: 'https://localhost:8443', 'certificate-authority-data': 'Q0E=' } }],
+  users: [{ name: 'my-vcluster', user: { 'client-certificate-data': 'Q0VSVA==', 'client-key-data': 'S0VZ' } }],
+  contexts: [{ name: 'my-vcluster', context: { cluster: 'my-vcluster', user: 'my-vcluster' } }],
+  'current-context': 'my-vcluster',
+};
+
+function platform(): ClusterState {
+  return clusterWith({
+    pods: {
+      monitoring: [pod('monitoring', 'grafana-6f7c9-k2l4p', { 'app.kubernetes.io/name': 'grafana', 'app.kubernetes.io/instance': 'grafana' })],
+      'team-b': [pod('team-b', 'team-b-sandbox-0', { app: 'vcluster', release: 'team-b-sandbox' }), pod('team-b', 'team-b-lab-0', { app: 'vcluster', release: 'team-b-lab' }, false)],
+    },
+    secrets: { 'team-b/vc-team-b-sandbox': { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'vc-team-b-sandbox', namespace: 'team-b' }, data: { config: Buffer.from(stringify(VCLUSTER_KUBECONFIG)).toString('base64') } } },
+    portAnswers: {
+      'monitoring/grafana-6f7c9-k2l4p:3000': httpAnswer('grafana home'),
+      'team-b/team-b-sandbox-0:8443': (request) => Buffer.from(`vcluster got ${request.toString()}`),
+    },
+  });
+}
+
+describe('port-forwarding commands', () => {
+  let server: TestServer | undefined;
+  let kubeconfig: string;
+  beforeEach(async () => {
+    server = await startFakeApiServer(platform());
+    kubeconfig = writeKubeconfig({ 'kind-dev': server.url });
+  });
+  afterEach(async () => {
+    await server?.close();
+  });
+
+  describe('npm run dashboard', () => {
+    it("prints Grafana's local URL, forwards to the Grafana pod until Ctrl-C, then exits 0", async () => {
+      const running = startCli('dashboard', ['--cluster', 'dev', '--port', '0'], { KUBECONFIG: kubeconfig });
+      const stdout = await running.waitFor('stdout', /\n/);
+      const url = /^Grafana of kind-dev: http:\/\/localhost:(\d+)\/\n$/.exec(stdout);
+      expect(url).not.toBeNull();
+      const answer = await exchange(Number(url![1]), 'GET / HTTP/1.1\r\nhost: localhost\r\n\r\n', /grafana home$/);
+      expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\ngrafana home$/);
+      const result = await running.interrupt();
+      expect(result.code).toBe(0);
+      expect(result.stderr).toBe('forwarding to monitoring/grafana-6f7c9-k2l4p:3000; Ctrl-C to stop\n');
+    });
+
+    it('says so when Grafana has no pod, exit 1, and refuses a bad port, exit 2', async () => {
+      await server!.close();
+      server = await startFakeApiServer({ ...platform(), pods: {} });
+      const none = await runCli('dashboard', [], { KUBECONFIG: writeKubeconfig({ 'kind-dev': server.url }) });
+      expect(none.code).toBe(1);
+      expect(none.stderr).toMatch(/^mini-atlas dashboard: no pods of Grafana in namespace monitoring \(label app.kubernetes.io\/name=grafana,app.kubernetes.io\/instance=grafana\)/);
+      const badPort = await runCli('dashboard', ['--port', 'http'], { KUBECONFIG: kubeconfig });
+      expect(badPort).toMatchObject({ code: 2, stdout: '' });
+      expect(badPort.stderr).toMatch(/^mini-atlas: --port must be a port number from 0 \(any free port\) to 65535, not "http"; usage: mini-atlas dashboard/);
+    });
+
+    it('says which local port is taken, exit 2', async () => {
+      const taken = net.createServer();
+      await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', () => resolve()));
+      const port = (taken.address() as net.AddressInfo).port;
+      const result = await runCli('dashboard', ['--port', String(port)], { KUBECONFIG: kubeconfig });
+      taken.close();
+      expect(result).toMatchObject({ code: 2, stdout: '', stderr: `mini-atlas: local port ${port} is already in use; choose another with --port\n` });
+    });
+  });
+
+  describe('npm run kubeconfig', () => {
+    it("prints the virtual cluster's kubeconfig pointed at a forwarded local port, which reaches the vcluster pod", async () => {
+      const running = startCli('kubeconfig', ['team-b/sandbox'], { KUBECONFIG: kubeconfig });
+      const stderr = await running.waitFor('stderr', /Ctrl-C to stop\n/);
+      const port = Number(/reachable at https:\/\/localhost:(\d+) /.exec(stderr)![1]);
+      expect(stderr).toBe(
+        `VirtualCluster team-b/team-b-sandbox reachable at https://localhost:${port} while this runs (forwarded to team-b-sandbox-0:8443); save the kubeconfig above to a file and point KUBECONFIG at it; Ctrl-C to stop\n`,
+      );
+      expect(await exchange(port, 'hello', /hello$/)).toBe('vcluster got hello');
+      const result = await running.interrupt();
+      expect(result.code).toBe(0);
+      const printed = parse(result.stdout) as typeof VCLUSTER_KUBECONFIG;
+      expect(printed).toEqual({ ...VCLUSTER_KUBECONFIG, clusters: [{ name: 'my-vcluster', cluster: { server: `https://localhost:${port}`, 'certificate-authority-data': 'Q0E=' } }] });
+    });
+
+    it('writes --out readable by its owner only, and never overwrites an existing file (exit 2 before asking the cluster)', async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mini-atlas-kubeconfig-'));
+      const out = path.join(dir, 'sandbox.yaml');
+      const running = startCli('kubeconfig', ['team-b/team-b-sandbox', '--out', out, '--port', '0'], { KUBECONFIG: kubeconfig });
+      const stderr = await running.waitFor('stderr', /Ctrl-C to stop\n/);
+      expect(stderr).toContain(`KUBECONFIG=${out} kubectl get namespaces`);
+      expect((await running.interrupt()).code).toBe(0);
+      expect(fs.statSync(out).mode & 0o777).toBe(0o600);
+      const written = fs.readFileSync(out, 'utf8');
+      expect((parse(written) as typeof VCLUSTER_KUBECONFIG).users).toEqual(VCLUSTER_KUBECONFIG.users);
+      const again = await runCli('kubeconfig', ['team-b/sandbox', '--out', out], { KUBECONFIG: '/nonexistent/kubeconfig' });
+      expect(again).toMatchObject({ code: 2, stdout: '', stderr: `mini-atlas: ${out} already exists; mini-atlas never overwrites a file: remove it or choose another --out\n` });
+      expect(fs.readFileSync(out, 'utf8')).toBe(written);
+    });
+
+    it('says when the virtual cluster has no kubeconfig or no ready pod yet, exit 1', async () => {
+      const missing = await runCli('kubeconfig', ['team-b/other'], { KUBECONFIG: kubeconfig });
+      expect(missing).toMatchObject({
+        code: 1,
+        stdout: '',
+        stderr: 'mini-atlas kubeconfig: no kubeconfig of VirtualCluster team-b-other yet: the Secret team-b/vc-team-b-other does not exist; npm run status -- --team team-b shows whether it is ready\n',
+      });
+      await server!.close();
+      const state = platform();
+      state.secrets!['team-b/vc-team-b-lab'] = { ...(state.secrets!['team-b/vc-team-b-sandbox'] as object), metadata: { name: 'vc-team-b-lab' } };
+      server = await startFakeApiServer(state);
+      const notReady = await runCli('kubeconfig', ['team-b/lab'], { KUBECONFIG: writeKubeconfig({ 'kind-dev': server.url }) });
+      expect(notReady).toMatchObject({ code: 1, stderr: 'mini-atlas kubeconfig: no ready pod of VirtualCluster team-b-lab in namespace team-b (team-b-lab-0 Pending); wait for it or look at its events\n' });
+    });
+  });
+});
