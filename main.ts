@@ -7,6 +7,7 @@ import { HelmRepositoriesChart } from './charts/helm-repositories';
 import { LayerChart } from './charts/layer-chart';
 import { LayerName } from './charts/layers';
 import { NamespacesChart } from './charts/namespaces';
+import { ObservabilityChart } from './charts/observability';
 import { PoliciesChart } from './charts/policies';
 import { SharedResourcesChart } from './charts/shared-resources';
 import { TenantsChart } from './charts/tenants';
@@ -29,6 +30,7 @@ export function buildCluster(cluster: ClusterConfig, teams: readonly TeamInstanc
     'helm-repositories': new HelmRepositoriesChart(app, 'helm-repositories', { interval: '1h' }),
     'helm-releases': new HelmReleasesChart(app, 'helm-releases', { cluster }),
     'shared-resources': new SharedResourcesChart(app, 'shared-resources', { cluster }),
+    observability: new ObservabilityChart(app, 'observability'),
     policies: new PoliciesChart(app, 'policies', { workloadKinds: namespaced.map((abstraction) => `${PLATFORM.abstractionApiVersion}/${abstraction.kind}`) }),
     abstractions: new AbstractionsChart(app, 'abstractions', { cluster, abstractions: ABSTRACTIONS }),
     workspaces: new WorkspacesChart(app, 'workspaces', { teams }),

@@ -15,5 +15,9 @@ export function ciliumValues(cluster: ClusterConfig): Record<string, unknown> {
     gatewayAPI: { enabled: true, hostNetwork: { enabled: cluster.gatewayHostNetwork } },
     // Envoy binds the Gateway's port 80 on the node itself when it runs in the host's network.
     envoy: { securityContext: { capabilities: { keepCapNetBindService: cluster.gatewayHostNetwork } } },
+    // The agent's metrics on its `prometheus` port (the operator's are on by default), scraped by a
+    // PodMonitor of the observability layer: the chart's own ServiceMonitors would need the
+    // Prometheus CRDs, which come after Cilium.
+    prometheus: { enabled: true },
   };
 }

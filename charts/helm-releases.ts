@@ -13,6 +13,7 @@ import { ClusterConfig } from '../config/clusters';
 import { PLATFORM } from '../config/platform';
 import { CHARTS, ChartVersion } from '../config/versions';
 import { ciliumValues } from './cilium-values';
+import { alloyValues, grafanaValues, lokiValues, prometheusStackValues, tempoValues } from './observability-values';
 import { chartSourceName, isOciChart, PlatformChart } from './helm-repositories';
 
 /** One platform component installed from a chart. */
@@ -30,7 +31,7 @@ export interface HelmReleasesChartProps extends ChartProps {
 
 /**
  * The operators the platform runs: Cilium (CNI, kube-proxy replacement, Gateway API), Kyverno,
- * Strimzi, CloudNativePG and kro. Every release pins its chart version, installs and upgrades
+ * Strimzi, CloudNativePG and kro, and the observability stack (Prometheus, Loki, Tempo, Alloy, Grafana). Every release pins its chart version, installs and upgrades
  * its CRDs, and lets Flux revert manual changes (drift detection).
  */
 export class HelmReleasesChart extends LayerChart {
@@ -55,6 +56,19 @@ export class HelmReleasesChart extends LayerChart {
       },
       { chart: 'cloudnativePg', namespace: 'cnpg-system', values: {}, dependsOn: ['cilium'] },
       { chart: 'kro', namespace: 'kro-system', values: {}, dependsOn: ['cilium'] },
+      ...this.observabilityReleases(cluster),
+    ];
+  }
+
+  /** Metrics, logs, traces, the collector and Grafana, all in the monitoring namespace. */
+  private observabilityReleases(cluster: ClusterConfig): PlatformRelease[] {
+    const inMonitoring = (chart: PlatformChart, values: Record<string, unknown>): PlatformRelease => ({ chart, namespace: PLATFORM.monitoring.namespace, values, dependsOn: ['cilium'] });
+    return [
+      inMonitoring('kubePrometheusStack', prometheusStackValues(cluster)),
+      inMonitoring('loki', lokiValues(cluster)),
+      inMonitoring('tempo', tempoValues(cluster)),
+      inMonitoring('alloy', alloyValues(cluster)),
+      inMonitoring('grafana', grafanaValues(cluster)),
     ];
   }
 

@@ -21,6 +21,7 @@ export type LayerName =
   | 'helm-repositories'
   | 'helm-releases'
   | 'shared-resources'
+  | 'observability'
   | 'policies'
   | 'abstractions'
   | 'workspaces'
@@ -30,8 +31,9 @@ export const LAYERS: readonly Layer[] = [
   { name: 'flux-system', dependsOn: [], wait: false, timeout: '5m', description: 'GitRepository and one Flux Kustomization per layer' },
   { name: 'namespaces', dependsOn: [], wait: true, timeout: '2m', description: 'namespaces of the platform components' },
   { name: 'helm-repositories', dependsOn: ['namespaces'], wait: true, timeout: '5m', description: 'Helm and OCI chart sources' },
-  { name: 'helm-releases', dependsOn: ['helm-repositories'], wait: true, timeout: '15m', description: 'Cilium, Kyverno, Strimzi, CloudNativePG, kro' },
+  { name: 'helm-releases', dependsOn: ['helm-repositories'], wait: true, timeout: '15m', description: 'Cilium, Kyverno, Strimzi, CloudNativePG, kro, and the observability stack' },
   { name: 'shared-resources', dependsOn: ['helm-releases'], wait: true, timeout: '15m', description: 'the shared Kafka and Gateway' },
+  { name: 'observability', dependsOn: ['helm-releases'], wait: true, timeout: '5m', description: 'what Prometheus scrapes of the platform, and the platform dashboard' },
   { name: 'policies', dependsOn: ['helm-releases'], wait: true, timeout: '5m', description: 'cluster-wide Kyverno policies' },
   { name: 'abstractions', dependsOn: ['helm-releases'], wait: true, timeout: '5m', description: 'kro ResourceGraphDefinitions' },
   { name: 'workspaces', dependsOn: ['abstractions', 'policies'], wait: true, timeout: '10m', description: "the teams' Workspaces (cluster-scoped)" },

@@ -24,6 +24,7 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
   { name: 'cnpg-system', podSecurity: 'baseline' },
   { name: PLATFORM.kafka.namespace, podSecurity: 'restricted' },
   { name: PLATFORM.gateway.namespace, podSecurity: 'restricted' },
+  { name: PLATFORM.monitoring.namespace, podSecurity: 'baseline' },
 ];
 
 /** Namespaces for the platform components (kube-system and flux-system exist before Flux runs). */

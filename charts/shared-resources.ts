@@ -2,7 +2,8 @@ import { ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { LayerChart } from './layer-chart';
 import { Gateway, GatewaySpecListenersAllowedRoutesNamespacesFrom } from '../imports/gateway-gateway-gateway.networking.k8s.io';
-import { Kafka, KafkaSpecKafkaAuthorizationType, KafkaSpecKafkaListenersAuthenticationType, KafkaSpecKafkaListenersType } from '../imports/strimzi-kafka-kafka.strimzi.io';
+import { Kafka, KafkaSpecKafkaAuthorizationType,
+  KafkaSpecKafkaMetricsConfigType, KafkaSpecKafkaListenersAuthenticationType, KafkaSpecKafkaListenersType } from '../imports/strimzi-kafka-kafka.strimzi.io';
 import {
   KafkaNodePool,
   KafkaNodePoolSpecRoles,
@@ -53,6 +54,8 @@ export class SharedResourcesChart extends LayerChart {
             { name: 'tls', port: KAFKA_PORTS.tls, type: KafkaSpecKafkaListenersType.INTERNAL, tls: true, authentication: { type: SCRAM } },
           ],
           authorization: { type: KafkaSpecKafkaAuthorizationType.SIMPLE },
+          // Strimzi's metrics reporter serves them on the brokers' tcp-prometheus port (9404), no JMX exporter config needed.
+          metricsConfig: { type: KafkaSpecKafkaMetricsConfigType.STRIMZI_METRICS_REPORTER, values: { allowList: ['kafka_server_.*', 'kafka_network_.*', 'kafka_log_.*', 'kafka_controller_.*', 'kafka_cluster_.*'] } },
           config: {
             'offsets.topic.replication.factor': replicas,
             'transaction.state.log.replication.factor': replicas,

@@ -51,11 +51,36 @@ export interface ClusterConfig {
     /** Size of the virtual control plane pod. */
     readonly controlPlane: ContainerSize;
   };
+  /** Size and durability of the observability stack (`monitoring` namespace). */
+  readonly observability: ObservabilitySize;
   /** Defaults applied to team containers that do not say otherwise, and the namespace's ceiling. */
   readonly tenant: {
     readonly containerDefaults: ContainerSize;
     readonly quota: { readonly cpu: string; readonly memory: string; readonly pods: number; readonly storage: string };
   };
+}
+
+/** How long one signal is kept, where, and the size of what keeps it. */
+export interface SignalStore {
+  /** Retention as the store writes it: `1d` (Prometheus), `72h` (Loki, Tempo). */
+  readonly retention: string;
+  /** Persistent volume size; undefined keeps the data in an emptyDir, lost with the pod. */
+  readonly storage?: string;
+  readonly resources: ContainerSize;
+}
+
+export interface ObservabilitySize {
+  /** Prometheus (metrics). */
+  readonly metrics: SignalStore;
+  /** Loki (logs). */
+  readonly logs: SignalStore;
+  /** Tempo (traces). */
+  readonly traces: SignalStore;
+  /** The Prometheus Operator and kube-state-metrics, each. */
+  readonly operator: ContainerSize;
+  /** Alloy, the collector of logs and traces. */
+  readonly collector: ContainerSize;
+  readonly grafana: ContainerSize & { readonly storage?: string };
 }
 
 const SMALL: ContainerSize = { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } };
@@ -72,6 +97,16 @@ export const CLUSTERS: readonly ClusterConfig[] = [
     kafka: { brokers: 1, storage: '5Gi' },
     postgres: { instances: 1, storage: '1Gi' },
     vcluster: { controlPlane: SMALL },
+    // Requests of the main containers, all told: 390m CPU and 1 GiB (README, Observability); data in emptyDirs
+    // and small volumes, a few days at most: a laptop's kind cluster is for trying things.
+    observability: {
+      metrics: { retention: '2d', resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } } },
+      logs: { retention: '72h', storage: '2Gi', resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } } },
+      traces: { retention: '24h', storage: '1Gi', resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } } },
+      operator: { requests: { cpu: '20m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
+      collector: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+      grafana: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+    },
     tenant: {
       containerDefaults: SMALL,
       quota: { cpu: '4', memory: '8Gi', pods: 50, storage: '20Gi' },
@@ -88,6 +123,15 @@ export const CLUSTERS: readonly ClusterConfig[] = [
     kafka: { brokers: 3, storage: '100Gi' },
     postgres: { instances: 3, storage: '20Gi' },
     vcluster: { controlPlane: { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } } },
+    // Durable: every store on a persistent volume, metrics kept 15 days, logs 30, traces 14.
+    observability: {
+      metrics: { retention: '15d', storage: '50Gi', resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } } },
+      logs: { retention: '720h', storage: '50Gi', resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2', memory: '4Gi' } } },
+      traces: { retention: '336h', storage: '20Gi', resources: { requests: { cpu: '250m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } } },
+      operator: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+      collector: { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+      grafana: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' }, storage: '5Gi' },
+    },
     tenant: {
       containerDefaults: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
       quota: { cpu: '16', memory: '32Gi', pods: 200, storage: '200Gi' },

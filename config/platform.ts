@@ -19,7 +19,18 @@ export const PLATFORM = {
       /** Labels of the Grafana pod (the chart's, for release `grafana`). */
       podLabels: { 'app.kubernetes.io/name': 'grafana', 'app.kubernetes.io/instance': 'grafana' },
       port: 3000,
+      /** Label of the ConfigMaps whose dashboards Grafana's sidecar provisions. */
+      dashboardLabel: 'grafana_dashboard',
+      /** Annotation naming the Grafana folder a dashboard goes in. */
+      folderAnnotation: 'grafana_folder',
     },
+    /** In-cluster URLs of the stores, as Grafana and the collector reach them. */
+    prometheusUrl: 'http://prometheus-prometheus.monitoring.svc:9090',
+    lokiUrl: 'http://loki.monitoring.svc:3100',
+    tempoUrl: 'http://tempo.monitoring.svc:3200',
+    tempoOtlpGrpc: 'tempo.monitoring.svc:4317',
+    /** The collector (Alloy): where applications send OTLP. */
+    collector: { service: 'alloy', podLabels: { 'app.kubernetes.io/name': 'alloy', 'app.kubernetes.io/instance': 'alloy' }, otlpGrpcPort: 4317, otlpHttpPort: 4318 },
   },
   /** The per-team ClusterRole that Flux impersonates, bound only inside a team's namespace. */
   tenantRole: 'mini-atlas-tenant',

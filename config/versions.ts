@@ -21,6 +21,16 @@ export const CHARTS = {
   cloudnativePg: { repository: 'https://cloudnative-pg.github.io/charts', chart: 'cloudnative-pg', version: '0.29.0' },
   kro: { repository: 'oci://registry.k8s.io/kro/charts/kro', chart: 'kro', version: '0.9.3' },
   vcluster: { repository: 'https://charts.loft.sh', chart: 'vcluster', version: '0.30.4' },
+  /** Prometheus Operator (v0.93.1), its CRDs, Prometheus and kube-state-metrics. */
+  kubePrometheusStack: { repository: 'https://prometheus-community.github.io/helm-charts', chart: 'kube-prometheus-stack', version: '88.5.3' },
+  /** Loki 3.7.6. The Grafana, Loki and Tempo charts moved to grafana-community in 2026. */
+  loki: { repository: 'https://grafana-community.github.io/helm-charts', chart: 'loki', version: '18.11.0' },
+  /** Tempo 2.10.8, single binary. */
+  tempo: { repository: 'https://grafana-community.github.io/helm-charts', chart: 'tempo', version: '2.2.4' },
+  /** Grafana Alloy v1.18.1, the collector. */
+  alloy: { repository: 'https://grafana.github.io/helm-charts', chart: 'alloy', version: '1.11.1' },
+  /** Grafana 13.2.0. */
+  grafana: { repository: 'https://grafana-community.github.io/helm-charts', chart: 'grafana', version: '12.11.1' },
 } as const satisfies Record<string, ChartVersion>;
 
 export const VERSIONS = {

@@ -1,0 +1,81 @@
+/**
+ * Grafana dashboards as data: the platform's and each team's, provisioned from Git as ConfigMaps
+ * that Grafana's sidecar loads (label and folder annotation from config/platform.ts).
+ */
+import { PLATFORM } from '../config/platform';
+
+/** One panel: what it shows and the query behind it. */
+export interface PanelSpec {
+  readonly title: string;
+  readonly type: 'timeseries' | 'table' | 'stat' | 'logs';
+  /** A PromQL query (Prometheus) or, for `logs`, a LogQL query (Loki). */
+  readonly query: string;
+  /** Legend of each series, e.g. `{{pod}}`. @default the series labels */
+  readonly legend?: string;
+  /** Unit of the values, e.g. `reqps`, `s`, `percentunit`. @default none */
+  readonly unit?: string;
+  /** Width in grid columns (24 is the full width). @default 12 */
+  readonly width?: number;
+}
+
+const HEIGHT = 8;
+
+/** The dashboard JSON Grafana imports: panels laid out left to right, top to bottom. */
+export function dashboardJson(uid: string, title: string, panels: readonly PanelSpec[]): Record<string, unknown> {
+  let x = 0;
+  let y = 0;
+  return {
+    uid,
+    title,
+    schemaVersion: 39,
+    editable: false,
+    time: { from: 'now-1h', to: 'now' },
+    refresh: '30s',
+    tags: ['mini-atlas'],
+    panels: panels.map((panel, index) => {
+      const width = panel.width ?? 12;
+      if (x + width > 24) {
+        x = 0;
+        y += HEIGHT;
+      }
+      const gridPos = { x, y, w: width, h: HEIGHT };
+      x += width;
+      return panelJson(index + 1, panel, gridPos);
+    }),
+  };
+}
+
+function panelJson(id: number, panel: PanelSpec, gridPos: Record<string, number>): Record<string, unknown> {
+  const logs = panel.type === 'logs';
+  const datasource = { type: logs ? 'loki' : 'prometheus', uid: logs ? 'loki' : 'prometheus' };
+  const target = logs ? { refId: 'A', datasource, expr: panel.query } : { refId: 'A', datasource, expr: panel.query, legendFormat: panel.legend ?? '__auto', ...(panel.type === 'table' ? { format: 'table', instant: true } : {}) };
+  return {
+    id,
+    title: panel.title,
+    type: panel.type,
+    datasource,
+    gridPos,
+    targets: [target],
+    ...(panel.unit ? { fieldConfig: { defaults: { unit: panel.unit }, overrides: [] } } : {}),
+  };
+}
+
+/** Metadata of the ConfigMap holding a dashboard, in the monitoring namespace, filed under `folder`. */
+export function dashboardConfigMapMetadata(name: string, folder: string) {
+  const { namespace, grafana } = PLATFORM.monitoring;
+  return { name, namespace, labels: { [grafana.dashboardLabel]: '1', 'app.kubernetes.io/part-of': 'mini-atlas' }, annotations: { [grafana.folderAnnotation]: folder } };
+}
+
+/** Flux and kro readiness, and the shared services' health. */
+export const PLATFORM_DASHBOARD_PANELS: readonly PanelSpec[] = [
+  { title: 'Flux objects not ready', type: 'stat', query: 'count(gotk_resource_info{ready!="True"}) or vector(0)', width: 6 },
+  { title: 'kro objects not ready', type: 'stat', query: 'count(kro_resource_info{ready!="True"}) or vector(0)', width: 6 },
+  { title: 'Kafka brokers up', type: 'stat', query: 'sum(up{namespace="kafka"}) or vector(0)', width: 6 },
+  { title: 'Cilium agents up', type: 'stat', query: 'sum(up{namespace="kube-system", pod=~"cilium-.*"}) or vector(0)', width: 6 },
+  { title: 'Flux: Kustomizations, HelmReleases and sources', type: 'table', query: 'gotk_resource_info', width: 24 },
+  { title: 'kro: ResourceGraphDefinitions and instances', type: 'table', query: 'kro_resource_info', width: 24 },
+  { title: 'Flux reconciliations per second', type: 'timeseries', query: 'sum by (kind) (rate(gotk_reconcile_duration_seconds_count[5m]))', legend: '{{kind}}', unit: 'ops' },
+  { title: 'Kafka messages in per second, by topic', type: 'timeseries', query: 'sum by (topic) (rate(kafka_server_brokertopicmetrics_messagesin_total{topic!=""}[5m]))', legend: '{{topic}}', unit: 'ops' },
+  { title: 'PostgreSQL backends, by database cluster', type: 'timeseries', query: 'sum by (namespace, cluster) (cnpg_backends_total)', legend: '{{namespace}}/{{cluster}}' },
+  { title: 'Cilium dropped packets per second, by reason', type: 'timeseries', query: 'sum by (reason) (rate(cilium_drop_count_total[5m]))', legend: '{{reason}}', unit: 'pps' },
+];
