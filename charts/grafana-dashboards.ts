@@ -8,8 +8,10 @@ import { PLATFORM } from '../config/platform';
 export interface PanelSpec {
   readonly title: string;
   readonly type: 'timeseries' | 'table' | 'stat' | 'logs';
-  /** A PromQL query (Prometheus) or, for `logs`, a LogQL query (Loki). */
+  /** A PromQL query (Prometheus) or a LogQL query (Loki). */
   readonly query: string;
+  /** The data source, by its uid. @default `loki` for a logs panel, else `prometheus` */
+  readonly source?: 'prometheus' | 'loki';
   /** Legend of each series, e.g. `{{pod}}`. @default the series labels */
   readonly legend?: string;
   /** Unit of the values, e.g. `reqps`, `s`, `percentunit`. @default none */
@@ -47,7 +49,8 @@ export function dashboardJson(uid: string, title: string, panels: readonly Panel
 
 function panelJson(id: number, panel: PanelSpec, gridPos: Record<string, number>): Record<string, unknown> {
   const logs = panel.type === 'logs';
-  const datasource = { type: logs ? 'loki' : 'prometheus', uid: logs ? 'loki' : 'prometheus' };
+  const source = panel.source ?? (logs ? 'loki' : 'prometheus');
+  const datasource = { type: source, uid: source };
   const target = logs ? { refId: 'A', datasource, expr: panel.query } : { refId: 'A', datasource, expr: panel.query, legendFormat: panel.legend ?? '__auto', ...(panel.type === 'table' ? { format: 'table', instant: true } : {}) };
   return {
     id,
@@ -64,6 +67,28 @@ function panelJson(id: number, panel: PanelSpec, gridPos: Record<string, number>
 export function dashboardConfigMapMetadata(name: string, folder: string) {
   const { namespace, grafana } = PLATFORM.monitoring;
   return { name, namespace, labels: { [grafana.dashboardLabel]: '1', 'app.kubernetes.io/part-of': 'mini-atlas' }, annotations: { [grafana.folderAnnotation]: folder } };
+}
+
+/**
+ * A team's own dashboard: its pods (ready, restarts, CPU, memory) and logs, and per
+ * WebApplication its pods and logs, every query limited to the team's namespace.
+ */
+export function teamDashboardPanels(team: string, webApplications: readonly string[]): PanelSpec[] {
+  const inTeam = `namespace="${team}"`;
+  return [
+    { title: 'Pods ready', type: 'stat', query: `sum(kube_pod_status_ready{${inTeam}, condition="true"}) or vector(0)`, width: 6 },
+    { title: 'Container restarts in the last hour', type: 'stat', query: `sum(increase(kube_pod_container_status_restarts_total{${inTeam}}[1h])) or vector(0)`, width: 6 },
+    { title: 'Pods not ready', type: 'stat', query: `sum(kube_pod_status_ready{${inTeam}, condition="false"}) or vector(0)`, width: 6 },
+    { title: 'Log lines per second', type: 'stat', query: `sum(rate({${inTeam}}[5m]))`, source: 'loki', width: 6 },
+    { title: 'CPU by pod', type: 'timeseries', query: `sum by (pod) (rate(container_cpu_usage_seconds_total{${inTeam}, container!=""}[5m]))`, legend: '{{pod}}', unit: 'cores' },
+    { title: 'Memory by pod', type: 'timeseries', query: `sum by (pod) (container_memory_working_set_bytes{${inTeam}, container!=""})`, legend: '{{pod}}', unit: 'bytes' },
+    { title: 'Restarts by pod', type: 'timeseries', query: `sum by (pod) (increase(kube_pod_container_status_restarts_total{${inTeam}}[15m]))`, legend: '{{pod}}' },
+    { title: `Logs of ${team}`, type: 'logs', query: `{${inTeam}}`, width: 24 },
+    ...webApplications.flatMap((app): PanelSpec[] => [
+      { title: `${app}: pods ready`, type: 'timeseries', query: `sum(kube_pod_status_ready{${inTeam}, condition="true", pod=~"${app}-[a-z0-9]+-[a-z0-9]+"})`, legend: 'ready' },
+      { title: `${app}: logs`, type: 'logs', query: `{${inTeam}, app="${app}"}` },
+    ]),
+  ];
 }
 
 /** Flux and kro readiness, and the shared services' health. */

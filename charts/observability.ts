@@ -57,7 +57,7 @@ export class ObservabilityChart extends LayerChart {
   private addPlatformDashboard(): void {
     new k8s.KubeConfigMap(this, 'platform-dashboard', {
       metadata: dashboardConfigMapMetadata('dashboard-platform', 'Platform'),
-      data: { 'platform.json': JSON.stringify(dashboardJson('mini-atlas-platform', 'mini-atlas platform', PLATFORM_DASHBOARD_PANELS), null, 2) },
+      data: { 'platform.json': JSON.stringify(dashboardJson('mini-atlas-platform', 'mini-atlas platform', PLATFORM_DASHBOARD_PANELS)) },
     });
   }
 }

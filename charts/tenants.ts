@@ -6,6 +6,7 @@ import { ClusterConfig } from '../config/clusters';
 import { PLATFORM } from '../config/platform';
 import { TeamInstances } from '../src/user-space/model';
 import { distPath, GIT_SOURCE } from './flux-system';
+import { dashboardConfigMapMetadata, dashboardJson, teamDashboardPanels } from './grafana-dashboards';
 import { kustomizationFile, LayerChart } from './layer-chart';
 
 export interface TenantsChartProps extends ChartProps {
@@ -66,6 +67,7 @@ export class TenantsChart extends LayerChart {
       }),
     );
     this.addDocument(tenantAccessFile, this.teamKustomization(team, serviceAccount));
+    this.addDocument(tenantAccessFile, teamDashboard(team, instances));
     for (const instance of instances) this.addDocument(`${team}/${instancesFile}`, instance);
   }
 
@@ -87,4 +89,14 @@ export class TenantsChart extends LayerChart {
       },
     });
   }
+}
+
+/**
+ * The team's Grafana dashboard, in its own folder (named like the team), provisioned from Git by
+ * Grafana's sidecar and read-only in the UI: a change is a change to this repository.
+ */
+function teamDashboard(team: string, instances: TeamInstances['instances']): object {
+  const webApplications = instances.filter((instance) => instance.kind === 'WebApplication').map((instance) => instance.metadata.name);
+  const dashboard = dashboardJson(`team-${team}`, `Team ${team}`, teamDashboardPanels(team, webApplications));
+  return k8s.KubeConfigMap.manifest({ metadata: dashboardConfigMapMetadata(`dashboard-team-${team}`, team), data: { [`team-${team}.json`]: JSON.stringify(dashboard) } });
 }

@@ -30,7 +30,15 @@ export const PLATFORM = {
     tempoUrl: 'http://tempo.monitoring.svc:3200',
     tempoOtlpGrpc: 'tempo.monitoring.svc:4317',
     /** The collector (Alloy): where applications send OTLP. */
-    collector: { service: 'alloy', podLabels: { 'app.kubernetes.io/name': 'alloy', 'app.kubernetes.io/instance': 'alloy' }, otlpGrpcPort: 4317, otlpHttpPort: 4318 },
+    collector: {
+      podLabels: { 'app.kubernetes.io/name': 'alloy', 'app.kubernetes.io/instance': 'alloy' },
+      otlpGrpcPort: 4317,
+      otlpHttpPort: 4318,
+      /** What every WebApplication gets as OTEL_EXPORTER_OTLP_ENDPOINT (OTLP over HTTP, the SDKs' default protocol). */
+      otlpHttpEndpoint: 'http://alloy.monitoring.svc:4318',
+    },
+    /** Labels of the Prometheus pods (the operator's), the only ones admitted to scrape team pods. */
+    prometheusPodLabels: { 'app.kubernetes.io/name': 'prometheus' },
   },
   /** The per-team ClusterRole that Flux impersonates, bound only inside a team's namespace. */
   tenantRole: 'mini-atlas-tenant',

@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-30';
 import { Cluster } from '../../imports/cnpg-cluster-postgresql.cnpg.io';
+import { PodMonitor } from '../../imports/prometheus-podmonitor-monitoring.coreos.com';
 import { ClusterConfig } from '../../config/clusters';
 import { VERSIONS } from '../../config/versions';
 import { Abstraction, GraphResource, InstanceRefs, manifest } from '../graph';
@@ -14,8 +15,11 @@ export const infrastructure: Abstraction<InfrastructureFields> = {
     readyInstances: expr('database.status.readyInstances'),
     connectionConfigMap: expr('connection.metadata.name'),
   }),
-  resources: (instance, cluster) => [database(instance, cluster), cacheDeployment(instance), cacheService(instance), connection(instance)],
+  resources: (instance, cluster) => [database(instance, cluster), databaseMetrics(instance), cacheDeployment(instance), cacheService(instance), connection(instance)],
 };
+
+/** Where each CloudNativePG instance serves its metrics (container port `metrics`). */
+export const POSTGRES_METRICS_PORT = 9187;
 
 const CACHE_PORT = 6379;
 const CACHE = 'cache';
@@ -35,6 +39,21 @@ function database({ name, namespace, spec }: Refs, cluster: ClusterConfig): Grap
       },
     }),
     readyWhen: [expr('has(database.status.readyInstances) && database.status.readyInstances == database.spec.instances')],
+  };
+}
+
+/**
+ * The database's metrics, scraped from every instance: the PodMonitor CloudNativePG documents
+ * (its Cluster's own enablePodMonitor is deprecated), selecting the cluster's pods by the label
+ * the operator gives them.
+ */
+function databaseMetrics({ name, namespace }: Refs): GraphResource {
+  return {
+    id: 'databaseMetrics',
+    template: manifest(PodMonitor, {
+      metadata: { name, namespace, labels: appLabels(name, 'database') },
+      spec: { selector: { matchLabels: { 'cnpg.io/cluster': expr('database.metadata.name') } }, podMetricsEndpoints: [{ port: 'metrics' }] },
+    }),
   };
 }
 

@@ -46,7 +46,7 @@ export const webApplicationApi: AbstractionApi<WebApplicationFields> = {
   kind: 'WebApplication',
   plural: 'webapplications',
   scope: 'Namespaced',
-  description: 'A stateless HTTP application: a Deployment whose pods meet the restricted Pod Security Standard, a Service, and an HTTPRoute on the shared Gateway for `host`.',
+  description: 'A stateless HTTP application: a Deployment whose pods meet the restricted Pod Security Standard, a Service, and an HTTPRoute on the shared Gateway for `host`. The container gets `OTEL_EXPORTER_OTLP_ENDPOINT` (the platform collector, which sends traces to Tempo) and `OTEL_SERVICE_NAME` (the instance name), so an OpenTelemetry-instrumented app sends traces with no configuration; its logs reach Loki labelled with its namespace, app and pod.',
   spec,
   printerColumns: [
     { name: 'Available', type: 'integer', jsonPath: '.status.availableReplicas' },

@@ -50,7 +50,7 @@ function deployment({ name, namespace, spec }: Refs): GraphResource {
                 image: `${spec.image}:${spec.tag}`,
                 ports: [{ name: 'http', containerPort: spec.port }],
                 envFrom: [{ configMapRef: { name: expr('config.metadata.name') } }],
-                env: kafkaClientEnv(namespace),
+                env: [...kafkaClientEnv(namespace), ...telemetryEnv(name, namespace)],
                 readinessProbe: probe,
                 livenessProbe: { ...probe, initialDelaySeconds: 10 },
                 resources: {
@@ -84,6 +84,19 @@ function kafkaClientEnv(namespace: string): k8s.EnvVar[] {
     { name: 'KAFKA_USERNAME', value: namespace },
     { name: 'KAFKA_PASSWORD', valueFrom: credential('password') },
     { name: 'KAFKA_SASL_JAAS_CONFIG', valueFrom: credential('sasl.jaas.config') },
+  ];
+}
+
+/**
+ * Where an OpenTelemetry SDK sends traces (and metrics and logs, if the app sends them): the
+ * platform's collector, which forwards traces to Tempo. An instrumented app needs no settings.
+ */
+function telemetryEnv(name: string, namespace: string): k8s.EnvVar[] {
+  return [
+    { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: PLATFORM.monitoring.collector.otlpHttpEndpoint },
+    { name: 'OTEL_EXPORTER_OTLP_PROTOCOL', value: 'http/protobuf' },
+    { name: 'OTEL_SERVICE_NAME', value: name },
+    { name: 'OTEL_RESOURCE_ATTRIBUTES', value: `service.namespace=${namespace},k8s.namespace.name=${namespace}` },
   ];
 }
 

@@ -16,7 +16,7 @@ export const workspaceApi: AbstractionApi<WorkspaceFields> = {
   plural: 'workspaces',
   scope: 'Cluster',
   description:
-    "A team namespace (restricted pods, default-deny network, quota and container defaults) and the team's Kafka user. Traffic is allowed within the namespace, to DNS, to the shared Kafka, and from the shared Gateway. The Kafka user, named like the namespace, may read and write only topics, consumer groups and transactional ids starting with `<namespace>.`; its password arrives in the Secret " +
+    "A team namespace (restricted pods, default-deny network, quota and container defaults) and the team's Kafka user. Traffic is allowed within the namespace, to DNS, to the shared Kafka, OTLP to the platform's collector, from the shared Gateway, and from Prometheus to PostgreSQL's metrics port only. The Kafka user, named like the namespace, may read and write only topics, consumer groups and transactional ids starting with `<namespace>.`; its password arrives in the Secret " +
     `\`${PLATFORM.kafka.credentialsSecret}\` of the namespace.`,
   spec,
   printerColumns: [{ name: 'Namespace', type: 'string', jsonPath: '.status.namespace' }],

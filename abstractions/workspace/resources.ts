@@ -14,6 +14,7 @@ import {
 import { ClusterConfig } from '../../config/clusters';
 import { PLATFORM } from '../../config/platform';
 import { KAFKA_PORTS } from '../../charts/shared-resources';
+import { POSTGRES_METRICS_PORT } from '../infrastructure/resources';
 import { Abstraction, GraphResource, InstanceRefs, manifest } from '../graph';
 import { expr } from '../expression';
 import { workspaceApi, WorkspaceFields } from './api';
@@ -26,6 +27,7 @@ export const workspace: Abstraction<WorkspaceFields> = {
 };
 
 type Refs = InstanceRefs<WorkspaceFields>;
+const { monitoring } = PLATFORM;
 
 function namespace({ name }: Refs): GraphResource {
   return {
@@ -87,6 +89,23 @@ function networkPolicies(): GraphResource[] {
         },
       ],
     }),
+    // Traces (and any OTLP) go to the platform's collector, and to nothing else in monitoring.
+    policy('allowTelemetry', 'allow-telemetry', {
+      podSelector: allPods,
+      policyTypes: ['Egress'],
+      egress: [
+        {
+          to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': monitoring.namespace } }, podSelector: { matchLabels: { ...monitoring.collector.podLabels } } }],
+          ports: [monitoring.collector.otlpGrpcPort, monitoring.collector.otlpHttpPort].map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) })),
+        },
+      ],
+    }),
+    // Prometheus scrapes PostgreSQL's metrics port (the Infrastructure's PodMonitor), and no other port of those pods.
+    policy('allowPostgresMetrics', 'allow-prometheus-postgres', {
+      podSelector: { matchExpressions: [{ key: 'cnpg.io/cluster', operator: 'Exists' }] },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [prometheusPods()], ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(POSTGRES_METRICS_PORT) }] }],
+    }),
     // CloudNativePG's operator polls each instance's status endpoint and connects to PostgreSQL.
     policy('allowPostgresOperator', 'allow-cnpg-operator', {
       podSelector: { matchExpressions: [{ key: 'cnpg.io/cluster', operator: 'Exists' }] },
@@ -99,6 +118,11 @@ function networkPolicies(): GraphResource[] {
       ],
     }),
   ];
+}
+
+/** Prometheus's pods in the monitoring namespace, as a NetworkPolicy peer. */
+export function prometheusPods(): k8s.NetworkPolicyPeer {
+  return { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': monitoring.namespace } }, podSelector: { matchLabels: { ...monitoring.prometheusPodLabels } } };
 }
 
 /**

@@ -77,7 +77,7 @@ function allObjects(): KubeObject[] {
 describe('synth --user-space --out', () => {
   it('writes every team into the out folder', () => {
     expect(first.stderr).toBe('');
-    expect(first.stdout).toContain('synth: 2 clusters, 9 layers, 2 teams in');
+    expect(first.stdout).toContain('synth: 2 clusters, 10 layers, 2 teams in');
     expect(first.stdout).not.toContain('removes');
     expect(first.status).toBe(0);
     for (const cluster of ['dev', 'prd']) {
