@@ -79,6 +79,74 @@ check_team() {
   check_kafka_credentials "$team"
 }
 
+# Forwards 127.0.0.1:<local> to <service>:<port> in monitoring for as long as the script runs.
+# Arguments: service, port, local port.
+forward_monitoring() {
+  kubectl --context "kind-$CLUSTER" -n monitoring port-forward "svc/$1" "$3:$2" >/dev/null 2>&1 &
+  FORWARDS+=("$!")
+}
+
+stop_forwards() {
+  local pid
+  for pid in "${FORWARDS[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+}
+
+# How many series (Prometheus) or streams (Loki) a query answered with; 0 when it failed.
+# Arguments: URL of the query endpoint, query; extra curl arguments after them.
+count_results() {
+  local url="$1" query="$2"
+  shift 2
+  curl -fsS --max-time 10 --get --data-urlencode "query=$query" "$@" "$url" 2>/dev/null |
+    node -e 'let s = ""; process.stdin.on("data", (c) => (s += c)).on("end", () => { try { console.log(JSON.parse(s).data.result.length); } catch { console.log(0); } });' ||
+    echo 0
+}
+
+# Polls `count_results` until it is above zero or five minutes have passed (scrapes and log
+# shipping lag a little behind the pods). Arguments: what, then count_results' arguments.
+wait_for_results() {
+  local what="$1"
+  shift
+  local deadline=$((SECONDS + 300))
+  while ((SECONDS < deadline)); do
+    if (($(count_results "$@") > 0)); then
+      printf 'e2e: observability: %s\n' "$what" >&2
+      return 0
+    fi
+    sleep 10
+  done
+  printf 'e2e: observability: no %s after 5 minutes (query: %s)\n' "$what" "$2" >&2
+  return 1
+}
+
+# A team application's metrics reach Prometheus and its logs reach Loki (both queried through a
+# port-forward), and `npm run logs` shows its pods' lines. Arguments: team, WebApplication name.
+check_observability() {
+  local team="$1" app="$2"
+  local failed=0
+  FORWARDS=()
+  # A failing check exits the script: the forwards must not outlive it.
+  trap 'stop_forwards; cleanup' EXIT
+  forward_monitoring prometheus-prometheus 9090 19090
+  forward_monitoring loki 3100 13100
+  sleep 3
+  wait_for_results "Prometheus has $app's container metrics (cAdvisor) and state (kube-state-metrics)" \
+    http://127.0.0.1:19090/api/v1/query "sum by (pod) (container_memory_working_set_bytes{namespace=\"$team\", container=\"app\", pod=~\"$app-.*\"}) and on (pod) kube_pod_status_ready{namespace=\"$team\", condition=\"true\"}" || failed=1
+  wait_for_results "Loki has $app's logs labelled namespace, app and pod" \
+    http://127.0.0.1:13100/loki/api/v1/query_range "{namespace=\"$team\", app=\"$app\", pod=~\"$app-.+\"}" --data-urlencode "start=$(($(date +%s) - 3600))000000000" || failed=1
+  local lines
+  lines="$(npm run -s logs -- "$team/$app" --cluster "$CLUSTER" --since 1h)" || failed=1
+  if grep -q "^\[$app-[a-z0-9-]*\] " <<<"$lines"; then
+    printf 'e2e: observability: npm run logs shows %s/%s, each line behind its pod\n' "$team" "$app" >&2
+  else
+    printf 'e2e: observability: npm run logs showed no line of %s/%s\n' "$team" "$app" >&2
+    failed=1
+  fi
+  stop_forwards
+  return "$failed"
+}
+
 main() {
   cd "$ROOT"
   log "installing dependencies and synthesizing dist/"
@@ -102,6 +170,8 @@ main() {
   for team in "${teams[@]}"; do
     check_team "$team" || failed=1
   done
+  # team-b's shop is the example that runs (podinfo); its metrics and logs must arrive.
+  check_observability team-b team-b-shop || failed=1
   ((failed == 0)) || exit 1
   log "end-to-end check passed for ${teams[*]}"
 }
