@@ -48,7 +48,7 @@ function build() {
     entryPoints: [`src/cli/commands/${command}.ts`],
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: 'node22',
     format: 'cjs',
     // Packages are bundled too: one file loads faster than hundreds of small ones. esbuild stays
     // external because commands call it at run time to compile their caches.

@@ -32,7 +32,7 @@ export interface CompiledModule {
 }
 
 /** Bump when bundle() changes the files it writes: keys cover what modules are made of, not how. */
-const BUNDLE_FORMAT = 2;
+const BUNDLE_FORMAT = 3;
 
 /** Options of ajv's code generation that change the code it generates. */
 export interface StandaloneOptions {
@@ -118,7 +118,7 @@ function bundle(module: CompiledModule): string {
   const esbuild = require('esbuild') as typeof import('esbuild');
   const [output] = esbuild.buildSync({
     stdin: { contents: module.source(), resolveDir: module.resolveDir, loader: 'js' },
-    bundle: true, minify: true, format: 'cjs', platform: 'node', target: 'node20', write: false, logLevel: 'silent',
+    bundle: true, minify: true, format: 'cjs', platform: 'node', target: 'node22', write: false, logLevel: 'silent',
   }).outputFiles;
   return output.text;
 }
