@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as http from 'http';
@@ -94,6 +95,17 @@ describe('npm run import', () => {
       expect(fs.readdirSync(out)).toEqual(['lock.json']);
       expect(fs.readdirSync(path.dirname(out))).toEqual(['imports']);
     });
+  });
+
+  it('refuses a local folder that is not there, or lacks a pinned file, in one sentence with exit 2, and changes nothing', () => {
+    const run = (...args: string[]) => spawnSync(process.execPath, ['bin/mini-atlas.js', 'import', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    const lockBefore = fs.readFileSync(path.join(importsDir(ROOT), 'lock.json'), 'utf8');
+    const missing = run('--from', path.join(FIXTURES, 'nowhere'));
+    expect({ status: missing.status, stderr: missing.stderr }).toEqual({ status: 2, stderr: `mini-atlas: ${path.join(FIXTURES, 'nowhere')} is not a folder; import --help says what it must hold\n` });
+    const incomplete = run('--from', path.join(FIXTURES, 'crds'), '--charts-from', path.join(FIXTURES, 'crds'));
+    expect(incomplete.status).toBe(2);
+    expect(incomplete.stderr).toMatch(/^mini-atlas: \S+ must hold exactly one file named like source\.toolkit\.fluxcd\.io_gitrepositories\.yaml, found none\n$/);
+    expect(fs.readFileSync(path.join(importsDir(ROOT), 'lock.json'), 'utf8')).toBe(lockBefore);
   });
 
   describe('the committed imports/', () => {
