@@ -1,9 +1,10 @@
 /**
  * Schema checks of expanded objects, before anything reaches a cluster: core Kubernetes kinds
  * against kubernetes-models' validators, custom kinds against the openAPIV3Schema of the pinned
- * CRDs, as `npm run import` wrote them to imports/crds/. The validators of every kind the RGDs create are compiled together
- * into one module of the compiled cache (one copy of ajv's runtime and of kubernetes-models'
- * shared code), so a run neither reads the CRD schemas nor loads ajv, and loads one file.
+ * CRDs, as `npm run import` wrote them to imports/crds/. The validators of every kind the RGDs
+ * create are compiled together into one module of the compiled cache (one copy of ajv's runtime
+ * and of kubernetes-models' shared code), so a run neither reads the CRD schemas nor loads ajv,
+ * and loads one file.
  */
 import * as fs from 'fs';
 import * as path from 'path';
