@@ -76,22 +76,37 @@ export function usageOf(spec: CommandSpec): string {
   return ['usage: mini-atlas', spec.name, spec.positionals, ...options].filter(Boolean).join(' ');
 }
 
+/** Width the help wraps its prose at, so it reads in an 80-column terminal too. */
+const HELP_WIDTH = 80;
+
 /** The text of `--help`: usage, what the command does, its options with their defaults, examples. */
 export function helpText(spec: CommandSpec): string {
   const rows = [...spec.options.map((option) => [flagWithValue(option), describeOption(option)]), ['-h, --help', 'Show this help and exit.']];
   const width = Math.max(...rows.map(([flag]) => flag.length));
+  const indent = ' '.repeat(width + 4);
   return [
     usageOf(spec),
     '',
-    spec.summary,
+    ...wrap(spec.summary, HELP_WIDTH),
     '',
     'Options:',
-    ...rows.map(([flag, description]) => `  ${flag.padEnd(width)}  ${description}`),
+    ...rows.flatMap(([flag, description]) => wrap(description, HELP_WIDTH - indent.length).map((line, index) => (index === 0 ? `  ${flag.padEnd(width)}  ${line}` : `${indent}${line}`))),
     '',
     'Examples:',
     ...spec.examples.map((example) => `  ${example}`),
     '',
   ].join('\n');
+}
+
+/** `text` in lines of at most `width` characters, broken between words (a longer word stands alone). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const word of text.split(' ')) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last].length + 1 + word.length <= width) lines[last] += ` ${word}`;
+    else lines.push(word);
+  }
+  return lines;
 }
 
 function flagWithValue(option: OptionSpec): string {

@@ -29,7 +29,7 @@ export const IMPORT_COMMAND: CommandSpec = {
       default: 'the folder "charts" beside the --from folder, when there is one',
     },
   ],
-  examples: ['npm run import  # from the upstream URLs', 'npm run import -- --from ../shared/crds --charts-from ../shared/charts  # offline, from local copies'],
+  examples: ['npm run import  # from the upstream URLs', 'npm run import -- --from ../shared/crds  # offline: local copies, charts from ../shared/charts'],
 };
 
 /** One imported source, as imports/lock.json records it. */

@@ -41,9 +41,12 @@ describe('every command', () => {
       }
       const help = helpText(spec);
       expect(help.startsWith(`usage: mini-atlas ${name}`)).toBe(true);
+      for (const line of help.split('\n').slice(1)) expect(line.length).toBeLessThanOrEqual(100);
+      const prose = help.replace(/\s+/g, ' ');
       for (const option of spec.options) {
-        expect(help).toContain(`  ${option.flag}`);
-        if (option.default !== undefined) expect(help).toContain(`Default: ${option.default}.`);
+        expect(help).toMatch(new RegExp(`^  ${option.flag}\\b`, 'm'));
+        expect(prose).toContain(option.description);
+        if (option.default !== undefined) expect(prose).toContain(`Default: ${option.default}.`);
       }
       expect(spec.examples.length).toBeGreaterThan(0);
       for (const example of spec.examples) expect(example).toMatch(new RegExp(`^npm run ${name}\\b`));
