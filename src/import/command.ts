@@ -69,9 +69,37 @@ export async function runImport(args: string[]): Promise<number> {
     if (folder !== undefined && !fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`${folder} is not a folder; ${IMPORT_COMMAND.name} --help says what it must hold`);
   }
   const sources = pinnedSources(ROOT);
+  const previous = readLock(path.join(importsDir(ROOT), IMPORTS_LAYOUT.lock));
   const lock = await importSources({ root: ROOT, sources, folders: { crds: crds && path.resolve(crds), charts: charts && path.resolve(charts) } });
   process.stdout.write(`import: ${Object.keys(lock.crds).length} CRDs and ${Object.keys(lock.charts).length} chart values schemas into imports/\n`);
+  for (const change of changedUnderSameUrl(previous, lock)) process.stdout.write(`import: ${change}\n`);
   return 0;
+}
+
+/**
+ * The sources whose content changed while their URL stayed the same (a moved tag, a branch, a
+ * replaced file upstream, or a local copy that differs from upstream): a version bump changes the
+ * URL, so anything listed here deserves a look before the imports are committed.
+ */
+export function changedUnderSameUrl(previous: ImportLock | undefined, current: ImportLock): string[] {
+  const changes: string[] = [];
+  for (const kind of ['crds', 'charts'] as const) {
+    for (const [name, entry] of Object.entries(current[kind])) {
+      const before = previous?.[kind]?.[name];
+      if (before && before.url === entry.url && before.sha256 !== entry.sha256) {
+        changes.push(`${name}: ${entry.url} changed although its URL did not (SHA-256 ${before.sha256.slice(0, 12)}… is now ${entry.sha256.slice(0, 12)}…); review the diff of imports/ before committing it`);
+      }
+    }
+  }
+  return changes;
+}
+
+function readLock(file: string): ImportLock | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as ImportLock;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Imports every source into a staging folder, then replaces `out` with it; returns the lock written. */

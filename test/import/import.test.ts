@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import * as path from 'path';
-import { importSources, type ImportLock } from '../../src/import/command';
+import { changedUnderSameUrl, importSources, type ImportLock } from '../../src/import/command';
 import { type CompactCrd } from '../../src/import/crd-schema';
 import { importsDir } from '../../src/import/layout';
 import { pinnedSources, type ImportSource } from '../../src/import/sources';
@@ -106,6 +106,16 @@ describe('npm run import', () => {
     expect(incomplete.status).toBe(2);
     expect(incomplete.stderr).toMatch(/^mini-atlas: \S+ must hold exactly one file named like source\.toolkit\.fluxcd\.io_gitrepositories\.yaml, found none\n$/);
     expect(fs.readFileSync(path.join(importsDir(ROOT), 'lock.json'), 'utf8')).toBe(lockBefore);
+  });
+
+  it('points out a source whose content changed under the same URL, and only that', () => {
+    const entry = (url: string, sha256: string) => ({ url, sha256, schema: 'crds/x.json' });
+    const before: ImportLock = { crds: { moved: entry('https://x/v1/a.yaml', 'a'.repeat(64)), bumped: entry('https://x/v1/b.yaml', 'b'.repeat(64)), same: entry('https://x/v1/c.yaml', 'c'.repeat(64)) }, charts: {} };
+    const after: ImportLock = { crds: { moved: entry('https://x/v1/a.yaml', 'd'.repeat(64)), bumped: entry('https://x/v2/b.yaml', 'e'.repeat(64)), same: entry('https://x/v1/c.yaml', 'c'.repeat(64)), added: entry('https://x/v1/f.yaml', 'f'.repeat(64)) }, charts: {} };
+    expect(changedUnderSameUrl(before, after)).toEqual([
+      `moved: https://x/v1/a.yaml changed although its URL did not (SHA-256 ${'a'.repeat(12)}… is now ${'d'.repeat(12)}…); review the diff of imports/ before committing it`,
+    ]);
+    expect(changedUnderSameUrl(undefined, after)).toEqual([]);
   });
 
   describe('the committed imports/', () => {
