@@ -6,17 +6,40 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { PATTERNS } from '../../abstractions/fields';
 import { NAMING_CONVENTION } from '../../config/naming';
-import { parseArgs } from '../cli/args';
+import { parseArgs, usageOf, type CommandSpec, type OptionSpec } from '../cli/args';
 import { UsageError } from '../cli/usage-error';
 import { ROOT } from '../paths';
 import { formatProblem, hasErrors, loadUserSpace, Problem } from '../user-space';
-import { userSpaceDir } from '../user-space/command';
+import { USER_SPACE_OPTION, userSpaceDir } from '../user-space/command';
 import { INTEGER_FIELDS, NEW_KINDS, NewKindName, teamFile } from './documents';
 
-export const NEW_USAGE =
-  'usage: mini-atlas new workspace <team> | webapp <team> <name> --image <repo> --tag <tag> --host <host> [--port <n>] [--replicas <n>] | infrastructure <team> <name> --database <db> | topic <team> <name> [--partitions <n>] | vcluster <team> <name> [--user-space <dir>]';
+/** What each field flag means, and which kind takes it. */
+const FIELD_OPTIONS: readonly OptionSpec[] = [
+  { flag: '--image', value: '<repo>', description: 'webapp: container image repository, without the tag (required).' },
+  { flag: '--tag', value: '<tag>', description: 'webapp: image tag (required).' },
+  { flag: '--host', value: '<host>', description: 'webapp: hostname the shared Gateway routes to it (required).' },
+  { flag: '--port', value: '<n>', description: 'webapp: port the container listens on.', default: 'the abstraction\'s, 8080' },
+  { flag: '--replicas', value: '<n>', description: 'webapp: number of pods.', default: 'the abstraction\'s, 1' },
+  { flag: '--database', value: '<db>', description: 'infrastructure: name of the PostgreSQL database (required).' },
+  { flag: '--partitions', value: '<n>', description: 'topic: number of partitions.', default: 'the abstraction\'s, 3' },
+];
 
-const FIELD_FLAGS = [...new Set(Object.values(NEW_KINDS).flatMap((kind) => kind.fields))].map((field) => `--${field}`);
+export const NEW_COMMAND: CommandSpec = {
+  name: 'new',
+  summary:
+    'Writes user-space/<team>/<name>.yaml (a Workspace: workspace.yaml) with the editor-schema line, named by the naming convention (shop in team-b is team-b-shop), after checking it with the validator synth uses together with everything already there; never overwrites. Kinds: workspace <team>, webapp|infrastructure|topic|vcluster <team> <name>. Exit 0 written, 1 refused (nothing written), 2 wrong command line.',
+  positionals: '<kind> <team> [<name>]',
+  maxPositionals: 3,
+  options: [...FIELD_OPTIONS, USER_SPACE_OPTION],
+  examples: [
+    'npm run new -- workspace team-n',
+    'npm run new -- webapp team-n shop --image ghcr.io/acme/shop --tag 1.0.0 --host shop.example.com',
+    'npm run new -- infrastructure team-n db --database orders',
+    'npm run new -- topic team-n events --partitions 6',
+    'npm run new -- vcluster team-n lab',
+  ],
+};
+const NEW_USAGE = usageOf(NEW_COMMAND);
 const DNS_LABEL = new RegExp(PATTERNS.dnsLabel);
 
 /** A file to write. */
@@ -27,7 +50,7 @@ interface Plan {
 
 /** Exit 0 written, 1 refused (invalid, a clash, an existing file), 2 usage. */
 export function runNew(args: string[]): number {
-  const { values, positionals } = parseArgs(args, { values: [...FIELD_FLAGS, '--user-space'], maxPositionals: 3, usage: NEW_USAGE });
+  const { values, positionals } = parseArgs(args, NEW_COMMAND);
   const userSpace = userSpaceDir(values);
   const plan = planFile(positionals, values, userSpace);
   if (typeof plan === 'string') return refuse(plan);

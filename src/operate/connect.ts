@@ -21,8 +21,6 @@ export interface Connection {
 /** Requests give up after this long: a command without a cluster fails in seconds, not minutes. */
 const REQUEST_TIMEOUT_MS = 5_000;
 
-/** The flags every operator command takes to choose its cluster. */
-export const CLUSTER_FLAGS = ['--cluster', '--context'] as const;
 
 /** Loads the kubeconfig for `--cluster`/`--context`; a ClusterError when it is unusable. */
 export function connect(values: ReadonlyMap<string, string>): Connection {

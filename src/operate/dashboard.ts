@@ -1,19 +1,19 @@
 /** `mini-atlas dashboard`: Grafana on localhost, through a port-forward to its pod. */
 import { PLATFORM } from '../../config/platform';
-import { parseArgs } from '../cli/args';
-import { CLUSTER_FLAGS, connect, interrupted, reportFailure } from './connect';
+import { parseArgs, usageOf } from '../cli/args';
+import { connect, interrupted, reportFailure } from './connect';
 import { forwardPort } from './port-forward';
 import { localPortOf } from './local-port';
 import { readyPod, selectorOf } from './pods';
-
-export const DASHBOARD_USAGE = 'usage: mini-atlas dashboard [--cluster <name>] [--context <context>] [--port <local-port>]';
+import { DASHBOARD_COMMAND } from './specs';
 
 const { namespace, grafana } = PLATFORM.monitoring;
 
+
 /** Forwards until Ctrl-C, then exit 0; 1 when Grafana has no ready pod, 2 usage or cluster unusable. */
 export async function runDashboard(args: string[]): Promise<number> {
-  const { values } = parseArgs(args, { values: [...CLUSTER_FLAGS, '--port'], usage: DASHBOARD_USAGE });
-  const localPort = localPortOf(values, grafana.port, DASHBOARD_USAGE);
+  const { values } = parseArgs(args, DASHBOARD_COMMAND);
+  const localPort = localPortOf(values, grafana.port, usageOf(DASHBOARD_COMMAND));
   try {
     const { target, api } = connect(values);
     const pod = await readyPod(api, namespace, selectorOf(grafana.podLabels), 'Grafana');

@@ -9,22 +9,23 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse, stringify } from 'yaml';
-import { parseArgs } from '../cli/args';
+import { parseArgs, usageOf } from '../cli/args';
 import { UsageError } from '../cli/usage-error';
-import { CLUSTER_FLAGS, connect, interrupted, parseInstanceRef, reportFailure } from './connect';
+import { connect, interrupted, parseInstanceRef, reportFailure } from './connect';
 import { NotFoundError } from './errors';
 import { localPortOf } from './local-port';
 import { forwardPort } from './port-forward';
 import { readyPod, selectorOf } from './pods';
+import { KUBECONFIG_COMMAND } from './specs';
 
-export const KUBECONFIG_USAGE = 'usage: mini-atlas kubeconfig <team>/<virtual-cluster> [--cluster <name>] [--context <context>] [--out <file>] [--port <local-port>]';
+const KUBECONFIG_USAGE = usageOf(KUBECONFIG_COMMAND);
 
 /** Where vcluster serves its API in its pod, and the Secret key of the kubeconfig it exports (chart 0.30: `vc-<release>`, key `config`). */
 const VCLUSTER = { port: 8443, secretKey: 'config' } as const;
 
 /** Forwards until Ctrl-C, then exit 0; 1 no such virtual cluster (yet); 2 usage, an existing --out, or cluster unusable. */
 export async function runKubeconfig(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs(args, { values: [...CLUSTER_FLAGS, '--out', '--port'], maxPositionals: 1, usage: KUBECONFIG_USAGE });
+  const { values, positionals } = parseArgs(args, KUBECONFIG_COMMAND);
   const cluster = parseInstanceRef(positionals[0], 'virtual cluster', KUBECONFIG_USAGE);
   const localPort = localPortOf(values, 0, KUBECONFIG_USAGE);
   const out = values.get('--out');

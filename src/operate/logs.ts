@@ -3,16 +3,17 @@ import { Writable } from 'stream';
 import { ApiException, Log } from '@kubernetes/client-node';
 import { WEB_APPLICATION_COMPONENT, WEB_APPLICATION_CONTAINER } from '../../abstractions/web-application/api';
 import { selectorLabels } from '../../abstractions/templates';
-import { parseArgs } from '../cli/args';
+import { parseArgs, usageOf } from '../cli/args';
 import { parseDuration } from '../status/args';
-import { CLUSTER_FLAGS, connect, interrupted, parseInstanceRef, reportFailure } from './connect';
+import { connect, interrupted, parseInstanceRef, reportFailure } from './connect';
 import { nameOf, podsOf, selectorOf } from './pods';
+import { LOGS_COMMAND } from './specs';
 
-export const LOGS_USAGE = 'usage: mini-atlas logs <team>/<app> [--cluster <name>] [--context <context>] [--since <duration>] [--follow]';
+const LOGS_USAGE = usageOf(LOGS_COMMAND);
 
 /** Exit 0 logs shown, 1 no pods (or none whose log could be read), 2 usage or cluster unusable. */
 export async function runLogs(args: string[]): Promise<number> {
-  const { values, switches, positionals } = parseArgs(args, { values: [...CLUSTER_FLAGS, '--since'], switches: ['--follow'], maxPositionals: 1, usage: LOGS_USAGE });
+  const { values, switches, positionals } = parseArgs(args, LOGS_COMMAND);
   const app = parseInstanceRef(positionals[0], 'application', LOGS_USAGE);
   const since = values.get('--since');
   const options = { follow: switches.has('--follow'), sinceSeconds: since === undefined ? undefined : Math.ceil(parseDuration(since) / 1000) };
@@ -58,6 +59,9 @@ class PrefixedLines extends Writable {
 
   constructor(private readonly prefix: string) {
     super();
+    // client-node pipes the response body in and keeps no handle on it: an aborted or broken
+    // stream ends the lines here instead of crashing the process with an unhandled 'error'.
+    this.on('pipe', (source: NodeJS.ReadableStream) => source.on('error', () => this.end()));
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {

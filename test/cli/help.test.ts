@@ -5,6 +5,8 @@ import { BENCH_COMMAND } from '../../bench/run';
 import { helpText, parseArgs, usageOf, type CommandSpec } from '../../src/cli/args';
 import { HelpRequested, UsageError } from '../../src/cli/usage-error';
 import { IMPORT_COMMAND } from '../../src/import/command';
+import { NEW_COMMAND } from '../../src/new/command';
+import { DASHBOARD_COMMAND, KUBECONFIG_COMMAND, LOGS_COMMAND } from '../../src/operate/specs';
 import { ROOT } from '../../src/paths';
 import { PREVIEW_COMMAND } from '../../src/preview/command';
 import { STATUS_COMMAND } from '../../src/status/args';
@@ -14,7 +16,11 @@ import { VALIDATE_COMMAND } from '../../src/user-space/command';
 /** Every command's spec, by the name `mini-atlas <command>` runs it under. */
 const SPECS: Record<string, CommandSpec> = {
   bench: BENCH_COMMAND,
+  dashboard: DASHBOARD_COMMAND,
   import: IMPORT_COMMAND,
+  kubeconfig: KUBECONFIG_COMMAND,
+  logs: LOGS_COMMAND,
+  new: NEW_COMMAND,
   preview: PREVIEW_COMMAND,
   status: STATUS_COMMAND,
   synth: SYNTH_COMMAND,

@@ -3,6 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
+import { NEW_COMMAND } from '../../src/new/command';
+import { NEW_KINDS } from '../../src/new/documents';
 import { ROOT } from '../../src/paths';
 import { loadUserSpace } from '../../src/user-space';
 
@@ -33,6 +35,11 @@ function runNew(userSpace: string, ...args: string[]): { code: number | null; st
 }
 
 describe('npm run new', () => {
+  it('documents a flag for every field it writes, and takes no other', () => {
+    const fieldFlags = NEW_COMMAND.options.map((option) => option.flag).filter((flag) => flag !== '--user-space');
+    expect(fieldFlags.sort()).toEqual([...new Set(Object.values(NEW_KINDS).flatMap((kind) => kind.fields))].map((field) => `--${field}`).sort());
+  });
+
   it('writes a WebApplication with the editor-schema line and only the given fields, named by the convention, which then validates', () => {
     const userSpace = userSpaceCopy();
     const result = runNew(userSpace, 'webapp', 'team-b', 'cart', '--image', 'ghcr.io/acme/cart', '--tag', '1.0', '--host', 'cart.dev.mini-atlas.local', '--port', '9090', '--replicas', '2');
