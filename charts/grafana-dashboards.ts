@@ -73,7 +73,7 @@ export function dashboardConfigMapMetadata(name: string, folder: string) {
  * A team's own dashboard: its pods (ready, restarts, CPU, memory) and logs, and per
  * WebApplication its pods and logs, every query limited to the team's namespace.
  */
-export function teamDashboardPanels(team: string, webApplications: readonly string[]): PanelSpec[] {
+export function teamDashboardPanels(team: string, webApplications: readonly TeamApplication[]): PanelSpec[] {
   const inTeam = `namespace="${team}"`;
   return [
     { title: 'Pods ready', type: 'stat', query: `sum(kube_pod_status_ready{${inTeam}, condition="true"}) or vector(0)`, width: 6 },
@@ -84,10 +84,36 @@ export function teamDashboardPanels(team: string, webApplications: readonly stri
     { title: 'Memory by pod', type: 'timeseries', query: `sum by (pod) (container_memory_working_set_bytes{${inTeam}, container!=""})`, legend: '{{pod}}', unit: 'bytes' },
     { title: 'Restarts by pod', type: 'timeseries', query: `sum by (pod) (increase(kube_pod_container_status_restarts_total{${inTeam}}[15m]))`, legend: '{{pod}}' },
     { title: `Logs of ${team}`, type: 'logs', query: `{${inTeam}}`, width: 24 },
-    ...webApplications.flatMap((app): PanelSpec[] => [
-      { title: `${app}: pods ready`, type: 'timeseries', query: `sum(kube_pod_status_ready{${inTeam}, condition="true", pod=~"${app}-[a-z0-9]+-[a-z0-9]+"})`, legend: 'ready' },
-      { title: `${app}: logs`, type: 'logs', query: `{${inTeam}, app="${app}"}` },
-    ]),
+    ...webApplications.flatMap(({ name, metrics }): PanelSpec[] => {
+      const pods = `${inTeam}, pod=~"${name}-[a-z0-9]+-[a-z0-9]+"`;
+      return [
+        { title: `${name}: pods ready`, type: 'timeseries', query: `sum(kube_pod_status_ready{${pods}, condition="true"})`, legend: 'ready' },
+        ...(metrics ? requestPanels(name, pods) : []),
+        { title: `${name}: logs`, type: 'logs', query: `{${inTeam}, app="${name}"}` },
+      ];
+    }),
+  ];
+}
+
+/** A WebApplication as its team's dashboard shows it. */
+export interface TeamApplication {
+  readonly name: string;
+  /** Whether it declares `metrics`, so Prometheus scrapes it. */
+  readonly metrics: boolean;
+}
+
+/**
+ * Request rate, errors and latency of an application Prometheus scrapes, from the
+ * `http_request_duration_seconds` histogram with a `status` label (the name the Prometheus client
+ * libraries' HTTP middleware and podinfo use), and whether its scrapes succeed.
+ */
+function requestPanels(name: string, pods: string): PanelSpec[] {
+  const requests = `http_request_duration_seconds_count{${pods}}`;
+  return [
+    { title: `${name}: scraped`, type: 'stat', query: `sum(up{${pods}}) or vector(0)`, width: 6 },
+    { title: `${name}: requests per second`, type: 'timeseries', query: `sum(rate(${requests}[5m]))`, unit: 'reqps', width: 6 },
+    { title: `${name}: errors (5xx share)`, type: 'timeseries', query: `sum(rate(http_request_duration_seconds_count{${pods}, status=~"5.."}[5m])) / sum(rate(${requests}[5m]))`, unit: 'percentunit', width: 6 },
+    { title: `${name}: latency p95`, type: 'timeseries', query: `histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{${pods}}[5m])))`, unit: 's', width: 6 },
   ];
 }
 

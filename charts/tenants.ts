@@ -96,7 +96,7 @@ export class TenantsChart extends LayerChart {
  * Grafana's sidecar and read-only in the UI: a change is a change to this repository.
  */
 function teamDashboard(team: string, instances: TeamInstances['instances']): object {
-  const webApplications = instances.filter((instance) => instance.kind === 'WebApplication').map((instance) => instance.metadata.name);
+  const webApplications = instances.filter((instance) => instance.kind === 'WebApplication').map((instance) => ({ name: instance.metadata.name, metrics: instance.spec.metrics !== undefined }));
   const dashboard = dashboardJson(`team-${team}`, `Team ${team}`, teamDashboardPanels(team, webApplications));
   return k8s.KubeConfigMap.manifest({ metadata: dashboardConfigMapMetadata(`dashboard-team-${team}`, team), data: { [`team-${team}.json`]: JSON.stringify(dashboard) } });
 }

@@ -131,8 +131,10 @@ check_observability() {
   forward_monitoring prometheus-prometheus 9090 19090
   forward_monitoring loki 3100 13100
   sleep 3
-  wait_for_results "Prometheus has $app's container metrics (cAdvisor) and state (kube-state-metrics)" \
-    http://127.0.0.1:19090/api/v1/query "sum by (pod) (container_memory_working_set_bytes{namespace=\"$team\", container=\"app\", pod=~\"$app-.*\"}) and on (pod) kube_pod_status_ready{namespace=\"$team\", condition=\"true\"}" || failed=1
+  # The app's own metrics, scraped through the PodMonitor its `metrics` field makes (and admitted
+  # by the NetworkPolicy beside it): podinfo's Go runtime series, from a target that is up.
+  wait_for_results "Prometheus scrapes $app's own metrics" \
+    http://127.0.0.1:19090/api/v1/query "process_cpu_seconds_total{namespace=\"$team\", pod=~\"$app-.*\"} and on (pod) (up{namespace=\"$team\"} == 1)" || failed=1
   wait_for_results "Loki has $app's logs labelled namespace, app and pod" \
     http://127.0.0.1:13100/loki/api/v1/query_range "{namespace=\"$team\", app=\"$app\", pod=~\"$app-.+\"}" --data-urlencode "start=$(($(date +%s) - 3600))000000000" || failed=1
   local lines

@@ -28,6 +28,13 @@ const spec = {
   }),
   port: field.integer({ description: 'Port the container listens on (unprivileged, so at least 1024).', default: 8080, minimum: 1024, maximum: 65535 }),
   healthPath: field.string({ description: 'HTTP path of the readiness and liveness probes.', default: '/', pattern: PATTERNS.httpPath }),
+  metrics: field.object({
+    description: 'Where the application serves Prometheus metrics: Prometheus then scrapes every pod (a PodMonitor), and the namespace admits it on this port only.',
+    fields: {
+      port: field.integer({ description: 'Port of the metrics endpoint: the application port or another one the container listens on.', required: true, minimum: 1024, maximum: 65535 }),
+      path: field.string({ description: 'HTTP path of the metrics endpoint.', default: '/metrics', pattern: PATTERNS.httpPath }),
+    },
+  }),
   env: field.stringMap({ description: 'Environment variables, published as a ConfigMap the container reads.', default: {} }),
   cpu: field.string({ description: 'CPU the container requests.', default: '100m', pattern: PATTERNS.cpu, hint: 'a CPU quantity such as 250m or 1' }),
   memory: field.string({ description: 'Memory the container requests and may not exceed.', default: '256Mi', pattern: PATTERNS.memory, hint: 'a memory quantity such as 128Mi or 1Gi' }),

@@ -1,5 +1,7 @@
 import { k8s } from 'cdk8s-plus-30';
 import { HttpRoute } from '../../imports/gateway-httproute-gateway.networking.k8s.io';
+import { PodMonitor } from '../../imports/prometheus-podmonitor-monitoring.coreos.com';
+import { prometheusPods } from '../workspace/resources';
 import { KAFKA_BOOTSTRAP } from '../../charts/shared-resources';
 import { PLATFORM } from '../../config/platform';
 import { Abstraction, GraphResource, InstanceRefs, manifest } from '../graph';
@@ -14,7 +16,7 @@ export const webApplication: Abstraction<WebApplicationFields> = {
     availableReplicas: expr('deployment.status.availableReplicas'),
     url: expr('"http://" + route.spec.hostnames[0]'),
   }),
-  resources: (instance) => [config(instance), deployment(instance), service(instance), route(instance)],
+  resources: (instance) => [config(instance), deployment(instance), service(instance), route(instance), metricsMonitor(instance), metricsAccess(instance)],
 };
 
 type Refs = InstanceRefs<WebApplicationFields>;
@@ -98,6 +100,39 @@ function telemetryEnv(name: string, namespace: string): k8s.EnvVar[] {
     { name: 'OTEL_SERVICE_NAME', value: name },
     { name: 'OTEL_RESOURCE_ATTRIBUTES', value: `service.namespace=${namespace},k8s.namespace.name=${namespace}` },
   ];
+}
+
+const HAS_METRICS = expr('has(schema.spec.metrics)');
+
+/** With `metrics`: Prometheus scrapes the declared port and path of every pod of the application. */
+function metricsMonitor({ name, namespace }: Refs): GraphResource {
+  return {
+    id: 'metricsMonitor',
+    includeWhen: [HAS_METRICS],
+    template: manifest(PodMonitor, {
+      metadata: { name, namespace, labels: appLabels(name, COMPONENT) },
+      spec: {
+        selector: { matchLabels: selectorLabels(name, COMPONENT) },
+        podMetricsEndpoints: [{ portNumber: expr<number>('schema.spec.metrics.port'), path: expr('schema.spec.metrics.path') }],
+      },
+    }),
+  };
+}
+
+/** With `metrics`: the Workspace denies all ingress, so Prometheus is admitted, on the metrics port only. */
+function metricsAccess({ name, namespace }: Refs): GraphResource {
+  return {
+    id: 'metricsAccess',
+    includeWhen: [HAS_METRICS],
+    template: manifest(k8s.KubeNetworkPolicy, {
+      metadata: { name: `${name}-allow-prometheus`, namespace, labels: appLabels(name, COMPONENT) },
+      spec: {
+        podSelector: { matchLabels: selectorLabels(name, COMPONENT) },
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [prometheusPods()], ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(expr<number>('schema.spec.metrics.port')) }] }],
+      },
+    }),
+  };
 }
 
 function service({ name, namespace }: Refs): GraphResource {

@@ -1,4 +1,6 @@
+import { spawnSync } from 'child_process';
 import { Testing } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
 import { ABSTRACTIONS } from '../../abstractions';
 import { AbstractionsChart } from '../../charts/abstractions';
 import { TenantsChart } from '../../charts/tenants';
@@ -33,6 +35,28 @@ describe('telemetry of team applications', () => {
     const monitor = template('Infrastructure', 'databaseMetrics');
     expect(monitor.kind).toBe('PodMonitor');
     expect(monitor.spec).toEqual({ selector: { matchLabels: { 'cnpg.io/cluster': '${database.metadata.name}' } }, podMetricsEndpoints: [{ port: 'metrics' }] });
+  });
+});
+
+describe('metrics of a WebApplication', () => {
+  /** What preview prints for a team's files: the objects kro creates. */
+  function previewKinds(team: string): string[] {
+    const result = spawnSync(process.execPath, ['bin/mini-atlas.js', 'preview', `user-space/${team}`], { cwd: ROOT, encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    return parseAllDocuments(result.stdout).map((document) => document.toJS() as KubeObject).filter((object) => object?.kind).map((object) => `${object.kind}/${object.metadata.name}`);
+  }
+
+  it('makes a PodMonitor on the declared port and path, and admits Prometheus on that port only, only when declared', () => {
+    const monitor = template('WebApplication', 'metricsMonitor');
+    expect(monitor.spec.podMetricsEndpoints).toEqual([{ portNumber: '${schema.spec.metrics.port}', path: '${schema.spec.metrics.path}' }]);
+    const access = template('WebApplication', 'metricsAccess');
+    expect(access.spec.ingress).toEqual([
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }], ports: [{ protocol: 'TCP', port: '${schema.spec.metrics.port}' }] },
+    ]);
+    expect(access.spec.podSelector).toEqual(monitor.spec.selector);
+    // team-b's shop declares metrics (podinfo's 9898); team-a's seed application does not.
+    expect(previewKinds('team-b')).toEqual(expect.arrayContaining(['PodMonitor/team-b-shop', 'NetworkPolicy/team-b-shop-allow-prometheus']));
+    expect(previewKinds('team-a').filter((object) => /allow-prometheus$|^PodMonitor\/team-a-instance$/.test(object))).toEqual([]);
   });
 });
 
@@ -75,8 +99,15 @@ describe("each team's dashboard", () => {
         for (const selector of selectors.filter((text) => !text.startsWith('{{'))) expect({ query, selector }).toEqual({ query, selector: expect.stringContaining(`namespace="${team}"`) });
       }
       for (const app of instances.filter((instance) => instance.kind === 'WebApplication')) {
-        expect(queries).toContain(`{namespace="${team}", app="${app.metadata.name}"}`);
+        const name = app.metadata.name;
+        expect(queries).toContain(`{namespace="${team}", app="${name}"}`);
+        // Request rate, errors and latency only where Prometheus scrapes the application.
+        const titles = dashboard.panels.map((panel: { title: string }) => panel.title);
+        const red = [`${name}: requests per second`, `${name}: errors (5xx share)`, `${name}: latency p95`];
+        if (app.spec.metrics) expect(titles).toEqual(expect.arrayContaining(red));
+        else for (const title of red) expect(titles).not.toContain(title);
       }
+      expect(instances.some((instance) => instance.spec.metrics) || team !== 'team-b').toBe(true);
       const sources = new Set(dashboard.panels.map((panel: { datasource: { uid: string } }) => panel.datasource.uid));
       expect([...sources].sort()).toEqual(['loki', 'prometheus']);
     }

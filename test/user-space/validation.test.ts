@@ -100,7 +100,17 @@ describe('rejected documents', () => {
       error('team-x/topic.yaml:3:33', 'Topic team-x-orders: unknown field metadata.namespce: did you mean "namespace"?'),
       error('team-x/topic.yaml:5:1', 'Topic team-x-orders: unknown field status: known fields: apiVersion, kind, metadata, spec'),
       error('team-x/web.yaml:10:3', 'WebApplication team-x-web: unknown field spec.replica: did you mean "replicas"?'),
-      error('team-x/web.yaml:11:3', 'WebApplication team-x-web: unknown field spec.frobnicate: known fields: name, namespace, image, tag, replicas, host, port, healthPath, env, cpu, memory'),
+      error('team-x/web.yaml:11:3', 'WebApplication team-x-web: unknown field spec.frobnicate: known fields: name, namespace, image, tag, replicas, host, port, healthPath, metrics, env, cpu, memory'),
+    ]);
+  });
+
+  it('checks the fields inside metrics: a near miss, a missing port, a port out of bounds', () => {
+    const web = (name: string, metrics: string) => webApplication('team-x', name, `${name}.example.com`, `  metrics:\n${metrics}`);
+    expect(problemsOf({ 'team-x/a.yaml': web('a', '    prot: 9090'), 'team-x/b.yaml': web('b', '    port: 80\n    path: metrics') })).toEqual([
+      error('team-x/a.yaml:11:5', 'WebApplication team-x-a: spec.metrics.port is required: Port of the metrics endpoint: the application port or another one the container listens on.'),
+      error('team-x/a.yaml:11:5', 'WebApplication team-x-a: unknown field spec.metrics.prot: did you mean "port"?'),
+      error('team-x/b.yaml:11:11', 'WebApplication team-x-b: spec.metrics.port is 80 but must be at least 1024'),
+      error('team-x/b.yaml:12:11', 'WebApplication team-x-b: spec.metrics.path "metrics" must match ^/[A-Za-z0-9._~%/-]*$'),
     ]);
   });
 
