@@ -32,6 +32,8 @@ export function prometheusStackValues(cluster: ClusterConfig): Record<string, un
       prometheusSpec: {
         retention: metrics.retention,
         resources: metrics.resources,
+        // The labels team namespaces admit scrapes from (Workspace and WebApplication network policies), set here so they hold whatever the operator adds.
+        podMetadata: { labels: { ...monitoring.prometheusPodLabels } },
         // Every ServiceMonitor and PodMonitor of the cluster, not only those labelled with this release: teams' too.
         serviceMonitorSelectorNilUsesHelmValues: false,
         podMonitorSelectorNilUsesHelmValues: false,
