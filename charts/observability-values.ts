@@ -32,6 +32,8 @@ export function prometheusStackValues(cluster: ClusterConfig): Record<string, un
       prometheusSpec: {
         retention: metrics.retention,
         resources: metrics.resources,
+        // The labels team namespaces admit scrapes from (Workspace and WebApplication network policies), set here so they hold whatever the operator adds.
+        podMetadata: { labels: { ...monitoring.prometheusPodLabels } },
         // Every ServiceMonitor and PodMonitor of the cluster, not only those labelled with this release: teams' too.
         serviceMonitorSelectorNilUsesHelmValues: false,
         podMonitorSelectorNilUsesHelmValues: false,
@@ -48,12 +50,12 @@ function volumeClaim(size: string) {
 
 /** The kinds whose readiness kube-state-metrics reports: Flux's and kro's. */
 const READINESS_KINDS = [
-  { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', kind: 'Kustomization', plural: 'kustomizations', metric: 'gotk_resource_info' },
-  { group: 'helm.toolkit.fluxcd.io', version: 'v2', kind: 'HelmRelease', plural: 'helmreleases', metric: 'gotk_resource_info' },
-  { group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'GitRepository', plural: 'gitrepositories', metric: 'gotk_resource_info' },
-  { group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'HelmRepository', plural: 'helmrepositories', metric: 'gotk_resource_info' },
-  { group: 'kro.run', version: 'v1alpha1', kind: 'ResourceGraphDefinition', plural: 'resourcegraphdefinitions', metric: 'kro_resource_info' },
-  ...ABSTRACTION_APIS.map((api) => ({ group: 'kro.run', version: 'v1alpha1', kind: api.kind, plural: api.plural, metric: 'kro_resource_info' })),
+  { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', kind: 'Kustomization', plural: 'kustomizations', prefix: 'gotk' },
+  { group: 'helm.toolkit.fluxcd.io', version: 'v2', kind: 'HelmRelease', plural: 'helmreleases', prefix: 'gotk' },
+  { group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'GitRepository', plural: 'gitrepositories', prefix: 'gotk' },
+  { group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'HelmRepository', plural: 'helmrepositories', prefix: 'gotk' },
+  { group: 'kro.run', version: 'v1alpha1', kind: 'ResourceGraphDefinition', plural: 'resourcegraphdefinitions', prefix: 'kro' },
+  ...ABSTRACTION_APIS.map((api) => ({ group: 'kro.run', version: 'v1alpha1', kind: api.kind, plural: api.plural, prefix: 'kro' })),
 ] as const;
 
 /** kube-state-metrics may list and watch those kinds, and nothing more than it had. */
@@ -71,12 +73,13 @@ function readinessMetrics() {
   return {
     kind: 'CustomResourceStateMetrics',
     spec: {
-      resources: READINESS_KINDS.map(({ group, version, kind, metric }) => ({
+      // kube-state-metrics names each metric <metricNamePrefix>_<name>.
+      resources: READINESS_KINDS.map(({ group, version, kind, prefix }) => ({
         groupVersionKind: { group, version, kind },
-        metricNamePrefix: '',
+        metricNamePrefix: prefix,
         metrics: [
           {
-            name: metric,
+            name: 'resource_info',
             help: `The current state of a ${kind}.`,
             each: {
               type: 'Info',
@@ -85,7 +88,7 @@ function readinessMetrics() {
                   name: ['metadata', 'name'],
                   ready: ['status', 'conditions', '[type=Ready]', 'status'],
                   reason: ['status', 'conditions', '[type=Ready]', 'reason'],
-                  ...(metric === 'kro_resource_info' ? { state: ['status', 'state'] } : {}),
+                  ...(prefix === 'kro' ? { state: ['status', 'state'] } : {}),
                 },
               },
             },

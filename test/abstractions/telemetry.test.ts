@@ -3,6 +3,7 @@ import { Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { ABSTRACTIONS } from '../../abstractions';
 import { AbstractionsChart } from '../../charts/abstractions';
+import { HelmReleasesChart } from '../../charts/helm-releases';
 import { TenantsChart } from '../../charts/tenants';
 import { findCluster } from '../../config/clusters';
 import { PLATFORM } from '../../config/platform';
@@ -69,7 +70,10 @@ describe('Workspace network policies for telemetry', () => {
     expect(egress).toEqual([{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: PLATFORM.monitoring.collector.podLabels } }], ports: [{ protocol: 'TCP', port: 4317 }, { protocol: 'TCP', port: 4318 }] }]);
   });
 
-  it('admits Prometheus only, and only on the metrics port of PostgreSQL', () => {
+  it('admits Prometheus only (the labels its pods are given), and only on the metrics port of PostgreSQL', () => {
+    const stack = Testing.synth(new HelmReleasesChart(Testing.app(), 'helm-releases', { cluster: dev })) as KubeObject[];
+    const podLabels = stack.find((object) => object.metadata.name === 'kube-prometheus-stack')!.spec.values.prometheus.prometheusSpec.podMetadata.labels;
+    expect(podLabels).toEqual(PLATFORM.monitoring.prometheusPodLabels);
     const ingress = policies.flatMap((policy) => ((policy.spec.ingress ?? []) as { from: unknown[]; ports?: unknown[] }[]).map((rule) => ({ pods: policy.spec.podSelector, rule }))).filter(({ rule }) => rule.from.some((peer) => fromMonitoring(peer as never)));
     expect(ingress).toEqual([
       {

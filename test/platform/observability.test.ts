@@ -86,7 +86,9 @@ describe('observability stack', () => {
 
   it("reports Flux's and kro's readiness through kube-state-metrics, which may read those kinds and nothing else more", () => {
     const values = releases(findCluster('dev')!).get('kube-prometheus-stack')!.spec.values['kube-state-metrics'];
-    const kinds = values.customResourceState.config.spec.resources.map((resource: { groupVersionKind: { kind: string }; metrics: { name: string }[] }) => `${resource.groupVersionKind.kind}:${resource.metrics[0].name}`);
+    const kinds = values.customResourceState.config.spec.resources.map(
+      (resource: { groupVersionKind: { kind: string }; metricNamePrefix: string; metrics: { name: string }[] }) => `${resource.groupVersionKind.kind}:${resource.metricNamePrefix}_${resource.metrics[0].name}`,
+    );
     expect(kinds).toEqual(expect.arrayContaining(['Kustomization:gotk_resource_info', 'HelmRelease:gotk_resource_info', 'ResourceGraphDefinition:kro_resource_info', 'WebApplication:kro_resource_info', 'Workspace:kro_resource_info']));
     for (const rule of values.rbac.extraRules) expect(rule.verbs).toEqual(['list', 'watch']);
   });
