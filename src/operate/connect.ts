@@ -4,11 +4,11 @@
  * failure becomes one sentence and an exit code.
  */
 import { PATTERNS } from '../../abstractions/fields';
-import { CLUSTERS, findCluster } from '../../config/clusters';
 import { NAMING_CONVENTION } from '../../config/naming';
 import { UsageError } from '../cli/usage-error';
 import { ClusterApi, createClusterApi } from '../status/api';
 import { ClusterError } from '../status/errors';
+import { contextChoice } from '../status/args';
 import { ClusterTarget, loadClusterTarget } from '../status/kubeconfig';
 import { NotFoundError } from './errors';
 
@@ -21,12 +21,9 @@ export interface Connection {
 /** Requests give up after this long: a command without a cluster fails in seconds, not minutes. */
 const REQUEST_TIMEOUT_MS = 5_000;
 
-
 /** Loads the kubeconfig for `--cluster`/`--context`; a ClusterError when it is unusable. */
 export function connect(values: ReadonlyMap<string, string>): Connection {
-  const cluster = values.get('--cluster');
-  if (cluster !== undefined && !findCluster(cluster)) throw new UsageError(`unknown cluster "${cluster}"; one of: ${CLUSTERS.map((known) => known.name).join(', ')}`);
-  const target = loadClusterTarget({ cluster, context: values.get('--context') });
+  const target = loadClusterTarget(contextChoice(values));
   return { target, api: createClusterApi(target, REQUEST_TIMEOUT_MS) };
 }
 

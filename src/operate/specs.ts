@@ -2,15 +2,9 @@
  * The command lines of the operator commands, apart from their code so that `--help` and the
  * tests read them without loading @kubernetes/client-node.
  */
-import { CLUSTERS } from '../../config/clusters';
 import { PLATFORM } from '../../config/platform';
 import type { CommandSpec, OptionSpec } from '../cli/args';
-
-/** The flags every operator command takes to choose its cluster. */
-export const CLUSTER_OPTIONS: readonly OptionSpec[] = [
-  { flag: '--cluster', value: '<name>', description: `Cluster from config/clusters.ts (${CLUSTERS.map((cluster) => cluster.name).join(', ')}); picks the kind-<name> context.`, default: 'the current context' },
-  { flag: '--context', value: '<context>', description: 'Kubeconfig context; wins over --cluster.' },
-];
+import { CLUSTER_OPTIONS } from '../status/args';
 
 /** `--port <local-port>`, described with what it does without it. */
 export function localPortOption(fallback: string): OptionSpec {

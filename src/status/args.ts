@@ -1,7 +1,8 @@
 /** The command line of `mini-atlas status`. */
 import { CLUSTERS, findCluster } from '../../config/clusters';
-import { parseArgs, type CommandSpec } from '../cli/args';
+import { parseArgs, type CommandSpec, type OptionSpec } from '../cli/args';
 import { UsageError } from '../cli/usage-error';
+import type { ContextChoice } from './kubeconfig';
 
 /** What `status` was asked to do. */
 export interface StatusOptions {
@@ -22,13 +23,18 @@ export interface StatusOptions {
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
 
+/** How `status` and the operator commands (`logs`, `kubeconfig`, `dashboard`) choose their cluster. */
+export const CLUSTER_OPTIONS: readonly OptionSpec[] = [
+  { flag: '--cluster', value: '<name>', description: `Cluster from config/clusters.ts (${CLUSTERS.map((cluster) => cluster.name).join(', ')}); picks the kind-<name> context.`, default: 'the current context' },
+  { flag: '--context', value: '<context>', description: 'Kubeconfig context; wins over --cluster.' },
+];
+
 export const STATUS_COMMAND: CommandSpec = {
   name: 'status',
   summary:
     "Reads the cluster's Flux objects, abstractions and every team's instances through the kubeconfig (as kubectl finds it) and shows what is ready and, for what is not, why. Exit 0 when all is ready, 1 when not, 2 when the cluster cannot be read.",
   options: [
-    { flag: '--cluster', value: '<name>', description: `Cluster from config/clusters.ts (${CLUSTERS.map((cluster) => cluster.name).join(', ')}); picks the kind-<name> context.`, default: 'the current context' },
-    { flag: '--context', value: '<context>', description: 'Kubeconfig context; wins over --cluster.' },
+    ...CLUSTER_OPTIONS,
     { flag: '--team', value: '<team>', description: "Show only this team's instances." },
     { flag: '--watch', description: 'Redraw until interrupted.' },
     { flag: '--wait', value: '<duration>', description: 'Poll until everything is ready (exit 0) or the duration has passed (exit 1), e.g. 15m.' },
@@ -49,18 +55,22 @@ export function parseDuration(text: string): number {
   return total;
 }
 
-/** Parses the arguments after `status`, rejecting anything it does not know with a UsageError. */
-export function parseStatusArgs(args: readonly string[]): StatusOptions {
-  const { values, switches } = parseArgs(args, STATUS_COMMAND);
+/** The context choice of CLUSTER_OPTIONS; a cluster config/clusters.ts does not know is a UsageError. */
+export function contextChoice(values: ReadonlyMap<string, string>): ContextChoice {
   const cluster = values.get('--cluster');
   if (cluster !== undefined && !findCluster(cluster)) {
     throw new UsageError(`unknown cluster "${cluster}"; one of: ${CLUSTERS.map((known) => known.name).join(', ')}`);
   }
+  return { cluster, context: values.get('--context') };
+}
+
+/** Parses the arguments after `status`, rejecting anything it does not know with a UsageError. */
+export function parseStatusArgs(args: readonly string[]): StatusOptions {
+  const { values, switches } = parseArgs(args, STATUS_COMMAND);
   const wait = values.get('--wait');
   const timeout = values.get('--request-timeout');
   const options: StatusOptions = {
-    cluster,
-    context: values.get('--context'),
+    ...contextChoice(values),
     team: values.get('--team'),
     watch: switches.has('--watch'),
     waitMs: wait === undefined ? undefined : parseDuration(wait),
