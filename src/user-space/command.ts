@@ -1,13 +1,44 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from '../cli/args';
+import { UsageError } from '../cli/usage-error';
 import { ROOT } from '../paths';
-import { formatProblem, hasErrors, loadUserSpace, Problem } from '.';
+import { formatProblem, hasErrors, isYamlFile, loadUserSpace, Problem } from '.';
 
-const USER_SPACE_FLAGS = { values: ['--user-space'] } as const;
+const USAGE = 'usage: mini-atlas validate [<file-or-team-folder>...] [--user-space <dir>]';
 
-/** Where team files are read from: `--user-space <dir>`, else user-space/. */
+/**
+ * Where team files are read from: `--user-space <dir>`, else user-space/. A folder that does not
+ * exist, a file, or a single team's folder is a usage error (exit 2): read as a user space, it
+ * would mean "no teams", and synth would remove every team from dist/.
+ */
 export function userSpaceDir(values: ReadonlyMap<string, string>): string {
-  return path.resolve(values.get('--user-space') ?? path.join(ROOT, 'user-space'));
+  const given = values.get('--user-space');
+  const dir = path.resolve(given ?? path.join(ROOT, 'user-space'));
+  const shown = given ?? 'user-space';
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UsageError(`the user space ${shown} does not exist: --user-space takes the folder that holds one folder per team (default user-space)`);
+    if (code === 'ENOTDIR') throw new UsageError(`the user space ${shown} is a file, not a folder: --user-space takes the folder that holds one folder per team (default user-space)`);
+    throw error;
+  }
+  const teamFiles = entries.filter((entry) => entry.isFile() && isYamlFile(entry.name)).map((entry) => entry.name).sort();
+  if (teamFiles.length > 0) {
+    throw new UsageError(
+      `${shown} holds team files (${teamFiles.slice(0, 3).join(', ')}${teamFiles.length > 3 ? ', …' : ''}), so it is one team's folder, not a user space: pass the folder of team folders (--user-space ${path.relative(process.cwd(), path.dirname(dir)) || '.'}), or name the team folder as an argument to check only that team`,
+    );
+  }
+  return dir;
+}
+
+/** The files and team folders named on the command line, as absolute paths; one that does not exist is a usage error. */
+export function selectedPaths(positionals: readonly string[], usage: string): string[] {
+  const missing = positionals.find((positional) => !fs.existsSync(positional));
+  if (missing) throw new UsageError(`${missing} does not exist; ${usage}`);
+  return positionals.map((positional) => path.resolve(positional));
 }
 
 /** Prints problems to stderr, one per line. */
@@ -22,15 +53,16 @@ export function countProblems(problems: readonly Problem[]): string {
 }
 
 /**
- * `mini-atlas validate [--user-space <dir>]`: the synth's checks of team files, writing nothing.
- * Exit 0 when valid (warnings allowed), 1 when not.
+ * `mini-atlas validate [<file-or-team-folder>...] [--user-space <dir>]`: the synth's checks of
+ * team files (every team, or the teams holding the paths given), writing nothing. Exit 0 when
+ * valid (warnings allowed), 1 when not.
  */
 export function runValidate(args: string[]): number {
-  const { values } = parseArgs(args, { ...USER_SPACE_FLAGS, usage: 'usage: mini-atlas validate [--user-space <dir>]' });
-  const userSpace = loadUserSpace({ root: ROOT, userSpaceDir: userSpaceDir(values) });
+  const { values, positionals } = parseArgs(args, { values: ['--user-space'], maxPositionals: Infinity, usage: USAGE });
+  const only = positionals.length ? selectedPaths(positionals, USAGE) : undefined;
+  const userSpace = loadUserSpace({ root: ROOT, userSpaceDir: userSpaceDir(values), only });
   report(userSpace.problems);
   const teams = userSpace.teams.length;
   process.stderr.write(`validate: ${teams} team${teams === 1 ? '' : 's'}, ${countProblems(userSpace.problems)}\n`);
   return hasErrors(userSpace.problems) ? 1 : 0;
 }
-

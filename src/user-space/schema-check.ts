@@ -107,6 +107,10 @@ function explain(error: ErrorObject, path: string[], abstraction: AbstractionApi
 }
 
 function requiredHint(abstraction: AbstractionApi, path: string[], missing: string): string {
+  if (path.length === 0 && missing === 'spec') {
+    const required = Object.entries(abstraction.spec).filter(([, field]) => field.required).map(([name]) => name);
+    return `: a ${abstraction.kind} needs at least ${required.join(', ')} under spec`;
+  }
   const field = path.length === 1 && path[0] === 'spec' ? abstraction.spec[missing] : undefined;
   return field ? `: ${field.description}` : '';
 }

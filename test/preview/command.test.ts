@@ -95,8 +95,8 @@ describe('preview command line', () => {
     expect(stdout.split('\n\n').map((block) => block.split('\n').filter((line) => /^(\S|    [-+] )/.test(line)).join('\n'))).toEqual([
       '1 added, 1 changed, 1 removed',
       ['~ changed apps/v1 Deployment team-a/team-a-instance', '    -  replicas: 2', '    +  replicas: 3', '    -          image: nginx:latest', '    +          image: nginx:1.27'].join('\n'),
-      expect.stringMatching(/^\+ added kafka\.strimzi\.io\/v1 KafkaTopic kafka\/team-a\.team-a-02\n/),
-      expect.stringMatching(/^- removed kafka\.strimzi\.io\/v1 KafkaTopic kafka\/team-a\.team-a-01\n/),
+      expect.stringMatching(/^\+ added kafka\.strimzi\.io\/v1 KafkaTopic kafka\/team-a\.02\n/),
+      expect.stringMatching(/^- removed kafka\.strimzi\.io\/v1 KafkaTopic kafka\/team-a\.01\n/),
     ]);
     expect(code).toBe(0);
   });
