@@ -42,6 +42,9 @@ export function runImport(args: string[]): number {
   const fromIndex = args.indexOf('--from');
   const folder = fromIndex >= 0 ? args[fromIndex + 1] : undefined;
   if (fromIndex >= 0 && !folder) throw new UsageError('--from needs a folder of CRD files');
+  if (folder && !fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new UsageError(`--from ${folder} ${fs.existsSync(folder) ? 'is a file' : 'does not exist'}: give the folder that holds the pinned CRD files, e.g. --from ../shared/crds`);
+  }
   const specs = readImportSpecs().map(({ module, url }) => `${module}:=${folder ? localCopy(path.resolve(folder), url) : url}`);
   // Generate beside imports/ and swap only when every CRD imported: a failed download keeps the old imports.
   const staging = fs.mkdtempSync(path.join(ROOT, '.imports-'));

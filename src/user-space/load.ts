@@ -10,6 +10,7 @@ import { hasPath, isPlainObject, mergeOverride } from './merge';
 import { Instance, SourceLocation, TeamInstances } from './model';
 import { formatLocation, hasErrors, Problem, sortProblems } from './problems';
 import { checkAgainstSchema } from './schema-check';
+import { closest } from './suggest';
 
 /** What loading user-space/ found: every problem, and the teams' instances per cluster. */
 export interface UserSpace {
@@ -210,8 +211,13 @@ function readOverrides(folder: string, declarations: readonly Declaration[], rel
   for (const entry of fs.readdirSync(root, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
     const clusterFolder = path.join(root, entry.name);
     if (!entry.isDirectory() || !CLUSTERS.some((cluster) => cluster.name === entry.name)) {
-      const clusters = CLUSTERS.map((cluster) => cluster.name).join(', ');
-      problems.push({ severity: 'error', location: { file: relative(clusterFolder), line: 1, col: 1 }, message: `"${entry.name}" is not a cluster: overrides go in ${OVERRIDES}/<cluster>/ with one of ${clusters}` });
+      const names = CLUSTERS.map((cluster) => cluster.name);
+      const suggestion = entry.isDirectory() ? closest(entry.name, names) : undefined;
+      problems.push({
+        severity: 'error',
+        location: { file: relative(clusterFolder), line: 1, col: 1 },
+        message: `"${entry.name}" is not a cluster: overrides go in ${OVERRIDES}/<cluster>/ with one of ${names.join(', ')}${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
+      });
       continue;
     }
     const byKey = new Map<string, SourceDocument>();
@@ -220,7 +226,10 @@ function readOverrides(folder: string, declarations: readonly Declaration[], rel
         const declaration = identify(source, problems);
         if (!declaration) continue;
         if (!known.has(key(declaration))) {
-          problems.push({ severity: 'error', location: source.locate(['metadata', 'name']), message: `this override matches no document: there is no ${declaration.abstraction.kind} "${declaration.name}" in the team's files` });
+          const names = declarations.filter((candidate) => candidate.abstraction === declaration.abstraction).map((candidate) => candidate.name);
+          const suggestion = closest(declaration.name, names);
+          const hint = suggestion ? `: did you mean "${suggestion}"?` : names.length ? ` (its ${declaration.abstraction.plural}: ${names.join(', ')})` : '';
+          problems.push({ severity: 'error', location: source.locate(['metadata', 'name']), message: `this override matches no document: there is no ${declaration.abstraction.kind} "${declaration.name}" in the team's files${hint}` });
         } else if (byKey.has(key(declaration))) {
           problems.push({ severity: 'error', location: source.location, message: `a second override of ${declaration.abstraction.kind} "${declaration.name}" for cluster ${entry.name} (the first is at ${formatLocation(byKey.get(key(declaration))!.location)})` });
         } else {

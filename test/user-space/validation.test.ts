@@ -274,6 +274,19 @@ describe('overrides that cannot apply', () => {
       error('team-x/clusters/staging:1:1', '"staging" is not a cluster: overrides go in clusters/<cluster>/ with one of dev, prd'),
     ]);
   });
+
+  it('suggests the name meant by a mistyped override, or lists the names there are', () => {
+    const topic = { 'team-x/topic.yaml': flow('Topic', 'name: team-x-orders', '') };
+    expect(problemsOf({ ...topic, 'team-x/clusters/prd/topic.yaml': flow('Topic', 'name: team-x-order', 'partitions: 12') })).toEqual([
+      error('team-x/clusters/prd/topic.yaml:3:18', 'this override matches no document: there is no Topic "team-x-order" in the team\'s files: did you mean "team-x-orders"?'),
+    ]);
+    expect(problemsOf({ ...topic, 'team-x/clusters/prd/topic.yaml': flow('Topic', 'name: team-x-payments', 'partitions: 12') })).toEqual([
+      error('team-x/clusters/prd/topic.yaml:3:18', 'this override matches no document: there is no Topic "team-x-payments" in the team\'s files (its topics: team-x-orders)'),
+    ]);
+    expect(problemsOf({ ...topic, 'team-x/clusters/prod/topic.yaml': flow('Topic', 'name: team-x-orders', '') })).toEqual([
+      error('team-x/clusters/prod:1:1', '"prod" is not a cluster: overrides go in clusters/<cluster>/ with one of dev, prd (did you mean "prd"?)'),
+    ]);
+  });
 });
 
 describe('hostile or broken files', () => {
