@@ -3,7 +3,7 @@ import * as path from 'path';
 import { parseArgs } from '../cli/args';
 import { UsageError } from '../cli/usage-error';
 import { ROOT } from '../paths';
-import { formatProblem, hasErrors, isYamlFile, loadUserSpace, Problem } from '.';
+import { formatProblem, hasErrors, isYamlFile, loadUserSpace, OVERRIDES_FOLDER, Problem } from '.';
 
 const USAGE = 'usage: mini-atlas validate [<file-or-team-folder>...] [--user-space <dir>]';
 
@@ -25,8 +25,11 @@ export function userSpaceDir(values: ReadonlyMap<string, string>): string {
     if (code === 'ENOTDIR') throw new UsageError(`the user space ${shown} is a file, not a folder: --user-space takes the folder that holds one folder per team (default user-space)`);
     throw error;
   }
+  // Team files with no team folders beside them (a team's own clusters/ aside): one team's folder.
+  // A stray file among team folders is reported by the loader, on that file.
   const teamFiles = entries.filter((entry) => entry.isFile() && isYamlFile(entry.name)).map((entry) => entry.name).sort();
-  if (teamFiles.length > 0) {
+  const teamFolders = entries.filter((entry) => entry.isDirectory() && entry.name !== OVERRIDES_FOLDER);
+  if (teamFiles.length > 0 && teamFolders.length === 0) {
     throw new UsageError(
       `${shown} holds team files (${teamFiles.slice(0, 3).join(', ')}${teamFiles.length > 3 ? ', …' : ''}), so it is one team's folder, not a user space: pass the folder of team folders (--user-space ${path.relative(process.cwd(), path.dirname(dir)) || '.'}), or name the team folder as an argument to check only that team`,
     );

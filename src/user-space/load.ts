@@ -32,7 +32,8 @@ export interface LoadOptions {
 }
 
 const TEAM_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const OVERRIDES = 'clusters';
+/** The folder of a team's per-cluster overrides: `<team>/clusters/<cluster>/`. */
+export const OVERRIDES_FOLDER = 'clusters';
 const KIND_ORDER = new Map(ABSTRACTION_APIS.map((abstraction, index) => [abstraction.kind, index]));
 const ACCEPTED = ABSTRACTION_APIS.map((abstraction) => abstraction.kind).join(', ');
 /** Where each instance was declared; a document's positions are worked out only when asked for. */
@@ -134,8 +135,8 @@ function yamlFiles(folder: string, relative: (file: string) => string, problems:
   const warn = (location: SourceLocation, message: string) => problems.push({ severity: 'warning', location, message });
   for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
     const absolute = path.join(folder, entry.name);
-    if (entry.isDirectory() && entry.name !== OVERRIDES) {
-      error({ file: relative(absolute), line: 1, col: 1 }, `unexpected folder: team files live directly in the team folder, cluster overrides in ${OVERRIDES}/<cluster>/`);
+    if (entry.isDirectory() && entry.name !== OVERRIDES_FOLDER) {
+      error({ file: relative(absolute), line: 1, col: 1 }, `unexpected folder: team files live directly in the team folder, cluster overrides in ${OVERRIDES_FOLDER}/<cluster>/`);
     } else if (entry.isFile() && isYamlFile(entry.name)) {
       files.push(absolute);
     } else if (entry.isFile() && !entry.name.startsWith('.')) {
@@ -205,7 +206,7 @@ function checkUniqueNames(declarations: readonly Declaration[], error: (at: Sour
 /** Overrides per cluster, keyed like declarations; unknown clusters and unmatched overrides are problems. */
 function readOverrides(folder: string, declarations: readonly Declaration[], relative: (file: string) => string, problems: Problem[]): Map<string, Map<string, SourceDocument>> {
   const overrides = new Map<string, Map<string, SourceDocument>>();
-  const root = path.join(folder, OVERRIDES);
+  const root = path.join(folder, OVERRIDES_FOLDER);
   if (!fs.existsSync(root)) return overrides;
   const known = new Set(declarations.map(key));
   for (const entry of fs.readdirSync(root, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
@@ -216,7 +217,7 @@ function readOverrides(folder: string, declarations: readonly Declaration[], rel
       problems.push({
         severity: 'error',
         location: { file: relative(clusterFolder), line: 1, col: 1 },
-        message: `"${entry.name}" is not a cluster: overrides go in ${OVERRIDES}/<cluster>/ with one of ${names.join(', ')}${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
+        message: `"${entry.name}" is not a cluster: overrides go in ${OVERRIDES_FOLDER}/<cluster>/ with one of ${names.join(', ')}${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
       });
       continue;
     }

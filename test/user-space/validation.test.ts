@@ -398,6 +398,13 @@ describe('validate and synth on the command line', () => {
     expect(result.status).toBe(2);
   });
 
+  it('still reports a stray team file among team folders on that file', () => {
+    const fixture = writeTeams({ ...TEAM_X, 'stray.yaml': flow('Topic', 'name: team-x-orders', '') });
+    const result = runCli('validate', '--user-space', fixture.rel);
+    expect(result.stderr).toBe(`${fixture.rel}/stray.yaml:1:1: error: team files belong in a team folder: user-space/<team>/\nvalidate: 1 team, 1 error, 0 warnings\n`);
+    expect(result.status).toBe(1);
+  });
+
   it('validate checks only the teams of the files and folders given, like preview', () => {
     const fixture = writeTeams({
       ...TEAM_X,
