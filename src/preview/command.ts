@@ -21,7 +21,7 @@ import { diffResources, formatChanges } from './diff';
 import type { ExpandedResource } from './expand';
 import { previewTeam, type PreviewContext } from './preview';
 import { isRecord } from './simple-schema';
-import { createdKinds, loadRgds } from './rgd';
+import { createdKinds, loadRgds, rgdSet } from './rgd';
 import { openCommittedTree, type CommittedTree } from './committed';
 import { selectedPaths, userSpaceDir } from '../user-space/command';
 
@@ -116,14 +116,19 @@ function toDocument(resource: ExpandedResource): string {
   return `---\n# ${resource.instance.kind}/${resource.instance.metadata.name}: resource "${resource.resourceId}" of ${resource.rgd.name}\n${stringify(resource.object)}`;
 }
 
-/** What `current` changes in the resources the committed dist/ makes for the selected instances of `teams`. */
+/** What `current` changes in the resources that dist/ as committed (instances and RGDs) makes for the selected instances of `teams`. */
 function diffAgainstCommitted(committed: CommittedTree, cluster: string, teams: readonly TeamInstances[], selected: Selection, current: readonly ExpandedResource[], context: PreviewContext): string {
+  // The committed instances as the committed RGDs expand them: a change to the platform's
+  // abstractions shows in the diff too. (Problems of the base side are not this change's.)
+  const files = committed.list(distFile(cluster, 'abstractions')).filter((file) => /\.ya?ml$/.test(file));
+  const rgds = rgdSet(ROOT, files.map((file) => ({ file: `${file} at ${committed.ref}`, text: committed.read(file) ?? '' })));
+  const base: PreviewContext = { rgds, checker: context.checker, sourceOf: () => undefined };
   const workspaces = readInstances(committed.read(distFile(cluster, 'workspaces', PLATFORM.dist.workspacesFile)));
   const before = teams.flatMap((team) => {
     const workspace = workspaces.find((instance) => instance.kind === team.workspace.kind && instance.metadata.name === team.workspace.metadata.name);
     if (!workspace) return [];
     const instances = readInstances(committed.read(distFile(cluster, 'tenants', team.team, PLATFORM.dist.instancesFile)));
-    return previewTeam({ team: team.team, workspace, instances }, { ...context, sourceOf: () => undefined }, (instance) => selected(team.team, instance)).resources;
+    return previewTeam({ team: team.team, workspace, instances }, base, (instance) => selected(team.team, instance)).resources;
   });
   return formatChanges(diffResources(before.map((resource) => resource.object), current.map((resource) => resource.object)));
 }

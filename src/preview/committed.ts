@@ -12,6 +12,8 @@ export interface CommittedTree {
   readonly ref: string;
   /** The file at `relative` (to the repository root, '/'-separated) as committed; undefined if it was not. */
   read(relative: string): string | undefined;
+  /** The files directly in the folder `relative`, as paths relative to the repository root, sorted; none if it was not committed. */
+  list(relative: string): string[];
 }
 
 /** Opens `ref` of the git repository holding `root`; not a repository or an unknown ref is a UsageError (exit 2). */
@@ -29,6 +31,11 @@ export function openCommittedTree(root: string, ref: string): CommittedTree {
       // `<sha>:./<path>` is relative to git's working directory, the repository root here.
       const shown = git('show', `${sha}:./${relative}`);
       return shown.status === 0 ? shown.stdout : undefined;
+    },
+    list(relative) {
+      // ls-tree takes paths relative to git's working directory, the repository root here.
+      const listed = git('ls-tree', '--name-only', sha, `${relative.replace(/\/$/, '')}/`);
+      return listed.status === 0 ? listed.stdout.split('\n').filter((line) => line !== '').sort() : [];
     },
   };
 }

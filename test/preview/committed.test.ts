@@ -33,6 +33,11 @@ describe('openCommittedTree', () => {
     expect(openCommittedTree(dir, 'HEAD~1').read('dist/dev/file.yaml')).toBe('first\n');
   });
 
+  it('lists the files of a committed folder', () => {
+    expect(openCommittedTree(dir, 'HEAD').list('dist/dev')).toEqual(['dist/dev/file.yaml']);
+    expect(openCommittedTree(dir, 'HEAD').list('dist/prd')).toEqual([]);
+  });
+
   it('says a file was not committed with undefined', () => {
     expect(openCommittedTree(dir, 'HEAD').read('dist/prd/file.yaml')).toBeUndefined();
   });
