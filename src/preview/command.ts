@@ -1,5 +1,5 @@
 /**
- * `npm run preview -- <file-or-team-folder>... [--cluster <name>] [--diff [--base <git-ref>]] [--user-space <dir>]`: the resources kro
+ * `npm run preview -- <team-or-file>... [--cluster <name>] [--diff [--base <git-ref>]] [--user-space <dir>]`: the resources kro
  * would create for the instances of the files or team folders given, as multi-document YAML on
  * stdout (or, with --diff, what they change relative to dist/ as committed at --base, default
  * HEAD), problems on stderr. Exit 0, 1 for invalid input,
@@ -25,7 +25,7 @@ import { createdKinds, loadRgds, rgdSet } from './rgd';
 import { openCommittedTree, type CommittedTree } from './committed';
 import { selectedPaths, userSpaceDir } from '../user-space/command';
 
-const USAGE = 'usage: mini-atlas preview <file-or-team-folder>... [--cluster <name>] [--diff [--base <git-ref>]] [--user-space <dir>]';
+const USAGE = 'usage: mini-atlas preview <team-or-file>... [--cluster <name>] [--diff [--base <git-ref>]] [--user-space <dir>]';
 
 interface Arguments {
   readonly paths: readonly string[];
@@ -72,7 +72,8 @@ function parseArguments(args: readonly string[]): Arguments {
   if (positionals.length === 0) throw new UsageError(USAGE);
   if (values.has('--base') && !switches.has('--diff')) throw new UsageError(`--base is the commit --diff compares with, so it needs --diff; ${USAGE}`);
   const base = switches.has('--diff') ? (values.get('--base') ?? 'HEAD') : undefined;
-  return { paths: selectedPaths(positionals, USAGE), cluster, base, userSpaceDir: userSpaceDir(values) };
+  const dir = userSpaceDir(values);
+  return { paths: selectedPaths(positionals, dir, USAGE), cluster, base, userSpaceDir: dir };
 }
 
 /** Whether an instance of a team is asked for: a team folder asks for all of them, a file for those it declares. */

@@ -5,7 +5,7 @@ import { UsageError } from '../cli/usage-error';
 import { ROOT } from '../paths';
 import { formatProblem, hasErrors, isYamlFile, loadUserSpace, OVERRIDES_FOLDER, Problem } from '.';
 
-const USAGE = 'usage: mini-atlas validate [<file-or-team-folder>...] [--user-space <dir>]';
+const USAGE = 'usage: mini-atlas validate [<team-or-file>...] [--user-space <dir>]';
 
 /**
  * Where team files are read from: `--user-space <dir>`, else user-space/. A folder that does not
@@ -37,11 +37,17 @@ export function userSpaceDir(values: ReadonlyMap<string, string>): string {
   return dir;
 }
 
-/** The files and team folders named on the command line, as absolute paths; one that does not exist is a usage error. */
-export function selectedPaths(positionals: readonly string[], usage: string): string[] {
-  const missing = positionals.find((positional) => !fs.existsSync(positional));
-  if (missing) throw new UsageError(`${missing} does not exist; ${usage}`);
-  return positionals.map((positional) => path.resolve(positional));
+/**
+ * The files and team folders named on the command line, as absolute paths: a path, or a team's
+ * name (`team-b` for `<user space>/team-b`). One that is neither is a usage error.
+ */
+export function selectedPaths(positionals: readonly string[], userSpace: string, usage: string): string[] {
+  return positionals.map((positional) => {
+    if (fs.existsSync(positional)) return path.resolve(positional);
+    const team = path.join(userSpace, positional);
+    if (!positional.includes('/') && fs.existsSync(team)) return team;
+    throw new UsageError(`${positional} does not exist; ${usage}`);
+  });
 }
 
 /** Prints problems to stderr, one per line. */
@@ -56,14 +62,15 @@ export function countProblems(problems: readonly Problem[]): string {
 }
 
 /**
- * `mini-atlas validate [<file-or-team-folder>...] [--user-space <dir>]`: the synth's checks of
+ * `mini-atlas validate [<team-or-file>...] [--user-space <dir>]`: the synth's checks of
  * team files (every team, or the teams holding the paths given), writing nothing. Exit 0 when
  * valid (warnings allowed), 1 when not.
  */
 export function runValidate(args: string[]): number {
   const { values, positionals } = parseArgs(args, { values: ['--user-space'], maxPositionals: Infinity, usage: USAGE });
-  const only = positionals.length ? selectedPaths(positionals, USAGE) : undefined;
-  const userSpace = loadUserSpace({ root: ROOT, userSpaceDir: userSpaceDir(values), only });
+  const dir = userSpaceDir(values);
+  const only = positionals.length ? selectedPaths(positionals, dir, USAGE) : undefined;
+  const userSpace = loadUserSpace({ root: ROOT, userSpaceDir: dir, only });
   report(userSpace.problems);
   const teams = userSpace.teams.length;
   process.stderr.write(`validate: ${teams} team${teams === 1 ? '' : 's'}, ${countProblems(userSpace.problems)}\n`);

@@ -120,6 +120,8 @@ describe('preview command line', () => {
     // An override file previews the instances it overrides.
     expect(headings(path.join(teams, 'team-p', 'clusters', 'prd', 'apps.yaml'), '--cluster', 'prd')).toEqual(['# WebApplication/team-p-web']);
     expect(headings(path.join(teams, 'team-p'))).toEqual(['# Workspace/team-p', '# WebApplication/team-p-web', '# Infrastructure/team-p-db', '# Topic/team-p-events', '# VirtualCluster/team-p-sandbox']);
+    // A team's name serves as well as its folder.
+    expect(headings('team-p')).toEqual(headings(path.join(teams, 'team-p')));
   });
 
   (ready ? it : it.skip)('shows no diff for an instance with errors, which would create nothing, and says why', () => {

@@ -412,13 +412,15 @@ describe('validate and synth on the command line', () => {
       'team-y/workspace.yaml': 'apiVersion: kro.run/v1alpha1\nkind: Workspace\nmetadata: {name: team-y\n',
     });
     expect(runCli('validate', `${fixture.rel}/team-x/topic.yaml`, '--user-space', fixture.rel)).toEqual({ status: 0, stdout: '', stderr: 'validate: 1 team, 0 errors, 0 warnings\n' });
+    // A team's name serves as well as its folder.
+    expect(runCli('validate', 'team-x', '--user-space', fixture.rel)).toEqual({ status: 0, stdout: '', stderr: 'validate: 1 team, 0 errors, 0 warnings\n' });
     const broken = runCli('validate', `${fixture.rel}/team-y`, `${fixture.rel}/team-x`, '--user-space', fixture.rel);
     expect(broken.stderr).toMatch(/validate: 2 teams, 2 errors, 0 warnings\n$/);
     expect(broken.status).toBe(1);
     expect(runCli('validate', `${fixture.rel}/team-z`, '--user-space', fixture.rel)).toEqual({
       status: 2,
       stdout: '',
-      stderr: `mini-atlas: ${fixture.rel}/team-z does not exist; usage: mini-atlas validate [<file-or-team-folder>...] [--user-space <dir>]\n`,
+      stderr: `mini-atlas: ${fixture.rel}/team-z does not exist; usage: mini-atlas validate [<team-or-file>...] [--user-space <dir>]\n`,
     });
   });
 });
@@ -459,7 +461,7 @@ describe('the report', () => {
     expect(valid.status).toBe(0);
 
     const usage = runCli('validate', '--user-spaec', warned.dir);
-    expect(usage.stderr).toBe('mini-atlas: unknown argument "--user-spaec"; usage: mini-atlas validate [<file-or-team-folder>...] [--user-space <dir>]\n');
+    expect(usage.stderr).toBe('mini-atlas: unknown argument "--user-spaec"; usage: mini-atlas validate [<team-or-file>...] [--user-space <dir>]\n');
     expect(usage.status).toBe(2);
     for (const result of [invalid, valid, usage]) expect(result.stderr).not.toMatch(/^\s+at /m);
   });
