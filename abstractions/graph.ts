@@ -48,7 +48,7 @@ export function manifest<P>(type: new (scope: Construct, id: string, props: P) =
 }
 
 /** kro's SimpleSchema section of the RGD. */
-export function rgdSchema(abstraction: Abstraction): ResourceGraphDefinitionSpecSchema {
+export function rgdSchema(abstraction: Abstraction, cluster: ClusterConfig): ResourceGraphDefinitionSpecSchema {
   const columns: PrinterColumn[] = [
     { name: 'State', type: 'string', jsonPath: '.status.state' },
     { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
@@ -59,7 +59,7 @@ export function rgdSchema(abstraction: Abstraction): ResourceGraphDefinitionSpec
     apiVersion: 'v1alpha1',
     kind: abstraction.kind,
     scope: abstraction.scope === 'Cluster' ? ResourceGraphDefinitionSpecSchemaScope.CLUSTER : ResourceGraphDefinitionSpecSchemaScope.NAMESPACED,
-    spec: toSimpleSchema(abstraction.spec),
+    spec: toSimpleSchema(abstraction.spec, cluster),
     status: abstraction.status(),
     additionalPrinterColumns: columns,
   };

@@ -22,8 +22,6 @@ export interface ClusterConfig {
   readonly gitUrl: string;
   /** Branch Flux follows on this cluster. */
   readonly gitBranch: string;
-  /** Suffix of generated hostnames, e.g. the shared Gateway's wildcard listener. */
-  readonly domain: string;
   /** How often Flux reconciles the layers. */
   readonly reconcileInterval: string;
   /**
@@ -45,6 +43,7 @@ export interface ClusterConfig {
   readonly postgres: {
     /** CloudNativePG instances per database (1 primary + replicas). */
     readonly instances: number;
+    /** Volume size of each instance when the Infrastructure does not ask for one. */
     readonly storage: string;
   };
   readonly vcluster: {
@@ -65,7 +64,6 @@ export const CLUSTERS: readonly ClusterConfig[] = [
     name: 'dev',
     gitUrl: 'https://github.com/mini-atlas/mini-atlas',
     gitBranch: 'main',
-    domain: 'dev.mini-atlas.local',
     reconcileInterval: '1m',
     kubernetesApi: { host: 'dev-control-plane', port: 6443 },
     gatewayHostNetwork: true,
@@ -81,7 +79,6 @@ export const CLUSTERS: readonly ClusterConfig[] = [
     name: 'prd',
     gitUrl: 'https://github.com/mini-atlas/mini-atlas',
     gitBranch: 'release',
-    domain: 'mini-atlas.example.com',
     reconcileInterval: '10m',
     kubernetesApi: { host: 'api.prd.mini-atlas.example.com', port: 6443 },
     gatewayHostNetwork: false,

@@ -197,8 +197,17 @@ describe('the Flux install', () => {
   });
 });
 
-describe.each([dev, prd])('workspaces and tenants of the example teams on $name', (cluster: ClusterConfig) => {
-  const teams = loadUserSpace({ root: ROOT }).teamsFor(cluster.name);
+/**
+ * Teams this test owns: the live user-space/ changes with every team's pull request, and is
+ * covered by the test that a fresh synth equals the committed dist/.
+ */
+const FIXTURE_TEAMS = path.join(__dirname, 'fixtures', 'user-space');
+
+describe.each([dev, prd])('workspaces and tenants of the fixture teams on $name', (cluster: ClusterConfig) => {
+  const teams = loadUserSpace({ root: ROOT, userSpaceDir: FIXTURE_TEAMS }).teamsFor(cluster.name);
+
+  it('has the fixture teams', () => expect(teams.map(({ team }) => team)).toEqual(['team-p', 'team-q']));
+
   const resources = ABSTRACTIONS.filter((abstraction) => abstraction.scope === 'Namespaced').map((abstraction) => abstraction.plural);
   const workspaces = new WorkspacesChart(Testing.app(), 'workspaces', { teams }).documents.map(({ object }) => object as KubeObject);
   const tenantsChart = new TenantsChart(Testing.app(), 'tenants', { cluster, teams, tenantResources: resources });
