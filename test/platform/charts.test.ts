@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
@@ -75,6 +76,14 @@ describe.each([dev, prd])('helm-releases on $name', (cluster: ClusterConfig) => 
 
   it('starts every other operator after Cilium', () => {
     for (const release of objects.filter((object) => object.metadata.name !== 'cilium')) expect(release.spec.dependsOn).toEqual([{ name: 'cilium' }]);
+  });
+
+  it("lets Envoy bind the node's ports 80 and 443 in the host network, keeping the chart's own capabilities", () => {
+    const { capabilities } = (ciliumValues(cluster).envoy as { securityContext: { capabilities: { keepCapNetBindService: boolean; envoy?: string[] } } }).securityContext;
+    expect(capabilities.keepCapNetBindService).toBe(cluster.gatewayHostNetwork);
+    // The chart's defaults (values.yaml of cilium 1.20.0) and the one Envoy needs for ports below 1024.
+    if (cluster.gatewayHostNetwork) expect(capabilities.envoy).toEqual(['NET_ADMIN', 'SYS_ADMIN', 'NET_BIND_SERVICE']);
+    else expect(capabilities.envoy).toBeUndefined();
   });
 
   it('uses the values that bootstrap installs Cilium with', () => {
@@ -191,9 +200,26 @@ describe('the Flux install', () => {
   it.each(CLUSTERS.map((cluster) => cluster.name))('locks multi-tenancy down on %s', (name) => {
     const { files } = renderCluster(findCluster(name)!, []);
     const kustomization = parse(files.get(`${name}/bootstrap/flux/kustomization.yaml`)!);
-    const patches = kustomization.patches.map((patch: { patch: string; target: { name: string } }) => ({ target: patch.target.name, value: parse(patch.patch)[0].value }));
-    expect(patches).toContainEqual({ target: expect.stringContaining('kustomize-controller|helm-controller'), value: '--no-cross-namespace-refs=true' });
-    expect(patches).toContainEqual({ target: '(kustomize-controller|helm-controller)', value: '--default-service-account=default' });
+    expect(kustomization.resources).toEqual(['gotk-components.yaml']);
+    // What each controller's Deployment gets once kustomize applies the patches (target names are anchored regular expressions).
+    const argsOf = (controller: string) =>
+      kustomization.patches
+        .filter((patch: { target: { kind: string; name: string } }) => patch.target.kind === 'Deployment' && new RegExp(`^(?:${patch.target.name})$`).test(controller))
+        .flatMap((patch: { patch: string }) => parse(patch.patch).map((operation: { op: string; path: string; value: string }) => ({ ...operation })));
+    const added = (value: string) => ({ op: 'add', path: '/spec/template/spec/containers/0/args/-', value });
+    expect(argsOf('kustomize-controller')).toEqual([added('--no-cross-namespace-refs=true'), added('--default-service-account=default'), added('--no-remote-bases=true')]);
+    expect(argsOf('helm-controller')).toEqual([added('--no-cross-namespace-refs=true'), added('--default-service-account=default')]);
+    expect(argsOf('notification-controller')).toEqual([added('--no-cross-namespace-refs=true')]);
+    expect(argsOf('source-controller')).toEqual([]);
+    expect(argsOf('kustomize-controller-extra')).toEqual([]);
+  });
+
+  it('keeps the lockdown across a Flux upgrade: bootstrap regenerates the pinned release and applies it through the patches', () => {
+    const script = fs.readFileSync(path.join(ROOT, 'cluster', 'bootstrap.sh'), 'utf8');
+    const installFlux = script.slice(script.indexOf('install_flux() {'), script.indexOf('\n}\n', script.indexOf('install_flux() {')));
+    expect(installFlux).toContain('flux install --version="v$FLUX_VERSION" --export >"$work/gotk-components.yaml"');
+    expect(installFlux).toContain('cp -R "$BOOTSTRAP_DIR/flux/." "$work/"');
+    expect(installFlux).toMatch(/kubectl --context "\$CONTEXT" apply --server-side --force-conflicts -k "\$work"/);
   });
 });
 
