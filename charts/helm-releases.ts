@@ -43,7 +43,7 @@ export class HelmReleasesChart extends LayerChart {
   private releases(cluster: ClusterConfig): PlatformRelease[] {
     return [
       { chart: 'cilium', namespace: SYSTEM_NAMESPACES.kubeSystem.name, values: ciliumValues(cluster) },
-      { chart: 'kyverno', namespace: PLATFORM_NAMESPACES.kyverno.name, values: {}, dependsOn: ['cilium'] },
+      { chart: 'kyverno', namespace: PLATFORM_NAMESPACES.kyverno.name, values: kyvernoValues(cluster), dependsOn: ['cilium'] },
       {
         chart: 'strimzi',
         namespace: PLATFORM_NAMESPACES.strimzi.name,
@@ -94,4 +94,15 @@ export class HelmReleasesChart extends LayerChart {
       },
     };
   }
+}
+
+/**
+ * Kyverno's admission controller serves the policies' webhooks; while none of its pods runs,
+ * each webhook applies its failure policy. Several replicas (the chart spreads them over nodes
+ * with its default anti-affinity) and a disruption budget keep it serving through node drains.
+ */
+function kyvernoValues(cluster: ClusterConfig): Record<string, unknown> {
+  const replicas = cluster.kyverno.admissionReplicas;
+  if (replicas === 1) return { admissionController: { replicas } };
+  return { admissionController: { replicas, podDisruptionBudget: { enabled: true, minAvailable: replicas - 1 } } };
 }
