@@ -31,6 +31,6 @@ export function buildCluster(cluster: ClusterConfig, teams: readonly TeamInstanc
     policies: new PoliciesChart(app, 'policies', { tenantKinds: tenantKinds(ABSTRACTIONS) }),
     abstractions: new AbstractionsChart(app, 'abstractions', { cluster, abstractions: ABSTRACTIONS }),
     workspaces: new WorkspacesChart(app, 'workspaces', { teams }),
-    tenants: new TenantsChart(app, 'tenants', { cluster, teams, tenantResources: namespaced.map((abstraction) => abstraction.plural) }),
+    tenants: new TenantsChart(app, 'tenants', { cluster, teams, tenantResources: namespaced.map((abstraction) => abstraction.plural), instanceRoles: ABSTRACTIONS.flatMap((abstraction) => abstraction.clusterRoles?.() ?? []) }),
   };
 }

@@ -22,6 +22,7 @@ import { ABSTRACTIONS } from '../../abstractions';
 import { TenantsChart } from '../../charts/tenants';
 import { WorkspacesChart } from '../../charts/workspaces';
 import { KubeObject } from '../helpers';
+import { VCLUSTER_DEPLOYER_ROLE, VCLUSTER_DEPLOYER_RULES } from '../../abstractions/virtual-cluster/resources';
 
 const dev = findCluster('dev')!;
 const prd = findCluster('prd')!;
@@ -323,6 +324,13 @@ describe.each([dev, prd])('workspaces and tenants of the example teams on $name'
         prune: true,
       });
     }
+  });
+
+  it("applies, before any team's instances, the role a VirtualCluster's deployer is bound to", () => {
+    const { files } = renderCluster(cluster, teams);
+    const file = `${cluster.name}/tenants/clusterrole-${VCLUSTER_DEPLOYER_ROLE}.yaml`;
+    expect(parse(files.get(file)!)).toMatchObject({ kind: 'ClusterRole', metadata: { name: VCLUSTER_DEPLOYER_ROLE }, rules: VCLUSTER_DEPLOYER_RULES });
+    expect(parse(files.get(`${cluster.name}/tenants/kustomization.yaml`)!).resources).toContain(path.posix.basename(file));
   });
 
   it('lets a team manage only the abstraction kinds, only in its own namespace', () => {
