@@ -104,21 +104,17 @@ export class PoliciesChart extends LayerChart {
   /**
    * Strimzi writes each team's Kafka credentials into the Kafka namespace, where the team's pods
    * cannot read them; Kyverno copies each into its team's namespace as `kafka-credentials` and
-   * updates the copy whenever Strimzi updates the Secret (a rotated password follows). Kyverno
-   * may only touch Secrets through the two roles below, which its Helm chart aggregates into its
-   * controllers' roles. Kyverno always registers a GeneratingPolicy's webhook to fail open (the
-   * policy has no failurePolicy), so Strimzi is never held up; a Secret written while Kyverno is
-   * down is copied when Strimzi next updates it.
+   * updates the copy whenever Strimzi updates the Secret (a rotated password follows). Only the
+   * background controller touches Secrets, through the role below, which Kyverno's chart
+   * aggregates into its own: the admission controller merely records the trigger for it
+   * (pkg/webhooks/resource/gpol at v1.19.0). Kyverno always registers a GeneratingPolicy's
+   * webhook to fail open (the policy has no failurePolicy), so Strimzi is never held up; a
+   * Secret written while Kyverno is down is copied when Strimzi next updates it.
    */
   private addKafkaCredentialsCopy(): void {
-    const secrets = (verbs: string[]) => [{ apiGroups: [''], resources: ['secrets'], verbs }];
-    new k8s.KubeClusterRole(this, 'kyverno-admission-secrets', {
-      metadata: { name: 'kyverno-admission-secrets', labels: { 'rbac.kyverno.io/aggregate-to-admission-controller': 'true' } },
-      rules: secrets(['get', 'list', 'watch']),
-    });
     new k8s.KubeClusterRole(this, 'kyverno-background-secrets', {
       metadata: { name: 'kyverno-background-secrets', labels: { 'rbac.kyverno.io/aggregate-to-background-controller': 'true' } },
-      rules: secrets(['get', 'list', 'watch', 'create', 'update', 'patch', 'delete']),
+      rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] }],
     });
     new GeneratingPolicy(this, 'tenant-kafka-credentials', {
       metadata: {

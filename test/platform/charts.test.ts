@@ -213,15 +213,10 @@ describe('policies', () => {
     });
   });
 
-  it('lets Kyverno handle Secrets through roles its chart aggregates, and its reports controller read the abstractions', () => {
+  it('lets only the background controller handle Secrets, and the reports controller read the abstractions, through roles the chart aggregates', () => {
     const roles = byKind(objects, 'ClusterRole') as (KubeObject & { rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[] })[];
     const aggregatedInto = (label: string) => roles.filter((role) => role.metadata.labels?.[label] === 'true').flatMap((role) => role.rules);
-    expect(roles.flatMap((role) => Object.keys(role.metadata.labels ?? {})).sort()).toEqual([
-      'rbac.kyverno.io/aggregate-to-admission-controller',
-      'rbac.kyverno.io/aggregate-to-background-controller',
-      'rbac.kyverno.io/aggregate-to-reports-controller',
-    ]);
-    expect(aggregatedInto('rbac.kyverno.io/aggregate-to-admission-controller')).toEqual([{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] }]);
+    expect(roles.flatMap((role) => Object.keys(role.metadata.labels ?? {})).sort()).toEqual(['rbac.kyverno.io/aggregate-to-background-controller', 'rbac.kyverno.io/aggregate-to-reports-controller']);
     expect(aggregatedInto('rbac.kyverno.io/aggregate-to-background-controller')).toEqual([{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] }]);
     expect(aggregatedInto('rbac.kyverno.io/aggregate-to-reports-controller')).toEqual([{ apiGroups: ['kro.run'], resources: ['webapplications', 'topics'], verbs: ['get', 'list', 'watch'] }]);
   });
