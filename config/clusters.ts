@@ -46,6 +46,13 @@ export interface ClusterConfig {
     /** Volume size of each instance when the Infrastructure does not ask for one. */
     readonly storage: string;
   };
+  readonly kyverno: {
+    /**
+     * Replicas of Kyverno's admission controller. More than one gets a disruption budget that
+     * keeps all but one available, so a node drain never takes the policies' webhooks down.
+     */
+    readonly admissionReplicas: number;
+  };
   readonly vcluster: {
     /** Size of the virtual control plane pod. */
     readonly controlPlane: ContainerSize;
@@ -69,6 +76,7 @@ export const CLUSTERS: readonly ClusterConfig[] = [
     gatewayHostNetwork: true,
     kafka: { brokers: 1, storage: '5Gi' },
     postgres: { instances: 1, storage: '1Gi' },
+    kyverno: { admissionReplicas: 1 },
     vcluster: { controlPlane: SMALL },
     tenant: {
       containerDefaults: SMALL,
@@ -84,6 +92,8 @@ export const CLUSTERS: readonly ClusterConfig[] = [
     gatewayHostNetwork: false,
     kafka: { brokers: 3, storage: '100Gi' },
     postgres: { instances: 3, storage: '20Gi' },
+    // Kyverno's guidance for high availability: three admission controller replicas.
+    kyverno: { admissionReplicas: 3 },
     vcluster: { controlPlane: { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } } },
     tenant: {
       containerDefaults: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },

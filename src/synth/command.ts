@@ -1,7 +1,9 @@
 import * as path from 'path';
 import { CLUSTERS } from '../../config/clusters';
+import { CHARTS, versionConflicts, VERSIONS } from '../../config/versions';
 import { LAYERS } from '../../charts/layers';
 import { parseArgs, type CommandSpec } from '../cli/args';
+import { UsageError } from '../cli/usage-error';
 import { ROOT } from '../paths';
 import { hasErrors, loadUserSpace, Problem } from '../user-space';
 import { countProblems, report, USER_SPACE_OPTION, userSpaceDir } from '../user-space/command';
@@ -36,6 +38,8 @@ export interface SynthResult {
  * invalid input or a failing chart leaves it exactly as it was.
  */
 export function synthesize(options: SynthOptions): SynthResult {
+  const conflicts = versionConflicts(CHARTS, VERSIONS);
+  if (conflicts.length) throw new UsageError(conflicts.join('; '));
   checkReplaceable(options.out, options.shownOut ?? options.out);
   const userSpace = loadUserSpace({ root: ROOT, userSpaceDir: options.userSpaceDir });
   const teams = userSpace.teams.length;

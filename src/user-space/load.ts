@@ -4,6 +4,7 @@ import { AbstractionApi } from '../../abstractions/api';
 import { ABSTRACTION_APIS, findAbstractionApi } from '../../abstractions/apis';
 import { CLUSTERS } from '../../config/clusters';
 import { NAMING_CONVENTION } from '../../config/naming';
+import { reservedNamespace } from '../../config/namespaces';
 import { PLATFORM } from '../../config/platform';
 import { readDocuments, SourceDocument } from './documents';
 import { hasPath, isPlainObject, mergeOverride } from './merge';
@@ -77,6 +78,7 @@ export function loadUserSpace(options: LoadOptions): UserSpace {
     }
     const declarations = declare(yamlFiles(folder, relative, problems), relative, problems);
     checkWorkspace(team, declarations, at(folder), error);
+    checkNamespaceIsFree(team, declarations, at(folder), error);
     checkUniqueNames(declarations, error);
     const overrides = readOverrides(folder, declarations, relative, problems);
     // A document without an override is the same instance on every cluster: checked and compiled
@@ -189,6 +191,17 @@ function checkWorkspace(team: string, declarations: readonly Declaration[], fold
   for (const workspace of workspaces) {
     if (workspace.name !== team) error(workspace.source.locate(['metadata', 'name']), `the Workspace is named "${workspace.name}" but its folder is "${team}": a Workspace is named like its team folder`);
   }
+}
+
+/** A team's namespace is its own: never one that the platform or Kubernetes runs in. */
+function checkNamespaceIsFree(team: string, declarations: readonly Declaration[], folder: SourceLocation, error: (at: SourceLocation, message: string) => void): void {
+  const reason = reservedNamespace(team);
+  if (!reason) return;
+  const workspace = declarations.find((declaration) => declaration.abstraction.kind === 'Workspace' && declaration.name === team);
+  error(
+    workspace ? workspace.source.locate(['metadata', 'name']) : folder,
+    `Workspace ${team}: metadata.name "${team}" cannot be a team's namespace: ${reason}, and a Workspace would take it over (Pod Security label, network policies, quota, tenant role); choose another name for the team folder and its Workspace`,
+  );
 }
 
 function checkUniqueNames(declarations: readonly Declaration[], error: (at: SourceLocation, message: string) => void): void {

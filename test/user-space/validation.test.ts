@@ -1,8 +1,20 @@
+import { Testing } from 'cdk8s';
+import { HelmReleasesChart } from '../../charts/helm-releases';
+import { NamespacesChart } from '../../charts/namespaces';
+import { findCluster } from '../../config/clusters';
+import { RESERVED_NAMESPACES } from '../../config/namespaces';
+import { PLATFORM } from '../../config/platform';
 import { formatProblem, hasErrors } from '../../src/user-space';
 import { githubAnnotation, type JsonReport } from '../../src/user-space/report';
+import { KubeObject } from '../helpers';
 import { ReportedProblem, removeFixtures, runCli, TreeFiles, webApplication, workspace, writeTeams } from './helpers';
 
 afterAll(removeFixtures);
+
+/** The objects of a platform chart, as synth renders it for dev. */
+function synthOf(chart: typeof NamespacesChart | typeof HelmReleasesChart): KubeObject[] {
+  return Testing.synth(new chart(Testing.app(), 'chart', { cluster: findCluster('dev')! })) as KubeObject[];
+}
 
 /** team-x's Workspace, which every fixture below needs to be otherwise valid. */
 const TEAM_X = { 'team-x/workspace.yaml': workspace('team-x') };
@@ -430,6 +442,35 @@ describe('validate and synth on the command line', () => {
       stdout: '',
       stderr: `mini-atlas: ${fixture.rel}/team-z does not exist; usage: mini-atlas validate [<team-or-file>...] [--user-space <dir>] [--format <text|github|json>]\n`,
     });
+  });
+});
+
+describe('team names', () => {
+  const taken = [...RESERVED_NAMESPACES.map((namespace) => namespace.name), 'kube-flannel'];
+
+  it('include every namespace the platform charts create, Flux, and the ones Kubernetes makes', () => {
+    expect(taken).toEqual(expect.arrayContaining(['default', 'kube-system', 'kube-public', 'kube-node-lease', 'flux-system', PLATFORM.kafka.namespace, PLATFORM.gateway.namespace]));
+    const platform = synthOf(NamespacesChart).map((namespace) => namespace.metadata.name);
+    const releases = synthOf(HelmReleasesChart).map((release) => release.spec.targetNamespace as string);
+    expect(platform.length).toBeGreaterThan(0);
+    for (const name of [...platform, ...releases]) expect(taken).toContain(name);
+  });
+
+  it.each(taken)('refuse "%s" at the Workspace\'s name, with what owns the namespace', (name) => {
+    const problems = writeTeams({ [`${name}/workspace.yaml`]: workspace(name) }).problems();
+    expect(problems).toEqual([error(`${name}/workspace.yaml:3:18`, expect.stringMatching(new RegExp(`^Workspace ${name}: metadata.name "${name}" cannot be a team's namespace: .+; choose another name for the team folder and its Workspace$`)))]);
+  });
+
+  it('name the owner, and refuse a team without a Workspace at its folder', () => {
+    expect(writeTeams({ 'kafka/workspace.yaml': workspace('kafka') }).problems()[0].message).toContain('the namespace "kafka" belongs to the shared Kafka cluster');
+    expect(writeTeams({ 'kube-x/topic.yaml': flow('Topic', 'name: kube-x-orders', '') }).problems()).toEqual([
+      error('kube-x:1:1', 'team "kube-x" has no Workspace: add one with metadata.name: kube-x'),
+      error('kube-x:1:1', expect.stringContaining('Kubernetes reserves namespaces starting with "kube-" for itself')),
+    ]);
+  });
+
+  it('accept names that only contain a reserved one', () => {
+    expect(writeTeams({ 'kafka-team/workspace.yaml': workspace('kafka-team'), 'team-kube/workspace.yaml': workspace('team-kube') }).problems()).toEqual([]);
   });
 });
 
