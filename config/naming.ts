@@ -6,8 +6,14 @@
 const matches = (workspace: string, name: string): boolean => name.startsWith(`${workspace}-`) && name.length > workspace.length + 1;
 
 export const NAMING_CONVENTION = {
-  /** Kyverno pattern for `metadata.name`, evaluated in the object's namespace (the workspace). */
-  kyvernoPattern: '{{request.namespace}}-?*',
+  /**
+   * The rule as a CEL expression over the admitted `object`, for Kyverno's ValidatingPolicy (its
+   * `metadata.namespace` is the workspace; the API server fills it in before admission). A test
+   * evaluates it against `matches`.
+   */
+  celExpression: "object.metadata.name.startsWith(object.metadata.namespace + '-') && size(object.metadata.name) > size(object.metadata.namespace) + 1",
+  /** The rule's message as a CEL expression over `object`, in the words of `describe`. */
+  celMessage: "'names in workspace \"' + object.metadata.namespace + '\" must start with \"' + object.metadata.namespace + '-\"'",
   /** Whether `name` follows the convention inside `workspace`. */
   matches,
   /**
