@@ -51,8 +51,14 @@ function platform(): ClusterState {
   });
 }
 
+// Every test runs the CLI in child processes: on a busy machine each takes a second or more.
+jest.setTimeout(30_000);
+
 describe('port-forwarding commands', () => {
   let server: TestServer | undefined;
+  // Builds the commands' bundles once, before the timed tests (a cold build takes seconds).
+  beforeAll(() => Promise.all([runCli('dashboard', ['--help'], {}), runCli('kubeconfig', ['--help'], {})]), 120_000);
+
   let kubeconfig: string;
   beforeEach(async () => {
     server = await startFakeApiServer(platform());

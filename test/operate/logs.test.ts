@@ -19,8 +19,14 @@ function shopCluster(requests: string[] = []): ClusterState {
   });
 }
 
+// Every test runs the CLI in child processes: on a busy machine each takes a second or more.
+jest.setTimeout(30_000);
+
 describe('npm run logs', () => {
   let server: TestServer | undefined;
+  // Builds the command's bundle once, before the timed tests (a cold build takes seconds).
+  beforeAll(() => runCli('logs', ['--help'], {}), 120_000);
+
   afterEach(async () => {
     await server?.close();
     server = undefined;
