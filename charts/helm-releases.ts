@@ -54,7 +54,14 @@ export class HelmReleasesChart extends LayerChart {
         },
       },
       { chart: 'cloudnativePg', namespace: 'cnpg-system', values: {}, dependsOn: ['cilium'] },
-      { chart: 'kro', namespace: 'kro-system', values: {}, dependsOn: ['cilium'] },
+      {
+        chart: 'kro',
+        namespace: 'kro-system',
+        dependsOn: ['cilium'],
+        // omit() (alpha since kro 0.9.0) leaves a field out of a rendered object: the Deployment's
+        // replicas under an autoscaler, environment variables of an application without a database.
+        values: { config: { featureGates: { CELOmitFunction: true } } },
+      },
     ];
   }
 

@@ -31,6 +31,13 @@ const spec = {
   env: field.stringMap({ description: 'Environment variables, published as a ConfigMap the container reads.', default: {} }),
   cpu: field.string({ description: 'CPU the container requests.', default: '100m', pattern: PATTERNS.cpu, hint: 'a CPU quantity such as 250m or 1' }),
   memory: field.string({ description: 'Memory the container requests and may not exceed.', default: '256Mi', pattern: PATTERNS.memory, hint: 'a memory quantity such as 128Mi or 1Gi' }),
+  infrastructure: field.string({
+    description:
+      "Name of one of the team's Infrastructures: the container gets DATABASE_URL, PGHOST, PGPORT, PGDATABASE, PGUSER and PGPASSWORD from the database's `<name>-app` Secret, and REDIS_URL when it runs a cache.",
+    pattern: PATTERNS.dnsLabel,
+    maxLength: 63,
+    hint: "the metadata.name of an Infrastructure in the team's files",
+  }),
 };
 
 /** The fields of a WebApplication, as teams write them. */

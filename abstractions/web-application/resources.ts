@@ -5,6 +5,7 @@ import { PLATFORM } from '../../config/platform';
 import { Abstraction, GraphResource, InstanceRefs, manifest } from '../graph';
 import { appLabels, RESTRICTED, selectorLabels } from '../templates';
 import { expr, mapExpr } from '../expression';
+import { CACHE_URL_KEY, DATABASE_SECRET_KEYS, INFRASTRUCTURE_SUFFIXES } from '../infrastructure/resources';
 import { webApplicationApi, WebApplicationFields } from './api';
 
 /** What kro creates for each WebApplication. */
@@ -31,10 +32,19 @@ function config({ name, namespace, spec }: Refs): GraphResource {
 }
 
 function deployment({ name, namespace, spec }: Refs): GraphResource {
-  const probe = { httpGet: { path: spec.healthPath, port: k8s.IntOrString.fromString('http') }, periodSeconds: 10 };
+  const template = deploymentTemplate({ name, namespace, spec });
+  const [container] = (template.spec as { template: { spec: { containers: { env: unknown[] }[] } } }).template.spec.containers;
+  container.env.push(...infrastructureEnv());
   return {
     id: 'deployment',
-    template: manifest(k8s.KubeDeployment, {
+    template,
+    readyWhen: [expr('has(deployment.status.availableReplicas) && deployment.status.availableReplicas == deployment.spec.replicas')],
+  };
+}
+
+function deploymentTemplate({ name, namespace, spec }: Refs): Record<string, unknown> {
+  const probe = { httpGet: { path: spec.healthPath, port: k8s.IntOrString.fromString('http') }, periodSeconds: 10 };
+  return manifest(k8s.KubeDeployment, {
       metadata: { name, namespace, labels: appLabels(name, COMPONENT) },
       spec: {
         replicas: spec.replicas,
@@ -66,9 +76,7 @@ function deployment({ name, namespace, spec }: Refs): GraphResource {
           },
         },
       },
-    }),
-    readyWhen: [expr('has(deployment.status.availableReplicas) && deployment.status.availableReplicas == deployment.spec.replicas')],
-  };
+    });
 }
 
 /**
@@ -85,6 +93,21 @@ function kafkaClientEnv(namespace: string): k8s.EnvVar[] {
     { name: 'KAFKA_PASSWORD', valueFrom: credential('password') },
     { name: 'KAFKA_SASL_JAAS_CONFIG', valueFrom: credential('sasl.jaas.config') },
   ];
+}
+
+/**
+ * The database's credentials and the cache's URL when `infrastructure` names one: each entry is
+ * a whole-entry expression that kro's omit() drops without it (typed EnvVars cannot hold an
+ * expression, so these join the rendered template). The values stay in the Secret CloudNativePG
+ * writes; the pod waits for it. REDIS_URL is optional: the connection ConfigMap has the key only
+ * when the Infrastructure runs a cache.
+ */
+function infrastructureEnv(): string[] {
+  const infrastructure = 'schema.spec.infrastructure';
+  const entry = (name: string, valueFrom: string) => expr(`has(${infrastructure}) ? {"name": "${name}", "valueFrom": ${valueFrom}} : omit()`);
+  const secretKey = (key: string) => `{"secretKeyRef": {"name": ${infrastructure} + "${INFRASTRUCTURE_SUFFIXES.databaseSecret}", "key": "${key}"}}`;
+  const cacheUrl = `{"configMapKeyRef": {"name": ${infrastructure} + "${INFRASTRUCTURE_SUFFIXES.connectionConfigMap}", "key": "${CACHE_URL_KEY}", "optional": true}}`;
+  return [...Object.entries(DATABASE_SECRET_KEYS).map(([variable, key]) => entry(variable, secretKey(key))), entry(CACHE_URL_KEY, cacheUrl)];
 }
 
 function service({ name, namespace }: Refs): GraphResource {

@@ -9,6 +9,7 @@ import { readDocuments, SourceDocument } from './documents';
 import { hasPath, isPlainObject, mergeOverride } from './merge';
 import { Instance, SourceLocation, TeamInstances } from './model';
 import { formatLocation, Problem, sortProblems } from './problems';
+import { checkReferences } from './references';
 import { checkAgainstSchema } from './schema-check';
 
 /** What loading user-space/ found: every problem, and the teams' instances per cluster. */
@@ -36,6 +37,8 @@ const KIND_ORDER = new Map(ABSTRACTION_APIS.map((abstraction, index) => [abstrac
 const ACCEPTED = ABSTRACTION_APIS.map((abstraction) => abstraction.kind).join(', ');
 /** Where each instance was declared; a document's positions are worked out only when asked for. */
 const sources = new WeakMap<Instance, SourceDocument>();
+/** Where each instance's fields are, its cluster override first. */
+const locators = new WeakMap<Instance, (at: readonly string[]) => SourceLocation>();
 
 /** Where `instance` was declared (its base document). */
 export function sourceOf(instance: Instance): SourceLocation | undefined {
@@ -79,7 +82,11 @@ export function loadUserSpace(options: LoadOptions): UserSpace {
       return unchanged.get(declaration)!;
     };
     const perCluster = new Map<string, Instance[]>();
-    for (const cluster of CLUSTERS) perCluster.set(cluster.name, declarations.map((declaration) => compileFor(cluster.name, declaration)).sort(byKindAndName));
+    for (const cluster of CLUSTERS) {
+      const instances = declarations.map((declaration) => compileFor(cluster.name, declaration)).sort(byKindAndName);
+      checkReferences({ team, instances, locate: (instance, at) => locators.get(instance)!(at) }, problems);
+      perCluster.set(cluster.name, instances);
+    }
     teams.set(team, perCluster);
   }
 
@@ -225,7 +232,7 @@ function compile(declaration: Declaration, override: SourceDocument | undefined,
   const { abstraction, name, source } = declaration;
   const sourcesInOrder = override ? [override, source] : [source];
   const value = (override ? mergeOverride(source.value, override.value) : source.value) as Record<string, unknown>;
-  const locate = (at: string[]) => (override && hasPath(override.value, at) ? override : source).locate(at);
+  const locate = (at: readonly string[]) => (override && hasPath(override.value, at) ? override : source).locate(at);
   const error = (at: string[], message: string) => problems.push({ severity: 'error', location: locate(at), message: `${abstraction.kind} ${name}: ${message}` });
   problems.push(...checkAgainstSchema(abstraction, value, sourcesInOrder));
   const metadata = (isPlainObject(value.metadata) ? value.metadata : {}) as Record<string, unknown>;
@@ -249,6 +256,7 @@ function compile(declaration: Declaration, override: SourceDocument | undefined,
     spec,
   };
   sources.set(instance, source);
+  locators.set(instance, locate);
   return instance;
 }
 

@@ -122,7 +122,7 @@ function article(type: string): string {
 }
 
 /** The known name within two edits of `name`, if there is exactly one best. */
-function closest(name: string, candidates: readonly string[]): string | undefined {
+export function closest(name: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = 3;
   for (const candidate of candidates) {

@@ -184,8 +184,10 @@ describe('Infrastructure', () => {
 
   it('publishes the connection details in one ConfigMap', () => {
     const data = resources(DEV.get('Infrastructure')!).get('connection')!.template.data;
-    expect(Object.keys(data).sort()).toEqual(['CACHE_HOST', 'CACHE_PORT', 'DATABASE_HOST', 'DATABASE_NAME', 'DATABASE_PORT', 'DATABASE_SECRET']);
-    expect(data.DATABASE_SECRET).toBe('${database.metadata.name + "-app"}');
+    expect(Object.keys(data).sort()).toEqual(['CACHE_HOST', 'CACHE_PORT', 'DATABASE_HOST', 'DATABASE_NAME', 'DATABASE_PORT', 'DATABASE_SECRET', 'REDIS_URL']);
+    expect(data.DATABASE_SECRET).toBe('${schema.metadata.name}-app');
+    // Made from the instance alone, so kro creates it with the database, before any credentials exist.
+    expect(JSON.stringify(data)).not.toContain('database.');
   });
 
   it('validates the database name as a safe identifier', () => {

@@ -16,6 +16,7 @@ import { renderCluster } from '../../src/synth/render';
 import { loadUserSpace } from '../../src/user-space';
 import { ROOT } from '../../src/paths';
 import { ABSTRACTIONS } from '../../abstractions';
+import { AbstractionsChart } from '../../charts/abstractions';
 import { TenantsChart } from '../../charts/tenants';
 import { WorkspacesChart } from '../../charts/workspaces';
 import { KubeObject } from '../helpers';
@@ -75,6 +76,13 @@ describe.each([dev, prd])('helm-releases on $name', (cluster: ClusterConfig) => 
 
   it('starts every other operator after Cilium', () => {
     for (const release of objects.filter((object) => object.metadata.name !== 'cilium')) expect(release.spec.dependsOn).toEqual([{ name: 'cilium' }]);
+  });
+
+  it("enables kro's omit() feature gate, which the RGDs use (kro rejects an RGD using it otherwise)", () => {
+    const rgds = JSON.stringify(synth((app) => new AbstractionsChart(app, 'abstractions', { cluster, abstractions: ABSTRACTIONS })));
+    expect(rgds).toContain('omit()');
+    const kro = objects.find((object) => object.metadata.name === CHARTS.kro.chart)!;
+    expect(kro.spec.values.config.featureGates).toEqual({ CELOmitFunction: true });
   });
 
   it('uses the values that bootstrap installs Cilium with', () => {

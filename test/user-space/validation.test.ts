@@ -99,7 +99,7 @@ describe('rejected documents', () => {
       error('team-x/topic.yaml:3:33', 'Topic team-x-orders: unknown field metadata.namespce: did you mean "namespace"?'),
       error('team-x/topic.yaml:5:1', 'Topic team-x-orders: unknown field status: known fields: apiVersion, kind, metadata, spec'),
       error('team-x/web.yaml:10:3', 'WebApplication team-x-web: unknown field spec.replica: did you mean "replicas"?'),
-      error('team-x/web.yaml:11:3', 'WebApplication team-x-web: unknown field spec.frobnicate: known fields: name, namespace, image, tag, replicas, host, port, healthPath, env, cpu, memory'),
+      error('team-x/web.yaml:11:3', 'WebApplication team-x-web: unknown field spec.frobnicate: known fields: name, namespace, image, tag, replicas, host, port, healthPath, env, cpu, memory, infrastructure'),
     ]);
   });
 
@@ -379,5 +379,42 @@ describe('the report', () => {
     expect(usage.stderr).toBe('mini-atlas: unknown argument "--user-spaec"; usage: mini-atlas validate [--user-space <dir>]\n');
     expect(usage.status).toBe(2);
     for (const result of [invalid, valid, usage]) expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
+});
+
+describe('references between a team\'s documents', () => {
+  const database = (name: string) => flow('Infrastructure', `name: ${name}`, 'database: shop');
+
+  it('accepts an infrastructure the team declares, in another file', () => {
+    expect(problemsOf({ 'team-x/web.yaml': webApplication('team-x', 'web', 'web.example.com', '  infrastructure: team-x-db'), 'team-x/db.yaml': database('team-x-db') })).toEqual([]);
+  });
+
+  it('refuses an infrastructure the team does not have at the field, naming the ones it has and where', () => {
+    const fixture = writeTeams({
+      ...TEAM_X,
+      'team-x/web.yaml': webApplication('team-x', 'web', 'web.example.com', '  infrastructure: team-x-bd'),
+      'team-x/db.yaml': [database('team-x-db'), database('team-x-cache')].join('---\n'),
+    });
+    expect(fixture.problems()).toEqual([
+      error(
+        'team-x/web.yaml:10:19',
+        `WebApplication team-x-web: spec.infrastructure "team-x-bd" is no Infrastructure of team "team-x": the team's Infrastructures are team-x-cache (${fixture.rel}/team-x/db.yaml:8:18), team-x-db (${fixture.rel}/team-x/db.yaml:3:18); did you mean "team-x-db"?`,
+      ),
+    ]);
+    expect(problemsOf({ 'team-x/web.yaml': webApplication('team-x', 'web', 'web.example.com', '  infrastructure: team-x-db') })).toEqual([
+      error('team-x/web.yaml:10:19', 'WebApplication team-x-web: spec.infrastructure "team-x-db" is no Infrastructure of team "team-x": team "team-x" declares no Infrastructure'),
+    ]);
+  });
+
+  it('checks a cluster override\'s infrastructure at the override', () => {
+    const fixture = writeTeams({
+      ...TEAM_X,
+      'team-x/web.yaml': webApplication('team-x', 'web', 'web.example.com', '  infrastructure: team-x-db'),
+      'team-x/db.yaml': database('team-x-db'),
+      'team-x/clusters/prd/web.yaml': 'apiVersion: kro.run/v1alpha1\nkind: WebApplication\nmetadata:\n  name: team-x-web\nspec:\n  infrastructure: team-x-prd-db\n',
+    });
+    expect(fixture.problems()).toEqual([
+      error('team-x/clusters/prd/web.yaml:6:19', `WebApplication team-x-web: spec.infrastructure "team-x-prd-db" is no Infrastructure of team "team-x": the team's Infrastructures are team-x-db (${fixture.rel}/team-x/db.yaml:3:18)`),
+    ]);
   });
 });

@@ -1,0 +1,61 @@
+/**
+ * What the committed RGDs make of the fields that wire an application to the rest of its team:
+ * expanded as kro would (the preview engine), so the assertions are about the objects a cluster
+ * receives, not about template text.
+ */
+import * as path from 'path';
+import { expandInstance } from '../../src/preview/expand';
+import { loadRgds } from '../../src/preview/rgd';
+import type { Instance } from '../../src/user-space/model';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const rgds = loadRgds(ROOT, path.join(ROOT, 'dist', 'dev', 'abstractions'));
+const SOURCE = { file: 'user-space/team-x/app.yaml', line: 1, col: 1 };
+
+function expand(kind: string, name: string, spec: Record<string, unknown>) {
+  const instance: Instance = { apiVersion: 'kro.run/v1alpha1', kind, metadata: { name, namespace: 'team-x' }, spec };
+  const expansion = expandInstance(instance, rgds, SOURCE);
+  expect(expansion.problems.filter((problem) => problem.severity === 'error')).toEqual([]);
+  return (id: string) => expansion.resources.find((resource) => resource.resourceId === id)?.object as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+const APP = { image: 'ghcr.io/acme/shop', tag: '1.0.0', host: 'shop.example.com' };
+const envOf = (resource: (id: string) => any) => resource('deployment').spec.template.spec.containers[0].env as { name: string; value?: string; valueFrom?: unknown }[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe('WebApplication infrastructure', () => {
+  it('reads the libpq variables and DATABASE_URL from the keys CloudNativePG writes into <name>-app', () => {
+    const env = envOf(expand('WebApplication', 'team-x-shop', { ...APP, infrastructure: 'team-x-db' }));
+    const fromSecret = Object.fromEntries(env.filter((entry) => (entry.valueFrom as any)?.secretKeyRef?.name === 'team-x-db-app').map((entry) => [entry.name, (entry.valueFrom as any).secretKeyRef])); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(fromSecret).toEqual({
+      DATABASE_URL: { name: 'team-x-db-app', key: 'uri' },
+      PGHOST: { name: 'team-x-db-app', key: 'host' },
+      PGPORT: { name: 'team-x-db-app', key: 'port' },
+      PGDATABASE: { name: 'team-x-db-app', key: 'dbname' },
+      PGUSER: { name: 'team-x-db-app', key: 'user' },
+      PGPASSWORD: { name: 'team-x-db-app', key: 'password' },
+    });
+    expect(env.find((entry) => entry.name === 'REDIS_URL')).toEqual({
+      name: 'REDIS_URL',
+      valueFrom: { configMapKeyRef: { name: 'team-x-db-connection', key: 'REDIS_URL', optional: true } },
+    });
+    // Nothing secret is a literal value: every database variable is a reference.
+    expect(env.filter((entry) => /^(PG|DATABASE_)/.test(entry.name) && entry.value !== undefined)).toEqual([]);
+  });
+
+  it('adds no database or cache variable without an infrastructure', () => {
+    const names = envOf(expand('WebApplication', 'team-x-shop', APP)).map((entry) => entry.name);
+    expect(names.filter((name) => /^(PG|DATABASE_URL|REDIS_URL)/.test(name))).toEqual([]);
+    expect(names).toContain('KAFKA_BOOTSTRAP_SERVERS');
+  });
+});
+
+describe('Infrastructure connection ConfigMap', () => {
+  it('holds the redis:// URL of the cache when there is one, and no REDIS_URL key without', () => {
+    const withCache = expand('Infrastructure', 'team-x-db', { database: 'shop' })('connection');
+    expect(withCache.metadata.name).toBe('team-x-db-connection');
+    expect(withCache.data.REDIS_URL).toBe('redis://team-x-db-cache.team-x.svc:6379');
+    const withoutCache = expand('Infrastructure', 'team-x-db', { database: 'shop', cache: false })('connection');
+    expect(Object.keys(withoutCache.data)).not.toContain('REDIS_URL');
+    expect(withoutCache.data.DATABASE_SECRET).toBe('team-x-db-app');
+  });
+});
