@@ -30,7 +30,7 @@ export const LAYERS: readonly Layer[] = [
   { name: 'flux-system', dependsOn: [], wait: false, timeout: '5m', description: 'GitRepository and one Flux Kustomization per layer' },
   { name: 'namespaces', dependsOn: [], wait: true, timeout: '2m', description: 'namespaces of the platform components' },
   { name: 'helm-repositories', dependsOn: ['namespaces'], wait: true, timeout: '5m', description: 'Helm and OCI chart sources' },
-  { name: 'helm-releases', dependsOn: ['helm-repositories'], wait: true, timeout: '15m', description: 'Cilium, Kyverno, Strimzi, CloudNativePG, kro' },
+  { name: 'helm-releases', dependsOn: ['helm-repositories'], wait: true, timeout: '15m', description: 'Cilium, Kyverno, Strimzi, CloudNativePG, kro, Metrics Server' },
   { name: 'shared-resources', dependsOn: ['helm-releases'], wait: true, timeout: '15m', description: 'the shared Kafka and Gateway' },
   { name: 'policies', dependsOn: ['helm-releases'], wait: true, timeout: '5m', description: 'cluster-wide Kyverno policies' },
   { name: 'abstractions', dependsOn: ['helm-releases'], wait: true, timeout: '5m', description: 'kro ResourceGraphDefinitions' },

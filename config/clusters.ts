@@ -36,6 +36,11 @@ export interface ClusterConfig {
    * mapped to the host) instead of behind a LoadBalancer Service.
    */
   readonly gatewayHostNetwork: boolean;
+  /**
+   * Whether the kubelets serve self-signed certificates (kind's do), which Metrics Server then
+   * reads without verifying them; a real cluster's kubelets have certificates signed by its CA.
+   */
+  readonly kubeletSelfSignedCerts: boolean;
   readonly kafka: {
     /** Brokers in the shared Kafka cluster; topic replication never exceeds it. */
     readonly brokers: number;
@@ -69,6 +74,7 @@ export const CLUSTERS: readonly ClusterConfig[] = [
     reconcileInterval: '1m',
     kubernetesApi: { host: 'dev-control-plane', port: 6443 },
     gatewayHostNetwork: true,
+    kubeletSelfSignedCerts: true,
     kafka: { brokers: 1, storage: '5Gi' },
     postgres: { instances: 1, storage: '1Gi' },
     vcluster: { controlPlane: SMALL },
@@ -85,6 +91,7 @@ export const CLUSTERS: readonly ClusterConfig[] = [
     reconcileInterval: '10m',
     kubernetesApi: { host: 'api.prd.mini-atlas.example.com', port: 6443 },
     gatewayHostNetwork: false,
+    kubeletSelfSignedCerts: false,
     kafka: { brokers: 3, storage: '100Gi' },
     postgres: { instances: 3, storage: '20Gi' },
     vcluster: { controlPlane: { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } } },

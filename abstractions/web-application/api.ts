@@ -18,7 +18,15 @@ const spec = {
     pattern: PATTERNS.imageTag,
     hint: 'letters, digits, `_`, `.` and `-`, at most 128 characters',
   }),
-  replicas: field.integer({ description: 'Number of pods.', default: 1, minimum: 1, maximum: 20 }),
+  replicas: field.integer({ description: 'Number of pods, when it is fixed (not with `autoscale`).', default: 1, minimum: 1, maximum: 20 }),
+  autoscale: field.object({
+    description: 'Instead of `replicas`: a HorizontalPodAutoscaler keeps the number of pods between the bounds, adding pods while their CPU use is above the target.',
+    fields: {
+      minReplicas: field.integer({ description: 'Fewest pods.', required: true, minimum: 1, maximum: 20 }),
+      maxReplicas: field.integer({ description: 'Most pods; the namespace quota must hold this many.', required: true, minimum: 1, maximum: 20 }),
+      cpuPercent: field.integer({ description: 'Target CPU use, in percent of the CPU each pod requests (`cpu`).', default: 80, minimum: 10, maximum: 100 }),
+    },
+  }),
   host: field.string({
     description: 'Hostname the shared Gateway routes to the application, e.g. shop.example.com.',
     required: true,

@@ -15,7 +15,7 @@ export const webApplication: Abstraction<WebApplicationFields> = {
     availableReplicas: expr('deployment.status.availableReplicas'),
     url: expr('"http://" + route.spec.hostnames[0]'),
   }),
-  resources: (instance) => [config(instance), deployment(instance), service(instance), route(instance)],
+  resources: (instance) => [config(instance), deployment(instance), autoscaler(instance), service(instance), route(instance)],
 };
 
 type Refs = InstanceRefs<WebApplicationFields>;
@@ -47,7 +47,8 @@ function deploymentTemplate({ name, namespace, spec }: Refs): Record<string, unk
   return manifest(k8s.KubeDeployment, {
       metadata: { name, namespace, labels: appLabels(name, COMPONENT) },
       spec: {
-        replicas: spec.replicas,
+        // Under an autoscaler kro leaves replicas out, so the two never fight over it.
+        replicas: expr<number>('has(schema.spec.autoscale) ? omit() : schema.spec.replicas'),
         selector: { matchLabels: selectorLabels(name, COMPONENT) },
         template: {
           metadata: { labels: appLabels(name, COMPONENT) },
@@ -108,6 +109,28 @@ function infrastructureEnv(): string[] {
   const secretKey = (key: string) => `{"secretKeyRef": {"name": ${infrastructure} + "${INFRASTRUCTURE_SUFFIXES.databaseSecret}", "key": "${key}"}}`;
   const cacheUrl = `{"configMapKeyRef": {"name": ${infrastructure} + "${INFRASTRUCTURE_SUFFIXES.connectionConfigMap}", "key": "${CACHE_URL_KEY}", "optional": true}}`;
   return [...Object.entries(DATABASE_SECRET_KEYS).map(([variable, key]) => entry(variable, secretKey(key))), entry(CACHE_URL_KEY, cacheUrl)];
+}
+
+/** Scales the Deployment on its pods' CPU use relative to what they request. */
+function autoscaler({ name, namespace }: Refs): GraphResource {
+  return {
+    id: 'autoscaler',
+    includeWhen: [expr('has(schema.spec.autoscale)')],
+    template: manifest(k8s.KubeHorizontalPodAutoscalerV2, {
+      metadata: { name, namespace, labels: appLabels(name, COMPONENT) },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: expr('deployment.metadata.name') },
+        minReplicas: expr<number>('schema.spec.autoscale.minReplicas'),
+        maxReplicas: expr<number>('schema.spec.autoscale.maxReplicas'),
+        metrics: [
+          {
+            type: 'Resource',
+            resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: expr<number>('schema.spec.autoscale.cpuPercent') } },
+          },
+        ],
+      },
+    }),
+  };
 }
 
 function service({ name, namespace }: Refs): GraphResource {

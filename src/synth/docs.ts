@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { AbstractionApi, documentSchema } from '../../abstractions/api';
-import { Field } from '../../abstractions/schema';
+import { Field, flattenFields } from '../../abstractions/schema';
 import { ABSTRACTION_APIS } from '../../abstractions/apis';
 import { PLATFORM } from '../../config/platform';
 import { CHARTS, VERSIONS } from '../../config/versions';
@@ -92,7 +92,7 @@ export function reference(): string {
 }
 
 function section(abstraction: AbstractionApi): string {
-  const rows = Object.entries(abstraction.spec).map(([name, definition]) => `| \`${name}\` | ${typeOf(definition)} | ${definition.required ? 'yes' : ''} | ${defaultOf(definition)} | ${constraintsOf(definition)} | ${definition.description} |`);
+  const rows = flattenFields(abstraction.spec).map(([name, definition]) => `| \`${name}\` | ${typeOf(definition)} | ${definition.required ? 'yes' : ''} | ${defaultOf(definition)} | ${constraintsOf(definition)} | ${definition.description} |`);
   return [
     `#### ${abstraction.kind}`,
     '',
@@ -106,6 +106,7 @@ function section(abstraction: AbstractionApi): string {
 }
 
 function typeOf(definition: Field): string {
+  if (definition.type === 'object') return `object (${Object.keys(definition.fields).map((name) => `\`${name}\``).join(', ')})`;
   return definition.type === 'map' ? 'map of string' : definition.type;
 }
 

@@ -10,6 +10,7 @@ import { hasPath, isPlainObject, mergeOverride } from './merge';
 import { Instance, SourceLocation, TeamInstances } from './model';
 import { formatLocation, Problem, sortProblems } from './problems';
 import { checkReferences } from './references';
+import { checkQuotaFit, checkScaling } from './scaling';
 import { checkAgainstSchema } from './schema-check';
 
 /** What loading user-space/ found: every problem, and the teams' instances per cluster. */
@@ -84,7 +85,9 @@ export function loadUserSpace(options: LoadOptions): UserSpace {
     const perCluster = new Map<string, Instance[]>();
     for (const cluster of CLUSTERS) {
       const instances = declarations.map((declaration) => compileFor(cluster.name, declaration)).sort(byKindAndName);
-      checkReferences({ team, instances, locate: (instance, at) => locators.get(instance)!(at) }, problems);
+      const locate = (instance: Instance, at: readonly string[]) => locators.get(instance)!(at);
+      checkReferences({ team, instances, locate }, problems);
+      for (const application of instances.filter((instance) => instance.kind === 'WebApplication')) checkQuotaFit(application, cluster, (at) => locate(application, at), problems);
       perCluster.set(cluster.name, instances);
     }
     teams.set(team, perCluster);
@@ -248,6 +251,7 @@ function compile(declaration: Declaration, override: SourceDocument | undefined,
   if (spec.tag === 'latest') {
     problems.push({ severity: 'warning', location: locate(['spec', 'tag']), message: `${abstraction.kind} ${name}: tag "latest" changes under you; pin a version so a rollout is a reviewed change` });
   }
+  if (abstraction.kind === 'WebApplication') checkScaling(spec, locate, error);
   if (typeof spec.host === 'string') claimHost(spec.host, { owner: `${team}/${abstraction.kind}/${name}`, location: () => locate(['spec', 'host']) }, hosts, problems);
   const instance: Instance = {
     apiVersion: PLATFORM.abstractionApiVersion,

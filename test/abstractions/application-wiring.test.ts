@@ -59,3 +59,28 @@ describe('Infrastructure connection ConfigMap', () => {
     expect(withoutCache.data.DATABASE_SECRET).toBe('team-x-db-app');
   });
 });
+
+describe('WebApplication autoscale', () => {
+  it('makes a CPU HorizontalPodAutoscaler of the Deployment, which then has no replicas', () => {
+    const resource = expand('WebApplication', 'team-x-shop', { ...APP, autoscale: { minReplicas: 2, maxReplicas: 5, cpuPercent: 70 } });
+    expect(resource('deployment').spec).not.toHaveProperty('replicas');
+    const autoscaler = resource('autoscaler');
+    expect(autoscaler.apiVersion).toBe('autoscaling/v2');
+    expect(autoscaler.spec).toEqual({
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'team-x-shop' },
+      minReplicas: 2,
+      maxReplicas: 5,
+      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
+    });
+  });
+
+  it('targets 80% CPU unless told otherwise', () => {
+    expect(expand('WebApplication', 'team-x-shop', { ...APP, autoscale: { minReplicas: 1, maxReplicas: 3 } })('autoscaler').spec.metrics[0].resource.target.averageUtilization).toBe(80);
+  });
+
+  it('keeps a fixed replicas and makes no autoscaler without autoscale', () => {
+    const resource = expand('WebApplication', 'team-x-shop', { ...APP, replicas: 3 });
+    expect(resource('deployment').spec.replicas).toBe(3);
+    expect(resource('autoscaler')).toBeUndefined();
+  });
+});

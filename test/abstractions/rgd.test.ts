@@ -39,7 +39,9 @@ describe.each(ABSTRACTIONS.map((abstraction) => abstraction.kind))('%s', (kind) 
   });
 
   it('writes a SimpleSchema with a description for every field', () => {
-    for (const [field, type] of Object.entries<string>(DEV.get(kind)!.spec.schema.spec)) expect({ field, type }).toEqual({ field, type: expect.stringMatching(/^(string|integer|boolean|map\[string\]string) \| .*description="[^"]+"$/) });
+    const leaves = (fields: Record<string, unknown>, prefix = ''): [string, unknown][] =>
+      Object.entries(fields).flatMap(([name, type]) => (typeof type === 'object' ? leaves(type as Record<string, unknown>, `${prefix}${name}.`) : [[`${prefix}${name}`, type]]));
+    for (const [field, type] of leaves(DEV.get(kind)!.spec.schema.spec)) expect({ field, type }).toEqual({ field, type: expect.stringMatching(/^(string|integer|boolean|map\[string\]string) \| .*description="[^"]+"$/) });
   });
 });
 
@@ -126,7 +128,7 @@ describe('WebApplication', () => {
   });
 
   it('takes image, tag, replicas, port, probes, resources and environment from the instance', () => {
-    expect(deployment.spec.replicas).toBe('${schema.spec.replicas}');
+    expect(deployment.spec.replicas).toBe('${has(schema.spec.autoscale) ? omit() : schema.spec.replicas}');
     expect(pod.containers[0]).toMatchObject({
       image: '${schema.spec.image}:${schema.spec.tag}',
       ports: [{ name: 'http', containerPort: '${schema.spec.port}' }],

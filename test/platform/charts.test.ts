@@ -85,6 +85,13 @@ describe.each([dev, prd])('helm-releases on $name', (cluster: ClusterConfig) => 
     expect(kro.spec.values.config.featureGates).toEqual({ CELOmitFunction: true });
   });
 
+  it('serves the resource metrics that CPU autoscalers read, trusting self-signed kubelet certificates only where kubelets have them', () => {
+    const metrics = objects.find((object) => object.metadata.name === CHARTS.metricsServer.chart)!;
+    expect(metrics.spec.targetNamespace).toBe('kube-system');
+    expect(metrics.spec.values.args).toEqual(cluster.kubeletSelfSignedCerts ? ['--kubelet-insecure-tls'] : []);
+    expect(dev.kubeletSelfSignedCerts && !prd.kubeletSelfSignedCerts).toBe(true);
+  });
+
   it('uses the values that bootstrap installs Cilium with', () => {
     const { files } = renderCluster(cluster, []);
     expect(parse(files.get(`${cluster.name}/bootstrap/cilium-values.yaml`)!)).toEqual(ciliumValues(cluster));

@@ -99,7 +99,7 @@ describe('rejected documents', () => {
       error('team-x/topic.yaml:3:33', 'Topic team-x-orders: unknown field metadata.namespce: did you mean "namespace"?'),
       error('team-x/topic.yaml:5:1', 'Topic team-x-orders: unknown field status: known fields: apiVersion, kind, metadata, spec'),
       error('team-x/web.yaml:10:3', 'WebApplication team-x-web: unknown field spec.replica: did you mean "replicas"?'),
-      error('team-x/web.yaml:11:3', 'WebApplication team-x-web: unknown field spec.frobnicate: known fields: name, namespace, image, tag, replicas, host, port, healthPath, env, cpu, memory, infrastructure'),
+      error('team-x/web.yaml:11:3', 'WebApplication team-x-web: unknown field spec.frobnicate: known fields: name, namespace, image, tag, replicas, autoscale, host, port, healthPath, env, cpu, memory, infrastructure'),
     ]);
   });
 
@@ -415,6 +415,56 @@ describe('references between a team\'s documents', () => {
     });
     expect(fixture.problems()).toEqual([
       error('team-x/clusters/prd/web.yaml:6:19', `WebApplication team-x-web: spec.infrastructure "team-x-prd-db" is no Infrastructure of team "team-x": the team's Infrastructures are team-x-db (${fixture.rel}/team-x/db.yaml:3:18)`),
+    ]);
+  });
+});
+
+describe('scaling', () => {
+  const web = (spec: string) => ({ 'team-x/web.yaml': webApplication('team-x', 'web', 'web.example.com', spec) });
+
+  it('accepts an autoscale range within the quota', () => {
+    expect(problemsOf(web('  autoscale: {minReplicas: 2, maxReplicas: 5, cpuPercent: 70}'))).toEqual([]);
+  });
+
+  /** The problems of team-x with `spec`, and the fixture's folder (messages naming a second place include it). */
+  function check(spec: string): { rel: string; problems: ReportedProblem[] } {
+    const fixture = writeTeams({ ...TEAM_X, ...web(spec) });
+    return { rel: fixture.rel, problems: fixture.problems() };
+  }
+
+  it('refuses replicas with autoscale, naming both places', () => {
+    const { rel, problems } = check('  replicas: 2\n  autoscale: {minReplicas: 2, maxReplicas: 5}');
+    expect(problems).toEqual([
+      error('team-x/web.yaml:11:14', `WebApplication team-x-web: spec.replicas (set at ${rel}/team-x/web.yaml:10:13) and spec.autoscale exclude each other: keep autoscale and remove replicas, or the reverse`),
+    ]);
+  });
+
+  it('refuses a minimum above the maximum, and bounds out of range at the nested field', () => {
+    const { rel, problems } = check('  autoscale:\n    minReplicas: 6\n    maxReplicas: 5\n    cpuPercent: 5');
+    expect(problems).toEqual([
+      error('team-x/web.yaml:11:18', `WebApplication team-x-web: spec.autoscale.minReplicas is 6, more than spec.autoscale.maxReplicas, 5 (at ${rel}/team-x/web.yaml:12:18)`),
+      error('team-x/web.yaml:13:17', 'WebApplication team-x-web: spec.autoscale.cpuPercent is 5 but must be at least 10'),
+    ]);
+    expect(problemsOf(web('  autoscale: {minReplicas: 0, maxReplicas: 21}'))).toEqual([
+      error('team-x/web.yaml:10:28', 'WebApplication team-x-web: spec.autoscale.minReplicas is 0 but must be at least 1'),
+      error('team-x/web.yaml:10:44', 'WebApplication team-x-web: spec.autoscale.maxReplicas is 21 but must be at most 20'),
+    ]);
+  });
+
+  it('names the missing and misspelt fields of autoscale, with their description', () => {
+    expect(problemsOf(web('  autoscale: {minReplicas: 1, maxReplica: 3}'))).toEqual([
+      error('team-x/web.yaml:10:14', 'WebApplication team-x-web: spec.autoscale.maxReplicas is required: Most pods; the namespace quota must hold this many.'),
+      error('team-x/web.yaml:10:31', 'WebApplication team-x-web: unknown field spec.autoscale.maxReplica: did you mean "maxReplicas"?'),
+    ]);
+  });
+
+  it('refuses a maximum the namespace quota cannot hold, per cluster', () => {
+    // dev's quota: 4 CPU, 8Gi, 50 pods; prd's: 16 CPU, 32Gi, 200 pods.
+    expect(problemsOf(web('  cpu: "1"\n  autoscale: {minReplicas: 1, maxReplicas: 10}'))).toEqual([
+      error('team-x/web.yaml:11:44', 'WebApplication team-x-web: on cluster dev, autoscale.maxReplicas 10 needs 10 × 1 CPU, more than the quota\'s 4 (the namespace quota of config/clusters.ts): lower it or the pods\' cpu and memory'),
+    ]);
+    expect(problemsOf(web('  memory: 4Gi\n  replicas: 3'))).toEqual([
+      error('team-x/web.yaml:11:13', 'WebApplication team-x-web: on cluster dev, replicas 3 needs 3 × 4Gi memory, more than the quota\'s 8Gi (the namespace quota of config/clusters.ts): lower it or the pods\' cpu and memory'),
     ]);
   });
 });
