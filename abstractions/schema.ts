@@ -42,6 +42,8 @@ export interface BooleanField extends FieldBase<boolean> {
 /** A `map[string]string`, e.g. environment variables. */
 export interface StringMapField extends FieldBase<Record<string, string>> {
   readonly type: 'map';
+  /** What every value must match (checked on team files; kro's SimpleSchema has no such marker). @default none */
+  readonly valuePattern?: string;
 }
 
 /**
@@ -93,6 +95,7 @@ export function fieldAtPath(fields: Fields, path: readonly string[]): Field | un
   const [name, ...rest] = path;
   const definition = name === undefined ? undefined : fields[name];
   if (!definition || rest.length === 0) return definition;
+  if (definition.type === 'map') return rest.length === 1 ? definition : undefined; // a value of the map
   return definition.type === 'object' ? fieldAtPath(definition.fields, rest) : undefined;
 }
 
@@ -148,7 +151,10 @@ export function toJsonSchema(fields: Fields): Record<string, unknown> {
 
 function jsonSchemaOf(definition: Field): Record<string, unknown> {
   if (definition.type === 'object') return { description: definition.description, ...toJsonSchema(definition.fields) };
+  if (definition.type === 'map') {
+    const { type: _type, required: _required, hint: _hint, valuePattern, ...constraints } = definition;
+    return { type: 'object', additionalProperties: { type: 'string', ...(valuePattern ? { pattern: valuePattern } : {}) }, ...constraints };
+  }
   const { type, required: _required, hint: _hint, ...constraints } = definition;
-  if (type === 'map') return { type: 'object', additionalProperties: { type: 'string' }, ...constraints };
   return { type, ...constraints };
 }

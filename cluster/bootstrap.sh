@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Creates (or reconciles) a local kind cluster and hands it to Flux:
-#   kind cluster -> Gateway API CRDs -> Cilium -> Flux (locked down) -> dist/<cluster>/flux-system
+#   kind cluster -> Gateway API CRDs -> Cilium -> Flux (locked down) -> age key -> dist/<cluster>/flux-system
 # then waits until every layer and abstraction reports ready.
 #
 # Usage: cluster/bootstrap.sh [--no-wait] [cluster]   (default: dev)
@@ -69,7 +69,7 @@ load_versions() {
   # shellcheck source=/dev/null
   source "$env_file"
   local key
-  for key in FLUX_VERSION GATEWAY_API_VERSION KIND_NODE_IMAGE CILIUM_REPOSITORY CILIUM_CHART CILIUM_VERSION CLUSTER_NAME; do
+  for key in FLUX_VERSION GATEWAY_API_VERSION KIND_NODE_IMAGE CILIUM_REPOSITORY CILIUM_CHART CILIUM_VERSION CLUSTER_NAME SOPS_AGE_RECIPIENT SOPS_KEY_SECRET SOPS_KEY_ENTRY; do
     [[ -n "${!key:-}" ]] || die "$env_file does not set $key; run \`npm run synth\` again"
   done
   [[ "$CLUSTER_NAME" == "$CLUSTER" ]] || die "$env_file is for cluster $CLUSTER_NAME, not $CLUSTER"
@@ -122,6 +122,32 @@ install_flux() {
   kubectl --context "$CONTEXT" -n flux-system rollout status deployment --timeout=5m
 }
 
+# The cluster's age private key, with which Flux decrypts the teams' SOPS-encrypted Secrets. It is
+# never in Git: it lives in flux-system and in a file of the operator's, outside the repository,
+# so a dev cluster made again decrypts what the last one did. Only dev's is created here.
+install_sops_key() {
+  if kubectl --context "$CONTEXT" -n flux-system get secret "$SOPS_KEY_SECRET" >/dev/null 2>&1; then
+    log "age key: Secret $SOPS_KEY_SECRET exists in flux-system; keeping it"
+    return
+  fi
+  local key_file="${SOPS_AGE_KEY_FILE:-${XDG_CONFIG_HOME:-$HOME/.config}/mini-atlas/age/$CLUSTER.agekey}"
+  command -v age-keygen >/dev/null 2>&1 || die "age-keygen is missing: install the age package (sudo apt-get install age, or see https://github.com/FiloSottile/age#installation)"
+  if [[ ! -f "$key_file" ]]; then
+    [[ "$CLUSTER" == dev ]] || die "no age key for cluster $CLUSTER in $key_file. Its private key (recipient $SOPS_AGE_RECIPIENT) is held by the cluster's operators, never in Git: run SOPS_AGE_KEY_FILE=<file holding it> cluster/bootstrap.sh $CLUSTER, or create the Secret yourself: kubectl -n flux-system create secret generic $SOPS_KEY_SECRET --from-file=$SOPS_KEY_ENTRY=<file>"
+    log "age key: creating dev's private key in $key_file (keep it; it is not in Git)"
+    mkdir -p "$(dirname "$key_file")"
+    (umask 077 && age-keygen -o "$key_file" 2>/dev/null)
+  fi
+  local recipient
+  recipient="$(age-keygen -y "$key_file")"
+  kubectl --context "$CONTEXT" -n flux-system create secret generic "$SOPS_KEY_SECRET" --from-file="$SOPS_KEY_ENTRY=$key_file" >/dev/null
+  log "age key: Secret $SOPS_KEY_SECRET created in flux-system from $key_file (recipient $recipient)"
+  if [[ "$recipient" != "$SOPS_AGE_RECIPIENT" ]]; then
+    printf 'bootstrap: warning: team Secrets are encrypted for %s (config/clusters.ts), not for this key (%s), so Flux cannot decrypt them here. To adopt this key: set sops.ageRecipient of %s in config/clusters.ts to %s, run npm run synth, and have someone holding the old key run sops updatekeys <file> on each encrypted team file.\n' \
+      "$SOPS_AGE_RECIPIENT" "$recipient" "$CLUSTER" "$recipient" >&2
+  fi
+}
+
 sync_from_git() {
   log "applying $FLUX_SYSTEM_DIR (GitRepository and one Kustomization per layer)"
   kubectl --context "$CONTEXT" apply -f "$FLUX_SYSTEM_DIR"
@@ -139,6 +165,7 @@ main() {
   install_gateway_api
   install_cilium
   install_flux
+  install_sops_key
   sync_from_git
   if ((WAIT == 0)); then
     log "cluster $CLUSTER is bootstrapped; Flux is now reconciling the layers (npm run status -- --cluster $CLUSTER)"

@@ -56,6 +56,12 @@ export interface ClusterConfig {
     /** Size of the virtual control plane pod. */
     readonly controlPlane: ContainerSize;
   };
+  /**
+   * SOPS with age: teams encrypt their Secrets for this public key (`.sops.yaml`, written by
+   * synth, says so to `sops`); its private key exists only in the cluster, in the Secret
+   * PLATFORM.sops.keySecret of flux-system, where Flux decrypts with it.
+   */
+  readonly sops: { readonly ageRecipient: string };
   /** Defaults applied to team containers that do not say otherwise, and the namespace's ceiling. */
   readonly tenant: {
     readonly containerDefaults: ContainerSize;
@@ -78,6 +84,7 @@ export const CLUSTERS: readonly ClusterConfig[] = [
     kafka: { brokers: 1, storage: '5Gi' },
     postgres: { instances: 1, storage: '1Gi' },
     vcluster: { controlPlane: SMALL },
+    sops: { ageRecipient: 'age18weuzsdvzfdr94xzrnqa63fctehy7tvewsay2qwnjg7ql034p4vslnq6ts' },
     tenant: {
       containerDefaults: SMALL,
       quota: { cpu: '4', memory: '8Gi', pods: 50, storage: '20Gi' },
@@ -95,6 +102,7 @@ export const CLUSTERS: readonly ClusterConfig[] = [
     kafka: { brokers: 3, storage: '100Gi' },
     postgres: { instances: 3, storage: '20Gi' },
     vcluster: { controlPlane: { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } } },
+    sops: { ageRecipient: 'age10uvc73wjjr4wg75s0t3fn0ncugx5cpxgnarup8qh8u2j4fdhkusqf9kwsk' },
     tenant: {
       containerDefaults: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
       quota: { cpu: '16', memory: '32Gi', pods: 200, storage: '200Gi' },

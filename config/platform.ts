@@ -12,6 +12,11 @@ export const PLATFORM = {
     credentialsSecret: 'kafka-credentials',
   },
   gateway: { namespace: 'gateway', name: 'shared', className: 'cilium' },
+  /**
+   * The cluster's age private key in flux-system, with which Flux decrypts the teams' Secrets;
+   * Flux reads the entries whose names end in `.agekey`.
+   */
+  sops: { keySecret: 'sops-age', keyEntry: 'age.agekey' },
   /** The per-team ClusterRole that Flux impersonates, bound only inside a team's namespace. */
   tenantRole: 'mini-atlas-tenant',
   /**
@@ -28,5 +33,7 @@ export const PLATFORM = {
     tenantAccessFile: 'tenants.yaml',
     /** A team's instances, in `tenants/<team>/`. */
     instancesFile: 'instances.yaml',
+    /** A team's SOPS-encrypted Secrets, as committed, in `tenants/<team>/`. */
+    secretsFile: 'secrets.yaml',
   },
 } as const;

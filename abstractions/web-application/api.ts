@@ -37,6 +37,12 @@ const spec = {
   port: field.integer({ description: 'Port the container listens on (unprivileged, so at least 1024).', default: 8080, minimum: 1024, maximum: 65535 }),
   healthPath: field.string({ description: 'HTTP path of the readiness and liveness probes.', default: '/', pattern: PATTERNS.httpPath }),
   env: field.stringMap({ description: 'Environment variables, published as a ConfigMap the container reads.', default: {} }),
+  secretEnv: field.stringMap({
+    description:
+      "Environment variables from the team's SOPS-encrypted Secrets, as `<secret name>/<key>`: the container reads the key of the Secret (decrypted by Flux in the cluster), never a copy.",
+    valuePattern: PATTERNS.secretKeyReference,
+    hint: '`<secret name>/<key>`, e.g. team-b-api-keys/stripe',
+  }),
   cpu: field.string({ description: 'CPU the container requests.', default: '100m', pattern: PATTERNS.cpu, hint: 'a CPU quantity such as 250m or 1' }),
   memory: field.string({ description: 'Memory the container requests and may not exceed.', default: '256Mi', pattern: PATTERNS.memory, hint: 'a memory quantity such as 128Mi or 1Gi' }),
   infrastructure: field.string({

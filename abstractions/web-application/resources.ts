@@ -4,7 +4,7 @@ import { KAFKA_BOOTSTRAP } from '../../charts/shared-resources';
 import { PLATFORM } from '../../config/platform';
 import { Abstraction, GraphResource, InstanceRefs, manifest } from '../graph';
 import { appLabels, RESTRICTED, selectorLabels } from '../templates';
-import { expr, mapExpr } from '../expression';
+import { celLiteral, expr, mapExpr } from '../expression';
 import { CACHE_URL_KEY, DATABASE_SECRET_KEYS, INFRASTRUCTURE_SUFFIXES } from '../infrastructure/resources';
 import { webApplicationApi, WebApplicationFields } from './api';
 
@@ -33,8 +33,10 @@ function config({ name, namespace, spec }: Refs): GraphResource {
 
 function deployment({ name, namespace, spec }: Refs): GraphResource {
   const template = deploymentTemplate({ name, namespace, spec });
-  const [container] = (template.spec as { template: { spec: { containers: { env: unknown[] }[] } } }).template.spec.containers;
-  container.env.push(...infrastructureEnv());
+  // Entries made from the instance's maps make env a list only a whole expression can build,
+  // which a typed EnvVar[] cannot hold: it joins the rendered template.
+  const [container] = (template.spec as { template: { spec: { containers: Record<string, unknown>[] } } }).template.spec.containers;
+  container.env = expr(`${celLiteral(kafkaClientEnv(namespace))} + ${infrastructureEnv()} + ${secretEnv()}`);
   return {
     id: 'deployment',
     template,
@@ -61,7 +63,6 @@ function deploymentTemplate({ name, namespace, spec }: Refs): Record<string, unk
                 image: `${spec.image}:${spec.tag}`,
                 ports: [{ name: 'http', containerPort: spec.port }],
                 envFrom: [{ configMapRef: { name: expr('config.metadata.name') } }],
-                env: kafkaClientEnv(namespace),
                 readinessProbe: probe,
                 livenessProbe: { ...probe, initialDelaySeconds: 10 },
                 resources: {
@@ -97,18 +98,27 @@ function kafkaClientEnv(namespace: string): k8s.EnvVar[] {
 }
 
 /**
- * The database's credentials and the cache's URL when `infrastructure` names one: each entry is
- * a whole-entry expression that kro's omit() drops without it (typed EnvVars cannot hold an
- * expression, so these join the rendered template). The values stay in the Secret CloudNativePG
- * writes; the pod waits for it. REDIS_URL is optional: the connection ConfigMap has the key only
- * when the Infrastructure runs a cache.
+ * CEL for the database's credentials and the cache's URL when `infrastructure` names one, no
+ * entry otherwise. The values stay in the Secret CloudNativePG writes; the pod waits for it.
+ * REDIS_URL is optional: the connection ConfigMap has the key only when the Infrastructure runs
+ * a cache.
  */
-function infrastructureEnv(): string[] {
+function infrastructureEnv(): string {
   const infrastructure = 'schema.spec.infrastructure';
-  const entry = (name: string, valueFrom: string) => expr(`has(${infrastructure}) ? {"name": "${name}", "valueFrom": ${valueFrom}} : omit()`);
   const secretKey = (key: string) => `{"secretKeyRef": {"name": ${infrastructure} + "${INFRASTRUCTURE_SUFFIXES.databaseSecret}", "key": "${key}"}}`;
   const cacheUrl = `{"configMapKeyRef": {"name": ${infrastructure} + "${INFRASTRUCTURE_SUFFIXES.connectionConfigMap}", "key": "${CACHE_URL_KEY}", "optional": true}}`;
-  return [...Object.entries(DATABASE_SECRET_KEYS).map(([variable, key]) => entry(variable, secretKey(key))), entry(CACHE_URL_KEY, cacheUrl)];
+  const entries = [...Object.entries(DATABASE_SECRET_KEYS).map(([variable, key]) => [variable, secretKey(key)]), [CACHE_URL_KEY, cacheUrl]];
+  return `(has(${infrastructure}) ? [${entries.map(([variable, valueFrom]) => `{"name": "${variable}", "valueFrom": ${valueFrom}}`).join(', ')}] : [])`;
+}
+
+/**
+ * CEL for one entry per `secretEnv` variable, reading `<secret>/<key>` from the team's Secret.
+ * Sorted by name: a map's keys come in no fixed order, and a reordered env would roll the pods.
+ */
+function secretEnv(): string {
+  const secretEnv = 'schema.spec.secretEnv';
+  const part = (index: number) => `${secretEnv}[name].split("/")[${index}]`;
+  return `(has(${secretEnv}) ? ${secretEnv}.map(name, name).sort().map(name, {"name": name, "valueFrom": {"secretKeyRef": {"name": ${part(0)}, "key": ${part(1)}}}}) : [])`;
 }
 
 /** Scales the Deployment on its pods' CPU use relative to what they request. */

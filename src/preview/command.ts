@@ -18,7 +18,7 @@ import { formatProblem, hasErrors, loadUserSpace, sourceOf, type Instance, type 
 import { SchemaChecker } from './check';
 import { diffResources, formatChanges } from './diff';
 import type { ExpandedResource } from './expand';
-import { previewTeam, type PreviewContext } from './preview';
+import { previewTeam, secretPreview, type PreviewContext } from './preview';
 import { isRecord } from './simple-schema';
 import { createdKinds, loadRgds } from './rgd';
 
@@ -49,7 +49,7 @@ export function runPreview(args: string[]): number {
     return preview.resources;
   });
   const failed = hasErrors(problems);
-  if (!options.diff) process.stdout.write(current.map(toDocument).join(''));
+  if (!options.diff) process.stdout.write([...current.map(toDocument), ...teams.flatMap(secretDocuments)].join(''));
   // An instance with errors creates nothing, so its diff would wrongly say that nothing changes.
   else if (!failed) process.stdout.write(diffAgainstCommitted(options.cluster, teams, current, context));
   for (const problem of problems) process.stderr.write(`${formatProblem(problem)}\n`);
@@ -73,6 +73,11 @@ function toDocument(resource: ExpandedResource): string {
   return `---\n# ${resource.instance.kind}/${resource.instance.metadata.name}: resource "${resource.resourceId}" of ${resource.rgd.name}\n${stringify(resource.object)}`;
 }
 
+/** The team's Secrets, values hidden: they are applied as committed, with nothing for kro to expand. */
+function secretDocuments(team: TeamInstances): string[] {
+  return team.secrets.map((secret) => `---\n# Secret/${secret.name}: SOPS-encrypted in Git, decrypted by Flux when it applies it\n${stringify(secretPreview(secret, team.team))}`);
+}
+
 /** What `current` changes in the resources the committed dist/ makes for `teams`. */
 function diffAgainstCommitted(cluster: string, teams: readonly TeamInstances[], current: readonly ExpandedResource[], context: PreviewContext): string {
   const committed = teams.flatMap((team) => {
@@ -90,7 +95,7 @@ function committedTeam(cluster: string, team: TeamInstances): TeamInstances | un
     return fs.existsSync(file) ? readInstances(fs.readFileSync(file, 'utf8')) : [];
   };
   const workspace = read('workspaces', PLATFORM.dist.workspacesFile).find((instance) => instance.kind === team.workspace.kind && instance.metadata.name === team.workspace.metadata.name);
-  return workspace && { team: team.team, workspace, instances: read('tenants', team.team, PLATFORM.dist.instancesFile) };
+  return workspace && { team: team.team, workspace, instances: read('tenants', team.team, PLATFORM.dist.instancesFile), secrets: [] };
 }
 
 function readInstances(text: string): Instance[] {

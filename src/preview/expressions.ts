@@ -5,7 +5,7 @@
  * those @bufbuild/cel implements (the standard library and the strings extension) evaluate
  * here, the others are reported by name instead of failing obscurely.
  */
-import { celEnv, celFunc, celList, celMap, isCelError, isCelList, isCelMap, isCelUint, parse, plan, type CelEnv, type CelInput, type CelValue, CelScalar } from '@bufbuild/cel';
+import { celEnv, celFunc, celList, celMethod, listType, celMap, isCelError, isCelList, isCelMap, isCelUint, parse, plan, type CelEnv, type CelInput, type CelValue, CelScalar } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 
 /** A parsed CEL expression node (the cel.expr.Expr protobuf message). */
@@ -190,7 +190,7 @@ function constantIndex(expr: Expr): string | number | undefined {
 
 /** Functions of the libraries kro enables that @bufbuild/cel does not implement, by library. */
 const KRO_ONLY_LIBRARIES: Readonly<Record<string, readonly string[]>> = {
-  'cel-go ext.Lists': ['lists.range', 'slice', 'flatten', 'distinct', 'reverse', 'sort', 'sortBy', 'first', 'last'],
+  'cel-go ext.Lists': ['lists.range', 'slice', 'flatten', 'distinct', 'reverse', 'sortBy', 'first', 'last'],
   'cel-go ext.Encoders': ['base64.encode', 'base64.decode'],
   'cel-go ext.Bindings': ['cel.bind'],
   'cel-go ext.TwoVarComprehensions': ['transformMap', 'transformMapEntry', 'transformList'],
@@ -213,6 +213,11 @@ export const OMITTED = '\u0000kro.omit()\u0000';
 
 const omit = celFunc('omit', [], CelScalar.STRING, () => OMITTED);
 
+/** cel-go ext.Lists' `sort()` of strings or numbers, which kro enables and @bufbuild/cel lacks. */
+const sort = celMethod('sort', listType(CelScalar.DYN), [], listType(CelScalar.DYN), function () {
+  return celList([...this].sort((a, b) => ((a as string | bigint) < (b as string | bigint) ? -1 : (a as string | bigint) > (b as string | bigint) ? 1 : 0)));
+});
+
 /** `value` without the map keys and list elements kro's omit() removed (kro's cleanOmitSentinels). */
 export function withoutOmitted(value: unknown): unknown {
   if (Array.isArray(value)) return value.filter((item) => item !== OMITTED).map(withoutOmitted);
@@ -231,7 +236,7 @@ export type Evaluation = { readonly value: unknown } | { readonly error: string 
  * maps become objects, lists arrays.
  */
 export function evaluate(expression: CompiledExpression, bindings: Readonly<Record<string, unknown>>): Evaluation {
-  environment ??= celEnv({ funcs: [...strings, omit] });
+  environment ??= celEnv({ funcs: [...strings, omit, sort] });
   const input: Record<string, CelInput> = {};
   for (const [name, value] of Object.entries(bindings)) input[name] = toCel(value);
   try {

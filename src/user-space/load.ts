@@ -7,10 +7,11 @@ import { NAMING_CONVENTION } from '../../config/naming';
 import { PLATFORM } from '../../config/platform';
 import { readDocuments, SourceDocument } from './documents';
 import { hasPath, isPlainObject, mergeOverride } from './merge';
-import { Instance, SourceLocation, TeamInstances } from './model';
+import { Instance, SourceLocation, TeamInstances, TeamSecret } from './model';
 import { formatLocation, Problem, sortProblems } from './problems';
 import { checkReferences } from './references';
 import { checkQuotaFit, checkScaling } from './scaling';
+import { checkSecret, claimDataKeys, DataKeyClaim, isSecretDocument, SecretDeclaration } from './secrets';
 import { checkAgainstSchema } from './schema-check';
 
 /** What loading user-space/ found: every problem, and the teams' instances per cluster. */
@@ -59,8 +60,9 @@ export function loadUserSpace(options: LoadOptions): UserSpace {
   const relative = (absolute: string) => path.relative(options.root, absolute).split(path.sep).join('/');
   const problems: Problem[] = [];
   const error = (location: SourceLocation, message: string) => problems.push({ severity: 'error', location, message });
-  const teams = new Map<string, Map<string, Instance[]>>();
+  const teams = new Map<string, Map<string, { instances: Instance[]; secrets: TeamSecret[] }>>();
   const hosts = new Map<string, HostClaim>();
+  const dataKeys = new Map<string, DataKeyClaim>();
 
   for (const team of selectTeams(userSpace, options.only, relative, error)) {
     const folder = path.join(userSpace, team);
@@ -69,10 +71,13 @@ export function loadUserSpace(options: LoadOptions): UserSpace {
       error(at(folder), `team folder "${team}" is not a valid namespace name: lower-case letters, digits and "-", starting and ending with a letter or digit`);
       continue;
     }
-    const declarations = declare(yamlFiles(folder, relative, error), relative, problems);
+    const secretSources = new Map<string | undefined, SourceDocument[]>();
+    const declarations = declare(yamlFiles(folder, relative, error), relative, problems, secretSources, undefined);
     checkWorkspace(team, declarations, at(folder), error);
     checkUniqueNames(declarations, error);
-    const overrides = readOverrides(folder, declarations, relative, problems);
+    const overrides = readOverrides(folder, declarations, relative, problems, secretSources);
+    const secrets = declareSecrets(team, secretSources, problems);
+    for (const secret of secrets) claimDataKeys(secret, team, dataKeys, problems);
     // A document without an override is the same instance on every cluster: checked and compiled
     // once, and the very same object, so rendering can reuse its YAML too.
     const unchanged = new Map<Declaration, Instance>();
@@ -82,13 +87,14 @@ export function loadUserSpace(options: LoadOptions): UserSpace {
       if (!unchanged.has(declaration)) unchanged.set(declaration, compile(declaration, undefined, team, problems, hosts));
       return unchanged.get(declaration)!;
     };
-    const perCluster = new Map<string, Instance[]>();
+    const perCluster = new Map<string, { instances: Instance[]; secrets: TeamSecret[] }>();
     for (const cluster of CLUSTERS) {
       const instances = declarations.map((declaration) => compileFor(cluster.name, declaration)).sort(byKindAndName);
+      const clusterSecrets = secrets.filter((declaration) => declaration.clusters.includes(cluster.name)).sort((a, b) => a.secret.name.localeCompare(b.secret.name));
       const locate = (instance: Instance, at: readonly string[]) => locators.get(instance)!(at);
-      checkReferences({ team, instances, locate }, problems);
+      checkReferences({ team, instances, secrets: clusterSecrets, locate }, problems);
       for (const application of instances.filter((instance) => instance.kind === 'WebApplication')) checkQuotaFit(application, cluster, (at) => locate(application, at), problems);
-      perCluster.set(cluster.name, instances);
+      perCluster.set(cluster.name, { instances, secrets: clusterSecrets.map((declaration) => declaration.secret) });
     }
     teams.set(team, perCluster);
   }
@@ -98,8 +104,8 @@ export function loadUserSpace(options: LoadOptions): UserSpace {
     teams: [...teams.keys()],
     teamsFor(cluster) {
       return [...teams].map(([team, perCluster]) => {
-        const all = perCluster.get(cluster) ?? [];
-        return { team, workspace: all.find((instance) => instance.kind === 'Workspace')!, instances: all.filter((instance) => instance.kind !== 'Workspace') };
+        const { instances: all, secrets } = perCluster.get(cluster) ?? { instances: [], secrets: [] };
+        return { team, workspace: all.find((instance) => instance.kind === 'Workspace')!, instances: all.filter((instance) => instance.kind !== 'Workspace'), secrets };
       }).filter((team) => team.workspace);
     },
   };
@@ -141,16 +147,50 @@ function yamlFiles(folder: string, relative: (file: string) => string, error: (a
   return files.sort();
 }
 
-/** The abstraction instances of the team's files; anything else is refused. */
-function declare(files: readonly string[], relative: (file: string) => string, problems: Problem[]): Declaration[] {
+/**
+ * The abstraction instances of the team's files; Secrets go to `secrets` under `cluster` (the
+ * cluster folder they are in, undefined for the team folder); anything else is refused.
+ */
+function declare(files: readonly string[], relative: (file: string) => string, problems: Problem[], secrets: Map<string | undefined, SourceDocument[]>, cluster: string | undefined): Declaration[] {
   const declarations: Declaration[] = [];
   for (const file of files) {
     for (const source of readDocuments(file, relative(file), problems)) {
+      if (isSecretDocument(source.value)) {
+        secrets.set(cluster, [...(secrets.get(cluster) ?? []), source]);
+        continue;
+      }
       const declaration = identify(source, problems);
       if (declaration) declarations.push(declaration);
     }
   }
   return declarations;
+}
+
+/**
+ * The team's Secrets and the clusters each goes to: one in clusters/<cluster>/ replaces the
+ * team folder's Secret of the same name on that cluster; each must be encrypted for all of its
+ * clusters and named once per folder.
+ */
+function declareSecrets(team: string, sources: ReadonlyMap<string | undefined, readonly SourceDocument[]>, problems: Problem[]): SecretDeclaration[] {
+  const nameOf = (source: SourceDocument) => String(((source.value as Record<string, unknown>).metadata as Record<string, unknown> | undefined)?.name ?? '');
+  const declared: SecretDeclaration[] = [];
+  for (const [cluster, documents] of sources) {
+    const seen = new Map<string, SourceDocument>();
+    for (const source of documents) {
+      const name = nameOf(source);
+      const first = seen.get(name);
+      if (first) {
+        problems.push({ severity: 'error', location: source.locate(['metadata', 'name']), message: `Secret "${name}" is declared twice in this folder (also at ${formatLocation(first.locate(['metadata', 'name']))})` });
+        continue;
+      }
+      seen.set(name, source);
+      const replacedOn = (other: string) => (sources.get(other) ?? []).some((document) => nameOf(document) === name);
+      const targets = cluster ? CLUSTERS.filter((config) => config.name === cluster) : CLUSTERS.filter((config) => !replacedOn(config.name));
+      const secret = checkSecret(source, team, targets, problems);
+      if (secret) declared.push({ secret, source, clusters: targets.map((config) => config.name) });
+    }
+  }
+  return declared;
 }
 
 /** Which abstraction a document declares, or a problem saying why it is not accepted. */
@@ -161,11 +201,13 @@ function identify(source: SourceDocument, problems: Problem[]): Declaration | un
     return undefined;
   };
   if (!isPlainObject(value)) return refuse('a team document must be a mapping with apiVersion, kind, metadata and spec');
+  // Encrypting a whole document hides what it is; SOPS must leave all but a Secret's values readable.
+  if (isPlainObject(value.sops)) return refuse('a SOPS-encrypted document must be a Secret with apiVersion, kind and metadata readable: encrypt only data and stringData (the repository\'s .sops.yaml does so with `sops --encrypt --in-place <file>`)');
   const { apiVersion, kind } = value;
   const abstraction = typeof kind === 'string' ? findAbstractionApi(kind) : undefined;
   if (apiVersion !== PLATFORM.abstractionApiVersion || !abstraction) {
     const found = `${String(apiVersion ?? '(no apiVersion)')} ${String(kind ?? '(no kind)')}`;
-    return refuse(`only the platform's abstractions can be declared here (${PLATFORM.abstractionApiVersion} ${ACCEPTED}), not ${found}: Kubernetes objects are made by the abstractions`, abstraction ? ['apiVersion'] : ['kind']);
+    return refuse(`only the platform's abstractions (${PLATFORM.abstractionApiVersion} ${ACCEPTED}) and SOPS-encrypted v1 Secrets can be declared here, not ${found}: Kubernetes objects are made by the abstractions`, abstraction ? ['apiVersion'] : ['kind']);
   }
   const name = isPlainObject(value.metadata) ? value.metadata.name : undefined;
   if (name === undefined) return refuse(`${abstraction.kind}: metadata.name is required`, ['metadata']);
@@ -199,7 +241,7 @@ function checkUniqueNames(declarations: readonly Declaration[], error: (at: Sour
 }
 
 /** Overrides per cluster, keyed like declarations; unknown clusters and unmatched overrides are problems. */
-function readOverrides(folder: string, declarations: readonly Declaration[], relative: (file: string) => string, problems: Problem[]): Map<string, Map<string, SourceDocument>> {
+function readOverrides(folder: string, declarations: readonly Declaration[], relative: (file: string) => string, problems: Problem[], secrets: Map<string | undefined, SourceDocument[]>): Map<string, Map<string, SourceDocument>> {
   const overrides = new Map<string, Map<string, SourceDocument>>();
   const root = path.join(folder, OVERRIDES);
   if (!fs.existsSync(root)) return overrides;
@@ -214,6 +256,10 @@ function readOverrides(folder: string, declarations: readonly Declaration[], rel
     const byKey = new Map<string, SourceDocument>();
     for (const file of yamlFiles(clusterFolder, relative, (location, message) => problems.push({ severity: 'error', location, message }))) {
       for (const source of readDocuments(file, relative(file), problems)) {
+        if (isSecretDocument(source.value)) {
+          secrets.set(entry.name, [...(secrets.get(entry.name) ?? []), source]);
+          continue;
+        }
         const declaration = identify(source, problems);
         if (!declaration) continue;
         if (!known.has(key(declaration))) {

@@ -7,6 +7,7 @@ import * as path from 'path';
 import { expandInstance } from '../../src/preview/expand';
 import { loadRgds } from '../../src/preview/rgd';
 import type { Instance } from '../../src/user-space/model';
+import { PLATFORM } from '../../config/platform';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const rgds = loadRgds(ROOT, path.join(ROOT, 'dist', 'dev', 'abstractions'));
@@ -82,5 +83,24 @@ describe('WebApplication autoscale', () => {
     const resource = expand('WebApplication', 'team-x-shop', { ...APP, replicas: 3 });
     expect(resource('deployment').spec.replicas).toBe(3);
     expect(resource('autoscaler')).toBeUndefined();
+  });
+});
+
+describe('WebApplication environment', () => {
+  it("tells the application how to reach Kafka as its team's user, whose password Kyverno copies in", () => {
+    const env = new Map(envOf(expand('WebApplication', 'team-x-shop', APP)).map((variable) => [variable.name, variable]));
+    expect(env.get('KAFKA_BOOTSTRAP_SERVERS')).toEqual({ name: 'KAFKA_BOOTSTRAP_SERVERS', value: `${PLATFORM.kafka.cluster}-kafka-bootstrap.${PLATFORM.kafka.namespace}.svc:9092` });
+    expect(env.get('KAFKA_USERNAME')).toEqual({ name: 'KAFKA_USERNAME', value: 'team-x' });
+    expect(env.get('KAFKA_SASL_MECHANISM')).toMatchObject({ value: 'SCRAM-SHA-512' });
+    expect(env.get('KAFKA_PASSWORD')).toEqual({ name: 'KAFKA_PASSWORD', valueFrom: { secretKeyRef: { name: PLATFORM.kafka.credentialsSecret, key: 'password', optional: true } } });
+  });
+
+  it('reads each secretEnv variable from its Secret and key, in name order whatever the order written', () => {
+    const env = envOf(expand('WebApplication', 'team-x-shop', { ...APP, secretEnv: { ZETA: 'team-x-keys/z', ALPHA: 'team-x-keys/a', MID: 'team-x-other/token' } }));
+    expect(env.slice(-3)).toEqual([
+      { name: 'ALPHA', valueFrom: { secretKeyRef: { name: 'team-x-keys', key: 'a' } } },
+      { name: 'MID', valueFrom: { secretKeyRef: { name: 'team-x-other', key: 'token' } } },
+      { name: 'ZETA', valueFrom: { secretKeyRef: { name: 'team-x-keys', key: 'z' } } },
+    ]);
   });
 });

@@ -139,14 +139,6 @@ describe('WebApplication', () => {
     expect(web.get('config')!.template.data).toBe('${schema.spec.env}');
   });
 
-  it("tells the application how to reach Kafka as its team's user, whose password Kyverno copies in", () => {
-    const env = new Map(pod.containers[0].env.map((variable: { name: string }) => [variable.name, variable]));
-    expect(env.get('KAFKA_BOOTSTRAP_SERVERS')).toEqual({ name: 'KAFKA_BOOTSTRAP_SERVERS', value: `${PLATFORM.kafka.cluster}-kafka-bootstrap.${PLATFORM.kafka.namespace}.svc:9092` });
-    expect(env.get('KAFKA_USERNAME')).toEqual({ name: 'KAFKA_USERNAME', value: '${schema.metadata.namespace}' });
-    expect(env.get('KAFKA_SASL_MECHANISM')).toMatchObject({ value: 'SCRAM-SHA-512' });
-    expect(env.get('KAFKA_PASSWORD')).toEqual({ name: 'KAFKA_PASSWORD', valueFrom: { secretKeyRef: { name: PLATFORM.kafka.credentialsSecret, key: 'password', optional: true } } });
-  });
-
   it('bounds replicas and requires image, tag and host', () => {
     const spec = DEV.get('WebApplication')!.spec.schema.spec;
     expect(spec.replicas).toMatch(/^integer \| default=1 minimum=1 maximum=20 /);

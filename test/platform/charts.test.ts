@@ -225,12 +225,26 @@ describe.each([dev, prd])('workspaces and tenants of the example teams on $name'
     expect(tenantsChart.documents).toMatchSnapshot();
   });
 
-  it("writes each team's instances, as validated, alone into the folder its Kustomization reads", () => {
-    for (const { team, instances } of teams) {
+  it("writes each team's instances, as validated, and its Secrets, as committed, alone into the folder its Kustomization reads", () => {
+    for (const { team, instances, secrets } of teams) {
       const kustomization = tenants.find((object) => object.kind === 'Kustomization' && object.metadata.name === `tenant-${team}`)!;
       const folder = kustomization.spec.path.replace(`./dist/${cluster.name}/tenants/`, '');
-      expect(tenantsChart.documents.filter(({ file }) => path.posix.dirname(file) === folder).map(({ object }) => object)).toEqual(instances);
+      const inFolder = (file: string) => tenantsChart.documents.filter((document) => document.file === `${folder}/${file}`).map(({ object }) => object);
+      expect(inFolder(PLATFORM.dist.instancesFile)).toEqual(instances);
+      expect(inFolder(PLATFORM.dist.secretsFile)).toEqual(secrets.map((secret) => secret.document));
+      expect(tenantsChart.documents.filter(({ file }) => path.posix.dirname(file) === folder)).toHaveLength(instances.length + secrets.length);
     }
+    expect(teams.find((team) => team.team === 'team-b')!.secrets.map((secret) => secret.name)).toEqual(['team-b-api-keys']);
+  });
+
+  it("decrypts each team's SOPS-encrypted Secrets with the cluster's age key, which is not in Git", () => {
+    for (const { team } of teams) {
+      const kustomization = tenants.find((object) => object.kind === 'Kustomization' && object.metadata.name === `tenant-${team}`)!;
+      expect(kustomization.spec.decryption).toEqual({ provider: 'sops', secretRef: { name: PLATFORM.sops.keySecret } });
+    }
+    const { files } = renderCluster(cluster, teams);
+    expect(files.get(`${cluster.name}/bootstrap/versions.env`)).toContain(`SOPS_AGE_RECIPIENT=${cluster.sops.ageRecipient}\n`);
+    expect([...files.values()].join('\n')).not.toMatch(/AGE-SECRET-KEY-/);
   });
 
   it('applies one Workspace per team, cluster-scoped', () => {
@@ -252,10 +266,13 @@ describe.each([dev, prd])('workspaces and tenants of the example teams on $name'
     }
   });
 
-  it('lets a team manage only the abstraction kinds, only in its own namespace', () => {
+  it('lets a team manage only the abstraction kinds and Secrets, only in its own namespace', () => {
     expect(tenants.filter((object) => object.kind === 'ClusterRoleBinding')).toEqual([]);
     const [role] = tenants.filter((object) => object.kind === 'ClusterRole');
-    expect(role.rules).toEqual([{ apiGroups: ['kro.run'], resources, verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] }]);
+    const verbs = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
+    expect(role.rules).toEqual([{ apiGroups: ['kro.run'], resources, verbs }, { apiGroups: [''], resources: ['secrets'], verbs }]);
+    // The role reaches no namespace by itself: only RoleBindings, one per team in its own namespace, grant it.
+    expect(tenants.filter((object) => object.kind === 'RoleBinding').map((binding) => binding.metadata.namespace)).toEqual(teams.map(({ team }) => team));
     for (const { team } of teams) {
       const binding = tenants.find((object) => object.kind === 'RoleBinding' && object.metadata.namespace === team)!;
       expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: PLATFORM.tenantRole });

@@ -99,7 +99,7 @@ describe('rejected documents', () => {
       error('team-x/topic.yaml:3:33', 'Topic team-x-orders: unknown field metadata.namespce: did you mean "namespace"?'),
       error('team-x/topic.yaml:5:1', 'Topic team-x-orders: unknown field status: known fields: apiVersion, kind, metadata, spec'),
       error('team-x/web.yaml:10:3', 'WebApplication team-x-web: unknown field spec.replica: did you mean "replicas"?'),
-      error('team-x/web.yaml:11:3', 'WebApplication team-x-web: unknown field spec.frobnicate: known fields: name, namespace, image, tag, replicas, autoscale, host, port, healthPath, env, cpu, memory, infrastructure'),
+      error('team-x/web.yaml:11:3', 'WebApplication team-x-web: unknown field spec.frobnicate: known fields: name, namespace, image, tag, replicas, autoscale, host, port, healthPath, env, secretEnv, cpu, memory, infrastructure'),
     ]);
   });
 
@@ -158,7 +158,7 @@ describe('rejected documents', () => {
 
 describe('documents that are not abstractions', () => {
   const refused = (found: string) =>
-    `only the platform's abstractions can be declared here (kro.run/v1alpha1 Workspace, WebApplication, Infrastructure, Topic, VirtualCluster), not ${found}: Kubernetes objects are made by the abstractions`;
+    `only the platform's abstractions (kro.run/v1alpha1 Workspace, WebApplication, Infrastructure, Topic, VirtualCluster) and SOPS-encrypted v1 Secrets can be declared here, not ${found}: Kubernetes objects are made by the abstractions`;
 
   it('refuses raw Kubernetes objects, cluster-scoped ones included, at their kind', () => {
     const raw = [
@@ -353,7 +353,7 @@ describe('the report', () => {
   it('has every problem of every team at once, in file order, as <file>:<line>:<col>: <severity>: <message>', () => {
     const fixture = writeTeams(BROKEN);
     expect(fixture.load().problems.map(formatProblem)).toEqual([
-      `${fixture.rel}/team-x/raw.yaml:2:7: error: only the platform's abstractions can be declared here (kro.run/v1alpha1 Workspace, WebApplication, Infrastructure, Topic, VirtualCluster), not v1 ConfigMap: Kubernetes objects are made by the abstractions`,
+      `${fixture.rel}/team-x/raw.yaml:2:7: error: only the platform's abstractions (kro.run/v1alpha1 Workspace, WebApplication, Infrastructure, Topic, VirtualCluster) and SOPS-encrypted v1 Secrets can be declared here, not v1 ConfigMap: Kubernetes objects are made by the abstractions`,
       `${fixture.rel}/team-x/web.yaml:8:8: warning: WebApplication team-x-web: tag "latest" changes under you; pin a version so a rollout is a reviewed change`,
       `${fixture.rel}/team-x/web.yaml:10:3: error: WebApplication team-x-web: unknown field spec.replica: did you mean "replicas"?`,
       `${fixture.rel}/team-y:1:1: error: team "team-y" has no Workspace: add one with metadata.name: team-y`,
