@@ -121,7 +121,11 @@ function secretEnv(): string {
   return `(has(${secretEnv}) ? ${secretEnv}.map(name, name).sort().map(name, {"name": name, "valueFrom": {"secretKeyRef": {"name": ${part(0)}, "key": ${part(1)}}}}) : [])`;
 }
 
-/** Scales the Deployment on its pods' CPU use relative to what they request. */
+/**
+ * Scales the Deployment on its pods' CPU use relative to what they request. It names the
+ * Deployment from the instance, not from the Deployment resource: kro creates a resource only
+ * once those it refers to are ready, and the autoscaler must not wait for a full rollout.
+ */
 function autoscaler({ name, namespace }: Refs): GraphResource {
   return {
     id: 'autoscaler',
@@ -129,7 +133,7 @@ function autoscaler({ name, namespace }: Refs): GraphResource {
     template: manifest(k8s.KubeHorizontalPodAutoscalerV2, {
       metadata: { name, namespace, labels: appLabels(name, COMPONENT) },
       spec: {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: expr('deployment.metadata.name') },
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
         minReplicas: expr<number>('schema.spec.autoscale.minReplicas'),
         maxReplicas: expr<number>('schema.spec.autoscale.maxReplicas'),
         metrics: [
