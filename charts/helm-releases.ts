@@ -30,7 +30,7 @@ export interface HelmReleasesChartProps extends ChartProps {
 
 /**
  * The operators the platform runs: Cilium (CNI, kube-proxy replacement, Gateway API), Kyverno,
- * Strimzi, CloudNativePG, kro and Metrics Server (for autoscalers). Every release pins its chart version, installs and upgrades
+ * Strimzi, CloudNativePG, kro, cert-manager and Metrics Server (for autoscalers). Every release pins its chart version, installs and upgrades
  * its CRDs, and lets Flux revert manual changes (drift detection).
  */
 export class HelmReleasesChart extends LayerChart {
@@ -61,6 +61,17 @@ export class HelmReleasesChart extends LayerChart {
         // omit() (alpha since kro 0.9.0) leaves a field out of a rendered object: the Deployment's
         // replicas under an autoscaler, environment variables of an application without a database.
         values: { config: { featureGates: { CELOmitFunction: true } } },
+      },
+      {
+        chart: 'certManager',
+        namespace: PLATFORM.certificates.namespace,
+        dependsOn: ['cilium'],
+        values: {
+          crds: { enabled: true, keep: true },
+          // The HTTP-01 solver answers through the shared Gateway, which needs cert-manager's
+          // Gateway API support (`gatewayAPI.enabled`, the v1.21 form of --enable-gateway-api).
+          config: { apiVersion: 'controller.config.cert-manager.io/v1alpha1', kind: 'ControllerConfiguration', gatewayAPI: { enabled: true } },
+        },
       },
       {
         chart: 'metricsServer',

@@ -24,6 +24,8 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
   { name: 'cnpg-system', podSecurity: 'baseline' },
   { name: PLATFORM.kafka.namespace, podSecurity: 'restricted' },
   { name: PLATFORM.gateway.namespace, podSecurity: 'restricted' },
+  // cert-manager's chart runs restricted pods (non-root, no privilege escalation, RuntimeDefault).
+  { name: PLATFORM.certificates.namespace, podSecurity: 'restricted' },
 ];
 
 /** Namespaces for the platform components (kube-system and flux-system exist before Flux runs). */

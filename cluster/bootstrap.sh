@@ -69,7 +69,7 @@ load_versions() {
   # shellcheck source=/dev/null
   source "$env_file"
   local key
-  for key in FLUX_VERSION GATEWAY_API_VERSION KIND_NODE_IMAGE CILIUM_REPOSITORY CILIUM_CHART CILIUM_VERSION CLUSTER_NAME SOPS_AGE_RECIPIENT SOPS_KEY_SECRET SOPS_KEY_ENTRY; do
+  for key in FLUX_VERSION GATEWAY_API_VERSION KIND_NODE_IMAGE CILIUM_REPOSITORY CILIUM_CHART CILIUM_VERSION CLUSTER_NAME SOPS_AGE_RECIPIENT SOPS_KEY_SECRET SOPS_KEY_ENTRY CERTIFICATES_NAMESPACE; do
     [[ -n "${!key:-}" ]] || die "$env_file does not set $key; run \`npm run synth\` again"
   done
   [[ "$CLUSTER_NAME" == "$CLUSTER" ]] || die "$env_file is for cluster $CLUSTER_NAME, not $CLUSTER"
@@ -153,6 +153,17 @@ sync_from_git() {
   kubectl --context "$CONTEXT" apply -f "$FLUX_SYSTEM_DIR"
 }
 
+# On a cluster whose certificates come from the platform's own CA (dev), clients must trust its
+# root to reach https://<host> without warnings; cert-manager keeps it in a Secret.
+print_ca_trust() {
+  [[ -n "${LOCAL_CA_SECRET:-}" ]] || return 0
+  local file="mini-atlas-$CLUSTER-ca.crt"
+  log "HTTPS on $CLUSTER uses the platform's local CA. To trust it, once cert-manager has made it:"
+  printf '  kubectl --context %s -n %s get secret %s -o jsonpath=%s | base64 -d > %s\n' "$CONTEXT" "$CERTIFICATES_NAMESPACE" "$LOCAL_CA_SECRET" "'{.data.ca\\.crt}'" "$file" >&2
+  printf '  curl --cacert %s https://<host>/   # one command; or for the whole machine (Debian/Ubuntu):\n' "$file" >&2
+  printf '  sudo cp %s /usr/local/share/ca-certificates/ && sudo update-ca-certificates\n' "$file" >&2
+}
+
 wait_until_ready() {
   log "waiting for every layer and abstraction to be ready"
   (cd "$ROOT" && npm run -s status -- --cluster "$CLUSTER" --context "$CONTEXT" --wait 15m)
@@ -169,8 +180,10 @@ main() {
   sync_from_git
   if ((WAIT == 0)); then
     log "cluster $CLUSTER is bootstrapped; Flux is now reconciling the layers (npm run status -- --cluster $CLUSTER)"
+    print_ca_trust
   elif wait_until_ready; then
     log "cluster $CLUSTER is ready (kubectl context $CONTEXT); tear it down with cluster/teardown.sh $CLUSTER"
+    print_ca_trust
   else
     die "cluster $CLUSTER is up but not everything is ready yet; see above, and \`npm run status -- --cluster $CLUSTER\`"
   fi

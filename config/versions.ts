@@ -21,6 +21,8 @@ export const CHARTS = {
   cloudnativePg: { repository: 'https://cloudnative-pg.github.io/charts', chart: 'cloudnative-pg', version: '0.29.0' },
   kro: { repository: 'oci://registry.k8s.io/kro/charts/kro', chart: 'kro', version: '0.9.3' },
   vcluster: { repository: 'https://charts.loft.sh', chart: 'vcluster', version: '0.30.4' },
+  /** Certificates for every WebApplication host (chart v1.21.1; its CRDs come with it). */
+  certManager: { repository: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.21.1' },
   /** The resource metrics API (metrics.k8s.io) that a HorizontalPodAutoscaler on CPU reads; Metrics Server 0.8.1. */
   metricsServer: { repository: 'https://kubernetes-sigs.github.io/metrics-server/', chart: 'metrics-server', version: '3.13.1' },
 } as const satisfies Record<string, ChartVersion>;

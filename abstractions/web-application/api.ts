@@ -62,7 +62,8 @@ export const webApplicationApi: AbstractionApi<WebApplicationFields> = {
   kind: 'WebApplication',
   plural: 'webapplications',
   scope: 'Namespaced',
-  description: 'A stateless HTTP application: a Deployment whose pods meet the restricted Pod Security Standard, a Service, and an HTTPRoute on the shared Gateway for `host`.',
+  description:
+    'A stateless HTTP application: a Deployment whose pods meet the restricted Pod Security Standard, a Service, and `https://<host>` on the shared Gateway (a certificate from the cluster\'s issuer, an HTTPS listener of its own in a ListenerSet, and plain HTTP redirected to HTTPS); optionally the credentials of an Infrastructure, Secrets of the team, and an autoscaler.',
   spec,
   printerColumns: [
     { name: 'Available', type: 'integer', jsonPath: '.status.availableReplicas' },

@@ -1,5 +1,12 @@
 import { k8s } from 'cdk8s-plus-30';
-import { HttpRoute } from '../../imports/gateway-httproute-gateway.networking.k8s.io';
+import { Certificate } from '../../imports/certmanager-certificate-cert-manager.io';
+import {
+  HttpRoute,
+  HttpRouteSpecRulesFiltersRequestRedirectScheme,
+  HttpRouteSpecRulesFiltersRequestRedirectStatusCode,
+  HttpRouteSpecRulesFiltersType,
+} from '../../imports/gateway-httproute-gateway.networking.k8s.io';
+import { ListenerSet, ListenerSetSpecListenersTlsMode } from '../../imports/gateway-listenerset-gateway.networking.k8s.io';
 import { KAFKA_BOOTSTRAP } from '../../charts/shared-resources';
 import { PLATFORM } from '../../config/platform';
 import { Abstraction, GraphResource, InstanceRefs, manifest } from '../graph';
@@ -13,9 +20,18 @@ export const webApplication: Abstraction<WebApplicationFields> = {
   ...webApplicationApi,
   status: () => ({
     availableReplicas: expr('deployment.status.availableReplicas'),
-    url: expr('"http://" + route.spec.hostnames[0]'),
+    url: expr('"https://" + route.spec.hostnames[0]'),
   }),
-  resources: (instance) => [config(instance), deployment(instance), autoscaler(instance), service(instance), route(instance)],
+  resources: (instance) => [
+    config(instance),
+    deployment(instance),
+    autoscaler(instance),
+    service(instance),
+    certificate(instance),
+    listenerSet(instance),
+    route(instance),
+    redirect(instance),
+  ],
 };
 
 type Refs = InstanceRefs<WebApplicationFields>;
@@ -160,15 +176,86 @@ function service({ name, namespace }: Refs): GraphResource {
   };
 }
 
+/** The host's certificate, from the cluster's issuer (a local CA on dev, ACME on prd), renewed by cert-manager. */
+function certificate({ name, namespace, spec }: Refs): GraphResource {
+  return {
+    id: 'certificate',
+    template: manifest(Certificate, {
+      metadata: { name: `${name}-tls`, namespace, labels: appLabels(name, COMPONENT) },
+      spec: {
+        secretName: `${name}-tls`,
+        dnsNames: [spec.host],
+        issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: PLATFORM.certificates.issuer },
+      },
+    }),
+  };
+}
+
+/**
+ * The application's HTTPS listener on the shared Gateway: its host, terminated with its own
+ * certificate. A ListenerSet in the team's namespace, because a Gateway holds at most 64
+ * listeners and the platform serves thousands of hosts; the certificate's Secret stays in the
+ * team's namespace with it. Names come from the instance, so kro does not wait for the
+ * certificate to be issued before the listener exists.
+ */
+function listenerSet({ name, namespace, spec }: Refs): GraphResource {
+  return {
+    id: 'listenerSet',
+    template: manifest(ListenerSet, {
+      metadata: { name, namespace, labels: appLabels(name, COMPONENT) },
+      spec: {
+        parentRef: { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: PLATFORM.gateway.name, namespace: PLATFORM.gateway.namespace },
+        listeners: [
+          {
+            name: PLATFORM.gateway.httpsListener,
+            hostname: spec.host,
+            port: 443,
+            protocol: 'HTTPS',
+            tls: { mode: ListenerSetSpecListenersTlsMode.TERMINATE, certificateRefs: [{ kind: 'Secret', group: '', name: `${name}-tls` }] },
+          },
+        ],
+      },
+    }),
+  };
+}
+
+/** Routes the host, over HTTPS only (the application's own listener), to the Service. */
 function route({ name, namespace, spec }: Refs): GraphResource {
   return {
     id: 'route',
     template: manifest(HttpRoute, {
       metadata: { name, namespace, labels: appLabels(name, COMPONENT) },
       spec: {
-        parentRefs: [{ name: PLATFORM.gateway.name, namespace: PLATFORM.gateway.namespace }],
+        parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'ListenerSet', name, sectionName: PLATFORM.gateway.httpsListener }],
         hostnames: [spec.host],
         rules: [{ backendRefs: [{ name: expr('service.metadata.name'), port: 80 }] }],
+      },
+    }),
+  };
+}
+
+/**
+ * Plain HTTP to the host is redirected to HTTPS (301). The ACME HTTP-01 challenge route
+ * cert-manager adds for the same host matches its exact path, which outranks this route's "/".
+ */
+function redirect({ name, namespace, spec }: Refs): GraphResource {
+  return {
+    id: 'redirect',
+    template: manifest(HttpRoute, {
+      metadata: { name: `${name}-redirect`, namespace, labels: appLabels(name, COMPONENT) },
+      spec: {
+        parentRefs: [{ name: PLATFORM.gateway.name, namespace: PLATFORM.gateway.namespace, sectionName: PLATFORM.gateway.httpListener }],
+        hostnames: [spec.host],
+        rules: [
+          {
+            filters: [
+              {
+                type: HttpRouteSpecRulesFiltersType.REQUEST_REDIRECT,
+                requestRedirect: { scheme: HttpRouteSpecRulesFiltersRequestRedirectScheme.HTTPS, statusCode: HttpRouteSpecRulesFiltersRequestRedirectStatusCode.VALUE_301 },
+              },
+            ],
+          },
+        ],
       },
     }),
   };

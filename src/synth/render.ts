@@ -94,6 +94,9 @@ function bootstrapFiles(cluster: ClusterConfig): Record<string, string> {
     SOPS_AGE_RECIPIENT: cluster.sops.ageRecipient,
     SOPS_KEY_SECRET: PLATFORM.sops.keySecret,
     SOPS_KEY_ENTRY: PLATFORM.sops.keyEntry,
+    CERTIFICATES_NAMESPACE: PLATFORM.certificates.namespace,
+    // Set only where the platform is its own CA, whose root bootstrap tells how to trust.
+    LOCAL_CA_SECRET: cluster.certificates.kind === 'local-ca' ? PLATFORM.certificates.caSecret : '',
   };
   const lockdown = (controllers: string, arg: string) => ({
     patch: toYaml([{ op: 'add', path: '/spec/template/spec/containers/0/args/-', value: arg }]),

@@ -8,6 +8,7 @@ import { expandInstance } from '../../src/preview/expand';
 import { loadRgds } from '../../src/preview/rgd';
 import type { Instance } from '../../src/user-space/model';
 import { PLATFORM } from '../../config/platform';
+import { webApplication } from '../../abstractions/web-application/resources';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const rgds = loadRgds(ROOT, path.join(ROOT, 'dist', 'dev', 'abstractions'));
@@ -102,5 +103,51 @@ describe('WebApplication environment', () => {
       { name: 'MID', valueFrom: { secretKeyRef: { name: 'team-x-other', key: 'token' } } },
       { name: 'ZETA', valueFrom: { secretKeyRef: { name: 'team-x-keys', key: 'z' } } },
     ]);
+  });
+});
+
+describe('WebApplication over HTTPS', () => {
+  const resource = expand('WebApplication', 'team-x-shop', APP);
+
+  it('gets a certificate for its host from the cluster issuer, kept in its own namespace', () => {
+    const certificate = resource('certificate');
+    expect(certificate).toMatchObject({ apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'team-x-shop-tls', namespace: 'team-x' } });
+    expect(certificate.spec).toEqual({
+      secretName: 'team-x-shop-tls',
+      dnsNames: ['shop.example.com'],
+      issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: PLATFORM.certificates.issuer },
+    });
+  });
+
+  it('brings its own HTTPS listener for its host to the shared Gateway, with that certificate', () => {
+    const listenerSet = resource('listenerSet');
+    expect(listenerSet).toMatchObject({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'ListenerSet', metadata: { namespace: 'team-x' } });
+    expect(listenerSet.spec.parentRef).toEqual({ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: PLATFORM.gateway.name, namespace: PLATFORM.gateway.namespace });
+    expect(listenerSet.spec.listeners).toEqual([
+      {
+        name: 'https',
+        hostname: 'shop.example.com',
+        port: 443,
+        protocol: 'HTTPS',
+        tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', group: '', name: resource('certificate').spec.secretName }] },
+      },
+    ]);
+  });
+
+  it('serves the application on that listener only, and redirects plain HTTP for its host to HTTPS', () => {
+    const route = resource('route');
+    expect(route.spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'ListenerSet', name: resource('listenerSet').metadata.name, sectionName: 'https' }]);
+    expect(route.spec.rules).toEqual([{ backendRefs: [{ name: 'team-x-shop', port: 80 }] }]);
+    const redirect = resource('redirect');
+    expect(redirect.spec).toEqual({
+      parentRefs: [{ name: PLATFORM.gateway.name, namespace: PLATFORM.gateway.namespace, sectionName: PLATFORM.gateway.httpListener }],
+      hostnames: ['shop.example.com'],
+      rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }],
+    });
+    expect(redirect.spec.rules[0].backendRefs).toBeUndefined();
+  });
+
+  it('reports an https:// URL', () => {
+    expect(webApplication.status().url).toBe('${"https://" + route.spec.hostnames[0]}');
   });
 });

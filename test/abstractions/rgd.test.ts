@@ -145,9 +145,9 @@ describe('WebApplication', () => {
     for (const field of ['image', 'tag', 'host']) expect(spec[field]).toContain('required=true');
   });
 
-  it('routes its host through the shared Gateway to its Service', () => {
+  it('routes its host through its own HTTPS listener on the shared Gateway to its Service', () => {
     expect(web.get('route')!.template.spec).toEqual({
-      parentRefs: [{ name: PLATFORM.gateway.name, namespace: PLATFORM.gateway.namespace }],
+      parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'ListenerSet', name: '${schema.metadata.name}', sectionName: PLATFORM.gateway.httpsListener }],
       hostnames: ['${schema.spec.host}'],
       rules: [{ backendRefs: [{ name: '${service.metadata.name}', port: 80 }] }],
     });

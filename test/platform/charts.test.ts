@@ -132,10 +132,49 @@ describe.each([dev, prd])('shared-resources on $name', (cluster: ClusterConfig) 
     expect(kafka.spec.entityOperator).toEqual({ topicOperator: {}, userOperator: {} });
   });
 
-  it('owns one Gateway that admits routes from team namespaces only', () => {
+  it('owns one Gateway with one plain HTTP listener, admitting routes and ListenerSets from team namespaces only', () => {
     const [gateway] = byKind(objects, 'Gateway');
+    const tenants = { from: 'Selector', selector: { matchExpressions: [{ key: PLATFORM.tenantLabel, operator: 'Exists' }] } };
     expect(gateway.spec.gatewayClassName).toBe('cilium');
-    expect(gateway.spec.listeners[0].allowedRoutes.namespaces).toEqual({ from: 'Selector', selector: { matchExpressions: [{ key: PLATFORM.tenantLabel, operator: 'Exists' }] } });
+    // Every HTTPS listener comes in a team's ListenerSet: the Gateway's own 64-listener limit never binds.
+    expect(gateway.spec.listeners.map((listener: { name: string; port: number; protocol: string }) => [listener.name, listener.port, listener.protocol])).toEqual([['http', 80, 'HTTP']]);
+    expect(gateway.spec.listeners[0].allowedRoutes.namespaces).toEqual(tenants);
+    expect(gateway.spec.allowedListeners.namespaces).toEqual(tenants);
+  });
+
+  it("issues certificates from the cluster's certificate authority under one ClusterIssuer name", () => {
+    const issuers = byKind(objects, 'ClusterIssuer');
+    const issuer = issuers.find((object) => object.metadata.name === PLATFORM.certificates.issuer)!;
+    if (cluster.certificates.kind === 'local-ca') {
+      // A self-signed root, kept in cert-manager's namespace, signs every host's certificate.
+      const root = issuers.find((object) => object.metadata.name === PLATFORM.certificates.rootIssuer)!;
+      expect(root.spec).toEqual({ selfSigned: {} });
+      const [ca] = byKind(objects, 'Certificate');
+      expect(ca.metadata).toEqual({ name: PLATFORM.certificates.caSecret, namespace: PLATFORM.certificates.namespace });
+      expect(ca.spec).toMatchObject({ isCA: true, secretName: PLATFORM.certificates.caSecret, issuerRef: { kind: 'ClusterIssuer', name: PLATFORM.certificates.rootIssuer } });
+      expect(issuer.spec).toEqual({ ca: { secretName: PLATFORM.certificates.caSecret } });
+    } else {
+      expect(issuers).toHaveLength(1);
+      expect(issuer.spec.acme).toMatchObject({ server: cluster.certificates.server, email: cluster.certificates.email });
+      const [solver] = issuer.spec.acme.solvers;
+      expect(solver.http01.gatewayHTTPRoute.parentRefs).toEqual([{ name: PLATFORM.gateway.name, namespace: PLATFORM.gateway.namespace, kind: 'Gateway', sectionName: 'http' }]);
+      // The solver pod runs in a team namespace, which admits only restricted pods.
+      expect(solver.http01.gatewayHTTPRoute.podTemplate.spec.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } });
+    }
+  });
+});
+
+describe.each([dev, prd])('cert-manager on $name', (cluster: ClusterConfig) => {
+  it('runs the pinned chart with its CRDs and the Gateway API support the HTTP-01 solver needs, in a restricted namespace', () => {
+    const release = synth((app) => new HelmReleasesChart(app, 'helm-releases', { cluster })).find((object) => object.metadata.name === 'cert-manager')!;
+    expect(release.spec.chart.spec).toMatchObject({ chart: 'cert-manager', version: CHARTS.certManager.version });
+    expect(release.spec.targetNamespace).toBe(PLATFORM.certificates.namespace);
+    expect(release.spec.values).toEqual({
+      crds: { enabled: true, keep: true },
+      config: { apiVersion: 'controller.config.cert-manager.io/v1alpha1', kind: 'ControllerConfiguration', gatewayAPI: { enabled: true } },
+    });
+    const namespaces = synth((app) => new NamespacesChart(app, 'namespaces'));
+    expect(namespaces.find((object) => object.metadata.name === PLATFORM.certificates.namespace)!.metadata.labels!['pod-security.kubernetes.io/enforce']).toBe('restricted');
   });
 });
 
