@@ -69,7 +69,10 @@ function sopsConfig(): string {
 ${toYaml({ creation_rules: rules })}`;
 }
 
-/** Any document of a team file, validated by its kind: one modeline serves multi-document files. */
+/**
+ * Any document of a team file, validated by its kind: one modeline serves multi-document files.
+ * A v1 Secret is accepted as it is (sops writes it; synth checks that it is encrypted).
+ */
 function teamFileSchema(): Record<string, unknown> {
   const kinds = ABSTRACTION_APIS.map((abstraction) => abstraction.kind);
   return {
@@ -77,7 +80,7 @@ function teamFileSchema(): Record<string, unknown> {
     title: 'mini-atlas team file',
     type: 'object',
     required: ['apiVersion', 'kind'],
-    properties: { apiVersion: { const: PLATFORM.abstractionApiVersion }, kind: { enum: kinds } },
+    properties: { apiVersion: { enum: [PLATFORM.abstractionApiVersion, 'v1'] }, kind: { enum: [...kinds, 'Secret'] } },
     allOf: kinds.map((kind) => ({ if: { properties: { kind: { const: kind } } }, then: { $ref: `${kind.toLowerCase()}.json` } })),
   };
 }

@@ -189,3 +189,14 @@ describe('preview of a team with Secrets', () => {
     expect(result.stdout + result.stderr).not.toMatch(/ENC\[|sops:|do-not-leak/);
   });
 });
+
+describe('the editor schema of team files', () => {
+  it('accepts an encrypted Secret document and still refuses other v1 kinds', () => {
+    const Ajv = require('ajv'); // eslint-disable-line @typescript-eslint/no-require-imports
+    const ajv = new Ajv({ strict: false });
+    for (const file of fs.readdirSync(path.join(ROOT, 'schemas'))) ajv.addSchema(JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas', file), 'utf8')), file);
+    const validate = ajv.getSchema('team-file.json');
+    expect(validate(load(KEYS['team-x/keys.yaml']))).toBe(true);
+    expect(validate({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } })).toBe(false);
+  });
+});
