@@ -77,6 +77,7 @@ export function loadUserSpace(options: LoadOptions): UserSpace {
     checkUniqueNames(declarations, error);
     const overrides = readOverrides(folder, declarations, relative, problems, secretSources);
     const secrets = declareSecrets(team, secretSources, problems);
+    const secretsVary = secrets.some((declaration) => declaration.clusters.length < CLUSTERS.length);
     for (const secret of secrets) claimDataKeys(secret, team, dataKeys, problems);
     // A document without an override is the same instance on every cluster: checked and compiled
     // once, and the very same object, so rendering can reuse its YAML too.
@@ -92,7 +93,7 @@ export function loadUserSpace(options: LoadOptions): UserSpace {
       const instances = declarations.map((declaration) => compileFor(cluster.name, declaration)).sort(byKindAndName);
       const clusterSecrets = secrets.filter((declaration) => declaration.clusters.includes(cluster.name)).sort((a, b) => a.secret.name.localeCompare(b.secret.name));
       const locate = (instance: Instance, at: readonly string[]) => locators.get(instance)!(at);
-      checkReferences({ team, instances, secrets: clusterSecrets, locate }, problems);
+      checkReferences({ team, instances, secrets: clusterSecrets, secretsCluster: secretsVary ? cluster.name : undefined, locate }, problems);
       for (const application of instances.filter((instance) => instance.kind === 'WebApplication')) checkQuotaFit(application, cluster, (at) => locate(application, at), problems);
       perCluster.set(cluster.name, { instances, secrets: clusterSecrets.map((declaration) => declaration.secret) });
     }

@@ -13,6 +13,8 @@ export interface TeamOnCluster {
   readonly instances: readonly Instance[];
   /** The team's Secrets on the cluster. */
   readonly secrets: readonly SecretDeclaration[];
+  /** The cluster, named only when the team's Secrets differ between clusters (a message then says which). @default none */
+  readonly secretsCluster?: string;
   /** Where a field of an instance is written: in its cluster override when that sets it, else in its base document. */
   locate(instance: Instance, at: readonly string[]): SourceLocation;
 }
@@ -34,7 +36,8 @@ function describeSecrets(secrets: readonly SecretDeclaration[]): string {
 }
 
 /** Each `secretEnv` value names a Secret of the team on that cluster and one of its keys. */
-function checkSecretEnvReferences({ team, instances, secrets, locate }: TeamOnCluster, problems: Problem[]): void {
+function checkSecretEnvReferences({ team, instances, secrets, secretsCluster, locate }: TeamOnCluster, problems: Problem[]): void {
+  const where = secretsCluster ? `cluster ${secretsCluster}` : 'its clusters';
   for (const application of instances.filter((instance) => instance.kind === 'WebApplication')) {
     const secretEnv = application.spec.secretEnv;
     if (typeof secretEnv !== 'object' || secretEnv === null) continue;
@@ -46,10 +49,10 @@ function checkSecretEnvReferences({ team, instances, secrets, locate }: TeamOnCl
       const refuse = (message: string) => problems.push({ severity: 'error', location: at, message: `WebApplication ${application.metadata.name}: spec.secretEnv.${variable} ${message}` });
       if (!declaration) {
         const suggestion = closest(secretName, secrets.map(({ secret }) => secret.name));
-        refuse(`names Secret "${secretName}", which the files of team "${team}" do not define for this cluster: ${secrets.length ? `its Secrets are ${describeSecrets(secrets)}` : 'the team has no Secret'}${suggestion ? `; did you mean "${suggestion}"?` : ''}`);
+        refuse(`names Secret "${secretName}", which the files of team "${team}" do not define for ${where}: ${secrets.length ? `its Secrets are ${describeSecrets(secrets)}` : 'the team has no Secret'}${suggestion ? `; did you mean "${suggestion}"?` : ''}`);
       } else if (!declaration.secret.keys.includes(key)) {
         const suggestion = closest(key, declaration.secret.keys);
-        refuse(`names key "${key}" of Secret ${secretName} (${formatLocation(declaration.source.locate(['metadata', 'name']))}), which has ${declaration.secret.keys.join(', ')}${suggestion ? `; did you mean "${suggestion}"?` : ''}`);
+        refuse(`names key "${key}" of Secret ${secretName} (${formatLocation(declaration.source.locate(['metadata', 'name']))}${secretsCluster ? ` on cluster ${secretsCluster}` : ''}), which has ${declaration.secret.keys.join(', ')}${suggestion ? `; did you mean "${suggestion}"?` : ''}`);
       }
     }
   }

@@ -77,6 +77,18 @@ describe('team Secrets', () => {
     expect(userSpace.teamsFor('prd')[0].secrets[0].keys).toEqual(['stripe', 'extra']);
   });
 
+  it('checks secretEnv against the Secrets of each cluster, saying which cluster lacks the key', () => {
+    const fixture = writeTeams({
+      ...TEAM_X,
+      'team-x/keys.yaml': sopsEncrypt(secret('team-x-api-keys', { stripe: 'dev-value', extra: 'x' }), [dev]),
+      'team-x/clusters/prd/keys.yaml': sopsEncrypt(secret('team-x-api-keys', { stripe: 'prd-value' }), [prd]),
+      'team-x/web.yaml': webApplication('team-x', 'web', 'web.example.com', '  secretEnv: {EXTRA: team-x-api-keys/extra}'),
+    });
+    expect(fixture.problems()).toEqual([
+      error('team-x/web.yaml:10:22', `WebApplication team-x-web: spec.secretEnv.EXTRA names key "extra" of Secret team-x-api-keys (${fixture.rel}/team-x/clusters/prd/keys.yaml:4:9 on cluster prd), which has stripe`),
+    ]);
+  });
+
   it('refuses what only looks encrypted: ENC[...] strings without SOPS metadata, or a hand-edited one', () => {
     const lookalike = 'apiVersion: v1\nkind: Secret\nmetadata: {name: team-x-fake}\nstringData:\n  stripe: ENC[AES256_GCM,data:AAAA,iv:AAAA,tag:AAAA,type:str]\n';
     expect(writeTeams({ ...TEAM_X, 'team-x/fake.yaml': lookalike }).problems().map((problem) => problem.message)).toEqual([
@@ -131,7 +143,7 @@ describe('secretEnv', () => {
     const fixture = writeTeams({ ...TEAM_X, ...KEYS, ...app('A: team-x-api-kyes/stripe, B: team-x-api-keys/strip, C: no-slash') });
     const keys = `${fixture.rel}/team-x/keys.yaml:4:9`;
     expect(fixture.problems()).toEqual([
-      error('team-x/web.yaml:10:18', `WebApplication team-x-web: spec.secretEnv.A names Secret "team-x-api-kyes", which the files of team "team-x" do not define for this cluster: its Secrets are team-x-api-keys (${keys}: stripe, github); did you mean "team-x-api-keys"?`),
+      error('team-x/web.yaml:10:18', `WebApplication team-x-web: spec.secretEnv.A names Secret "team-x-api-kyes", which the files of team "team-x" do not define for its clusters: its Secrets are team-x-api-keys (${keys}: stripe, github); did you mean "team-x-api-keys"?`),
       error('team-x/web.yaml:10:45', `WebApplication team-x-web: spec.secretEnv.B names key "strip" of Secret team-x-api-keys (${keys}), which has stripe, github; did you mean "stripe"?`),
       error('team-x/web.yaml:10:71', 'WebApplication team-x-web: spec.secretEnv.C "no-slash" is not valid: `<secret name>/<key>`, e.g. team-b-api-keys/stripe'),
     ]);
