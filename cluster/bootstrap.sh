@@ -4,6 +4,7 @@
 # then waits until every layer and abstraction reports ready.
 #
 # Usage: cluster/bootstrap.sh [--no-wait] [cluster]   (default: dev)
+#        SOPS_AGE_KEY_FILE=<file> or SOPS_AGE_KEY=<key> give the cluster's age key (see install_sops_key)
 #        cluster/teardown.sh [cluster]                 deletes the kind cluster again
 # --no-wait stops once Flux has its sources, for callers that wait on their own (cluster/e2e.sh).
 #
@@ -132,6 +133,13 @@ install_sops_key() {
   fi
   local key_file="${SOPS_AGE_KEY_FILE:-${XDG_CONFIG_HOME:-$HOME/.config}/mini-atlas/age/$CLUSTER.agekey}"
   command -v age-keygen >/dev/null 2>&1 || die "age-keygen is missing: install the age package (sudo apt-get install age, or see https://github.com/FiloSottile/age#installation)"
+  # The key itself in SOPS_AGE_KEY (as sops reads it; CI passes it from a repository secret).
+  local given=""
+  if [[ -n "${SOPS_AGE_KEY:-}" && -z "${SOPS_AGE_KEY_FILE:-}" ]]; then
+    given="$(mktemp)"
+    printf '%s\n' "$SOPS_AGE_KEY" >"$given"
+    key_file="$given"
+  fi
   if [[ ! -f "$key_file" ]]; then
     [[ "$CLUSTER" == dev ]] || die "no age key for cluster $CLUSTER in $key_file. Its private key (recipient $SOPS_AGE_RECIPIENT) is held by the cluster's operators, never in Git: run SOPS_AGE_KEY_FILE=<file holding it> cluster/bootstrap.sh $CLUSTER, or create the Secret yourself: kubectl -n flux-system create secret generic $SOPS_KEY_SECRET --from-file=$SOPS_KEY_ENTRY=<file>"
     log "age key: creating dev's private key in $key_file (keep it; it is not in Git)"
@@ -141,6 +149,10 @@ install_sops_key() {
   local recipient
   recipient="$(age-keygen -y "$key_file")"
   kubectl --context "$CONTEXT" -n flux-system create secret generic "$SOPS_KEY_SECRET" --from-file="$SOPS_KEY_ENTRY=$key_file" >/dev/null
+  if [[ -n "$given" ]]; then
+    rm -f "$given"
+    key_file="SOPS_AGE_KEY"
+  fi
   log "age key: Secret $SOPS_KEY_SECRET created in flux-system from $key_file (recipient $recipient)"
   if [[ "$recipient" != "$SOPS_AGE_RECIPIENT" ]]; then
     printf 'bootstrap: warning: team Secrets are encrypted for %s (config/clusters.ts), not for this key (%s), so Flux cannot decrypt them here. To adopt this key: set sops.ageRecipient of %s in config/clusters.ts to %s, run npm run synth, and have someone holding the old key run sops updatekeys <file> on each encrypted team file.\n' \

@@ -27,10 +27,13 @@ interface Run {
   /** Every stub call, one line each: `kubectl <args>` or `age-keygen <args>`. */
   readonly calls: string[];
   readonly home: string;
+  /** The key file content the stub kubectl put into the cluster. */
+  readonly applied?: string;
+  readonly scratch: string;
 }
 
 /** Runs install_sops_key for `cluster` in a scratch HOME; `secretExists` is what `kubectl get secret` finds. */
-function installKey(cluster: string, options: { secretExists?: boolean; keyFile?: string; generatedRecipient?: string } = {}): Run {
+function installKey(cluster: string, options: { secretExists?: boolean; keyFile?: string; key?: string; generatedRecipient?: string } = {}): Run {
   const scratch = scratchDir('sops-key-');
   const bin = path.join(scratch, 'bin');
   const home = path.join(scratch, 'home');
@@ -38,7 +41,8 @@ function installKey(cluster: string, options: { secretExists?: boolean; keyFile?
   fs.mkdirSync(home);
   const calls = path.join(scratch, 'calls');
   const stub = (name: string, body: string) => fs.writeFileSync(path.join(bin, name), `#!/usr/bin/env bash\necho "${name} $*" >> "${calls}"\n${body}\n`, { mode: 0o755 });
-  stub('kubectl', `[[ "$*" == *" get secret "* ]] && exit ${options.secretExists ? 0 : 1}; exit 0`);
+  // create secret: keeps a copy of the key file it was given, to show what reached the cluster.
+  stub('kubectl', `[[ "$*" == *" get secret "* ]] && exit ${options.secretExists ? 0 : 1}; if [[ "$*" == *" create secret "* ]]; then last="\${*: -1}"; cp "\${last##*=}" "${scratch}/applied"; fi; exit 0`);
   stub('age-keygen', `if [[ "$1" == -o ]]; then printf 'AGE-SECRET-KEY-1STUB\\n' > "$2"; else echo "${options.generatedRecipient ?? RECIPIENT}"; fi`);
   const script = [
     'set -euo pipefail',
@@ -48,10 +52,11 @@ function installKey(cluster: string, options: { secretExists?: boolean; keyFile?
     `CLUSTER=${cluster} CONTEXT=kind-${cluster} SOPS_AGE_RECIPIENT=${RECIPIENT} SOPS_KEY_SECRET=sops-age SOPS_KEY_ENTRY=age.agekey`,
     'install_sops_key',
   ].join('\n');
-  const env = { PATH: `${bin}:/usr/bin:/bin`, HOME: home, ...(options.keyFile ? { SOPS_AGE_KEY_FILE: options.keyFile } : {}) };
+  const env = { PATH: `${bin}:/usr/bin:/bin`, HOME: home, TMPDIR: scratch, ...(options.keyFile ? { SOPS_AGE_KEY_FILE: options.keyFile } : {}), ...(options.key ? { SOPS_AGE_KEY: options.key } : {}) };
   const result = spawnSync('bash', ['-c', script], { env, encoding: 'utf8' });
   const recorded = fs.existsSync(calls) ? fs.readFileSync(calls, 'utf8').trim().split('\n') : [];
-  return { status: result.status, stderr: result.stderr, calls: recorded, home };
+  const applied = path.join(scratch, 'applied');
+  return { status: result.status, stderr: result.stderr, calls: recorded, home, applied: fs.existsSync(applied) ? fs.readFileSync(applied, 'utf8') : undefined, scratch };
 }
 
 describe('bootstrap: the age key Flux decrypts team Secrets with', () => {
@@ -87,6 +92,15 @@ describe('bootstrap: the age key Flux decrypts team Secrets with', () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(`Its private key (recipient ${RECIPIENT}) is held by the cluster's operators, never in Git: run SOPS_AGE_KEY_FILE=<file holding it> cluster/bootstrap.sh prd`);
     expect(run.calls.filter((call) => call.startsWith('age-keygen') || call.includes('create secret'))).toEqual([]);
+  });
+
+  it('takes the key itself from SOPS_AGE_KEY, as CI passes it, and leaves no copy behind', () => {
+    const run = installKey('dev', { key: 'AGE-SECRET-KEY-1FROMCI' });
+    expect(run.status).toBe(0);
+    expect(run.applied).toBe('AGE-SECRET-KEY-1FROMCI\n');
+    expect(run.calls.filter((call) => call.startsWith('age-keygen -o'))).toEqual([]);
+    expect(fs.readdirSync(run.scratch).filter((file) => file.startsWith('tmp'))).toEqual([]);
+    expect(run.stderr).toContain('from SOPS_AGE_KEY');
   });
 
   it('uses the key file given in SOPS_AGE_KEY_FILE', () => {
