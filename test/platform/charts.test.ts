@@ -142,6 +142,11 @@ describe.each([dev, prd])('shared-resources on $name', (cluster: ClusterConfig) 
     expect(gateway.spec.allowedListeners.namespaces).toEqual(tenants);
   });
 
+  it('runs a Cilium that implements ListenerSet (1.20 or later), on which every HTTPS listener depends', () => {
+    const [major, minor] = CHARTS.cilium.version.split('.').map(Number);
+    expect(major > 1 || (major === 1 && minor >= 20)).toBe(true);
+  });
+
   it("issues certificates from the cluster's certificate authority under one ClusterIssuer name", () => {
     const issuers = byKind(objects, 'ClusterIssuer');
     const issuer = issuers.find((object) => object.metadata.name === PLATFORM.certificates.issuer)!;
