@@ -1,3 +1,5 @@
+import type { ClusterConfig } from '../config/clusters';
+
 /**
  * The field language the abstractions are written in. One definition of a field yields its kro
  * SimpleSchema, the JSON Schema that validates team files (and editors use), and its row in the
@@ -11,6 +13,11 @@ interface FieldBase<T> {
   readonly required?: boolean;
   /** Value kro fills in when the field is omitted. @default none */
   readonly default?: T;
+  /**
+   * Value kro fills in when the field is omitted, taken from the cluster's config: each cluster's
+   * RGD carries its own. Instead of `default`. @default none
+   */
+  readonly clusterDefault?: (cluster: ClusterConfig) => T;
   /** What to do about an invalid value, shown after the error. @default none */
   readonly hint?: string;
 }
@@ -104,18 +111,24 @@ export interface SimpleSchemaObject {
   readonly [name: string]: string | SimpleSchemaObject;
 }
 
-/** kro SimpleSchema of the instance's spec: `string | required=true default="x" ...`. */
-export function toSimpleSchema(fields: Fields): SimpleSchemaObject {
+/** kro SimpleSchema of the instance's spec on `cluster`: `string | required=true default="x" ...`. */
+export function toSimpleSchema(fields: Fields, cluster: ClusterConfig): SimpleSchemaObject {
   const schema: Record<string, string | SimpleSchemaObject> = {};
-  for (const [name, definition] of Object.entries(fields)) schema[name] = definition.type === 'object' ? toSimpleSchema(definition.fields) : simpleSchemaOf(definition);
+  for (const [name, definition] of Object.entries(fields)) schema[name] = definition.type === 'object' ? toSimpleSchema(definition.fields, cluster) : simpleSchemaOf(definition, cluster);
   return schema;
 }
 
-function simpleSchemaOf(definition: Exclude<Field, ObjectField>): string {
+/** The value kro fills in on `cluster` when the field is omitted, if any. */
+export function defaultOn(definition: Field, cluster: ClusterConfig): Field['default'] {
+  return definition.clusterDefault ? definition.clusterDefault(cluster) : definition.default;
+}
+
+function simpleSchemaOf(definition: Exclude<Field, ObjectField>, cluster: ClusterConfig): string {
   const type = definition.type === 'map' ? 'map[string]string' : definition.type;
   const markers: string[] = [];
+  const fallback = defaultOn(definition, cluster);
   if (definition.required) markers.push('required=true');
-  if (definition.default !== undefined) markers.push(`default=${marker(definition.default)}`);
+  if (fallback !== undefined) markers.push(`default=${marker(fallback)}`);
   if (definition.type === 'string') {
     if (definition.enum) markers.push(`enum=${quote(definition.enum.join(','))}`);
     if (definition.pattern) markers.push(`pattern=${quote(definition.pattern)}`);
@@ -151,10 +164,11 @@ export function toJsonSchema(fields: Fields): Record<string, unknown> {
 
 function jsonSchemaOf(definition: Field): Record<string, unknown> {
   if (definition.type === 'object') return { description: definition.description, ...toJsonSchema(definition.fields) };
+  // A per-cluster default has no one value for an editor to show; the description says where it comes from.
   if (definition.type === 'map') {
-    const { type: _type, required: _required, hint: _hint, valuePattern, ...constraints } = definition;
+    const { type: _type, required: _required, hint: _hint, clusterDefault: _clusterDefault, valuePattern, ...constraints } = definition;
     return { type: 'object', additionalProperties: { type: 'string', ...(valuePattern ? { pattern: valuePattern } : {}) }, ...constraints };
   }
-  const { type, required: _required, hint: _hint, ...constraints } = definition;
+  const { type, required: _required, hint: _hint, clusterDefault: _clusterDefault, ...constraints } = definition;
   return { type, ...constraints };
 }

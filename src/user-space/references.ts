@@ -1,6 +1,6 @@
 import { Instance, SourceLocation } from './model';
 import { formatLocation, Problem } from './problems';
-import { closest } from './schema-check';
+import { closest } from './suggest';
 import { SecretDeclaration } from './secrets';
 
 /**
