@@ -19,15 +19,27 @@ function template(kind: string, id: string): any {
   return (rgds.get(kind)!.spec.resources as { id: string; template: unknown }[]).find((resource) => resource.id === id)?.template;
 }
 
+/** What preview prints for a team's files: the objects kro creates. */
+function previewObjects(team: string): KubeObject[] {
+  const result = spawnSync(process.execPath, ['bin/mini-atlas.js', 'preview', `user-space/${team}`], { cwd: ROOT, encoding: 'utf8' });
+  expect(result.status).toBe(0);
+  return parseAllDocuments(result.stdout).map((document) => document.toJS() as KubeObject).filter((object) => object?.kind);
+}
+
+function previewKinds(team: string): string[] {
+  return previewObjects(team).map((object) => `${object.kind}/${object.metadata.name}`);
+}
+
 describe('telemetry of team applications', () => {
   it('points every WebApplication at the collector, named after itself, with no configuration', () => {
-    const env = template('WebApplication', 'deployment').spec.template.spec.containers[0].env as { name: string; value?: string }[];
+    const deployment = previewObjects('team-b').find((object) => object.kind === 'Deployment' && object.metadata.name === 'team-b-shop')!;
+    const env = deployment.spec.template.spec.containers[0].env as { name: string; value?: string }[];
     const otel = Object.fromEntries(env.filter((variable) => variable.name.startsWith('OTEL_')).map((variable) => [variable.name, variable.value]));
     expect(otel).toEqual({
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://alloy.monitoring.svc:4318',
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
-      OTEL_SERVICE_NAME: '${schema.metadata.name}',
-      OTEL_RESOURCE_ATTRIBUTES: 'service.namespace=${schema.metadata.namespace},k8s.namespace.name=${schema.metadata.namespace}',
+      OTEL_SERVICE_NAME: 'team-b-shop',
+      OTEL_RESOURCE_ATTRIBUTES: 'service.namespace=team-b,k8s.namespace.name=team-b',
     });
     expect(otel.OTEL_EXPORTER_OTLP_ENDPOINT).toBe(`http://alloy.${PLATFORM.monitoring.namespace}.svc:${PLATFORM.monitoring.collector.otlpHttpPort}`);
   });
@@ -40,13 +52,6 @@ describe('telemetry of team applications', () => {
 });
 
 describe('metrics of a WebApplication', () => {
-  /** What preview prints for a team's files: the objects kro creates. */
-  function previewKinds(team: string): string[] {
-    const result = spawnSync(process.execPath, ['bin/mini-atlas.js', 'preview', `user-space/${team}`], { cwd: ROOT, encoding: 'utf8' });
-    expect(result.status).toBe(0);
-    return parseAllDocuments(result.stdout).map((document) => document.toJS() as KubeObject).filter((object) => object?.kind).map((object) => `${object.kind}/${object.metadata.name}`);
-  }
-
   it('makes a PodMonitor on the declared port and path, and admits Prometheus on that port only, only when declared', () => {
     const monitor = template('WebApplication', 'metricsMonitor');
     expect(monitor.spec.podMetricsEndpoints).toEqual([{ portNumber: '${schema.spec.metrics.port}', path: '${schema.spec.metrics.path}' }]);
