@@ -4,7 +4,7 @@ import { ClusterConfig } from '../../config/clusters';
 import { VERSIONS } from '../../config/versions';
 import { Abstraction, GraphResource, InstanceRefs, manifest } from '../graph';
 import { appLabels, RESTRICTED, selectorLabels } from '../templates';
-import { expr, mapExpr } from '../expression';
+import { expr } from '../expression';
 import { infrastructureApi, InfrastructureFields } from './api';
 
 /** What kro creates for each Infrastructure. */
@@ -81,24 +81,31 @@ function cacheService({ name, namespace }: Refs): GraphResource {
     template: manifest(k8s.KubeService, {
       metadata: { name: `${name}-cache`, namespace, labels: appLabels(name, CACHE) },
       spec: {
-        selector: mapExpr('cacheDeployment.spec.selector.matchLabels'),
+        // From the instance, not the Deployment, so the Service does not wait for the cache's rollout.
+        selector: selectorLabels(name, CACHE),
         ports: [{ name: 'valkey', port: CACHE_PORT, targetPort: k8s.IntOrString.fromString('valkey') }],
       },
     }),
   };
 }
 
+/**
+ * Every value comes from the instance, none from the database: kro applies a resource only once
+ * every resource it refers to is ready, and the database is ready only when all its PostgreSQL
+ * instances are. Applications get their settings at once and connect when the primary serves.
+ */
 function connection({ name, namespace, spec }: Refs): GraphResource {
   return {
     id: 'connection',
     template: manifest(k8s.KubeConfigMap, {
       metadata: { name: `${name}-connection`, namespace, labels: appLabels(name, 'connection') },
       data: {
-        DATABASE_HOST: expr('database.metadata.name + "-rw." + database.metadata.namespace + ".svc"'),
+        // CloudNativePG's read-write Service is `<cluster>-rw`; the cluster is named like the instance.
+        DATABASE_HOST: `${name}-rw.${namespace}.svc`,
         DATABASE_PORT: '5432',
         DATABASE_NAME: spec.database,
         // CloudNativePG writes the owner's username, password and URI into this Secret.
-        DATABASE_SECRET: expr('database.metadata.name + "-app"'),
+        DATABASE_SECRET: `${name}-app`,
         CACHE_HOST: expr(`schema.spec.cache ? schema.metadata.name + "-cache." + schema.metadata.namespace + ".svc" : ""`),
         CACHE_PORT: expr(`schema.spec.cache ? "${CACHE_PORT}" : ""`),
       },

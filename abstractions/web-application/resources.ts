@@ -4,7 +4,7 @@ import { KAFKA_BOOTSTRAP } from '../../charts/shared-resources';
 import { PLATFORM } from '../../config/platform';
 import { Abstraction, GraphResource, InstanceRefs, manifest } from '../graph';
 import { appLabels, RESTRICTED, selectorLabels } from '../templates';
-import { expr, mapExpr } from '../expression';
+import { expr } from '../expression';
 import { webApplicationApi, WebApplicationFields } from './api';
 
 /** What kro creates for each WebApplication. */
@@ -87,13 +87,19 @@ function kafkaClientEnv(namespace: string): k8s.EnvVar[] {
   ];
 }
 
+/**
+ * The selector comes from the instance, like the Deployment's, not from the Deployment: kro
+ * applies a resource only once every resource it refers to is ready, and the Deployment is
+ * ready only when all replicas are. So the Service and the route exist from the start, and
+ * traffic flows as soon as one pod passes its readiness probe.
+ */
 function service({ name, namespace }: Refs): GraphResource {
   return {
     id: 'service',
     template: manifest(k8s.KubeService, {
       metadata: { name, namespace, labels: appLabels(name, COMPONENT) },
       spec: {
-        selector: mapExpr('deployment.spec.selector.matchLabels'),
+        selector: selectorLabels(name, COMPONENT),
         ports: [{ name: 'http', port: 80, targetPort: k8s.IntOrString.fromString('http') }],
       },
     }),
