@@ -31,6 +31,12 @@ const spec = {
   env: field.stringMap({ description: 'Environment variables, published as a ConfigMap the container reads.', default: {} }),
   cpu: field.string({ description: 'CPU the container requests.', default: '100m', pattern: PATTERNS.cpu, hint: 'a CPU quantity such as 250m or 1' }),
   memory: field.string({ description: 'Memory the container requests and may not exceed.', default: '256Mi', pattern: PATTERNS.memory, hint: 'a memory quantity such as 128Mi or 1Gi' }),
+  runAsUser: field.integer({
+    description: 'User id the container runs as (never root). The root filesystem is read-only and /tmp is scratch space anyone may write, so most images run as any id; set the image\'s own id when it needs to read files only that user may.',
+    default: 65532,
+    minimum: 1,
+    maximum: 2147483647,
+  }),
 };
 
 /** The fields of a WebApplication, as teams write them. */

@@ -43,7 +43,9 @@ function deployment({ name, namespace, spec }: Refs): GraphResource {
           metadata: { labels: appLabels(name, COMPONENT) },
           spec: {
             automountServiceAccountToken: false,
-            securityContext: RESTRICTED.pod,
+            // A numeric user, so the kubelet can verify runAsNonRoot for images whose USER is a
+            // name (podinfo's `app`), which it refuses to start otherwise.
+            securityContext: { ...RESTRICTED.pod, runAsUser: spec.runAsUser, runAsGroup: spec.runAsUser },
             containers: [
               {
                 name: 'app',

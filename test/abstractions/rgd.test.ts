@@ -141,7 +141,9 @@ describe('WebApplication', () => {
   const pod = deployment.spec.template.spec;
 
   it('runs pods that meet the restricted Pod Security Standard', () => {
-    expect(pod.securityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    // A numeric user too: the kubelet refuses runAsNonRoot for an image whose USER is a name.
+    expect(pod.securityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' }, runAsUser: '${schema.spec.runAsUser}', runAsGroup: '${schema.spec.runAsUser}' });
+    expect(DEV.get('WebApplication')!.spec.schema.spec.runAsUser).toMatch(/^integer \| default=65532 minimum=1 /);
     expect(pod.containers[0].securityContext).toEqual({
       allowPrivilegeEscalation: false,
       readOnlyRootFilesystem: true,
