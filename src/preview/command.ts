@@ -14,7 +14,7 @@ import { parseArgs } from '../cli/args';
 import { UsageError } from '../cli/usage-error';
 import { CACHE_DIR } from '../compiled-cache';
 import { ROOT } from '../paths';
-import { formatProblem, hasErrors, loadUserSpace, sourceOf, type Instance, type Problem, type TeamInstances } from '../user-space';
+import { formatProblem, hasErrors, loadUserSpace, locateField, sourceOf, type Instance, type Problem, type TeamInstances } from '../user-space';
 import { SchemaChecker } from './check';
 import { diffResources, formatChanges } from './diff';
 import type { ExpandedResource } from './expand';
@@ -42,7 +42,7 @@ export function runPreview(args: string[]): number {
   const userSpace = loadUserSpace({ root: ROOT, userSpaceDir: options.userSpaceDir, only: options.paths });
   const problems: Problem[] = [...rgds.problems, ...userSpace.problems];
   const teams = userSpace.teamsFor(options.cluster);
-  const context: PreviewContext = { rgds, checker, sourceOf };
+  const context: PreviewContext = { rgds, checker, sourceOf, locateField };
   const current = teams.flatMap((team) => {
     const preview = previewTeam(team, context);
     problems.push(...preview.problems);

@@ -225,6 +225,7 @@ class Renderer {
       this.failures++; // a syntax error, already reported with the RGD's own problems
       return undefined;
     }
+    let lastValue: unknown;
     for (const reference of expression.references) {
       const lookup = this.lookup(reference, scope);
       if ('unresolved' in lookup) return lookup.unresolved;
@@ -237,7 +238,10 @@ class Renderer {
         });
         return undefined;
       }
+      lastValue = lookup.value;
     }
+    // A plain field reference is the field's value: CEL would return the same, only slower.
+    if (expression.references.length === 1 && !expression.references[0].testOnly && formatReference(expression.references[0]) === source.trim()) return lastValue;
     const result = evaluate(expression, scope);
     if ('error' in result) {
       this.fail(yamlPath, resourceId, `\${${source}}: ${result.error}`);

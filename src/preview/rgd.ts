@@ -72,6 +72,18 @@ export function loadRgds(root: string, dir: string): RgdSet {
   };
 }
 
+/** The RGDs of rendered files (synth's, before they are written), by file name relative to the repository root. */
+export function readRgds(files: ReadonlyMap<string, string>): RgdSet {
+  const rgds: Rgd[] = [];
+  const problems: Problem[] = [];
+  for (const [file, text] of files) {
+    const result = readRgd(file, text);
+    if ('rgd' in result) rgds.push(result.rgd);
+    problems.push(...result.problems);
+  }
+  return { rgds, problems, find: (apiVersion, kind) => rgds.find((rgd) => rgd.apiVersion === apiVersion && rgd.kind === kind) };
+}
+
 /**
  * The kinds the RGDs' templates create, as far as the templates name them literally (a kind
  * computed by an expression is only known once expanded).

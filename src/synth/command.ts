@@ -4,7 +4,8 @@ import { LAYERS } from '../../charts/layers';
 import { parseArgs } from '../cli/args';
 import { ROOT } from '../paths';
 import { hasErrors, loadUserSpace, Problem } from '../user-space';
-import { countProblems, report, userSpaceDir } from '../user-space/command';
+import { checkUserSpace, countProblems, report, userSpaceDir } from '../user-space/command';
+import { readRgds } from '../preview/rgd';
 import { compareDist, DistChanges, DistIndex } from './changes';
 import { readTree, replaceTree } from './dist-folder';
 import { generatedDocs, writeGeneratedDocs } from './docs';
@@ -46,11 +47,20 @@ export function synthesize(options: SynthOptions): SynthResult {
     for (const [file, objects] of rendered.index) index.set(file, objects);
     counts.set(cluster.name, rendered.counts);
   }
+  // What the API server would refuse, expanded with the RGDs just rendered (dist/ may be older).
+  const problems = checkUserSpace(userSpace, (cluster) => readRgds(abstractionFiles(files, cluster)));
+  if (hasErrors(problems)) return { problems, teams, counts: new Map() };
   const current = readTree(options.out);
   const changes = compareDist(current, files, index);
   if (changes.added || changes.changed || changes.removed) replaceTree(options.out, files, current);
   if (options.writeDocs) writeGeneratedDocs(generatedDocs());
-  return { problems: userSpace.problems, teams, counts, changes };
+  return { problems, teams, counts, changes };
+}
+
+/** The rendered RGD files of `cluster`, by their path in the repository. */
+function abstractionFiles(files: DistFiles, cluster: string): Map<string, string> {
+  const prefix = `${cluster}/abstractions/`;
+  return new Map([...files].filter(([file]) => file.startsWith(prefix) && file.endsWith('.yaml')).map(([file, text]) => [`dist/${file}`, text]));
 }
 
 /**

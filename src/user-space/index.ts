@@ -1,4 +1,4 @@
-export { loadUserSpace, sourceOf } from './load';
+export { loadUserSpace, locateField, sourceOf } from './load';
 export type { LoadOptions, UserSpace } from './load';
 export type { Instance, SourceLocation, TeamInstances } from './model';
 export { formatProblem, hasErrors } from './problems';

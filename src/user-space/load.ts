@@ -34,12 +34,26 @@ const TEAM_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const OVERRIDES = 'clusters';
 const KIND_ORDER = new Map(ABSTRACTION_APIS.map((abstraction, index) => [abstraction.kind, index]));
 const ACCEPTED = ABSTRACTION_APIS.map((abstraction) => abstraction.kind).join(', ');
-/** Where each instance was declared; a document's positions are worked out only when asked for. */
-const sources = new WeakMap<Instance, SourceDocument>();
+/**
+ * Where each instance was declared: its cluster override (if any), then its base document. A
+ * document's positions are worked out only when asked for.
+ */
+const sources = new WeakMap<Instance, readonly SourceDocument[]>();
 
 /** Where `instance` was declared (its base document). */
 export function sourceOf(instance: Instance): SourceLocation | undefined {
-  return sources.get(instance)?.location;
+  return sources.get(instance)?.at(-1)?.location;
+}
+
+/**
+ * Where the field at `at` of `instance` is written (with `key`, its key): in the cluster
+ * override when the override sets it, else in the base document, else its closest parent.
+ */
+export function locateField(instance: Instance, at: readonly (string | number)[], key = false): SourceLocation | undefined {
+  const documents = sources.get(instance);
+  if (!documents) return undefined;
+  const document = documents.find((candidate) => hasPath(candidate.value, at)) ?? documents[documents.length - 1];
+  return document.locate(at, key);
 }
 
 /** A team document that names one of the abstractions. */
@@ -248,7 +262,7 @@ function compile(declaration: Declaration, override: SourceDocument | undefined,
     metadata: { name, ...(namespaced ? { namespace: team } : {}), ...annotationsOf(abstraction) },
     spec,
   };
-  sources.set(instance, source);
+  sources.set(instance, sourcesInOrder);
   return instance;
 }
 
