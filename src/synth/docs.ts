@@ -6,6 +6,7 @@ import { ABSTRACTION_APIS } from '../../abstractions/apis';
 import { PLATFORM } from '../../config/platform';
 import { CHARTS, VERSIONS } from '../../config/versions';
 import { ROOT } from '../paths';
+import { verificationTable } from './verification';
 
 /** Generated files outside dist/, by path relative to the repository root. */
 export type GeneratedDocs = Map<string, string>;
@@ -21,6 +22,7 @@ interface GeneratedSection {
 const README_SECTIONS: readonly GeneratedSection[] = [
   { name: 'versions', source: 'config/versions.ts', render: versionsTable },
   { name: 'abstractions-reference', source: 'abstractions/', render: reference },
+  { name: 'verification', source: 'src/synth/verification.ts', render: verificationTable },
 ];
 
 /** Editor schemas (one per kind and one for any team file) and the README's abstraction reference. */
