@@ -65,11 +65,12 @@ export function loadRgds(root: string, dir: string): RgdSet {
     if ('rgd' in result) rgds.push(result.rgd);
     problems.push(...result.problems);
   });
-  return {
-    rgds,
-    problems,
-    find: (apiVersion, kind) => rgds.find((rgd) => rgd.apiVersion === apiVersion && rgd.kind === kind),
-  };
+  return rgdSet(rgds, problems);
+}
+
+/** A set of RGDs, found by the kind of instance they define. */
+export function rgdSet(rgds: readonly Rgd[], problems: readonly Problem[]): RgdSet {
+  return { rgds, problems, find: (apiVersion, kind) => rgds.find((rgd) => rgd.apiVersion === apiVersion && rgd.kind === kind) };
 }
 
 /** The RGDs of rendered files (synth's, before they are written), by file name relative to the repository root. */
@@ -81,7 +82,7 @@ export function readRgds(files: ReadonlyMap<string, string>): RgdSet {
     if ('rgd' in result) rgds.push(result.rgd);
     problems.push(...result.problems);
   }
-  return { rgds, problems, find: (apiVersion, kind) => rgds.find((rgd) => rgd.apiVersion === apiVersion && rgd.kind === kind) };
+  return rgdSet(rgds, problems);
 }
 
 /**
