@@ -90,20 +90,6 @@ check_team() {
   check_kafka_credentials "$team"
 }
 
-# Every platform layer's Kustomization must be Ready; their health checks make Flux wait for the
-# Kafka, the Gateway, the policies, the RGDs and the Workspaces, not only for their existence.
-wait_for_layers() {
-  local file layers=()
-  for file in "$ROOT/dist/$CLUSTER/flux-system"/kustomization-*.yaml; do
-    layers+=("kustomization/$(basename "$file" .yaml | sed 's/^kustomization-//')")
-  done
-  log "waiting for the layers: ${layers[*]#kustomization/}"
-  kube -n flux-system wait "${layers[@]}" --for=condition=Ready --timeout=20m >/dev/null || {
-    npm run -s status -- --cluster "$CLUSTER" || true
-    fail "not every layer became ready (status above)"
-  }
-}
-
 # Judges a team until it is as expected or 15 minutes have passed; prints the last verdict.
 wait_for_team() {
   local team="$1"
@@ -261,8 +247,9 @@ main() {
   npm ci
   npm run synth
   trap cleanup EXIT
-  "$ROOT/cluster/bootstrap.sh" --no-wait "$CLUSTER"
-  wait_for_layers
+  # Bootstrap waits until every layer's Kustomization is Ready: their health checks make that
+  # mean the Kafka, the Gateway, the policies, the RGDs and the Workspaces are.
+  "$ROOT/cluster/bootstrap.sh" "$CLUSTER"
   local teams=() dir team failed=0
   for dir in "$ROOT"/user-space/*/; do
     teams+=("$(basename "$dir")")
