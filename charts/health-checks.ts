@@ -47,13 +47,15 @@ function currentCondition(type: string): string {
  * when the root condition Ready is True (InstanceManaged, GraphResolved and ResourcesReady all
  * true), IN_PROGRESS while resources are not ready, ERROR when a resource failed or the graph did
  * not resolve, DELETING while deleting; each built-in condition carries the generation it saw.
+ * An instance has no `status.observedGeneration`, so both verdicts look at Ready's generation: an
+ * ERROR left from before the change Flux just applied is not a failure of that change.
  */
 function kroInstance(kind: string): HealthCheck {
   return {
     apiVersion: PLATFORM.abstractionApiVersion,
     kind,
     current: `has(status.state) && status.state == 'ACTIVE' && ${currentCondition('Ready')}`,
-    failed: `has(status.state) && status.state == 'ERROR'`,
+    failed: `has(status.state) && status.state == 'ERROR' && ${condition('Ready', 'False', ' && c.observedGeneration == metadata.generation')}`,
   };
 }
 
