@@ -49,7 +49,7 @@ export function apiServerProblemsOf(teamsFor: (cluster: string) => readonly Team
 }
 
 /** What validate and synth check of `teams` against `rgds` (already pruned by `teamValueGraphs`), skipping instances in `done`. */
-export function checkTeamsAgainstApiServer(teams: readonly TeamInstances[], rgds: RgdSet, locate: FieldLocator, done = new WeakSet<Instance>()): Problem[] {
+function checkTeamsAgainstApiServer(teams: readonly TeamInstances[], rgds: RgdSet, locate: FieldLocator, done = new WeakSet<Instance>()): Problem[] {
   const problems: Problem[] = [];
   for (const team of teams) {
     for (const instance of [team.workspace, ...team.instances]) {
