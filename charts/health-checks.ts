@@ -90,14 +90,14 @@ const KAFKA_NODE_POOL: HealthCheck = {
 };
 
 /**
- * Kyverno 1.19: ClusterPolicy (`kyverno.io/v1`) has condition Ready; ValidatingPolicy and
- * GeneratingPolicy (`policies.kyverno.io/v1`) have `status.conditionStatus.ready`, true when all
+ * Kyverno 1.19: ClusterPolicy (`kyverno.io/v1`) has condition Ready; ValidatingPolicy,
+ * GeneratingPolicy and MutatingPolicy (`policies.kyverno.io/v1`) have `status.conditionStatus.ready`, true when all
  * their conditions (webhook configured, policy cached, RBAC granted) are. Kyverno gives a
  * condition not met yet and a broken one the same reason, so no `failed`: the timeout reports it.
  */
 const KYVERNO: HealthCheck[] = [
   { apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', current: condition('Ready', 'True') },
-  ...['ValidatingPolicy', 'GeneratingPolicy'].map((kind) => ({
+  ...['ValidatingPolicy', 'GeneratingPolicy', 'MutatingPolicy'].map((kind) => ({
     apiVersion: 'policies.kyverno.io/v1',
     kind,
     current: 'has(status.conditionStatus) && has(status.conditionStatus.ready) && status.conditionStatus.ready == true',
