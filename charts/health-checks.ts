@@ -11,8 +11,8 @@ import { PLATFORM } from '../config/platform';
  * How Flux evaluates them (fluxcd/pkg runtime/cel StatusEvaluator, per RFC 0009): the object is
  * the input (`status`, `metadata`, `spec` are its top-level fields); when
  * `status.observedGeneration` exists and differs from `metadata.generation` the object is in
- * progress; otherwise `inProgress`, then `failed`, then `current` is tried, the first true one
- * wins, and none true means in progress. An evaluation error (a field that is not there) leaves
+ * progress; otherwise `inProgress` (none here), then `failed`, then `current` is tried, the
+ * first true one wins, and none true means in progress. An evaluation error (a field that is not there) leaves
  * the status unknown, so every field that may be missing is guarded with `has()`.
  */
 export interface HealthCheck {
@@ -22,8 +22,6 @@ export interface HealthCheck {
   readonly current: string;
   /** True when it cannot reach it without a change; @default none (the timeout reports it) */
   readonly failed?: string;
-  /** True when it is still getting there; @default none (in progress unless current or failed) */
-  readonly inProgress?: string;
 }
 
 /** A kind as an object's `apiVersion` and `kind` name it. */
@@ -37,9 +35,12 @@ function condition(type: string, status: 'True' | 'False', extra = ''): string {
   return `has(status.conditions) && status.conditions.exists(c, c.type == '${type}' && c.status == '${status}'${extra})`;
 }
 
-/** The same, for a condition stamped with the generation its controller judged (kro, Gateway API). */
-function currentCondition(type: string): string {
-  return condition(type, 'True', ' && c.observedGeneration == metadata.generation');
+/**
+ * The same, for a condition stamped with the generation its controller judged (kro, Gateway API):
+ * a verdict on an older generation says nothing about the change Flux just applied.
+ */
+function judged(type: string, status: 'True' | 'False'): string {
+  return condition(type, status, ' && c.observedGeneration == metadata.generation');
 }
 
 /**
@@ -54,8 +55,8 @@ function kroInstance(kind: string): HealthCheck {
   return {
     apiVersion: PLATFORM.abstractionApiVersion,
     kind,
-    current: `has(status.state) && status.state == 'ACTIVE' && ${currentCondition('Ready')}`,
-    failed: `has(status.state) && status.state == 'ERROR' && ${condition('Ready', 'False', ' && c.observedGeneration == metadata.generation')}`,
+    current: `has(status.state) && status.state == 'ACTIVE' && ${judged('Ready', 'True')}`,
+    failed: `has(status.state) && status.state == 'ERROR' && ${judged('Ready', 'False')}`,
   };
 }
 
@@ -68,8 +69,8 @@ function kroInstance(kind: string): HealthCheck {
 const RESOURCE_GRAPH_DEFINITION: HealthCheck = {
   apiVersion: 'kro.run/v1alpha1',
   kind: 'ResourceGraphDefinition',
-  current: `has(status.state) && status.state == 'Active' && ${currentCondition('Ready')}`,
-  failed: condition('GraphAccepted', 'False'),
+  current: `has(status.state) && status.state == 'Active' && ${judged('Ready', 'True')}`,
+  failed: judged('GraphAccepted', 'False'),
 };
 
 /**
@@ -111,8 +112,8 @@ const KYVERNO: HealthCheck[] = [
 const GATEWAY: HealthCheck = {
   apiVersion: 'gateway.networking.k8s.io/v1',
   kind: 'Gateway',
-  current: currentCondition('Programmed'),
-  failed: condition('Accepted', 'False'),
+  current: judged('Programmed', 'True'),
+  failed: judged('Accepted', 'False'),
 };
 
 const FIXED: readonly HealthCheck[] = [
@@ -140,5 +141,5 @@ export function healthCheckExprs(kinds: Iterable<KindRef>): KustomizationSpecHea
   if (checks.size === 0) return undefined;
   return [...checks.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([, { apiVersion, kind, current, failed, inProgress }]) => ({ apiVersion, kind, current, ...(failed ? { failed } : {}), ...(inProgress ? { inProgress } : {}) }));
+    .map(([, { apiVersion, kind, current, failed }]) => ({ apiVersion, kind, current, ...(failed ? { failed } : {}) }));
 }
