@@ -231,10 +231,15 @@ EOF
   kubectl --kubeconfig "$kubeconfig" -n default wait --for=condition=Available deployment/e2e-hello --timeout=300s >/dev/null ||
     fail "Deployment e2e-hello in $name never became available"
   virtual_pod="$(kubectl --kubeconfig "$kubeconfig" -n default get pods -l app=e2e-hello -o jsonpath='{.items[0].metadata.name}')"
-  # vcluster syncs a pod to the host as <pod>-x-<namespace>-x-<vcluster>, in the vcluster's namespace.
-  host_pod="$virtual_pod-x-default-x-$name"
-  [[ "$(kube -n "$team" get pod "$host_pod" -o jsonpath='{.status.phase}')" == Running ]] ||
-    fail "pod $virtual_pod of $name does not run on the host as $team/$host_pod"
+  # vcluster syncs the pod into its own namespace on the host, renamed <pod>-x-<namespace>-x-<vcluster>
+  # (hashed past 63 characters), and notes the virtual name and namespace in annotations.
+  host_pod="$(kube -n "$team" get pods -o json | node -e '
+    const [name, namespace] = process.argv.slice(1);
+    const pods = JSON.parse(require("fs").readFileSync(0, "utf8")).items;
+    const pod = pods.find((p) => (p.metadata.annotations || {})["vcluster.loft.sh/object-name"] === name && p.metadata.annotations["vcluster.loft.sh/object-namespace"] === namespace);
+    if (pod && pod.status.phase === "Running" && pod.metadata.name !== name) console.log(pod.metadata.name);
+  ' "$virtual_pod" default)"
+  [[ -n "$host_pod" ]] || fail "pod default/$virtual_pod of $name does not run on the host in $team under a name of its own"
   kubectl --kubeconfig "$kubeconfig" -n default delete deployment e2e-hello >/dev/null
   kill "$PORT_FORWARD_PID" 2>/dev/null || true
   PORT_FORWARD_PID=""
