@@ -1,7 +1,8 @@
 /**
  * A team's preview: every instance expanded with the cluster's RGDs, each created object checked
- * against its kind's schema and what the API server enforces beyond it, and the objects created for team instances checked against the
- * workspace naming convention (the instances' own names are checked when user-space is loaded).
+ * against its kind's schema and what the API server enforces beyond it, and the objects created
+ * for team instances checked against the workspace naming convention (the instances' own names
+ * are checked when user-space is loaded).
  */
 import { NAMING_CONVENTION } from '../../config/naming';
 import type { Instance, SourceLocation, TeamInstances } from '../user-space/model';

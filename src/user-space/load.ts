@@ -46,13 +46,15 @@ export function sourceOf(instance: Instance): SourceLocation | undefined {
 }
 
 /**
- * Where the field at `at` of `instance` is written (with `key`, its key): in the cluster
- * override when the override sets it, else in the base document, else its closest parent.
+ * Where the field at `at` of `instance` is written (with `key`, its key): a `spec` field in the
+ * cluster override when the override sets it, else in the base document (which declares the
+ * instance, its name included), else its closest parent.
  */
 export function locateField(instance: Instance, at: readonly (string | number)[], key = false): SourceLocation | undefined {
   const documents = sources.get(instance);
   if (!documents) return undefined;
-  const document = documents.find((candidate) => hasPath(candidate.value, at)) ?? documents[documents.length - 1];
+  const base = documents[documents.length - 1];
+  const document = at[0] === 'spec' ? (documents.find((candidate) => hasPath(candidate.value, at)) ?? base) : base;
   return document.locate(at, key);
 }
 
