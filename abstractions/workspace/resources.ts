@@ -51,7 +51,9 @@ function namespace({ name }: Refs): GraphResource {
  * a RoleBinding in a namespace that does not exist yet would fail the whole layer, every team's
  * access with it. Here it exists exactly when the namespace does, and the platform grants it
  * (the Workspace is applied by the platform and expanded by kro), never the tenant, whose role
- * holds no right on RoleBindings.
+ * holds no right on RoleBindings. kro may grant the role because it holds every right the role
+ * does (kro's chart default, `rbac.mode: unrestricted`); in `aggregation` mode it would need
+ * `bind` on it (RBAC escalation prevention).
  */
 function tenantAccess({ name }: Refs): GraphResource {
   return {
