@@ -10,13 +10,14 @@ interface Proof {
 
 /**
  * The README's table of what is checked where, with the versions from config/versions.ts. Each
- * claim names the test or command that makes it; keep it in step with them.
+ * claim names the test or command that makes it; keep it in step with them. "The pinned CRDs"
+ * are the schemas `npm run import` writes into `imports/crds/`.
  */
 const PROOFS: readonly Proof[] = [
   {
     component: 'Flux',
     version: VERSIONS.flux,
-    offline: 'every Flux object against the pinned CRD schema (test/platform/dist.test.ts); `dependsOn` targets exist and form no cycle; the lockdown flags in the bootstrap kustomization; `healthCheckExprs` evaluated with @bufbuild/cel as Flux\'s StatusEvaluator does, against ready, in-progress and failed status objects (test/platform/health-checks.test.ts)',
+    offline: 'every Flux object against the pinned CRD schema (`imports/crds/`, test/platform/dist.test.ts); `dependsOn` targets exist and form no cycle; the lockdown flags in the bootstrap kustomization; `healthCheckExprs` evaluated with @bufbuild/cel as Flux\'s StatusEvaluator does, against ready, in-progress and failed status objects (test/platform/health-checks.test.ts)',
     e2eOnly: 'that the controllers reconcile every layer, in order, to Ready; that a team\'s Kustomization may apply its instances as its own ServiceAccount and nothing else; that the health checks hold against live status',
   },
   {
