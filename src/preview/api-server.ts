@@ -15,7 +15,7 @@ import type { Problem } from '../user-space/problems';
 import { apiServerViolations, type ApiServerViolation } from './api-server-rules';
 import { compile, segmentsOf, type Reference } from './expressions';
 import { expandInstance, type ExpandedResource } from './expand';
-import { rgdSet, type ResourceDefinition, type Rgd, type RgdSet } from './rgd';
+import { indexRgds, type ResourceDefinition, type Rgd, type RgdSet } from './rgd';
 import { isRecord } from './simple-schema';
 
 /** Where a field of an instance is written in its team's file (see user-space locateField). */
@@ -84,7 +84,7 @@ function lazyLocation(compute: () => SourceLocation): SourceLocation {
 /** `rgds` with each template cut down to the values that come from the instance alone. */
 export function teamValueGraphs(rgds: RgdSet): RgdSet {
   const pruned = rgds.rgds.map((rgd): Rgd => ({ ...rgd, resources: rgd.resources.flatMap(teamValuesOf), status: {} }));
-  return rgdSet(pruned, []);
+  return indexRgds(pruned, []);
 }
 
 /** A resource with only its instance-derived values; none when it cannot be expanded from the instance alone. */

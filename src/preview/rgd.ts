@@ -56,33 +56,31 @@ export interface RgdSet {
 
 /** Reads every RGD in `dir` (absolute); file names in locations are relative to `root`. */
 export function loadRgds(root: string, dir: string): RgdSet {
+  const names = fs.existsSync(dir) ? fs.readdirSync(dir).filter((name) => /\.ya?ml$/.test(name)).sort() : [];
+  return rgdSet(root, names.map((name) => ({ file: path.relative(root, path.join(dir, name)), text: fs.readFileSync(path.join(dir, name), 'utf8') })));
+}
+
+/** A text holding RGDs, and how locations name it. */
+export interface RgdSource {
+  readonly file: string;
+  readonly text: string;
+}
+
+/** The RGDs of `sources` (files of dist/, from the disk or from a commit). */
+export function rgdSet(root: string, sources: readonly RgdSource[]): RgdSet {
   const rgds: Rgd[] = [];
   const problems: Problem[] = [];
-  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((name) => /\.ya?ml$/.test(name)).sort() : [];
-  const texts = files.map((name) => fs.readFileSync(path.join(dir, name), 'utf8'));
-  cachedYamlData(root, texts).forEach((data, index) => {
-    const result = interpretRgd(path.relative(root, path.join(dir, files[index])), data);
+  cachedYamlData(root, sources.map((source) => source.text)).forEach((data, index) => {
+    const result = interpretRgd(sources[index].file, data);
     if ('rgd' in result) rgds.push(result.rgd);
     problems.push(...result.problems);
   });
-  return rgdSet(rgds, problems);
+  return indexRgds(rgds, problems);
 }
 
 /** A set of RGDs, found by the kind of instance they define. */
-export function rgdSet(rgds: readonly Rgd[], problems: readonly Problem[]): RgdSet {
+export function indexRgds(rgds: readonly Rgd[], problems: readonly Problem[]): RgdSet {
   return { rgds, problems, find: (apiVersion, kind) => rgds.find((rgd) => rgd.apiVersion === apiVersion && rgd.kind === kind) };
-}
-
-/** The RGDs of rendered files (synth's, before they are written), by file name relative to the repository root. */
-export function readRgds(files: ReadonlyMap<string, string>): RgdSet {
-  const rgds: Rgd[] = [];
-  const problems: Problem[] = [];
-  for (const [file, text] of files) {
-    const result = readRgd(file, text);
-    if ('rgd' in result) rgds.push(result.rgd);
-    problems.push(...result.problems);
-  }
-  return rgdSet(rgds, problems);
 }
 
 /**

@@ -4,6 +4,15 @@ import { makeTempDir, parseProblem, removeFixtures, ROOT, runCli, webApplication
 
 afterAll(removeFixtures);
 
+/** Every file below `dir` with its content, by relative path. */
+function listTree(dir: string): Record<string, string> {
+  const tree: Record<string, string> = {};
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) tree[path.relative(dir, path.join(entry.parentPath, entry.name))] = fs.readFileSync(path.join(entry.parentPath, entry.name), 'utf8');
+  }
+  return tree;
+}
+
 /** What the API server would refuse of what kro makes, reported on the team's own field. */
 describe('validate and synth check what kro will create the way the API server does', () => {
   const CONFIG_KEY = "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name' or 'KEY_NAME' or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')";
@@ -61,12 +70,14 @@ describe('validate and synth check what kro will create the way the API server d
       'team-x/web.yaml': webApplication('team-x', 'web', 'web.example.com', '  env:\n    A=B: "2"'),
     });
     const out = makeTempDir();
-    fs.writeFileSync(path.join(ROOT, out, 'keep.txt'), 'untouched');
+    const valid = writeTeams({ 'team-x/workspace.yaml': workspace('team-x'), 'team-x/web.yaml': webApplication('team-x', 'web', 'web.example.com') });
+    expect(runCli('synth', '--user-space', valid.rel, '--out', out).status).toBe(0);
+    const before = listTree(path.join(ROOT, out));
     const result = runCli('synth', '--user-space', fixture.rel, '--out', out);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`${fixture.rel}/team-x/web.yaml:11:5: error: WebApplication team-x-web: spec.env key "A=B"`);
     expect(result.stderr).toMatch(/synth: refused \(1 error, 0 warnings\)/);
-    expect(fs.readdirSync(path.join(ROOT, out))).toEqual(['keep.txt']);
+    expect(listTree(path.join(ROOT, out))).toEqual(before);
   });
 
   it('accepts the example teams', () => {
