@@ -23,7 +23,7 @@ const PROOFS: readonly Proof[] = [
   {
     component: 'Cilium',
     version: CHARTS.cilium.version,
-    offline: 'HelmRelease values equal the values bootstrap installs it with (test/platform/charts.test.ts)',
+    offline: 'the Cilium and Gateway API pair against a compatibility table synth enforces (test/platform/versions.test.ts); HelmRelease values against the chart\'s values.schema.json (test/platform/chart-values.test.ts) and equal to the values bootstrap installs it with (test/platform/charts.test.ts)',
     e2eOnly: 'the CNI and kube-proxy replacement come up; the Gateway is programmed and serves HTTP on the node\'s port 80 (curl with the application\'s Host header); network policies let only the intended traffic through',
   },
   {
@@ -47,7 +47,7 @@ const PROOFS: readonly Proof[] = [
   {
     component: 'CloudNativePG',
     version: CHARTS.cloudnativePg.version,
-    offline: 'the Cluster against the pinned CRD; no credentials in Git; the connection ConfigMap names what the operator makes',
+    offline: 'the Cluster against the pinned CRD; the operator\'s HelmRelease values against the chart\'s values.schema.json; no credentials in Git; the connection ConfigMap names what the operator makes',
     e2eOnly: 'a PostgreSQL session as the database owner with the operator\'s generated credentials',
   },
   {
@@ -59,7 +59,7 @@ const PROOFS: readonly Proof[] = [
   {
     component: 'vcluster',
     version: CHARTS.vcluster.version,
-    offline: 'the HelmRelease the VirtualCluster makes, against the pinned CRD, with restricted security contexts',
+    offline: 'the HelmRelease the VirtualCluster makes, against the pinned CRD, its values against the chart\'s values.schema.json (test/platform/chart-values.test.ts), with restricted security contexts and no cluster-scoped RBAC (test/abstractions/rgd.test.ts)',
     e2eOnly: 'the release installs; a Deployment created inside the virtual cluster runs on the host as a renamed pod in the team\'s namespace',
   },
   {
