@@ -28,7 +28,7 @@ export function buildCluster(cluster: ClusterConfig, teams: readonly TeamInstanc
     'helm-repositories': new HelmRepositoriesChart(app, 'helm-repositories', { interval: '1h' }),
     'helm-releases': new HelmReleasesChart(app, 'helm-releases', { cluster }),
     'shared-resources': new SharedResourcesChart(app, 'shared-resources', { cluster }),
-    observability: new ObservabilityChart(app, 'observability'),
+    observability: new ObservabilityChart(app, 'observability', { teams }),
     policies: new PoliciesChart(app, 'policies', { tenantKinds: tenantKinds(ABSTRACTIONS) }),
     abstractions: new AbstractionsChart(app, 'abstractions', { cluster, abstractions: ABSTRACTIONS }),
     workspaces: new WorkspacesChart(app, 'workspaces', { teams }),

@@ -124,6 +124,13 @@ const GATEWAY: HealthCheck = {
  */
 const CERT_MANAGER: HealthCheck[] = ['ClusterIssuer', 'Issuer', 'Certificate'].map((kind) => ({ apiVersion: 'cert-manager.io/v1', kind, current: judged('Ready', 'True') }));
 
+/**
+ * Prometheus Operator v0.93 PodMonitors and ServiceMonitors carry a status only behind the
+ * StatusForConfigurationResources feature gate, which the platform leaves off: once applied,
+ * there is nothing more to wait for (Prometheus picks them up on its next configuration reload).
+ */
+const PROMETHEUS_MONITORS: HealthCheck[] = ['PodMonitor', 'ServiceMonitor'].map((kind) => ({ apiVersion: 'monitoring.coreos.com/v1', kind, current: 'true' }));
+
 const FIXED: readonly HealthCheck[] = [
   RESOURCE_GRAPH_DEFINITION,
   ...['Kafka', 'KafkaTopic', 'KafkaUser'].map(strimzi),
@@ -131,6 +138,7 @@ const FIXED: readonly HealthCheck[] = [
   ...KYVERNO,
   GATEWAY,
   ...CERT_MANAGER,
+  ...PROMETHEUS_MONITORS,
 ];
 
 /** The health check of `kind`, when kstatus cannot judge it and it needs one. */

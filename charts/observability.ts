@@ -3,7 +3,8 @@ import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { PodMonitor, PodMonitorSpecSelectorMatchExpressions } from '../imports/prometheus-podmonitor-monitoring.coreos.com';
 import { PLATFORM } from '../config/platform';
-import { dashboardConfigMapMetadata, dashboardJson, PLATFORM_DASHBOARD_PANELS } from './grafana-dashboards';
+import { TeamInstances } from '../src/user-space/model';
+import { dashboardConfigMapMetadata, dashboardJson, PLATFORM_DASHBOARD_PANELS, teamDashboardPanels } from './grafana-dashboards';
 import { LayerChart } from './layer-chart';
 
 /** Pods of a platform component that Prometheus scrapes. */
@@ -16,8 +17,17 @@ interface ScrapeTarget {
   readonly port: string;
 }
 
+export interface ObservabilityChartProps extends ChartProps {
+  /** The teams, each of which gets its dashboard. */
+  readonly teams: readonly TeamInstances[];
+}
+
+/** Every team's dashboard, in one file of the layer (as the tenants layer keeps its teams' objects). */
+const TEAM_DASHBOARDS_FILE = 'team-dashboards.yaml';
+
 /**
- * What Prometheus scrapes of the platform and the dashboard that shows it. PodMonitors live in
+ * What Prometheus scrapes of the platform, the platform dashboard that shows it, and each team's
+ * dashboard. PodMonitors live in
  * the namespace of the pods they select (a monitor names no other namespace), after the
  * helm-releases layer has installed their CRDs. PostgreSQL is scraped per database, by the
  * Infrastructure abstraction's PodMonitor.
@@ -32,10 +42,11 @@ export class ObservabilityChart extends LayerChart {
     { name: 'kafka', namespace: PLATFORM.kafka.namespace, selector: { 'strimzi.io/kind': 'Kafka', 'strimzi.io/cluster': PLATFORM.kafka.cluster }, port: 'tcp-prometheus' },
   ];
 
-  constructor(scope: Construct, id: string, props: ChartProps = {}) {
+  constructor(scope: Construct, id: string, props: ObservabilityChartProps) {
     super(scope, id, props);
     for (const target of ObservabilityChart.TARGETS) this.addPodMonitor(target);
     this.addPlatformDashboard();
+    for (const team of props.teams) this.addDocument(TEAM_DASHBOARDS_FILE, teamDashboard(team));
   }
 
   private addPodMonitor({ name, namespace, selector, port }: ScrapeTarget): void {
@@ -60,4 +71,14 @@ export class ObservabilityChart extends LayerChart {
       data: { 'platform.json': JSON.stringify(dashboardJson('mini-atlas-platform', 'mini-atlas platform', PLATFORM_DASHBOARD_PANELS)) },
     });
   }
+}
+
+/**
+ * A team's Grafana dashboard, in its own folder (named like the team), provisioned from Git by
+ * Grafana's sidecar and read-only in the UI: a change is a change to this repository.
+ */
+function teamDashboard({ team, instances }: TeamInstances): object {
+  const webApplications = instances.filter((instance) => instance.kind === 'WebApplication').map((instance) => ({ name: instance.metadata.name, metrics: instance.spec.metrics !== undefined }));
+  const dashboard = dashboardJson(`team-${team}`, `Team ${team}`, teamDashboardPanels(team, webApplications));
+  return k8s.KubeConfigMap.manifest({ metadata: dashboardConfigMapMetadata(`dashboard-team-${team}`, team), data: { [`team-${team}.json`]: JSON.stringify(dashboard) } });
 }

@@ -6,7 +6,6 @@ import { ClusterConfig } from '../config/clusters';
 import { PLATFORM, tenantServiceAccount } from '../config/platform';
 import { Instance, TeamInstances } from '../src/user-space/model';
 import { distPath, GIT_SOURCE } from './flux-system';
-import { dashboardConfigMapMetadata, dashboardJson, teamDashboardPanels } from './grafana-dashboards';
 import { healthCheckExprs } from './health-checks';
 import { kustomizationFile, LayerChart } from './layer-chart';
 
@@ -67,7 +66,6 @@ export class TenantsChart extends LayerChart {
     const serviceAccount = tenantServiceAccount(team);
     this.addDocument(tenantAccessFile, k8s.KubeServiceAccount.manifest({ metadata: { name: serviceAccount, namespace: PLATFORM.fluxNamespace } }));
     this.addDocument(tenantAccessFile, this.teamKustomization(team, serviceAccount, instances));
-    this.addDocument(tenantAccessFile, teamDashboard(team, instances));
     for (const instance of instances) this.addDocument(`${team}/${instancesFile}`, instance);
     for (const secret of secrets) this.addDocument(`${team}/${secretsFile}`, secret.document);
   }
@@ -99,14 +97,4 @@ export class TenantsChart extends LayerChart {
       },
     });
   }
-}
-
-/**
- * The team's Grafana dashboard, in its own folder (named like the team), provisioned from Git by
- * Grafana's sidecar and read-only in the UI: a change is a change to this repository.
- */
-function teamDashboard(team: string, instances: TeamInstances['instances']): object {
-  const webApplications = instances.filter((instance) => instance.kind === 'WebApplication').map((instance) => ({ name: instance.metadata.name, metrics: instance.spec.metrics !== undefined }));
-  const dashboard = dashboardJson(`team-${team}`, `Team ${team}`, teamDashboardPanels(team, webApplications));
-  return k8s.KubeConfigMap.manifest({ metadata: dashboardConfigMapMetadata(`dashboard-team-${team}`, team), data: { [`team-${team}.json`]: JSON.stringify(dashboard) } });
 }

@@ -4,7 +4,7 @@ import { parseAllDocuments } from 'yaml';
 import { ABSTRACTIONS } from '../../abstractions';
 import { AbstractionsChart } from '../../charts/abstractions';
 import { HelmReleasesChart } from '../../charts/helm-releases';
-import { TenantsChart } from '../../charts/tenants';
+import { ObservabilityChart } from '../../charts/observability';
 import { findCluster } from '../../config/clusters';
 import { PLATFORM } from '../../config/platform';
 import { loadUserSpace } from '../../src/user-space';
@@ -92,7 +92,7 @@ describe('Workspace network policies for telemetry', () => {
 describe("each team's dashboard", () => {
   const userSpace = loadUserSpace({ root: ROOT });
   const teams = userSpace.teamsFor('dev');
-  const objects = new TenantsChart(Testing.app(), 'tenants', { cluster: dev, teams, tenantResources: [] }).documents.map(({ object }) => object as KubeObject);
+  const objects = new ObservabilityChart(Testing.app(), 'observability', { teams }).documents.map(({ object }) => object as KubeObject);
 
   it("is provisioned from Git into the team's own folder, and every query stays in the team's namespace", () => {
     expect(teams.length).toBeGreaterThan(1);
