@@ -68,8 +68,13 @@ function removeAll(root: string, files: readonly string[]): void {
   for (const file of files) fs.unlinkSync(path.join(root, file));
   const emptied = [...new Set(files.map((file) => path.dirname(path.join(root, file))))].sort((a, b) => b.length - a.length);
   for (const folder of emptied) {
-    for (let current = folder; current !== root && fs.readdirSync(current).length === 0; current = path.dirname(current)) fs.rmdirSync(current);
+    for (let current = folder; current !== root && isEmptyFolder(current); current = path.dirname(current)) fs.rmdirSync(current);
   }
+}
+
+/** False for a folder already gone: removing a deeper one may have emptied and removed it. */
+function isEmptyFolder(folder: string): boolean {
+  return fs.existsSync(folder) && fs.readdirSync(folder).length === 0;
 }
 
 function writeAll(root: string, files: DistFiles): void {
