@@ -245,6 +245,21 @@ describe('rules across files', () => {
     ]);
   });
 
+  it('refuses near misses of the prefix: the workspace name without its dash, or with nothing after it', () => {
+    // Kyverno would refuse each of these in the cluster; synth must refuse them first.
+    const named = (name: string) => flow('Topic', `name: ${name}`, '');
+    expect(problemsOf({ 'team-x/a.yaml': named('team-xweb'), 'team-x/b.yaml': named('xteam-x-web'), 'team-x/c.yaml': named('team-x') })).toEqual([
+      error('team-x/a.yaml:3:18', 'Topic team-xweb: names in workspace "team-x" must start with "team-x-" (the same rule the cluster enforces): rename it to "team-x-team-xweb"'),
+      error('team-x/b.yaml:3:18', 'Topic xteam-x-web: names in workspace "team-x" must start with "team-x-" (the same rule the cluster enforces): rename it to "team-x-xteam-x-web"'),
+      error('team-x/c.yaml:3:18', 'Topic team-x: names in workspace "team-x" must start with "team-x-" (the same rule the cluster enforces): rename it to "team-x-team-x"'),
+    ]);
+    // A name that is no DNS label gets that error, not a rename into another invalid name.
+    expect(problemsOf({ 'team-x/a.yaml': named('team-x-') }).map((problem) => problem.message)).toEqual([
+      expect.stringMatching(/^Topic team-x-: metadata\.name "team-x-" is not valid: a DNS-1123 label/),
+    ]);
+    expect(problemsOf({ 'team-x/a.yaml': named('team-x-w') })).toEqual([]);
+  });
+
   it('requires exactly one Workspace per team, named like its folder', () => {
     const none = writeTeams({ 'team-x/topic.yaml': flow('Topic', 'name: team-x-orders', '') });
     expect(none.problems()).toEqual([error('team-x:1:1', 'team "team-x" has no Workspace: add one with metadata.name: team-x')]);
