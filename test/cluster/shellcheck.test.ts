@@ -1,6 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { ifAvailable } from '../helpers';
 
 const CLUSTER_DIR = path.resolve(__dirname, '..', '..', 'cluster');
 const scripts = fs
@@ -9,12 +10,8 @@ const scripts = fs
   .map((file) => path.join(CLUSTER_DIR, file));
 const hasShellcheck = spawnSync('shellcheck', ['--version'], { stdio: 'ignore' }).status === 0;
 
-if (!hasShellcheck) {
-  // CI installs it (.ci/run); a developer without it still gets every other test.
-  process.stderr.write('cluster/*.sh not linted: shellcheck is not installed (apt-get install shellcheck)\n');
-}
-
-(hasShellcheck ? describe : describe.skip)('cluster scripts', () => {
+// CI installs shellcheck (.ci/run); a developer without it still gets every other test.
+ifAvailable(describe, hasShellcheck ? undefined : 'cluster/*.sh not linted: shellcheck is not installed (apt-get install shellcheck)')('cluster scripts', () => {
   it('finds the scripts', () => {
     expect(scripts.map((script) => path.basename(script))).toEqual(expect.arrayContaining(['bootstrap.sh', 'teardown.sh', 'e2e.sh']));
   });

@@ -311,9 +311,11 @@ describe('hostile or broken files', () => {
     const levels = 'abcdefghijklmnop'.split('');
     const bomb = levels.map((level, index) => `${level}: &${level} [${Array(10).fill(index ? `*${levels[index - 1]}` : 'lol').join(', ')}]`).join('\n');
     const fixture = writeTeams({ ...TEAM_X, 'team-x/bomb.yaml': `${bomb}\n` });
+    // Expanded, the bomb is 10^16 nodes: a parser without the guard never returns. The bound is wide
+    // on purpose, for a loaded machine; the outcome is the refusal below.
     const started = Date.now();
     const problems = fixture.problems();
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(20_000);
     expect(problems).toEqual([error('team-x/bomb.yaml:1:1', 'YAML: Excessive alias count indicates a resource exhaustion attack')]);
   });
 
