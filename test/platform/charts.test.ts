@@ -18,7 +18,7 @@ import { ROOT } from '../../src/paths';
 import { ABSTRACTIONS } from '../../abstractions';
 import { TenantsChart } from '../../charts/tenants';
 import { WorkspacesChart } from '../../charts/workspaces';
-import { KubeObject } from '../helpers';
+import { KubeObject, some } from '../helpers';
 
 const dev = findCluster('dev')!;
 const prd = findCluster('prd')!;
@@ -36,7 +36,7 @@ describe('namespaces', () => {
   it('matches the snapshot', () => expect(objects).toMatchSnapshot());
 
   it('labels every platform namespace with a pod security level, restricted where only platform workloads run', () => {
-    for (const namespace of objects) expect(namespace.metadata.labels?.['pod-security.kubernetes.io/enforce']).toMatch(/^(restricted|baseline)$/);
+    for (const namespace of some(objects)) expect(namespace.metadata.labels?.['pod-security.kubernetes.io/enforce']).toMatch(/^(restricted|baseline)$/);
     const kafka = objects.find((namespace) => namespace.metadata.name === PLATFORM.kafka.namespace)!;
     expect(kafka.metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
   });
@@ -67,7 +67,7 @@ describe.each([dev, prd])('helm-releases on $name', (cluster: ClusterConfig) => 
   });
 
   it('gives every release drift detection, CRD upgrades, the controller account and its own storage namespace', () => {
-    for (const release of objects) {
+    for (const release of some(objects)) {
       expect(release.spec).toMatchObject({ driftDetection: { mode: 'enabled' }, serviceAccountName: 'helm-controller', install: { crds: 'CreateReplace' }, upgrade: { crds: 'CreateReplace' } });
       expect(release.spec.storageNamespace).toBe(release.spec.targetNamespace);
     }
@@ -211,7 +211,7 @@ describe.each([dev, prd])('workspaces and tenants of the example teams on $name'
   });
 
   it("writes each team's instances, as validated, alone into the folder its Kustomization reads", () => {
-    for (const { team, instances } of teams) {
+    for (const { team, instances } of some(teams)) {
       const kustomization = tenants.find((object) => object.kind === 'Kustomization' && object.metadata.name === `tenant-${team}`)!;
       const folder = kustomization.spec.path.replace(`./dist/${cluster.name}/tenants/`, '');
       expect(tenantsChart.documents.filter(({ file }) => path.posix.dirname(file) === folder).map(({ object }) => object)).toEqual(instances);
@@ -223,7 +223,7 @@ describe.each([dev, prd])('workspaces and tenants of the example teams on $name'
   });
 
   it("gives each team a Kustomization in flux-system that impersonates the team's own account and targets its namespace", () => {
-    for (const { team } of teams) {
+    for (const { team } of some(teams)) {
       const kustomization = tenants.find((object) => object.kind === 'Kustomization' && object.metadata.name === `tenant-${team}`)!;
       expect(kustomization.metadata.namespace).toBe(PLATFORM.fluxNamespace);
       expect(kustomization.spec).toMatchObject({
@@ -241,7 +241,7 @@ describe.each([dev, prd])('workspaces and tenants of the example teams on $name'
     expect(tenants.filter((object) => object.kind === 'ClusterRoleBinding')).toEqual([]);
     const [role] = tenants.filter((object) => object.kind === 'ClusterRole');
     expect(role.rules).toEqual([{ apiGroups: ['kro.run'], resources, verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] }]);
-    for (const { team } of teams) {
+    for (const { team } of some(teams)) {
       const binding = tenants.find((object) => object.kind === 'RoleBinding' && object.metadata.namespace === team)!;
       expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: PLATFORM.tenantRole });
       expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: `tenant-${team}`, namespace: PLATFORM.fluxNamespace }]);
