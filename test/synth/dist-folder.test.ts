@@ -25,14 +25,15 @@ function listing(folder: string): string[] {
 /** Leftovers beside `folder` (staging folders are its siblings). */
 const siblings = (folder: string) => fs.readdirSync(path.dirname(folder)).filter((name) => name.startsWith(`${path.basename(folder)}.`));
 
-const OLD = { 'dev/a.yaml': 'a: 1\n', 'dev/layer/b.yaml': 'b: 1\n', 'dev/gone/c.yaml': 'c: 1\n', 'dev/gone/deeper/d.yaml': 'd: 1\n', 'prd/e.yaml': 'e: 1\n' };
+// Not in sorted order, and with a file at the top, as dist/ has none yet.
+const OLD = { 'dev/z.yaml': 'z: 1\n', 'dev/a.yaml': 'a: 1\n', 'dev/layer/b.yaml': 'b: 1\n', 'dev/gone/c.yaml': 'c: 1\n', 'dev/gone/deeper/d.yaml': 'd: 1\n', 'prd/e.yaml': 'e: 1\n', 'top.yaml': 't: 1\n' };
 
 describe('readTree', () => {
   it("reads every file below a folder by '/'-separated relative path, sorted", () => {
     const folder = path.join(tempDir('read'), 'dist');
     write(folder, OLD);
     expect(readTree(folder)).toEqual(new Map([...Object.entries(OLD)].sort(([a], [b]) => a.localeCompare(b))));
-    expect([...readTree(folder).keys()]).toEqual(['dev/a.yaml', 'dev/gone/c.yaml', 'dev/gone/deeper/d.yaml', 'dev/layer/b.yaml', 'prd/e.yaml']);
+    expect([...readTree(folder).keys()]).toEqual(['dev/a.yaml', 'dev/gone/c.yaml', 'dev/gone/deeper/d.yaml', 'dev/layer/b.yaml', 'dev/z.yaml', 'prd/e.yaml', 'top.yaml']);
   });
 
   it('is empty for a folder that does not exist', () => {
@@ -54,6 +55,7 @@ describe('replaceTree', () => {
     const inode = (file: string) => fs.statSync(path.join(folder, file)).ino;
     const untouched = inode('prd/e.yaml');
     const next = new Map([
+      ['top.yaml', 't: 1\n'],
       ['dev/a.yaml', 'a: 2\n'],
       ['dev/layer/b.yaml', 'b: 1\n'],
       ['dev/new/f.yaml', 'f: 1\n'],
@@ -63,6 +65,14 @@ describe('replaceTree', () => {
     expect(readTree(folder)).toEqual(next);
     expect(inode('prd/e.yaml')).toBe(untouched);
     expect(listing(folder).filter((entry) => entry.endsWith('/'))).toEqual(['dev/', 'dev/layer/', 'dev/new/', 'prd/']);
+    expect(siblings(folder)).toEqual([]);
+  });
+
+  it('clears a staging folder that a crashed synth of the same process id left behind', () => {
+    const folder = path.join(tempDir('stale'), 'dist');
+    write(`${folder}.tmp-${process.pid}`, { 'dev/stale.yaml': 'stale: 1\n', 'stale.yaml': 'stale: 1\n' });
+    replaceTree(folder, new Map(Object.entries(OLD)), new Map());
+    expect(Object.fromEntries(readTree(folder))).toEqual(OLD);
     expect(siblings(folder)).toEqual([]);
   });
 
