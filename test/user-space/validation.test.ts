@@ -342,6 +342,13 @@ describe('hostile or broken files', () => {
     const huge = `${flow('Topic', 'name: team-x-orders', '')}# ${'x'.repeat(300 * 1024)}\n`;
     expect(problemsOf({ 'team-x/huge.yaml': huge })).toEqual([error('team-x/huge.yaml:1:1', `file is ${Buffer.byteLength(huge)} bytes, more than the 262144 a team file may have`)]);
   });
+
+  it('accepts a file of exactly the largest size, and refuses one byte more', () => {
+    const document = flow('Topic', 'name: team-x-orders', '');
+    const ofSize = (bytes: number) => `${document}#${'x'.repeat(bytes - Buffer.byteLength(document) - 2)}\n`;
+    expect(problemsOf({ 'team-x/big.yaml': ofSize(256 * 1024) })).toEqual([]);
+    expect(problemsOf({ 'team-x/big.yaml': ofSize(256 * 1024 + 1) })).toEqual([error('team-x/big.yaml:1:1', 'file is 262145 bytes, more than the 262144 a team file may have')]);
+  });
 });
 
 describe('the folder layout', () => {
