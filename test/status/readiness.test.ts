@@ -1,4 +1,4 @@
-import { evaluate, exitCodeOf, StatusRow } from '../../src/status/evaluate';
+import { evaluate, exitCodeOf, notReadyNames, StatusRow } from '../../src/status/evaluate';
 import { ClusterSnapshot, Condition, InstanceRecord } from '../../src/status/records';
 
 const READY_TRUE: Condition = { type: 'Ready', status: 'True', reason: 'Ready' };
@@ -57,11 +57,38 @@ describe('an instance is ready only when kro says ACTIVE', () => {
     expect(rowOf({ state: 'IN_PROGRESS', conditions: [synced, failing, READY_UNKNOWN] })).toMatchObject({ ready: false, reason: 'Waiting', message: 'deployment has 0 of 2 replicas' });
   });
 
+  it('explains a ready instance with its Ready condition, even beside a failing minor one', () => {
+    const minor: Condition = { type: 'ResourcesReady', status: 'False', reason: 'Waiting' };
+    expect(rowOf({ state: 'ACTIVE', conditions: [minor, READY_TRUE] })).toMatchObject({ ready: true, reason: 'Ready' });
+  });
+
   it('makes the whole team and the report not ready when one instance is not', () => {
     const report = evaluate(snapshot([{ state: 'ACTIVE', conditions: [READY_TRUE] }, { state: 'IN_PROGRESS', conditions: [READY_TRUE] }]));
     expect(report.teams[0].instances.map((row) => row.ready)).toEqual([true, false]);
     expect(report.teams[0].ready).toBe(false);
     expect(exitCodeOf(report)).toBe(1);
+  });
+});
+
+describe('the report', () => {
+  it('is not ready when one team of several is not', () => {
+    const ready = { name: 'team-a', namespaces: ['team-a'], instances: [{ kind: 'Topic' as const, namespace: 'team-a', name: 'team-a-t', team: 'team-a', state: 'ACTIVE', conditions: [READY_TRUE] }] };
+    const pending = { name: 'team-b', namespaces: ['team-b'], instances: [{ kind: 'Topic' as const, namespace: 'team-b', name: 'team-b-t', team: 'team-b', conditions: [] }] };
+    const report = evaluate(snapshot([], { teams: [ready, pending] }));
+    expect(report.teams.map((team) => [team.name, team.ready])).toEqual([['team-a', true], ['team-b', false]]);
+    expect(report.ready).toBe(false);
+    expect(notReadyNames(report)).toEqual(['Topic team-b/team-b-t']);
+  });
+
+  it('names what is not ready, with a namespace where it has one', () => {
+    const report = evaluate(snapshot([], { unservedKinds: ['VirtualCluster'], teams: [{ name: 'team-z', namespaces: [], instances: [] }] }));
+    expect(report.abstractions).toEqual([
+      { kind: 'VirtualCluster', name: '-', ready: false, state: 'NOT SERVED', message: 'kro.run/v1alpha1 does not serve VirtualCluster yet: its ResourceGraphDefinition is missing or not ready' },
+    ]);
+    expect(report.teams[0].instances).toEqual([
+      { kind: 'Namespace', name: 'mini-atlas.io/tenant=team-z', ready: false, state: 'MISSING', message: 'no namespace is labelled mini-atlas.io/tenant=team-z' },
+    ]);
+    expect(notReadyNames(report)).toEqual(['VirtualCluster -', 'Namespace mini-atlas.io/tenant=team-z']);
   });
 });
 
@@ -76,8 +103,16 @@ describe('a ResourceGraphDefinition is ready only when kro says Active', () => {
     expect(rgd(state, conditions)).toMatchObject({ kind: 'ResourceGraphDefinition (WebApplication)', ready: false, state: state ?? 'Unknown' });
   });
 
-  it('when Active with Ready True', () => {
+  it('when Active with Ready True, which then explains it, whatever else its conditions say', () => {
     expect(rgd('Active', [READY_TRUE])).toMatchObject({ ready: true, state: 'Active', reason: 'Ready' });
+    expect(rgd('Active', [{ type: 'KindReady', status: 'Unknown', reason: 'Pending' }, READY_TRUE])).toMatchObject({ ready: true, reason: 'Ready' });
+  });
+
+  it('explains an inactive one with its first condition that does not hold, not with Ready', () => {
+    const graph: Condition = { type: 'GraphVerified', status: 'True', reason: 'Verified' };
+    const crd: Condition = { type: 'CustomResourceDefinitionSynced', status: 'False', reason: 'InvalidSchema', message: 'spec.replicas: unknown type' };
+    expect(rgd('Inactive', [graph, crd, READY_FALSE])).toMatchObject({ ready: false, reason: 'InvalidSchema', message: 'spec.replicas: unknown type' });
+    expect(rgd('Inactive', [graph, { ...READY_FALSE, message: 'not ready' }])).toMatchObject({ ready: false, reason: 'NotReady', message: 'not ready' });
   });
 
   it('is named without a kind when it declares none', () => {

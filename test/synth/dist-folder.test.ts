@@ -25,15 +25,16 @@ function listing(folder: string): string[] {
 /** Leftovers beside `folder` (staging folders are its siblings). */
 const siblings = (folder: string) => fs.readdirSync(path.dirname(folder)).filter((name) => name.startsWith(`${path.basename(folder)}.`));
 
-// Not in sorted order, and with a file at the top, as dist/ has none yet.
-const OLD = { 'dev/z.yaml': 'z: 1\n', 'dev/a.yaml': 'a: 1\n', 'dev/layer/b.yaml': 'b: 1\n', 'dev/gone/c.yaml': 'c: 1\n', 'dev/gone/deeper/d.yaml': 'd: 1\n', 'prd/e.yaml': 'e: 1\n', 'top.yaml': 't: 1\n' };
+// A file at the top first (as dist/ has none yet), and not in sorted order.
+const OLD = { 'top.yaml': 't: 1\n', 'dev/z.yaml': 'z: 1\n', 'dev/a.yaml': 'a: 1\n', 'dev/layer/b.yaml': 'b: 1\n', 'dev/gone/c.yaml': 'c: 1\n', 'dev/gone/deeper/d.yaml': 'd: 1\n', 'prd/e.yaml': 'e: 1\n' };
 
 describe('readTree', () => {
-  it("reads every file below a folder by '/'-separated relative path, sorted", () => {
+  it("reads every file below a folder by '/'-separated relative path, sorted as paths, not as a walk finds them", () => {
     const folder = path.join(tempDir('read'), 'dist');
-    write(folder, OLD);
-    expect(readTree(folder)).toEqual(new Map([...Object.entries(OLD)].sort(([a], [b]) => a.localeCompare(b))));
-    expect([...readTree(folder).keys()]).toEqual(['dev/a.yaml', 'dev/gone/c.yaml', 'dev/gone/deeper/d.yaml', 'dev/layer/b.yaml', 'dev/z.yaml', 'prd/e.yaml', 'top.yaml']);
+    // A walk visits `x/a/` before `x/a-b.yaml`, but '-' sorts before '/'.
+    write(folder, { ...OLD, 'x/a/b.yaml': 'ab: 1\n', 'x/a-b.yaml': 'a-b: 1\n' });
+    expect(Object.fromEntries(readTree(folder))).toEqual({ ...OLD, 'x/a/b.yaml': 'ab: 1\n', 'x/a-b.yaml': 'a-b: 1\n' });
+    expect([...readTree(folder).keys()]).toEqual(['dev/a.yaml', 'dev/gone/c.yaml', 'dev/gone/deeper/d.yaml', 'dev/layer/b.yaml', 'dev/z.yaml', 'prd/e.yaml', 'top.yaml', 'x/a-b.yaml', 'x/a/b.yaml']);
   });
 
   it('is empty for a folder that does not exist', () => {
@@ -66,6 +67,12 @@ describe('replaceTree', () => {
     expect(inode('prd/e.yaml')).toBe(untouched);
     expect(listing(folder).filter((entry) => entry.endsWith('/'))).toEqual(['dev/', 'dev/layer/', 'dev/new/', 'prd/']);
     expect(siblings(folder)).toEqual([]);
+  });
+
+  it('creates the folders above a new folder that do not exist yet', () => {
+    const folder = path.join(tempDir('deep'), 'out', 'deeper', 'dist');
+    replaceTree(folder, new Map(Object.entries(OLD)), new Map());
+    expect(Object.fromEntries(readTree(folder))).toEqual(OLD);
   });
 
   it('clears a staging folder that a crashed synth of the same process id left behind', () => {
