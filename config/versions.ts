@@ -12,15 +12,21 @@ export interface ChartVersion {
   readonly chart: string;
   /** Exact chart version: never a range, so every cluster runs what was reviewed. */
   readonly version: string;
+  /**
+   * Upstream URL of the chart's `values.schema.json` at this version (`{version}` stands for
+   * `version`), for charts that ship one: `npm run import` copies it to
+   * imports/charts/<chart>.values.schema.json. @default none: the chart ships no values schema
+   */
+  readonly valuesSchema?: string;
 }
 
 export const CHARTS = {
-  cilium: { repository: 'https://helm.cilium.io', chart: 'cilium', version: '1.19.4' },
+  cilium: { repository: 'https://helm.cilium.io', chart: 'cilium', version: '1.20.0', valuesSchema: 'https://raw.githubusercontent.com/cilium/cilium/v{version}/install/kubernetes/cilium/values.schema.json' },
   kyverno: { repository: 'https://kyverno.github.io/kyverno', chart: 'kyverno', version: '3.9.0' },
   strimzi: { repository: 'oci://quay.io/strimzi-helm/strimzi-kafka-operator', chart: 'strimzi-kafka-operator', version: '1.2.0' },
-  cloudnativePg: { repository: 'https://cloudnative-pg.github.io/charts', chart: 'cloudnative-pg', version: '0.29.0' },
+  cloudnativePg: { repository: 'https://cloudnative-pg.github.io/charts', chart: 'cloudnative-pg', version: '0.29.0', valuesSchema: 'https://raw.githubusercontent.com/cloudnative-pg/charts/cloudnative-pg-v{version}/charts/cloudnative-pg/values.schema.json' },
   kro: { repository: 'oci://registry.k8s.io/kro/charts/kro', chart: 'kro', version: '0.9.3' },
-  vcluster: { repository: 'https://charts.loft.sh', chart: 'vcluster', version: '0.30.4' },
+  vcluster: { repository: 'https://charts.loft.sh', chart: 'vcluster', version: '0.30.4', valuesSchema: 'https://raw.githubusercontent.com/loft-sh/vcluster/v{version}/chart/values.schema.json' },
 } as const satisfies Record<string, ChartVersion>;
 
 export const VERSIONS = {

@@ -1,18 +1,31 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { CommandSpec, parseArgs } from '../src/cli/args';
 import { ROOT } from '../src/paths';
 import { folderScores, MutationReport, renderScores } from './report';
 
+export const MUTATE_COMMAND: CommandSpec = {
+  name: 'mutate',
+  summary:
+    'Mutation testing with StrykerJS (stryker.config.json): small deliberate bugs in src/, abstractions/, charts/ and config/, each run against the tests that cover it; incremental, reports under reports/mutation/, then the score per folder.',
+  options: [
+    { flag: '--mutate', value: '<globs>', description: 'Mutate only these files (comma-separated globs; file.ts:10-20 for lines); the other files keep their latest results.', default: 'the four folders' },
+    { flag: '--concurrency', value: '<n>', description: 'Test runners in parallel.', default: "Stryker's, from the number of cores" },
+    { flag: '--force', description: 'Test every mutant again, ignoring the results of earlier runs.' },
+  ],
+  examples: ['npm run mutate', 'npm run mutate -- --mutate src/synth/dist-folder.ts --concurrency 1  # one file, one runner'],
+};
+
 /**
- * `npm run mutate [-- <stryker run options>]`: Stryker as stryker.config.json sets it up (src/,
- * abstractions/, charts/ and config/, incremental, reports under reports/), then the score per
- * folder. Options go to `stryker run` as they are: `--mutate <glob>` for a focused run,
- * `--concurrency <n>`. The JSON report holds every file's latest results, a focused run's
- * included (Stryker carries the other files' results over from the incremental file).
+ * `mini-atlas mutate [--mutate <globs>] [--concurrency <n>] [--force]`: Stryker, then the score
+ * per folder. The JSON report holds every file's latest results, a focused run's included
+ * (Stryker carries the other files' results over from the incremental file).
  */
 export function runMutate(args: string[]): number {
-  const stryker = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'stryker'), ['run', ...args], { cwd: ROOT, stdio: 'inherit' });
+  const { values, switches } = parseArgs(args, MUTATE_COMMAND);
+  const options = [...[...values].flat(), ...switches];
+  const stryker = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'stryker'), ['run', ...options], { cwd: ROOT, stdio: 'inherit' });
   if (stryker.error) throw stryker.error;
   // After a failed run the report on disk is an older run's: better none than a wrong one.
   if (stryker.status !== 0) return stryker.status ?? 1;
