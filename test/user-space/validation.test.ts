@@ -360,6 +360,25 @@ describe('hostile or broken files', () => {
 });
 
 describe('the folder layout', () => {
+  it('reads .yaml and .yml files and nothing else, in a team folder and beside the teams', () => {
+    const fixture = writeTeams({
+      ...TEAM_X,
+      'team-x/topic.yml': flow('Topic', 'name: team-x-orders', ''),
+      'team-x/README.md': '# not: [yaml\n',
+      'team-x/data.yaml.bak': 'kind: Anything\n',
+      'NOTES.txt': 'kind: Anything\n',
+    });
+    expect(fixture.problems()).toEqual([]);
+    expect(fixture.load().teamsFor('dev')[0].instances.map((instance) => instance.metadata.name)).toEqual(['team-x-orders']);
+  });
+
+  it('finds no team and no problem where the user-space folder does not exist', () => {
+    const fixture = writeTeams();
+    fixture.remove('.');
+    expect(fixture.load().teams).toEqual([]);
+    expect(fixture.problems()).toEqual([]);
+  });
+
   it('refuses team files outside a team folder', () => {
     expect(problemsOf({ 'app.yaml': flow('Topic', 'name: team-x-orders', '') })).toEqual([error('app.yaml:1:1', 'team files belong in a team folder: user-space/<team>/')]);
   });
