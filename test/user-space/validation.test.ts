@@ -44,6 +44,15 @@ describe('a valid team', () => {
     ]);
   });
 
+  it('is one object per instance on every cluster that has no override for it, so it is rendered once', () => {
+    const userSpace = writeTeams({ ...TEAM_X, 'team-x/topic.yaml': flow('Topic', 'name: team-x-orders', '') }).load();
+    expect(userSpace.teamsFor('prd')[0].instances[0]).toBe(userSpace.teamsFor('dev')[0].instances[0]);
+  });
+
+  it('may have a one-letter name', () => {
+    expect(writeTeams({ 'a/workspace.yaml': workspace('a'), 'a/topic.yaml': flow('Topic', 'name: a-orders', '') }).problems()).toEqual([]);
+  });
+
   it('ignores empty documents, as a trailing `---` leaves them', () => {
     expect(problemsOf({ 'team-x/web.yaml': `---\n${webApplication('team-x', 'web', 'web.example.com')}---\n# end\n--- ~\n` })).toEqual([]);
   });
