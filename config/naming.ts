@@ -7,14 +7,21 @@
  * rule guards isolation.
  */
 export const NAMING_CONVENTION: {
-  /** Kyverno pattern for `metadata.name`, evaluated in the object's namespace (the workspace). */
-  readonly kyvernoPattern: string;
+  /**
+   * The rule as a CEL expression over the admitted `object`, for Kyverno's ValidatingPolicy (its
+   * `metadata.namespace` is the workspace; the API server fills it in before admission). A test
+   * evaluates it against `matches`.
+   */
+  readonly celExpression: string;
+  /** The rule's message as a CEL expression over `object`, in the words of `describe`. */
+  readonly celMessage: string;
   /** Whether `name` follows the convention inside `workspace`. */
   matches(workspace: string, name: string): boolean;
   /** The rule, for messages. */
   describe(workspace: string): string;
 } = {
-  kyvernoPattern: '{{request.namespace}}-?*',
+  celExpression: "object.metadata.name.startsWith(object.metadata.namespace + '-') && size(object.metadata.name) > size(object.metadata.namespace) + 1",
+  celMessage: "'names in workspace \"' + object.metadata.namespace + '\" must start with \"' + object.metadata.namespace + '-\"'",
   matches: (workspace, name) => name.startsWith(`${workspace}-`) && name.length > workspace.length + 1,
   describe: (workspace) => `names in workspace "${workspace}" must start with "${workspace}-"`,
 };
