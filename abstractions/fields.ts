@@ -15,6 +15,11 @@ export const PATTERNS = {
   cpu: '^([0-9]+m|[0-9]+([.][0-9]+)?)$',
   memory: '^[0-9]+(Ki|Mi|Gi)$',
   httpPath: '^/[A-Za-z0-9._~%/-]*$',
+  /**
+   * A Git host handle as CODEOWNERS takes it: `@user` (GitHub user names: letters, digits and
+   * single inner hyphens) or `@org/team` (a team slug: letters, digits, `-` and `_`).
+   */
+  codeOwner: '^@[A-Za-z0-9](-?[A-Za-z0-9])*(/[A-Za-z0-9][A-Za-z0-9_-]*)?$',
 } as const;
 
 /**

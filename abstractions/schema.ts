@@ -13,6 +13,11 @@ interface FieldBase<T> {
   readonly default?: T;
   /** What to do about an invalid value, shown after the error. @default none */
   readonly hint?: string;
+  /**
+   * The value is about the repository, not a cluster (who owns the team's files, say): a cluster
+   * override may not set it. @default false
+   */
+  readonly sameOnEveryCluster?: boolean;
 }
 
 export interface StringField extends FieldBase<string> {
@@ -44,7 +49,16 @@ export interface StringMapField extends FieldBase<Record<string, string>> {
   readonly type: 'map';
 }
 
-export type Field = StringField | IntegerField | BooleanField | StringMapField;
+/** A list of distinct strings, each matching `itemPattern`. */
+export interface StringListField extends FieldBase<readonly string[]> {
+  readonly type: 'list';
+  /** RE2-compatible pattern every item must match; enforced by synth (kro's markers cannot say it). @default none */
+  readonly itemPattern?: string;
+  /** @default none */
+  readonly maxItems?: number;
+}
+
+export type Field = StringField | IntegerField | BooleanField | StringMapField | StringListField;
 export type Fields = Readonly<Record<string, Field>>;
 
 /** The TypeScript type of a field's value. */
@@ -54,7 +68,9 @@ export type ValueOf<F extends Field> = F extends StringField
     ? number
     : F extends BooleanField
       ? boolean
-      : Record<string, string>;
+      : F extends StringListField
+        ? readonly string[]
+        : Record<string, string>;
 
 export type Values<F extends Fields> = { readonly [K in keyof F]: ValueOf<F[K]> };
 
@@ -64,6 +80,7 @@ export const field = {
   integer: <const F extends Omit<IntegerField, 'type'>>(props: F) => ({ type: 'integer', ...props }) as const,
   boolean: <const F extends Omit<BooleanField, 'type'>>(props: F) => ({ type: 'boolean', ...props }) as const,
   stringMap: <const F extends Omit<StringMapField, 'type'>>(props: F) => ({ type: 'map', ...props }) as const,
+  stringList: <const F extends Omit<StringListField, 'type'>>(props: F) => ({ type: 'list', ...props }) as const,
 };
 
 /** kro SimpleSchema of the instance's spec: `string | required=true default="x" ...`. */
@@ -74,7 +91,7 @@ export function toSimpleSchema(fields: Fields): Record<string, string> {
 }
 
 function simpleSchemaOf(definition: Field): string {
-  const type = definition.type === 'map' ? 'map[string]string' : definition.type;
+  const type = definition.type === 'map' ? 'map[string]string' : definition.type === 'list' ? '[]string' : definition.type;
   const markers: string[] = [];
   if (definition.required) markers.push('required=true');
   if (definition.default !== undefined) markers.push(`default=${marker(definition.default)}`);
@@ -88,11 +105,15 @@ function simpleSchemaOf(definition: Field): string {
     if (definition.minimum !== undefined) markers.push(`minimum=${definition.minimum}`);
     if (definition.maximum !== undefined) markers.push(`maximum=${definition.maximum}`);
   }
+  if (definition.type === 'list') {
+    markers.push('uniqueItems=true');
+    if (definition.maxItems !== undefined) markers.push(`maxItems=${definition.maxItems}`);
+  }
   markers.push(`description=${quote(definition.description)}`);
   return `${type} | ${markers.join(' ')}`;
 }
 
-function marker(value: string | number | boolean | Record<string, string>): string {
+function marker(value: string | number | boolean | Record<string, string> | readonly string[]): string {
   return typeof value === 'string' ? quote(value) : typeof value === 'object' ? quote(JSON.stringify(value)) : String(value);
 }
 
@@ -112,7 +133,11 @@ export function toJsonSchema(fields: Fields): Record<string, unknown> {
 }
 
 function jsonSchemaOf(definition: Field): Record<string, unknown> {
-  const { type, required: _required, hint: _hint, ...constraints } = definition;
+  const { type, required: _required, hint: _hint, sameOnEveryCluster: _sameOnEveryCluster, ...constraints } = definition;
   if (type === 'map') return { type: 'object', additionalProperties: { type: 'string' }, ...constraints };
+  if (type === 'list') {
+    const { itemPattern, ...list } = constraints as Omit<StringListField, 'type' | 'required' | 'hint' | 'sameOnEveryCluster'>;
+    return { type: 'array', uniqueItems: true, items: { type: 'string', ...(itemPattern ? { pattern: itemPattern } : {}) }, ...list };
+  }
   return { type, ...constraints };
 }

@@ -66,7 +66,7 @@ export class TenantsChart extends LayerChart {
       }),
     );
     this.addDocument(tenantAccessFile, this.teamKustomization(team, serviceAccount));
-    for (const instance of instances) this.addDocument(`${team}/${instancesFile}`, instance);
+    for (const instance of instances) this.addDocument(`${team}/${instancesFile}`, instance, team);
   }
 
   private teamKustomization(team: string, serviceAccount: string): object {

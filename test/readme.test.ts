@@ -16,6 +16,14 @@ describe('README', () => {
     expect(shown).toBe(preview.stdout);
   });
 
+  it('shows .github/CODEOWNERS as synth wrote it', () => {
+    const marker = 'For the example teams it is:\n\n```\n';
+    const start = README.indexOf(marker);
+    expect(start).toBeGreaterThan(0);
+    const shown = README.slice(start + marker.length, README.indexOf('```\n', start + marker.length));
+    expect(shown).toBe(fs.readFileSync(path.join(ROOT, '.github', 'CODEOWNERS'), 'utf8'));
+  });
+
   it('names only npm scripts that exist', () => {
     const scripts = Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts);
     const used = [...README.matchAll(/npm run (?:-s )?([a-z]+)/g)].map((match) => match[1]);

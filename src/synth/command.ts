@@ -5,10 +5,12 @@ import { parseArgs } from '../cli/args';
 import { ROOT } from '../paths';
 import { hasErrors, loadUserSpace, Problem } from '../user-space';
 import { countProblems, report, userSpaceDir } from '../user-space/command';
+import { PLATFORM } from '../../config/platform';
 import { compareDist, DistChanges, DistIndex } from './changes';
+import { codeOwners, CODEOWNERS_FILE } from './codeowners';
 import { readTree, replaceTree } from './dist-folder';
-import { generatedDocs, writeGeneratedDocs } from './docs';
-import { DistFiles, ObjectCounts, renderCluster } from './render';
+import { generatedDocs, writeGeneratedDocs, writeIfChanged } from './docs';
+import { DistFiles, ObjectCounts, renderCluster, TeamFiles } from './render';
 
 /** What one synth is asked to do. */
 export interface SynthOptions {
@@ -18,6 +20,11 @@ export interface SynthOptions {
   readonly out: string;
   /** Also regenerate the editor schemas and the README reference. @default false */
   readonly writeDocs?: boolean;
+  /**
+   * Where to write the CODEOWNERS that goes with the rendered dist/ (the repository's own is
+   * `.github/CODEOWNERS`), only once dist/ is written. @default not written
+   */
+  readonly codeOwnersFile?: string;
 }
 
 /** What a synth did: refused (problems with errors), or rendered and written. */
@@ -27,6 +34,10 @@ export interface SynthResult {
   /** Objects per layer per cluster; empty when refused. */
   readonly counts: ReadonlyMap<string, ObjectCounts>;
   readonly changes?: DistChanges;
+  /** The CODEOWNERS that goes with the rendered dist/; undefined when refused. */
+  readonly codeOwners?: string;
+  /** The files of dist/ that hold one team's own output only, with that team; empty when refused. */
+  readonly teamFiles: TeamFiles;
 }
 
 /**
@@ -36,21 +47,38 @@ export interface SynthResult {
 export function synthesize(options: SynthOptions): SynthResult {
   const userSpace = loadUserSpace({ root: ROOT, userSpaceDir: options.userSpaceDir });
   const teams = userSpace.teams.length;
-  if (hasErrors(userSpace.problems)) return { problems: userSpace.problems, teams, counts: new Map() };
+  if (hasErrors(userSpace.problems)) return { problems: userSpace.problems, teams, counts: new Map(), teamFiles: new Map() };
   const files: DistFiles = new Map();
   const index: DistIndex = new Map();
+  const teamFiles: TeamFiles = new Map();
   const counts = new Map<string, ObjectCounts>();
   for (const cluster of CLUSTERS) {
     const rendered = renderCluster(cluster, userSpace.teamsFor(cluster.name));
     for (const [file, content] of rendered.files) files.set(file, content);
     for (const [file, objects] of rendered.index) index.set(file, objects);
+    for (const [file, team] of rendered.teamFiles) teamFiles.set(file, team);
     counts.set(cluster.name, rendered.counts);
   }
+  const owners = codeOwners({
+    platformOwners: PLATFORM.owners,
+    teamOwners: userSpace.owners,
+    distFiles: files.keys(),
+    teamFiles,
+    userSpace: repositoryPath(options.userSpaceDir),
+    // What the repository's dist/ holds, wherever this synth writes it (a test's folder, say).
+    dist: 'dist',
+  });
   const current = readTree(options.out);
   const changes = compareDist(current, files, index);
   if (changes.added || changes.changed || changes.removed) replaceTree(options.out, files, current);
+  if (options.codeOwnersFile) writeIfChanged(options.codeOwnersFile, owners);
   if (options.writeDocs) writeGeneratedDocs(generatedDocs());
-  return { problems: userSpace.problems, teams, counts, changes };
+  return { problems: userSpace.problems, teams, counts, changes, codeOwners: owners, teamFiles };
+}
+
+/** `folder` as CODEOWNERS names it: relative to the repository root, '/'-separated. */
+function repositoryPath(folder: string): string {
+  return path.relative(ROOT, path.resolve(folder)).split(path.sep).join('/');
 }
 
 /**
@@ -62,7 +90,8 @@ export function runSynth(args: string[]): number {
   const { values } = parseArgs(args, { values: ['--user-space', '--out'], usage: 'usage: mini-atlas synth [--user-space <dir>] [--out <dir>]' });
   const out = path.resolve(values.get('--out') ?? path.join(ROOT, 'dist'));
   const shownOut = path.relative(ROOT, out) || out;
-  const result = synthesize({ userSpaceDir: userSpaceDir(values), out, writeDocs: !values.has('--out') });
+  const ownOutput = !values.has('--out');
+  const result = synthesize({ userSpaceDir: userSpaceDir(values), out, writeDocs: ownOutput, codeOwnersFile: ownOutput ? path.join(ROOT, CODEOWNERS_FILE) : undefined });
   report(result.problems);
   if (!result.changes) {
     process.stderr.write(`synth: refused (${countProblems(result.problems)}); ${shownOut}/ was not changed\n`);

@@ -36,12 +36,14 @@ export function generatedDocs(): GeneratedDocs {
 
 /** Writes the files that differ from what is on disk. */
 export function writeGeneratedDocs(docs: GeneratedDocs): void {
-  for (const [file, content] of docs) {
-    const target = path.join(ROOT, file);
-    if (fs.existsSync(target) && fs.readFileSync(target, 'utf8') === content) continue;
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, content);
-  }
+  for (const [file, content] of docs) writeIfChanged(path.join(ROOT, file), content);
+}
+
+/** Writes `content` to `target` unless it holds it already. */
+export function writeIfChanged(target: string, content: string): void {
+  if (fs.existsSync(target) && fs.readFileSync(target, 'utf8') === content) return;
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  fs.writeFileSync(target, content);
 }
 
 function json(value: unknown): string {
@@ -106,7 +108,7 @@ function section(abstraction: AbstractionApi): string {
 }
 
 function typeOf(definition: Field): string {
-  return definition.type === 'map' ? 'map of string' : definition.type;
+  return definition.type === 'map' ? 'map of string' : definition.type === 'list' ? 'list of string' : definition.type;
 }
 
 function defaultOf(definition: Field): string {
@@ -124,5 +126,11 @@ function constraintsOf(definition: Field): string {
     if (definition.pattern) parts.push(`matches \`${definition.pattern.replace(/\|/g, '\\|')}\``);
     if (definition.maxLength !== undefined) parts.push(`≤ ${definition.maxLength} chars`);
   }
+  if (definition.type === 'list') {
+    parts.push('distinct items');
+    if (definition.itemPattern) parts.push(`each matches \`${definition.itemPattern.replace(/\|/g, '\\|')}\``);
+    if (definition.maxItems !== undefined) parts.push(`≤ ${definition.maxItems} items`);
+  }
+  if (definition.sameOnEveryCluster) parts.push('not in cluster overrides');
   return parts.join(', ');
 }

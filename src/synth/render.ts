@@ -14,6 +14,9 @@ export type DistFiles = Map<string, string>;
 /** Objects per layer, for the summary. */
 export type ObjectCounts = Map<string, number>;
 
+/** The files of dist/ that hold one team's own output and nothing else, with that team. */
+export type TeamFiles = Map<string, string>;
+
 /**
  * Renders `value` the same way everywhere: block style, no line folding, no anchors. js-yaml
  * writes the thousands of documents of a large synth ten times faster than the `yaml` package,
@@ -40,6 +43,8 @@ export interface RenderedCluster {
   readonly index: DistIndex;
   /** Objects per layer. */
   readonly counts: ObjectCounts;
+  /** Files of one team's own output only; every other file is the platform's. */
+  readonly teamFiles: TeamFiles;
 }
 
 /** Every file of dist/<cluster>/, with the objects in each file and layer. */
@@ -48,30 +53,39 @@ export function renderCluster(cluster: ClusterConfig, teams: readonly TeamInstan
   const index: DistIndex = new Map();
   const counts: ObjectCounts = new Map();
   const charts = buildCluster(cluster, teams);
+  // Owner of each file so far: a team, or null once the platform or a second team shares it.
+  const owners = new Map<string, string | null>();
   for (const { name } of LAYERS) {
     const chart = charts[name];
     const documents = new Map<string, string[]>();
     const objects = chart.node.findAll().filter((node): node is ApiObject => node instanceof ApiObject);
-    const add = (file: string, manifest: unknown, yaml: string) => {
+    const add = (file: string, manifest: unknown, yaml: string, ownedBy: string | undefined) => {
       const path = `${cluster.name}/${name}/${file}`;
       if (!documents.has(path)) {
         documents.set(path, []);
         index.set(path, []);
+        owners.set(path, ownedBy ?? null);
+      } else if (owners.get(path) !== ownedBy) {
+        owners.set(path, null);
       }
       documents.get(path)!.push(yaml);
       index.get(path)!.push(identify(cluster.name, manifest)!);
     };
     for (const object of objects) {
       const manifest = object.toJson();
-      add(chart.outputFile(object), manifest, toYaml(manifest));
+      add(chart.outputFile(object), manifest, toYaml(manifest), undefined);
     }
-    for (const { file, object } of chart.documents) add(file, object, documentYaml(object));
+    for (const { file, object, ownedBy } of chart.documents) add(file, object, documentYaml(object), ownedBy);
     for (const [file, list] of documents) files.set(file, list.join('---\n'));
-    for (const [file, content] of Object.entries(chart.extraFiles())) files.set(`${cluster.name}/${name}/${file}`, content);
+    for (const [file, content] of Object.entries(chart.extraFiles())) {
+      files.set(`${cluster.name}/${name}/${file}`, content);
+      owners.set(`${cluster.name}/${name}/${file}`, null);
+    }
     counts.set(name, objects.length + chart.documents.length);
   }
   for (const [file, content] of Object.entries(bootstrapFiles(cluster))) files.set(`${cluster.name}/bootstrap/${file}`, content);
-  return { files, index, counts };
+  const teamFiles: TeamFiles = new Map([...owners].filter((entry): entry is [string, string] => entry[1] !== null));
+  return { files, index, counts, teamFiles };
 }
 
 /**

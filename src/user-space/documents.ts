@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
-import { Document, isMap, isPair, isScalar, LineCounter, Node, parseAllDocuments } from 'yaml';
+import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseAllDocuments } from 'yaml';
 import { SourceLocation } from './model';
 import { Problem } from './problems';
 
@@ -125,6 +125,13 @@ function sourceDocument(file: string, value: unknown, document: () => Document.P
       let node: unknown = document().contents;
       let found: Node | undefined = document().contents ?? undefined;
       for (let index = 0; index < path.length; index++) {
+        if (isSeq(node)) {
+          const item = node.items[Number(path[index])];
+          if (!item) break;
+          found = item as Node;
+          node = item;
+          continue;
+        }
         if (!isMap(node)) break;
         const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && item.key.value === path[index]);
         if (!pair) break;

@@ -63,18 +63,26 @@ function decodePointer(segment: string): string {
   return segment.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
-/** The field a spec path names, for its hint. */
-function fieldAt(abstraction: AbstractionApi, path: readonly string[]): Field | undefined {
-  return path[0] === 'spec' && path.length === 2 ? abstraction.spec[path[1]] : undefined;
+/** The hint of the field a spec path names; a list's hint is about its items. */
+function hintAt(abstraction: AbstractionApi, path: readonly string[]): string | undefined {
+  const field: Field | undefined = path[0] === 'spec' ? abstraction.spec[path[1]] : undefined;
+  if (!field) return undefined;
+  const item = path.length === 3 && /^\d+$/.test(path[2]);
+  return (field.type === 'list' ? item : path.length === 2) ? field.hint : undefined;
+}
+
+/** `spec.owners[1]`: list items by index, as editors and people write them. */
+function pathText(path: readonly string[]): string {
+  return path.map((segment, index) => (/^\d+$/.test(segment) ? `[${segment}]` : `${index ? '.' : ''}${segment}`)).join('');
 }
 
 /** Names (metadata.name and namespace, and their copies in spec) all share the DNS label pattern. */
 const DNS_LABEL_HINT = 'a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit';
 
 function explain(error: ErrorObject, path: string[], abstraction: AbstractionApi): { message: string; at: string[]; key: boolean } {
-  const where = path.join('.') || 'the document';
+  const where = pathText(path) || 'the document';
   const params = error.params as Record<string, unknown>;
-  const hint = fieldAt(abstraction, path)?.hint ?? (params.pattern === PATTERNS.dnsLabel ? DNS_LABEL_HINT : undefined);
+  const hint = hintAt(abstraction, path) ?? (params.pattern === PATTERNS.dnsLabel ? DNS_LABEL_HINT : undefined);
   const withHint = (text: string) => (hint ? `${text} (${hint})` : text);
   switch (error.keyword) {
     case 'additionalProperty':

@@ -39,7 +39,7 @@ describe.each(ABSTRACTIONS.map((abstraction) => abstraction.kind))('%s', (kind) 
   });
 
   it('writes a SimpleSchema with a description for every field', () => {
-    for (const [field, type] of Object.entries<string>(DEV.get(kind)!.spec.schema.spec)) expect({ field, type }).toEqual({ field, type: expect.stringMatching(/^(string|integer|boolean|map\[string\]string) \| .*description="[^"]+"$/) });
+    for (const [field, type] of Object.entries<string>(DEV.get(kind)!.spec.schema.spec)) expect({ field, type }).toEqual({ field, type: expect.stringMatching(/^(string|integer|boolean|map\[string\]string|\[\]string) \| .*description="[^"]+"$/) });
   });
 });
 
