@@ -9,7 +9,12 @@
 #
 # Every step is idempotent, so re-running it on an existing cluster reconciles instead of failing.
 # Versions and values come from dist/<cluster>/bootstrap/, written by `npm run synth` from
-# config/, so this script pins nothing itself.
+# config/, so this script pins nothing itself. It downloads nothing either: the Gateway API CRDs
+# are the repository's copy (cluster/gateway-api/, checked against its SHA256SUMS), Flux's
+# manifests are the ones built into the flux CLI (which must be the pinned version), and the node
+# image is pinned by digest. It trusts docker, kind, kubectl, helm and flux from PATH (README:
+# "Bootstrapping a local cluster" says how to check them); helm pulls the Cilium chart of the
+# exact pinned version from its HTTPS repository.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -27,14 +32,8 @@ BOOTSTRAP_DIR="$ROOT/dist/$CLUSTER/bootstrap"
 FLUX_SYSTEM_DIR="$ROOT/dist/$CLUSTER/flux-system"
 CONTEXT="kind-$CLUSTER"
 
-log() {
-  printf '==> %s\n' "$*" >&2
-}
-
-die() {
-  printf 'bootstrap: %s\n' "$*" >&2
-  exit 1
-}
+# shellcheck source=cluster/lib.sh
+source "$ROOT/cluster/lib.sh"
 
 # How to get each tool, shown only when it is missing.
 install_hint() {
@@ -43,7 +42,7 @@ install_hint() {
     kind) echo "go install sigs.k8s.io/kind@latest, or see https://kind.sigs.k8s.io/docs/user/quick-start/#installation" ;;
     kubectl) echo "see https://kubernetes.io/docs/tasks/tools/#kubectl" ;;
     helm) echo "see https://helm.sh/docs/intro/install/" ;;
-    flux) echo "curl -s https://fluxcd.io/install.sh | sudo bash (any version; bootstrap installs the pinned controllers), or see https://fluxcd.io/flux/installation/#install-the-flux-cli" ;;
+    flux) echo "cluster/install-tools.sh installs the pinned version, checked against its SHA-256 (Linux amd64); or see https://fluxcd.io/flux/installation/#install-the-flux-cli" ;;
   esac
 }
 
@@ -75,6 +74,24 @@ load_versions() {
   [[ "$CLUSTER_NAME" == "$CLUSTER" ]] || die "$env_file is for cluster $CLUSTER_NAME, not $CLUSTER"
 }
 
+# `flux install` writes the manifests built into the CLI only when asked for the CLI's own
+# version; for any other it downloads them, unchecked. So the CLI must be the pinned version.
+check_flux_cli() {
+  local version
+  version="$(flux --version 2>/dev/null | awk '{print $NF}')"
+  [[ "${version#v}" == "$FLUX_VERSION" ]] ||
+    die "the flux CLI is ${version:-unknown}, not the pinned $FLUX_VERSION (config/versions.ts): install that one (cluster/install-tools.sh does, checked) so Flux's manifests come from the CLI, not a download"
+}
+
+# Checks every file of a folder against the SHA256SUMS beside them (sha256sum on Linux, shasum on macOS).
+verify_checksums() {
+  local folder="$1"
+  [[ -f "$folder/SHA256SUMS" ]] || die "$folder/SHA256SUMS is missing; run \`npm run import\`"
+  local check=(sha256sum --check --quiet)
+  command -v sha256sum >/dev/null 2>&1 || check=(shasum -a 256 --check --quiet)
+  (cd "$folder" && "${check[@]}" SHA256SUMS) || die "$folder does not match its SHA256SUMS; restore it from Git or run \`npm run import\`"
+}
+
 create_cluster() {
   if kind get clusters 2>/dev/null | grep -qx "$CLUSTER"; then
     log "kind cluster $CLUSTER exists; reusing it"
@@ -89,9 +106,10 @@ create_cluster() {
 # Cilium's operator enables its Gateway API support only when the CRDs exist at its start, so they
 # go in first; otherwise the shared Gateway would stay unprogrammed until Cilium restarts.
 install_gateway_api() {
-  log "installing Gateway API CRDs v$GATEWAY_API_VERSION (standard channel)"
-  kubectl --context "$CONTEXT" apply --server-side --force-conflicts \
-    -f "https://github.com/kubernetes-sigs/gateway-api/releases/download/v$GATEWAY_API_VERSION/standard-install.yaml"
+  local crds="$ROOT/cluster/gateway-api"
+  log "installing Gateway API CRDs v$GATEWAY_API_VERSION (standard channel, from $crds)"
+  verify_checksums "$crds"
+  kubectl --context "$CONTEXT" apply --server-side --force-conflicts -f "$crds"
 }
 
 # Installed by hand because nothing (Flux included) can run before a CNI. The values are the very
@@ -135,6 +153,7 @@ wait_until_ready() {
 main() {
   check_prerequisites
   load_versions
+  check_flux_cli
   create_cluster
   install_gateway_api
   install_cilium

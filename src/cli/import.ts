@@ -4,6 +4,7 @@ import * as path from 'path';
 import { parse } from 'yaml';
 import { ROOT } from '../paths';
 import { UsageError } from './usage-error';
+import { vendorBootstrapManifests } from './vendor';
 
 /** One entry of cdk8s.yaml's `imports`: `module:=url`. */
 interface ImportSpec {
@@ -37,8 +38,11 @@ function lastLine(text: string | null): string {
   return lines[lines.length - 1] || 'no output';
 }
 
-/** `mini-atlas import [--from <folder>]`: regenerates imports/ with `cdk8s import`. */
-export function runImport(args: string[]): number {
+/**
+ * `mini-atlas import [--from <folder>]`: regenerates imports/ with `cdk8s import`, and the copies
+ * of what bootstrap applies in cluster/.
+ */
+export async function runImport(args: string[]): Promise<number> {
   const fromIndex = args.indexOf('--from');
   const folder = fromIndex >= 0 ? args[fromIndex + 1] : undefined;
   if (fromIndex >= 0 && !folder) throw new UsageError('--from needs a folder of CRD files');
@@ -55,6 +59,7 @@ export function runImport(args: string[]): number {
     }
     fs.rmSync(path.join(ROOT, 'imports'), { recursive: true, force: true });
     fs.renameSync(staging, path.join(ROOT, 'imports'));
+    await vendorBootstrapManifests(ROOT, folder && path.resolve(folder));
     return 0;
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });

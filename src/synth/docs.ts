@@ -4,7 +4,7 @@ import { AbstractionApi, documentSchema } from '../../abstractions/api';
 import { Field } from '../../abstractions/schema';
 import { ABSTRACTION_APIS } from '../../abstractions/apis';
 import { PLATFORM } from '../../config/platform';
-import { CHARTS, VERSIONS } from '../../config/versions';
+import { CHARTS, imageTag, TOOLS, VERSIONS } from '../../config/versions';
 import { ROOT } from '../paths';
 
 /** Generated files outside dist/, by path relative to the repository root. */
@@ -82,8 +82,9 @@ function versionsTable(): string {
     ['Flux', VERSIONS.flux, 'installed by cluster/bootstrap.sh'],
     ['Gateway API CRDs', VERSIONS.gatewayApi, 'standard channel, installed by cluster/bootstrap.sh'],
     ['Kafka', `${VERSIONS.kafka.version} (metadata ${VERSIONS.kafka.metadataVersion})`, 'run by Strimzi'],
-    ['kind node', VERSIONS.kindNodeImage.split(':')[1], VERSIONS.kindNodeImage],
-    ...Object.entries(VERSIONS.images).map(([name, image]) => [name, image.split(':')[1], image]),
+    ['kind node', imageTag(VERSIONS.kindNodeImage), `\`${VERSIONS.kindNodeImage}\``],
+    ...Object.entries(VERSIONS.images).map(([name, image]) => [name, imageTag(image), `\`${image}\``]),
+    ...Object.entries(TOOLS).map(([name, tool]) => [`${name} CLI`, tool.version, `${tool.url}, SHA-256 \`${tool.sha256}\` (e2e workflow, cluster/install-tools.sh)`]),
   ];
   return ['| component | version | from |', '| --- | --- | --- |', ...rows.map((row) => `| ${row.join(' | ')} |`), ''].join('\n');
 }

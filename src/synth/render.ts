@@ -4,7 +4,7 @@ import { buildCluster } from '../../main';
 import { ciliumValues } from '../../charts/cilium-values';
 import { LAYERS } from '../../charts/layers';
 import { ClusterConfig } from '../../config/clusters';
-import { CHARTS, VERSIONS } from '../../config/versions';
+import { CHARTS, TOOLS, VERSIONS } from '../../config/versions';
 import { TeamInstances } from '../user-space/model';
 import { DistIndex, identify } from './changes';
 
@@ -104,6 +104,7 @@ function bootstrapFiles(cluster: ClusterConfig): Record<string, string> {
     CILIUM_REPOSITORY: CHARTS.cilium.repository,
     CILIUM_CHART: CHARTS.cilium.chart,
     CILIUM_VERSION: CHARTS.cilium.version,
+    ...toolsEnv(),
   };
   const lockdown = (controllers: string, arg: string) => ({
     patch: toYaml([{ op: 'add', path: '/spec/template/spec/containers/0/args/-', value: arg }]),
@@ -123,4 +124,18 @@ function bootstrapFiles(cluster: ClusterConfig): Record<string, string> {
     'cilium-values.yaml': toYaml(ciliumValues(cluster)),
     'flux/kustomization.yaml': toYaml(kustomization),
   };
+}
+
+/** `KIND_VERSION`, `KIND_URL`, `KIND_SHA256` (and `HELM_BINARY` for an archive) for each tool. */
+function toolsEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, tool] of Object.entries(TOOLS)) {
+    const prefix = name.toUpperCase();
+    // The Flux CLI's version is FLUX_VERSION, which the controllers share.
+    if (name !== 'flux') env[`${prefix}_VERSION`] = tool.version;
+    env[`${prefix}_URL`] = tool.url;
+    env[`${prefix}_SHA256`] = tool.sha256;
+    if ('binary' in tool) env[`${prefix}_BINARY`] = tool.binary;
+  }
+  return env;
 }
