@@ -12,6 +12,11 @@ export interface ChartVersion {
   readonly chart: string;
   /** Exact chart version: never a range, so every cluster runs what was reviewed. */
   readonly version: string;
+  /**
+   * OCI only: the digest of the chart artifact at `version`, which Flux then pulls instead of
+   * whatever the tag points at now (a registry can repoint a tag). @default none: the tag alone
+   */
+  readonly digest?: string;
 }
 
 export const CHARTS = {
@@ -19,7 +24,9 @@ export const CHARTS = {
   kyverno: { repository: 'https://kyverno.github.io/kyverno', chart: 'kyverno', version: '3.9.0' },
   strimzi: { repository: 'oci://quay.io/strimzi-helm/strimzi-kafka-operator', chart: 'strimzi-kafka-operator', version: '1.2.0' },
   cloudnativePg: { repository: 'https://cloudnative-pg.github.io/charts', chart: 'cloudnative-pg', version: '0.29.0' },
-  kro: { repository: 'oci://registry.k8s.io/kro/charts/kro', chart: 'kro', version: '0.9.3' },
+  // The digest registry.k8s.io serves for 0.9.3: the one its promotion copied from staging
+  // (kubernetes/k8s.io pull request 9770, "promote kro v0.9.3 image and helm chart").
+  kro: { repository: 'oci://registry.k8s.io/kro/charts/kro', chart: 'kro', version: '0.9.3', digest: 'sha256:e0a333049dc8f92f1485b550554344eca90856377fa3c3868d558b5aa25880fb' },
   vcluster: { repository: 'https://charts.loft.sh', chart: 'vcluster', version: '0.30.4' },
 } as const satisfies Record<string, ChartVersion>;
 

@@ -4,7 +4,7 @@ import { AbstractionApi, documentSchema } from '../../abstractions/api';
 import { Field } from '../../abstractions/schema';
 import { ABSTRACTION_APIS } from '../../abstractions/apis';
 import { PLATFORM } from '../../config/platform';
-import { CHARTS, imageTag, TOOLS, VERSIONS } from '../../config/versions';
+import { CHARTS, ChartVersion, imageTag, TOOLS, VERSIONS } from '../../config/versions';
 import { ROOT } from '../paths';
 
 /** Generated files outside dist/, by path relative to the repository root. */
@@ -78,7 +78,7 @@ function readmeWithGeneratedSections(readme: string): string {
 /** Every pinned version, as a table. */
 function versionsTable(): string {
   const rows = [
-    ...Object.values(CHARTS).map((chart) => [`${chart.chart} chart`, chart.version, chart.repository]),
+    ...Object.values(CHARTS).map((chart: ChartVersion) => [`${chart.chart} chart`, chart.version, chart.digest ? `${chart.repository}@\`${chart.digest}\`` : chart.repository]),
     ['Flux', VERSIONS.flux, 'installed by cluster/bootstrap.sh'],
     ['Gateway API CRDs', VERSIONS.gatewayApi, 'standard channel, installed by cluster/bootstrap.sh'],
     ['Kafka', `${VERSIONS.kafka.version} (metadata ${VERSIONS.kafka.metadataVersion})`, 'run by Strimzi'],

@@ -3,7 +3,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { BOOTSTRAP_MANIFESTS, TOOLS, VERSIONS } from '../../config/versions';
+import { BOOTSTRAP_MANIFESTS, CHARTS, ChartVersion, TOOLS, VERSIONS } from '../../config/versions';
 import { ROOT } from '../../src/paths';
 import { readTree } from '../../src/synth/dist-folder';
 import { tempDir } from '../helpers';
@@ -201,5 +201,27 @@ describe('cluster/install-tools.sh', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('install-tools: https://example.test/helm.tar.gz does not have the pinned SHA-256');
     expect(fs.readdirSync(bin).sort()).toEqual(['kind', 'kubectl']);
+  });
+});
+
+describe('OCI charts', () => {
+  const pinned = (Object.values(CHARTS) as ChartVersion[]).filter((chart) => chart.digest);
+
+  it('are the only charts with a digest, each a sha256 digest', () => {
+    expect(pinned.length).toBeGreaterThan(0);
+    for (const chart of pinned) {
+      expect(chart.repository).toMatch(/^oci:\/\//);
+      expect(chart.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    }
+  });
+
+  it('are pulled by their digest where it is known, with the tag kept for readers', () => {
+    const dist = readTree(path.join(ROOT, 'dist'));
+    for (const chart of pinned) {
+      for (const cluster of ['dev', 'prd']) {
+        const source = parseAllDocuments(dist.get(`${cluster}/helm-repositories/ocirepository-${chart.chart}.yaml`) ?? '')[0]?.toJS() as { spec: { ref: unknown } };
+        expect(source.spec.ref).toEqual({ digest: chart.digest, tag: chart.version });
+      }
+    }
   });
 });
