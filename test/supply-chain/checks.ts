@@ -18,8 +18,9 @@ const CHECKSUM = /\bsha256sum\b[^\n]*--check|\bshasum\s+-a\s*256\b[^\n]*--check/
 /**
  * Pinned-Dependencies, Token-Permissions and Dangerous-Workflow in the OpenSSF Scorecard's sense:
  * every action and reusable workflow at a full commit SHA with its release in a comment (or a
- * docker image by digest, or a local action), read-only defaults with each job's permissions
- * spelled out, no pull_request_target, no event data pasted into a shell.
+ * docker image by digest, or a local action), job containers and services by digest, read-only
+ * defaults with each job's permissions spelled out, no pull_request_target, no event data pasted
+ * into a shell.
  */
 export function checkWorkflow(file: string, text: string): Finding[] {
   const findings: Finding[] = [];
@@ -39,7 +40,7 @@ export function checkWorkflow(file: string, text: string): Finding[] {
       findings.push({ at, problem: `${reference} has no "# v<release>" comment saying which release the SHA is` });
     }
   }
-  const workflow = (parse(text) ?? {}) as { on?: unknown; permissions?: unknown; jobs?: Record<string, { permissions?: unknown; steps?: Array<{ run?: string }> }> };
+  const workflow = (parse(text) ?? {}) as { on?: unknown; permissions?: unknown; jobs?: Record<string, WorkflowJob> };
   const triggers = typeof workflow.on === 'string' ? [workflow.on] : Array.isArray(workflow.on) ? workflow.on : Object.keys(workflow.on ?? {});
   if (triggers.includes('pull_request_target')) findings.push({ at: `${file}:${lineOf(/pull_request_target/)}`, problem: 'pull_request_target runs untrusted code with a privileged token' });
   if (workflow.permissions === undefined || !readOnly(workflow.permissions)) findings.push({ at: `${file}:${lineOf(/^permissions:/) || 1}`, problem: 'the workflow needs top-level permissions that grant nothing or read only ("permissions: {}")' });
@@ -50,9 +51,26 @@ export function checkWorkflow(file: string, text: string): Finding[] {
     for (const step of job.steps ?? []) {
       if (step.run && /\$\{\{\s*github\.event\./.test(step.run)) findings.push({ at, problem: `job ${name} pastes event data into a shell (pass it through env: instead)` });
     }
+    for (const image of jobImages(job)) {
+      if (!/@sha256:[0-9a-f]{64}$/.test(image)) findings.push({ at, problem: `job ${name} runs the image ${image}, which is not pinned by digest` });
+    }
   }
   findings.push(...checkDownloads(file, runBlocks(workflow)));
   return findings;
+}
+
+/** A job as far as these checks read it. */
+interface WorkflowJob {
+  readonly permissions?: unknown;
+  readonly steps?: Array<{ run?: string }>;
+  readonly container?: string | { image?: string };
+  readonly services?: Record<string, { image?: string }>;
+}
+
+/** The images a job runs in and beside. */
+function jobImages(job: WorkflowJob): string[] {
+  const container = typeof job.container === 'string' ? job.container : job.container?.image;
+  return [container, ...Object.values(job.services ?? {}).map((service) => service.image)].filter((image): image is string => Boolean(image));
 }
 
 function readOnly(permissions: unknown): boolean {
@@ -61,7 +79,7 @@ function readOnly(permissions: unknown): boolean {
 }
 
 /** The shell of each `run:` step, as one script per step. */
-function runBlocks(workflow: { jobs?: Record<string, { steps?: Array<{ run?: string }> }> }): string[] {
+function runBlocks(workflow: { jobs?: Record<string, WorkflowJob> }): string[] {
   return Object.values(workflow.jobs ?? {}).flatMap((job) => (job.steps ?? []).flatMap((step) => (step.run ? [step.run] : [])));
 }
 

@@ -52,6 +52,8 @@ describe('the checks themselves', () => {
     ['pull_request_target', good.replace('on: [pull_request]', 'on: [pull_request_target]'), 'w.yml:1', 'pull_request_target'],
     ['event data in a shell', good.replace('echo hello', 'echo "${{ github.event.pull_request.title }}"'), 'w.yml:4', 'pastes event data'],
     ['a download piped into tar', good.replace('echo hello', 'curl -fsSL https://example.com/x.tgz | tar -xz'), 'w.yml:1', 'piped into a program'],
+    ['a service image by tag', good.replace('    steps:', '    services:\n      db:\n        image: postgres:17\n    steps:'), 'w.yml:4', 'postgres:17, which is not pinned by digest'],
+    ['a job container by tag', good.replace('    steps:', '    container: node:24\n    steps:'), 'w.yml:4', 'node:24, which is not pinned by digest'],
   ])('find %s', (_name, workflow, at, problem) => {
     expect(checkWorkflow('w.yml', workflow)).toEqual([{ at, problem: expect.stringContaining(problem) }]);
   });
