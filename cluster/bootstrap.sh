@@ -12,9 +12,9 @@
 # config/, so this script pins nothing itself. It downloads nothing either: the Gateway API CRDs
 # are the repository's copy (cluster/gateway-api/, checked against its SHA256SUMS), Flux's
 # manifests are the ones built into the flux CLI (which must be the pinned version), and the node
-# image is pinned by digest. It trusts docker, kind, kubectl, helm and flux from PATH (README:
-# "Bootstrapping a local cluster" says how to check them); helm pulls the Cilium chart of the
-# exact pinned version from its HTTPS repository.
+# image is pinned by digest, and the Cilium chart is checked against its pinned SHA-256. It
+# trusts docker, kind, kubectl, helm and flux from PATH (README: "Bootstrapping a local cluster"
+# says how to check them).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -68,7 +68,7 @@ load_versions() {
   # shellcheck source=/dev/null
   source "$env_file"
   local key
-  for key in FLUX_VERSION GATEWAY_API_VERSION KIND_NODE_IMAGE CILIUM_REPOSITORY CILIUM_CHART CILIUM_VERSION CLUSTER_NAME; do
+  for key in FLUX_VERSION GATEWAY_API_VERSION KIND_NODE_IMAGE CILIUM_REPOSITORY CILIUM_CHART CILIUM_VERSION CILIUM_CHART_SHA256 CLUSTER_NAME; do
     [[ -n "${!key:-}" ]] || die "$env_file does not set $key; run \`npm run synth\` again"
   done
   [[ "$CLUSTER_NAME" == "$CLUSTER" ]] || die "$env_file is for cluster $CLUSTER_NAME, not $CLUSTER"
@@ -83,13 +83,20 @@ check_flux_cli() {
     die "the flux CLI is ${version:-unknown}, not the pinned $FLUX_VERSION (config/versions.ts): install that one (cluster/install-tools.sh does, checked) so Flux's manifests come from the CLI, not a download"
 }
 
-# Checks every file of a folder against the SHA256SUMS beside them (sha256sum on Linux, shasum on macOS).
+# `sha256sum --check` on Linux, `shasum -a 256 --check` on macOS; checksum lines on stdin or in $1.
+sha256_check() {
+  if command -v sha256sum >/dev/null 2>&1; then
+    sha256sum --check --quiet "$@"
+  else
+    shasum -a 256 --check --quiet "$@"
+  fi
+}
+
+# Checks every file of a folder against the SHA256SUMS beside them.
 verify_checksums() {
   local folder="$1"
   [[ -f "$folder/SHA256SUMS" ]] || die "$folder/SHA256SUMS is missing; run \`npm run import\`"
-  local check=(sha256sum --check --quiet)
-  command -v sha256sum >/dev/null 2>&1 || check=(shasum -a 256 --check --quiet)
-  (cd "$folder" && "${check[@]}" SHA256SUMS) || die "$folder does not match its SHA256SUMS; restore it from Git or run \`npm run import\`"
+  (cd "$folder" && sha256_check SHA256SUMS) || die "$folder does not match its SHA256SUMS; restore it from Git or run \`npm run import\`"
 }
 
 create_cluster() {
@@ -114,14 +121,23 @@ install_gateway_api() {
 
 # Installed by hand because nothing (Flux included) can run before a CNI. The values are the very
 # ones of Cilium's Flux HelmRelease, so Flux later adopts the release without a change.
+# The chart is pulled into a file and checked against its pinned SHA-256 before helm installs it.
 install_cilium() {
   log "installing Cilium $CILIUM_VERSION"
   local chart=(--repo "$CILIUM_REPOSITORY" "$CILIUM_CHART")
   if [[ "$CILIUM_REPOSITORY" == oci://* ]]; then
     chart=("$CILIUM_REPOSITORY")
   fi
-  helm --kube-context "$CONTEXT" upgrade --install cilium "${chart[@]}" \
-    --version "$CILIUM_VERSION" --namespace kube-system \
+  local work archive
+  work="$(mktemp -d)"
+  # shellcheck disable=SC2064 # expand now: $work is local and gone when the trap fires
+  trap "rm -rf '$work'" EXIT
+  helm pull "${chart[@]}" --version "$CILIUM_VERSION" --destination "$work"
+  archive="$work/$CILIUM_CHART-$CILIUM_VERSION.tgz"
+  printf '%s  %s\n' "$CILIUM_CHART_SHA256" "$archive" | sha256_check ||
+    die "the Cilium chart $CILIUM_VERSION from $CILIUM_REPOSITORY does not have the pinned SHA-256 $CILIUM_CHART_SHA256 (config/versions.ts); not installed"
+  helm --kube-context "$CONTEXT" upgrade --install cilium "$archive" \
+    --namespace kube-system \
     -f "$BOOTSTRAP_DIR/cilium-values.yaml" --wait --timeout 10m
   kubectl --context "$CONTEXT" wait --for=condition=Ready nodes --all --timeout=5m
 }

@@ -17,10 +17,17 @@ export interface ChartVersion {
    * whatever the tag points at now (a registry can repoint a tag). @default none: the tag alone
    */
   readonly digest?: string;
+  /**
+   * HTTP(S) only: SHA-256 of the chart archive at `version` (its `digest` in the repository's
+   * index), for installs outside Flux: bootstrap checks Cilium's before installing it.
+   * @default none
+   */
+  readonly archiveSha256?: string;
 }
 
 export const CHARTS = {
-  cilium: { repository: 'https://helm.cilium.io', chart: 'cilium', version: '1.19.4' },
+  // The archive helm.cilium.io serves from github.com/cilium/charts, whose index lists the same digest.
+  cilium: { repository: 'https://helm.cilium.io', chart: 'cilium', version: '1.19.4', archiveSha256: 'c6a788e6bd74598a235f7987930860f554c2dd8048154d1aba8a532bcde90cd6' },
   kyverno: { repository: 'https://kyverno.github.io/kyverno', chart: 'kyverno', version: '3.9.0' },
   strimzi: { repository: 'oci://quay.io/strimzi-helm/strimzi-kafka-operator', chart: 'strimzi-kafka-operator', version: '1.2.0' },
   cloudnativePg: { repository: 'https://cloudnative-pg.github.io/charts', chart: 'cloudnative-pg', version: '0.29.0' },

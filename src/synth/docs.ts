@@ -78,7 +78,7 @@ function readmeWithGeneratedSections(readme: string): string {
 /** Every pinned version, as a table. */
 function versionsTable(): string {
   const rows = [
-    ...Object.values(CHARTS).map((chart: ChartVersion) => [`${chart.chart} chart`, chart.version, chart.digest ? `${chart.repository}@\`${chart.digest}\`` : chart.repository]),
+    ...Object.values(CHARTS).map((chart: ChartVersion) => [`${chart.chart} chart`, chart.version, chartSource(chart)]),
     ['Flux', VERSIONS.flux, 'installed by cluster/bootstrap.sh'],
     ['Gateway API CRDs', VERSIONS.gatewayApi, 'standard channel, installed by cluster/bootstrap.sh'],
     ['Kafka', `${VERSIONS.kafka.version} (metadata ${VERSIONS.kafka.metadataVersion})`, 'run by Strimzi'],
@@ -87,6 +87,12 @@ function versionsTable(): string {
     ...Object.entries(TOOLS).map(([name, tool]) => [`${name} CLI`, tool.version, `${tool.url}, SHA-256 \`${tool.sha256}\` (e2e workflow, cluster/install-tools.sh)`]),
   ];
   return ['| component | version | from |', '| --- | --- | --- |', ...rows.map((row) => `| ${row.join(' | ')} |`), ''].join('\n');
+}
+
+/** Where a chart comes from, with what pins its bytes. */
+function chartSource(chart: ChartVersion): string {
+  if (chart.digest) return `${chart.repository}@\`${chart.digest}\``;
+  return chart.archiveSha256 ? `${chart.repository}, archive SHA-256 \`${chart.archiveSha256}\`` : chart.repository;
 }
 
 /** The abstraction reference: one section per kind, one row per field. */

@@ -104,6 +104,7 @@ function bootstrapFiles(cluster: ClusterConfig): Record<string, string> {
     CILIUM_REPOSITORY: CHARTS.cilium.repository,
     CILIUM_CHART: CHARTS.cilium.chart,
     CILIUM_VERSION: CHARTS.cilium.version,
+    CILIUM_CHART_SHA256: CHARTS.cilium.archiveSha256,
     ...toolsEnv(),
   };
   const lockdown = (controllers: string, arg: string) => ({

@@ -149,6 +149,18 @@ describe('bootstrap', () => {
     expect(bootstrap).toMatch(/verify_checksums "\$crds"\n\s+kubectl --context "\$CONTEXT" apply --server-side --force-conflicts -f "\$crds"/);
   });
 
+  it("installs Cilium's chart from the file it pulled, once that has the pinned SHA-256", () => {
+    expect(CHARTS.cilium.archiveSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(read('dist/dev/bootstrap/versions.env')).toContain(`CILIUM_CHART_SHA256=${CHARTS.cilium.archiveSha256}\n`);
+    const install = bootstrap.slice(bootstrap.indexOf('install_cilium() {'), bootstrap.indexOf('\n}\n', bootstrap.indexOf('install_cilium() {')));
+    const pull = install.indexOf('helm pull');
+    const check = install.indexOf('"$CILIUM_CHART_SHA256" "$archive" | sha256_check ||');
+    const upgrade = install.indexOf('upgrade --install cilium "$archive"');
+    expect([pull, check, upgrade].every((at) => at > 0)).toBe(true);
+    expect(pull).toBeLessThan(check);
+    expect(check).toBeLessThan(upgrade);
+  });
+
   it('requires the flux CLI of the pinned version before `flux install`, so Flux comes from the CLI and not a download', () => {
     const main = bootstrap.slice(bootstrap.indexOf('main() {'));
     expect(main.indexOf('check_flux_cli')).toBeGreaterThan(0);
