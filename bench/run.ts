@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parseArgs } from '../src/cli/args';
+import { parseArgs, usageOf, type CommandSpec } from '../src/cli/args';
 import { UsageError } from '../src/cli/usage-error';
 import { ROOT } from '../src/paths';
 import { generateTeams, GeneratedTeams } from './generate-teams';
@@ -20,7 +20,18 @@ export interface BenchOptions {
 
 const DEFAULT_SIZES = [1, 100, 1000, 3000];
 const DEFAULT_RUNS = 3;
-const USAGE = 'usage: mini-atlas bench [--sizes 1,100,1000,3000] [--baseline-sizes 1000] [--runs 3]';
+export const BENCH_COMMAND: CommandSpec = {
+  name: 'bench',
+  summary:
+    'Generates each number of teams into a temporary folder, times synth, validate, preview and a conventional cdk8s app side by side, and prints a Markdown table with the goals they are measured against.',
+  options: [
+    { flag: '--sizes', value: '<n,...>', description: 'Numbers of teams, one round each.', default: DEFAULT_SIZES.join(',') },
+    { flag: '--baseline-sizes', value: '<n,...>', description: 'Rounds that also time the conventional cdk8s app (seconds even for one team); each must be among --sizes.', default: `${REFERENCE_TEAMS} when it is among --sizes` },
+    { flag: '--runs', value: '<n>', description: 'Runs per command and size; the table shows the median.', default: String(DEFAULT_RUNS) },
+  ],
+  examples: ['npm run bench', 'npm run bench -- --sizes 1,100 --baseline-sizes 100 --runs 1  # a quick look'],
+};
+const USAGE = usageOf(BENCH_COMMAND);
 
 /** A command to time at one size, and what must be true before each run. */
 interface BenchCase {
@@ -52,7 +63,7 @@ export function runBench(args: string[]): number {
  * compare at, which keeps the default bench within a few minutes.
  */
 export function parseOptions(args: readonly string[]): BenchOptions {
-  const { values } = parseArgs(args, { values: ['--sizes', '--baseline-sizes', '--runs'], usage: USAGE });
+  const { values } = parseArgs(args, BENCH_COMMAND);
   const sizes = sizeList(values.get('--sizes'), '--sizes') ?? DEFAULT_SIZES;
   const baselineSizes = sizeList(values.get('--baseline-sizes'), '--baseline-sizes') ?? sizes.filter((size) => size === REFERENCE_TEAMS);
   const stray = baselineSizes.find((size) => !sizes.includes(size));

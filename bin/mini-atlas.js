@@ -7,12 +7,25 @@
 const fs = require('fs');
 const path = require('path');
 
+// Node 22.19 is the oldest that every dependency supports (package.json's engines); older ones
+// fail deep inside a dependency, so say it here in one sentence.
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 19)) {
+  process.stderr.write(`mini-atlas: Node.js ${process.versions.node} is too old; use Node.js 22 (22.19 or later) or 24, e.g. \`nvm install\` in the repository (it reads .nvmrc)\n`);
+  process.exit(2);
+}
+
 const root = path.resolve(__dirname, '..');
 const commandsDir = path.join(root, 'src', 'cli', 'commands');
 const [command, ...args] = process.argv.slice(2);
 const commands = fs.readdirSync(commandsDir).map((file) => file.replace(/\.ts$/, '')).sort();
+const usage = `usage: mini-atlas <command> [options], or npm run <command> -- [options]\ncommands: ${commands.join(', ')}\n\`mini-atlas <command> --help\` describes each.\n`;
+if (command === '--help' || command === '-h') {
+  process.stdout.write(usage);
+  process.exit(0);
+}
 if (!commands.includes(command)) {
-  process.stderr.write(`mini-atlas: unknown command "${command ?? ''}"; one of: ${commands.join(', ')}\n`);
+  process.stderr.write(`mini-atlas: unknown command "${command ?? ''}"\n${usage}`);
   process.exit(2);
 }
 const outDir = path.join(root, '.build');
@@ -48,7 +61,7 @@ function build() {
     entryPoints: [`src/cli/commands/${command}.ts`],
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: 'node22',
     format: 'cjs',
     // Packages are bundled too: one file loads faster than hundreds of small ones. esbuild stays
     // external because commands call it at run time to compile their caches.

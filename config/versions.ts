@@ -13,6 +13,12 @@ export interface ChartVersion {
   /** Exact chart version: never a range, so every cluster runs what was reviewed. */
   readonly version: string;
   /**
+   * Upstream URL of the chart's `values.schema.json` at this version (`{version}` stands for
+   * `version`), for charts that ship one: `npm run import` copies it to
+   * imports/charts/<chart>.values.schema.json. @default none: the chart ships no values schema
+   */
+  readonly valuesSchema?: string;
+  /**
    * OCI only: the digest of the chart artifact at `version`, which Flux then pulls instead of
    * whatever the tag points at now (a registry can repoint a tag). @default none: the tag alone
    */
@@ -27,14 +33,20 @@ export interface ChartVersion {
 
 export const CHARTS = {
   // The archive helm.cilium.io serves from github.com/cilium/charts, whose index lists the same digest.
-  cilium: { repository: 'https://helm.cilium.io', chart: 'cilium', version: '1.19.4', archiveSha256: 'c6a788e6bd74598a235f7987930860f554c2dd8048154d1aba8a532bcde90cd6' },
+  cilium: {
+    repository: 'https://helm.cilium.io',
+    chart: 'cilium',
+    version: '1.20.0',
+    valuesSchema: 'https://raw.githubusercontent.com/cilium/cilium/v{version}/install/kubernetes/cilium/values.schema.json',
+    archiveSha256: 'c5f013912360d1a334f44ef25f36da59ba3414cdb48f466ee12d0c4fdff27883',
+  },
   kyverno: { repository: 'https://kyverno.github.io/kyverno', chart: 'kyverno', version: '3.9.0' },
   strimzi: { repository: 'oci://quay.io/strimzi-helm/strimzi-kafka-operator', chart: 'strimzi-kafka-operator', version: '1.2.0' },
-  cloudnativePg: { repository: 'https://cloudnative-pg.github.io/charts', chart: 'cloudnative-pg', version: '0.29.0' },
+  cloudnativePg: { repository: 'https://cloudnative-pg.github.io/charts', chart: 'cloudnative-pg', version: '0.29.0', valuesSchema: 'https://raw.githubusercontent.com/cloudnative-pg/charts/cloudnative-pg-v{version}/charts/cloudnative-pg/values.schema.json' },
   // The digest registry.k8s.io serves for 0.9.3: the one its promotion copied from staging
   // (kubernetes/k8s.io pull request 9770, "promote kro v0.9.3 image and helm chart").
   kro: { repository: 'oci://registry.k8s.io/kro/charts/kro', chart: 'kro', version: '0.9.3', digest: 'sha256:e0a333049dc8f92f1485b550554344eca90856377fa3c3868d558b5aa25880fb' },
-  vcluster: { repository: 'https://charts.loft.sh', chart: 'vcluster', version: '0.30.4' },
+  vcluster: { repository: 'https://charts.loft.sh', chart: 'vcluster', version: '0.30.4', valuesSchema: 'https://raw.githubusercontent.com/loft-sh/vcluster/v{version}/chart/values.schema.json' },
 } as const satisfies Record<string, ChartVersion>;
 
 export const VERSIONS = {

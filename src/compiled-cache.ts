@@ -32,7 +32,7 @@ export interface CompiledModule {
 }
 
 /** Bump when bundle() changes the files it writes: keys cover what modules are made of, not how. */
-const BUNDLE_FORMAT = 2;
+const BUNDLE_FORMAT = 4;
 
 /** Options of ajv's code generation that change the code it generates. */
 export interface StandaloneOptions {
@@ -111,14 +111,18 @@ function requireFile(file: string): unknown {
 /**
  * One self-contained CommonJS file: esbuild inlines what the source imports (ajv's runtime,
  * kubernetes-models' ES modules, which CommonJS cannot require), minified because a run reads
- * and parses all of it (minifying halves ajv's generated code).
+ * and parses all of it (minifying halves ajv's generated code). kubernetes-models' format
+ * checks require `punycode`, which Node resolves to its deprecated built-in (a
+ * DeprecationWarning on every run from Node 21 on): the userland package they depend on is
+ * bundled instead.
  */
 function bundle(module: CompiledModule): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- esbuild is only needed when the cache is cold
   const esbuild = require('esbuild') as typeof import('esbuild');
   const [output] = esbuild.buildSync({
     stdin: { contents: module.source(), resolveDir: module.resolveDir, loader: 'js' },
-    bundle: true, minify: true, format: 'cjs', platform: 'node', target: 'node20', write: false, logLevel: 'silent',
+    bundle: true, minify: true, format: 'cjs', platform: 'node', target: 'node22', write: false, logLevel: 'silent',
+    alias: { punycode: 'punycode/' },
   }).outputFiles;
   return output.text;
 }

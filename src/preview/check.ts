@@ -1,14 +1,16 @@
 /**
  * Schema checks of expanded objects, before anything reaches a cluster: core Kubernetes kinds
  * against kubernetes-models' validators, custom kinds against the openAPIV3Schema of the pinned
- * CRDs in `../shared/crds/`. The validators of every kind the RGDs create are compiled together
- * into one module of the compiled cache (one copy of ajv's runtime and of kubernetes-models'
- * shared code), so a run neither parses the (large) CRD YAML nor loads ajv, and loads one file.
+ * CRDs, as `npm run import` wrote them to imports/crds/. The validators of every kind the RGDs
+ * create are compiled together into one module of the compiled cache (one copy of ajv's runtime
+ * and of kubernetes-models' shared code), so a run neither reads the CRD schemas nor loads ajv,
+ * and loads one file.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parse } from 'yaml';
 import { loadCompiled, packageVersion, standaloneValidators, type StandaloneOptions } from '../compiled-cache';
+import { crdSchemaFile, type CompactCrd } from '../import/crd-schema';
+import { mapSubschemas } from '../json-schema';
 import { isRecord, toJsPattern } from './simple-schema';
 
 /** One way an object breaks its kind's schema. */
@@ -42,7 +44,7 @@ type ModelClass = new (data: unknown) => { validate(): void };
 export interface CheckerOptions {
   /** The repository root (kubernetes-models is read from its node_modules). */
   readonly root: string;
-  /** Folder of the pinned CRD files. */
+  /** Folder of the compact CRD schemas (imports/crds/), one `<kind>.<group>.json` each. */
   readonly crdDir: string;
   /** Folder of the compiled validator modules. */
   readonly cacheDir: string;
@@ -66,16 +68,14 @@ type CompiledValidators = Record<string, ModelClass | Validator | null>;
 const CRD_AJV_OPTIONS: StandaloneOptions = { strict: false, allErrors: true, validateFormats: false, inlineRefs: false };
 
 /**
- * Bump when strictFields, withoutDescriptions, withJsPatterns or withDefinitions change the
- * schemas they produce: the compiled module's key covers the CRD files, not the code that
- * rewrites them.
+ * Bump when strictFields, withJsPatterns or withDefinitions change the schemas they produce: the
+ * compiled module's key covers the CRD schema files, not the code that rewrites them.
  */
-const CRD_REWRITE_VERSION = 2;
+const CRD_REWRITE_VERSION = 3;
 
 /** Checks objects against their kind's schema. */
 export class SchemaChecker {
   private readonly validators = new Map<string, Validator | string>();
-  private crdIndex: Map<string, string> | undefined;
 
   constructor(private readonly options: CheckerOptions) {}
 
@@ -125,29 +125,10 @@ export class SchemaChecker {
     const model = path.join(this.options.root, 'node_modules', 'kubernetes-models', group || version, group ? version : '', `${kind}.js`);
     if (fs.existsSync(model)) return { kind, from: 'kubernetes-models', file: model };
     if (!group) return `no kubernetes-models schema for ${apiVersion} ${kind}`;
-    const crdFile = this.crdFileFor(group, kind);
-    if (!crdFile) {
-      return fs.existsSync(this.options.crdDir)
-        ? `no CRD for ${kind}.${group} in ${this.options.crdDir}`
-        : `CRD folder ${this.options.crdDir} is missing (it holds the pinned CRDs; check out ../shared beside the repository)`;
-    }
-    const stat = fs.statSync(crdFile);
+    const crdFile = path.join(this.options.crdDir, crdSchemaFile(group, kind));
+    const stat = fs.statSync(crdFile, { throwIfNoEntry: false });
+    if (!stat) return `no CRD for ${kind}.${group} in ${path.relative(this.options.root, this.options.crdDir) || this.options.crdDir} (list it in cdk8s.yaml and run npm run import)`;
     return { kind, from: 'crd', file: crdFile, version, stamp: `${stat.mtimeMs}-${stat.size}` };
-  }
-
-  /** The CRD file defining `kind` in `group`, found from the head of each file (names come first). */
-  private crdFileFor(group: string, kind: string): string | undefined {
-    if (!this.crdIndex) {
-      this.crdIndex = new Map();
-      const dir = this.options.crdDir;
-      for (const name of fs.existsSync(dir) ? fs.readdirSync(dir).filter((file) => file.endsWith('.yaml')) : []) {
-        const head = readHead(path.join(dir, name), 4096);
-        const crdGroup = /^ {2}group: ["']?([\w.-]+)/m.exec(head)?.[1];
-        const crdKind = /^ {2}names:\n(?: {4}.*\n)*? {4}kind: ["']?(\w+)/m.exec(head)?.[1];
-        if (crdGroup && crdKind) this.crdIndex.set(`${crdGroup}/${crdKind}`, path.join(dir, name));
-      }
-    }
-    return this.crdIndex.get(`${group}/${kind}`);
   }
 }
 
@@ -176,16 +157,6 @@ function modelValidator(Model: ModelClass): Validator {
   return validator;
 }
 
-function readHead(file: string, bytes: number): string {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const buffer = Buffer.alloc(bytes);
-    return buffer.subarray(0, fs.readSync(fd, buffer, 0, bytes, 0)).toString('utf8');
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 /**
  * Source of the module exporting, as `v<index>`, each source's model class (kubernetes-models)
  * or CRD validator (null when the CRD does not serve that version). All CRD schemas go through
@@ -195,7 +166,7 @@ function validatorsModule(sources: readonly ValidatorSource[]): string {
   const schemas: Record<string, object> = {};
   const lines = sources.map((source, index) => {
     if (source.from === 'kubernetes-models') return `export { ${source.kind} as v${index} } from ${JSON.stringify(source.file)};`;
-    const schema = crdSchema(fs.readFileSync(source.file, 'utf8'), source.version);
+    const schema = crdSchema(JSON.parse(fs.readFileSync(source.file, 'utf8')) as CompactCrd, source.version);
     if (!schema) return `export const v${index} = null;`;
     schemas[`v${index}`] = schema;
     return '';
@@ -205,15 +176,14 @@ function validatorsModule(sources: readonly ValidatorSource[]): string {
 }
 
 /**
- * The schema for `version` of the CRD in `text` as the preview checks it, or undefined if the
- * CRD does not serve that version. Unknown fields are errors (as with kubectl's strict field
- * validation) except where the schema preserves them.
+ * The schema for `version` of `crd` as the preview checks it, or undefined if the CRD does not
+ * serve that version. Unknown fields are errors (as with kubectl's strict field validation)
+ * except where the schema preserves them.
  */
-function crdSchema(text: string, version: string): object | undefined {
-  const crd = parse(text) as { spec?: { versions?: { name: string; served?: boolean; schema?: { openAPIV3Schema?: unknown } }[] } };
-  const served = crd.spec?.versions?.find((candidate) => candidate.name === version && candidate.served !== false);
-  if (!served?.schema?.openAPIV3Schema) return undefined;
-  return withDefinitions(withJsPatterns(withoutDescriptions(strictFields(served.schema.openAPIV3Schema, true))) as Record<string, unknown>);
+function crdSchema(crd: CompactCrd, version: string): object | undefined {
+  const schema = crd.versions[version];
+  if (!schema) return undefined;
+  return withDefinitions(withJsPatterns(strictFields(schema, true)) as Record<string, unknown>);
 }
 
 /**
@@ -238,16 +208,6 @@ function strictFields(schema: unknown, top = false): unknown {
 }
 
 const LOGIC = new Set(['anyOf', 'oneOf', 'allOf', 'not']);
-
-/**
- * The schema without its descriptions, which do not change what validates: ajv's generated code
- * embeds the whole schema where errors refer to it, and CRD descriptions make up most of it.
- */
-function withoutDescriptions(schema: unknown): unknown {
-  if (!isRecord(schema)) return schema;
-  const { description, ...rest } = schema;
-  return mapSubschemas(typeof description === 'string' ? rest : schema, withoutDescriptions);
-}
 
 /**
  * The schema with each object schema (one with fields or items) moved to `definitions`, identical
@@ -279,20 +239,6 @@ function withDefinitions(schema: Record<string, unknown>): Record<string, unknow
 /** A schema worth its own function: one with fields or items, whose code is more than a call. */
 function isObjectSchema(node: unknown): boolean {
   return isRecord(node) && (isRecord(node.properties) || isRecord(node.items));
-}
-
-/** Keywords whose value is a schema, a list of schemas, or a map of names to schemas (the ones CRDs use). */
-const SCHEMA_KEYWORDS = new Set(['items', 'additionalProperties', 'not']);
-const SCHEMA_LIST_KEYWORDS = new Set(['anyOf', 'oneOf', 'allOf']);
-const SCHEMA_MAP_KEYWORDS = new Set(['properties', 'patternProperties']);
-
-/** `schema` with `map` applied to each of its direct subschemas; other values (data, names) are kept. */
-function mapSubschemas(schema: Record<string, unknown>, map: (subschema: unknown) => unknown): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(schema).map(([key, value]) => {
-    if (SCHEMA_MAP_KEYWORDS.has(key) && isRecord(value)) return [key, Object.fromEntries(Object.entries(value).map(([name, subschema]) => [name, map(subschema)]))];
-    if (SCHEMA_LIST_KEYWORDS.has(key) && Array.isArray(value)) return [key, value.map(map)];
-    return [key, SCHEMA_KEYWORDS.has(key) && isRecord(value) ? map(value) : value];
-  }));
 }
 
 /** The schema with its Go (RE2) patterns in JavaScript syntax. */

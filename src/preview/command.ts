@@ -10,19 +10,35 @@ import { loadAll } from 'js-yaml';
 import { stringify } from 'yaml';
 import { CLUSTERS, findCluster } from '../../config/clusters';
 import { PLATFORM } from '../../config/platform';
-import { parseArgs } from '../cli/args';
+import { parseArgs, usageOf, type CommandSpec } from '../cli/args';
 import { UsageError } from '../cli/usage-error';
 import { CACHE_DIR } from '../compiled-cache';
 import { ROOT } from '../paths';
 import { formatProblem, hasErrors, loadUserSpace, sourceOf, type Instance, type Problem, type TeamInstances } from '../user-space';
+import { USER_SPACE_OPTION } from '../user-space/command';
 import { SchemaChecker } from './check';
 import { diffResources, formatChanges } from './diff';
 import type { ExpandedResource } from './expand';
 import { previewTeam, type PreviewContext } from './preview';
 import { isRecord } from './simple-schema';
 import { createdKinds, loadRgds } from './rgd';
+import { crdSchemaDir } from '../import/layout';
 
-const USAGE = 'usage: mini-atlas preview <file-or-team-folder>... [--cluster <name>] [--diff] [--user-space <dir>]';
+export const PREVIEW_COMMAND: CommandSpec = {
+  name: 'preview',
+  summary:
+    "Shows what kro will create for a team's instances on one cluster, as YAML on stdout, each object checked against its kind's schema (kubernetes-models, or the pinned CRD in imports/crds/); problems on stderr. Exit 0, 1 for invalid input.",
+  positionals: '<file-or-team-folder>...',
+  maxPositionals: Infinity,
+  options: [
+    { flag: '--cluster', value: '<name>', description: `Cluster from config/clusters.ts (${CLUSTERS.map((cluster) => cluster.name).join(', ')}).`, default: CLUSTERS[0].name },
+    { flag: '--diff', description: 'Print what changes relative to the committed dist/ instead of the objects.' },
+    USER_SPACE_OPTION,
+  ],
+  examples: ['npm run preview -- user-space/team-a', 'npm run preview -- user-space/team-a --cluster prd --diff'],
+};
+
+const USAGE = usageOf(PREVIEW_COMMAND);
 
 interface Arguments {
   readonly paths: readonly string[];
@@ -38,7 +54,7 @@ export function runPreview(args: string[]): number {
   const abstractions = path.join(ROOT, 'dist', options.cluster, 'abstractions');
   if (!fs.existsSync(abstractions)) throw new UsageError(`${path.relative(ROOT, abstractions)} does not exist: run \`npm run synth\` first`);
   const rgds = loadRgds(ROOT, abstractions);
-  const checker = new SchemaChecker({ root: ROOT, crdDir: path.resolve(ROOT, '..', 'shared', 'crds'), cacheDir: CACHE_DIR, kinds: createdKinds(rgds) });
+  const checker = new SchemaChecker({ root: ROOT, crdDir: crdSchemaDir(ROOT), cacheDir: CACHE_DIR, kinds: createdKinds(rgds) });
   const userSpace = loadUserSpace({ root: ROOT, userSpaceDir: options.userSpaceDir, only: options.paths });
   const problems: Problem[] = [...rgds.problems, ...userSpace.problems];
   const teams = userSpace.teamsFor(options.cluster);
@@ -58,7 +74,7 @@ export function runPreview(args: string[]): number {
 }
 
 function parseArguments(args: readonly string[]): Arguments {
-  const { values, switches, positionals } = parseArgs(args, { values: ['--cluster', '--user-space'], switches: ['--diff'], maxPositionals: Infinity, usage: USAGE });
+  const { values, switches, positionals } = parseArgs(args, PREVIEW_COMMAND);
   const cluster = values.get('--cluster') ?? CLUSTERS[0].name;
   if (!findCluster(cluster)) throw new UsageError(`unknown cluster "${cluster}"; one of: ${CLUSTERS.map((known) => known.name).join(', ')}`);
   if (positionals.length === 0) throw new UsageError(USAGE);

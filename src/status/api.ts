@@ -50,7 +50,7 @@ export function createClusterApi(target: ClusterTarget, timeoutMs: number): Clus
     context,
     listCustomObjects: ({ group, version, plural, namespaced }) =>
       list(`/apis/${group}/${version}/${plural}`, () =>
-        namespaced ? custom.listCustomObjectForAllNamespaces({ group, version, plural }) : custom.listClusterCustomObject({ group, version, plural }),
+        namespaced ? custom.listCustomObjectForAllNamespaces({ group, version, resourcePlural: plural }) : custom.listClusterCustomObject({ group, version, plural }),
       ),
     // A 404 here would mean no core API at all; an empty list is as good an answer as any.
     listNamespaces: async (labelSelector) => (await list('/api/v1/namespaces', () => core.listNamespace({ labelSelector }))) ?? [],
@@ -58,7 +58,7 @@ export function createClusterApi(target: ClusterTarget, timeoutMs: number): Clus
 }
 
 /**
- * Gives every request its own AbortSignal that fires after `timeoutMs`. node-fetch honours it
+ * Gives every request its own AbortSignal that fires after `timeoutMs`. undici's fetch honours it
  * while connecting, waiting and reading the body, and destroys the socket when it fires; the
  * signal's timer is unref'd, so neither keeps the process alive once the command is done.
  */

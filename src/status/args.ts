@@ -1,6 +1,6 @@
 /** The command line of `mini-atlas status`. */
 import { CLUSTERS, findCluster } from '../../config/clusters';
-import { parseArgs } from '../cli/args';
+import { parseArgs, type CommandSpec } from '../cli/args';
 import { UsageError } from '../cli/usage-error';
 
 /** What `status` was asked to do. */
@@ -20,12 +20,24 @@ export interface StatusOptions {
   readonly requestTimeoutMs: number;
 }
 
-export const USAGE =
-  'usage: mini-atlas status [--cluster <name>] [--context <context>] [--team <team>] [--watch | --wait <duration>] [--json] [--request-timeout <duration>]';
-
 const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
-const VALUE_FLAGS = ['--cluster', '--context', '--team', '--wait', '--request-timeout'] as const;
-const SWITCHES = ['--watch', '--json'] as const;
+
+export const STATUS_COMMAND: CommandSpec = {
+  name: 'status',
+  summary:
+    "Reads the cluster's Flux objects, abstractions and every team's instances through the kubeconfig (as kubectl finds it) and shows what is ready and, for what is not, why. Exit 0 when all is ready, 1 when not, 2 when the cluster cannot be read.",
+  options: [
+    { flag: '--cluster', value: '<name>', description: `Cluster from config/clusters.ts (${CLUSTERS.map((cluster) => cluster.name).join(', ')}); picks the kind-<name> context.`, default: 'the current context' },
+    { flag: '--context', value: '<context>', description: 'Kubeconfig context; wins over --cluster.' },
+    { flag: '--team', value: '<team>', description: "Show only this team's instances." },
+    { flag: '--watch', description: 'Redraw until interrupted.' },
+    { flag: '--wait', value: '<duration>', description: 'Poll until everything is ready (exit 0) or the duration has passed (exit 1), e.g. 15m.' },
+    { flag: '--json', description: 'Print one JSON document instead of the table.' },
+    { flag: '--request-timeout', value: '<duration>', description: 'Give up on one API request after this long.', default: `${DEFAULT_REQUEST_TIMEOUT_MS / 1000}s` },
+  ],
+  examples: ['npm run status -- --cluster dev', 'npm run status -- --cluster dev --team team-a --wait 10m'],
+};
+
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
 
 /** Parses a Go-style duration such as `30s`, `15m`, `1h` or `1m30s` into milliseconds. */
@@ -39,7 +51,7 @@ export function parseDuration(text: string): number {
 
 /** Parses the arguments after `status`, rejecting anything it does not know with a UsageError. */
 export function parseStatusArgs(args: readonly string[]): StatusOptions {
-  const { values, switches } = parseArgs(args, { values: VALUE_FLAGS, switches: SWITCHES, usage: USAGE });
+  const { values, switches } = parseArgs(args, STATUS_COMMAND);
   const cluster = values.get('--cluster');
   if (cluster !== undefined && !findCluster(cluster)) {
     throw new UsageError(`unknown cluster "${cluster}"; one of: ${CLUSTERS.map((known) => known.name).join(', ')}`);

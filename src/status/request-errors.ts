@@ -2,7 +2,7 @@
  * Turns whatever a @kubernetes/client-node request rejected with into one sentence that names the
  * server, and whether waiting may cure it.
  */
-import { AbortError, ApiException, FetchError } from '@kubernetes/client-node';
+import { ApiException } from '@kubernetes/client-node';
 import { ClusterError } from './errors';
 
 /** The request that failed, for the sentence. */
@@ -28,11 +28,12 @@ export function requestError(error: unknown, request: FailedRequest): ClusterErr
   const { server, context, path, timeoutMs } = request;
   if (error instanceof ApiException) return statusError(error, request);
   // The only signal on our requests is the deadline's, so an abort is always the timeout.
-  if (error instanceof AbortError) return new ClusterError(`the API server ${server} did not answer within ${formatSeconds(timeoutMs)}`, true);
-  if (error instanceof FetchError) {
-    const reason = (error.code && NETWORK_REASONS[error.code]) ?? error.message.replace(/^request to \S+ failed, reason: /, '');
+  if (isAbort(error)) return new ClusterError(`the API server ${server} did not answer within ${formatSeconds(timeoutMs)}`, true);
+  const failure = networkFailure(error);
+  if (failure) {
+    const reason = (failure.code && NETWORK_REASONS[failure.code]) ?? failure.message;
     // TLS failures (unknown CA, wrong host) do not cure themselves; everything else may be a cluster still starting.
-    const retryable = !/certificate|self.signed|SSL|TLS/i.test(`${error.code ?? ''} ${error.message}`);
+    const retryable = !/certificate|self.signed|SSL|TLS|CERT/i.test(`${failure.code ?? ''} ${failure.message}`);
     return new ClusterError(`cannot reach the API server ${server} of context "${context}": ${reason}`, retryable);
   }
   // client-node parses a 2xx body by its content type: JSON.parse fails, or it knows no parser.
@@ -41,6 +42,23 @@ export function requestError(error: unknown, request: FailedRequest): ClusterErr
   }
   // What is left comes from client-node before sending: an exec credential plugin or proxy that failed.
   return new ClusterError(`cannot send GET ${path} to the API server ${server} as context "${context}": ${firstLine(error)}`, false);
+}
+
+/** Whether `error` is the rejection of an aborted request (AbortSignal.timeout rejects with a TimeoutError). */
+function isAbort(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
+}
+
+/**
+ * The socket or TLS error under undici's `TypeError: fetch failed` (its `cause`, itself
+ * sometimes an AggregateError of one attempt per address).
+ */
+function networkFailure(error: unknown): { readonly code?: string; readonly message: string } | undefined {
+  if (!(error instanceof TypeError) || error.message !== 'fetch failed') return undefined;
+  let cause = (error as { cause?: unknown }).cause;
+  if (cause instanceof AggregateError && cause.errors.length > 0) cause = cause.errors[0];
+  if (!(cause instanceof Error)) return { message: error.message };
+  return { code: (cause as NodeJS.ErrnoException).code, message: cause.message };
 }
 
 function statusError(error: ApiException<unknown>, { server, context, path }: FailedRequest): ClusterError {

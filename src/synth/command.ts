@@ -1,10 +1,10 @@
 import * as path from 'path';
 import { CLUSTERS } from '../../config/clusters';
 import { LAYERS } from '../../charts/layers';
-import { parseArgs } from '../cli/args';
+import { parseArgs, type CommandSpec } from '../cli/args';
 import { ROOT } from '../paths';
 import { hasErrors, loadUserSpace, Problem } from '../user-space';
-import { countProblems, report, userSpaceDir } from '../user-space/command';
+import { countProblems, report, USER_SPACE_OPTION, userSpaceDir } from '../user-space/command';
 import { PLATFORM } from '../../config/platform';
 import { compareDist, DistChanges, DistIndex } from './changes';
 import { codeOwners, CODEOWNERS_FILE } from './codeowners';
@@ -81,13 +81,24 @@ function repositoryPath(folder: string): string {
   return path.relative(ROOT, path.resolve(folder)).split(path.sep).join('/');
 }
 
+export const SYNTH_COMMAND: CommandSpec = {
+  name: 'synth',
+  summary:
+    'Checks every team file and renders every cluster into dist/ (or --out), then prints objects per cluster and layer and what changed. Invalid team files are reported with file:line:col and leave dist/ exactly as it was (exit 1).',
+  options: [
+    USER_SPACE_OPTION,
+    { flag: '--out', value: '<dir>', description: 'Write here instead of dist/ (the generated docs, schemas and .github/CODEOWNERS are then left alone).', default: 'dist/' },
+  ],
+  examples: ['npm run synth', 'npm run synth -- --out /tmp/dist  # look without touching dist/'],
+};
+
 /**
  * `mini-atlas synth [--user-space <dir>] [--out <dir>]`: renders every cluster into dist/ (or
  * `--out`) and prints a summary. Exit 1 on invalid team files, with dist/ untouched.
  */
 export function runSynth(args: string[]): number {
   const started = process.hrtime.bigint();
-  const { values } = parseArgs(args, { values: ['--user-space', '--out'], usage: 'usage: mini-atlas synth [--user-space <dir>] [--out <dir>]' });
+  const { values } = parseArgs(args, SYNTH_COMMAND);
   const out = path.resolve(values.get('--out') ?? path.join(ROOT, 'dist'));
   const shownOut = path.relative(ROOT, out) || out;
   const ownOutput = !values.has('--out');

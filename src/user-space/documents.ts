@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
-import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseAllDocuments } from 'yaml';
+import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseAllDocuments, visit, type Pair } from 'yaml';
 import { SourceLocation } from './model';
 import { Problem } from './problems';
 
@@ -76,7 +76,10 @@ function parseWithPositions(text: string, file: string, problems: Problem[]): Po
   }
   const documents: Document.Parsed[] = [];
   for (const document of parsed) {
-    for (const error of document.errors) problems.push({ severity: 'error', location: position(error.pos[0]), message: `YAML: ${firstLine(error.message)}` });
+    for (const error of document.errors) {
+      const message = (error.code === 'DUPLICATE_KEY' && duplicateKey(document, error.pos[0], position)) || `YAML: ${firstLine(error.message)}`;
+      problems.push({ severity: 'error', location: position(error.pos[0]), message });
+    }
     if (document.errors.length) continue;
     // An empty document (a trailing `---`, or `--- ~`) declares nothing, as for kubectl.
     if (isEmpty(document, position, problems)) continue;
@@ -86,6 +89,36 @@ function parseWithPositions(text: string, file: string, problems: Problem[]): Po
     problems.push({ severity: 'error', location: position(0), message: 'file holds no document: add one or delete the file' });
   }
   return { documents, position };
+}
+
+/**
+ * What is wrong with the key at `offset`, which repeats one before it in the same map:
+ * `spec.replicas is given twice (first at line 11)`. Undefined if no key starts there.
+ */
+function duplicateKey(document: Document.Parsed, offset: number, position: (offset: number) => SourceLocation): string | undefined {
+  let message: string | undefined;
+  visit(document, {
+    Pair(_, pair, ancestors) {
+      if (!isScalar(pair.key) || pair.key.range?.[0] !== offset) return undefined;
+      const map = ancestors[ancestors.length - 1];
+      const same = isMap(map) ? map.items.filter((item) => isScalar(item.key) && item.key.value === (pair.key as { value: unknown }).value) : [pair];
+      const times = same.indexOf(pair as Pair<unknown, unknown>) + 1;
+      const first = position((same[0].key as Node).range?.[0] ?? offset);
+      message = `${fieldPath([...ancestors, pair])} is given ${times === 2 ? 'twice' : `${times} times`} (first at line ${first.line})`;
+      return visit.BREAK;
+    },
+  });
+  return message;
+}
+
+/** `spec.containers.0.name`: the path through `nodes` (from the document down to a pair), as other messages write it. */
+function fieldPath(nodes: readonly unknown[]): string {
+  const segments: string[] = [];
+  nodes.forEach((node, index) => {
+    if (isPair(node) && isScalar(node.key)) segments.push(String(node.key.value));
+    else if (isSeq(node)) segments.push(String(node.items.indexOf(nodes[index + 1] as never)));
+  });
+  return segments.join('.');
 }
 
 function decodeUtf8(bytes: Buffer): string | undefined {

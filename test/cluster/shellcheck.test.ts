@@ -2,21 +2,21 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
-const CLUSTER_DIR = path.resolve(__dirname, '..', '..', 'cluster');
-const scripts = fs
-  .readdirSync(CLUSTER_DIR)
-  .filter((file) => file.endsWith('.sh'))
-  .map((file) => path.join(CLUSTER_DIR, file));
+const ROOT = path.resolve(__dirname, '..', '..');
+/** The cluster scripts, the CI scripts of the workflows, and .ci/run. */
+const scripts = [path.join(ROOT, 'cluster'), path.join(ROOT, '.github', 'scripts')]
+  .flatMap((dir) => fs.readdirSync(dir).filter((file) => file.endsWith('.sh')).map((file) => path.join(dir, file)))
+  .concat(path.join(ROOT, '.ci', 'run'));
 const hasShellcheck = spawnSync('shellcheck', ['--version'], { stdio: 'ignore' }).status === 0;
 
 if (!hasShellcheck) {
   // CI installs it (.ci/run); a developer without it still gets every other test.
-  process.stderr.write('cluster/*.sh not linted: shellcheck is not installed (apt-get install shellcheck)\n');
+  process.stderr.write('shell scripts not linted: shellcheck is not installed (apt-get install shellcheck)\n');
 }
 
 (hasShellcheck ? describe : describe.skip)('cluster scripts', () => {
   it('finds the scripts', () => {
-    expect(scripts.map((script) => path.basename(script))).toEqual(expect.arrayContaining(['bootstrap.sh', 'teardown.sh', 'e2e.sh']));
+    expect(scripts.map((script) => path.basename(script))).toEqual(expect.arrayContaining(['bootstrap.sh', 'teardown.sh', 'e2e.sh', 'preview-changed-teams.sh', 'run']));
   });
 
   it.each(scripts.map((script) => [path.basename(script), script]))('%s is clean under shellcheck', (_name, script) => {

@@ -12,6 +12,7 @@ import { generatedDocs } from '../../src/synth/docs';
 import { readTree } from '../../src/synth/dist-folder';
 import { synthesize } from '../../src/synth/command';
 import { COMMITTED_DIST, objectsOf, tempDir } from '../helpers';
+import { crdSchemaDir } from '../../src/import/layout';
 
 const USER_SPACE = path.join(ROOT, 'user-space');
 
@@ -83,7 +84,7 @@ describe('dist/', () => {
     });
 
     it("matches its kind's schema, object by object: kubernetes-models for core kinds, the pinned CRDs for the rest", () => {
-      const checker = new SchemaChecker({ root: ROOT, crdDir: path.resolve(ROOT, '..', 'shared', 'crds'), cacheDir: CACHE_DIR, kinds: objects() });
+      const checker = new SchemaChecker({ root: ROOT, crdDir: crdSchemaDir(ROOT), cacheDir: CACHE_DIR, kinds: objects() });
       const unchecked = new Set<string>();
       for (const object of objects()) {
         const result = checker.check(object);

@@ -1,4 +1,5 @@
 import { formatProblem, hasErrors } from '../../src/user-space';
+import { githubAnnotation, type JsonReport } from '../../src/user-space/report';
 import { ReportedProblem, removeFixtures, runCli, TreeFiles, webApplication, workspace, writeTeams } from './helpers';
 
 afterAll(removeFixtures);
@@ -286,9 +287,16 @@ describe('hostile or broken files', () => {
     ]);
   });
 
-  it('refuses duplicate keys at the second one', () => {
+  it('refuses duplicate keys at the second one, naming the key and where it first appeared', () => {
     expect(problemsOf({ 'team-x/topic.yaml': 'apiVersion: kro.run/v1alpha1\nkind: Topic\nmetadata: {name: team-x-orders}\nspec:\n  partitions: 1\n  partitions: 2\n' })).toEqual([
-      error('team-x/topic.yaml:6:3', 'YAML: Map keys must be unique'),
+      error('team-x/topic.yaml:6:3', 'spec.partitions is given twice (first at line 5)'),
+    ]);
+    const web = webApplication('team-x', 'web', 'web.example.com', '  env:\n    - name: A\n      name: B\n  tag: "1.2.4"\n  tag: "1.2.5"');
+    expect(problemsOf({ 'team-x/web.yaml': `---\n${web}kind: Topic\n` })).toEqual([
+      error('team-x/web.yaml:13:7', 'spec.env.0.name is given twice (first at line 12)'),
+      error('team-x/web.yaml:14:3', 'spec.tag is given twice (first at line 9)'),
+      error('team-x/web.yaml:15:3', 'spec.tag is given 3 times (first at line 9)'),
+      error('team-x/web.yaml:16:1', 'kind is given twice (first at line 3)'),
     ]);
   });
 
@@ -376,8 +384,43 @@ describe('the report', () => {
     expect(valid.status).toBe(0);
 
     const usage = runCli('validate', '--user-spaec', warned.dir);
-    expect(usage.stderr).toBe('mini-atlas: unknown argument "--user-spaec"; usage: mini-atlas validate [--user-space <dir>]\n');
+    expect(usage.stderr).toBe('mini-atlas: unknown argument "--user-spaec"; usage: mini-atlas validate [--user-space <dir>] [--format <text|github|json>]\n');
     expect(usage.status).toBe(2);
     for (const result of [invalid, valid, usage]) expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('is a GitHub annotation per problem with --format github, on the file and line the problem is at', () => {
+    const broken = writeTeams(BROKEN);
+    const github = runCli('validate', '--user-space', broken.rel, '--format', 'github');
+    expect(github.stdout.split('\n')).toEqual([
+      `::error file=${broken.rel}/team-x/raw.yaml,line=2,col=7::only the platform's abstractions can be declared here (kro.run/v1alpha1 Workspace, WebApplication, Infrastructure, Topic, VirtualCluster), not v1 ConfigMap: Kubernetes objects are made by the abstractions`,
+      `::warning file=${broken.rel}/team-x/web.yaml,line=8,col=8::WebApplication team-x-web: tag "latest" changes under you; pin a version so a rollout is a reviewed change`,
+      `::error file=${broken.rel}/team-x/web.yaml,line=10,col=3::WebApplication team-x-web: unknown field spec.replica: did you mean "replicas"?`,
+      `::error file=${broken.rel}/team-y,line=1,col=1::team "team-y" has no Workspace: add one with metadata.name: team-y`,
+      `::error file=${broken.rel}/team-y/topic.yaml,line=4,col=20::Topic team-y-orders: spec.partitions is 0 but must be at least 1`,
+      `::error file=${broken.rel}/team-z,line=1,col=1::team "team-z" has no Workspace: add one with metadata.name: team-z`,
+      `::error file=${broken.rel}/team-z/workspace.yaml,line=4,col=1::YAML: Flow map in block collection must be sufficiently indented and end with a }`,
+      '',
+    ]);
+    expect(github.stderr).toBe('validate: 3 teams, 6 errors, 1 warning\n');
+    expect(github.status).toBe(1);
+  });
+
+  it('escapes what would end an annotation early', () => {
+    const problem = { severity: 'error' as const, location: { file: 'user-space/a,b:c.yaml', line: 3, col: 4 }, message: '100% wrong\nsecond line' };
+    expect(githubAnnotation(problem)).toBe('::error file=user-space/a%2Cb%3Ac.yaml,line=3,col=4::100%25 wrong%0Asecond line');
+  });
+
+  it('is one JSON document with --format json, and refuses a format it does not know', () => {
+    const broken = writeTeams(BROKEN);
+    const json = runCli('validate', '--user-space', broken.rel, '--format=json');
+    const report = JSON.parse(json.stdout) as JsonReport;
+    expect({ teams: report.teams, errors: report.errors, warnings: report.warnings }).toEqual({ teams: 3, errors: 6, warnings: 1 });
+    expect(report.problems.map(({ file, line, col, severity, message }) => `${file}:${line}:${col}: ${severity}: ${message}`)).toEqual(broken.load().problems.map(formatProblem));
+    expect(json.status).toBe(1);
+
+    const unknown = runCli('validate', '--format', 'xml');
+    expect(unknown.stderr).toBe('mini-atlas: --format must be one of text, github, json, not "xml"; usage: mini-atlas validate [--user-space <dir>] [--format <text|github|json>]\n');
+    expect(unknown.status).toBe(2);
   });
 });

@@ -1,4 +1,4 @@
 import { runCommand } from '../run';
-import { runImport } from '../import';
+import { runImport } from '../../import/command';
 
 runCommand(runImport);

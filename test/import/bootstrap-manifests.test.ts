@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { BOOTSTRAP_MANIFESTS } from '../../config/versions';
-import { CHECKSUMS_FILE, vendorBootstrapManifests } from '../../src/cli/vendor';
+import { CHECKSUMS_FILE, vendorBootstrapManifests } from '../../src/import/bootstrap-manifests';
 import { tempDir } from '../helpers';
 
 describe('npm run import: what bootstrap applies', () => {

@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { BOOTSTRAP_MANIFESTS } from '../../config/versions';
-import { UsageError } from './usage-error';
+import { UsageError } from '../cli/usage-error';
 
 /** The checksum file beside the copied manifests, in `sha256sum --check` format. */
 export const CHECKSUMS_FILE = 'SHA256SUMS';
@@ -10,10 +10,11 @@ export const CHECKSUMS_FILE = 'SHA256SUMS';
 /**
  * Copies the manifests cluster/bootstrap.sh applies (config/versions.ts's BOOTSTRAP_MANIFESTS)
  * into `cluster/<folder>/`, from their URLs or from `from` (a folder of files named like the
- * URLs' last segment), with a SHA256SUMS of what was copied. Each folder is staged beside
+ * URLs' last segment), with a SHA256SUMS of what was copied; returns the folders written. Each folder is staged beside
  * itself and swapped in whole, so a failed download keeps the old copy.
  */
-export async function vendorBootstrapManifests(root: string, from?: string): Promise<void> {
+export async function vendorBootstrapManifests(root: string, from?: string): Promise<string[]> {
+  const written: string[] = [];
   for (const [folder, urls] of Object.entries(BOOTSTRAP_MANIFESTS)) {
     const target = path.join(root, 'cluster', folder);
     const staging = `${target}.tmp-${process.pid}`;
@@ -30,10 +31,12 @@ export async function vendorBootstrapManifests(root: string, from?: string): Pro
       fs.writeFileSync(path.join(staging, CHECKSUMS_FILE), sums.join(''));
       fs.rmSync(target, { recursive: true, force: true });
       fs.renameSync(staging, target);
+      written.push(`cluster/${folder}/`);
     } finally {
       fs.rmSync(staging, { recursive: true, force: true });
     }
   }
+  return written;
 }
 
 function readLocal(folder: string, name: string): Buffer {

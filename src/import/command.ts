@@ -1,0 +1,178 @@
+/**
+ * `mini-atlas import`: regenerates imports/ from the pinned upstream sources (cdk8s.yaml's CRDs,
+ * the values schemas of config/versions.ts's charts): typed classes by `cdk8s import`, compact
+ * CRD schemas, the charts' values schemas, and a lock file naming each source's URL and SHA-256.
+ * Everything is generated beside imports/ and swapped in only when every source imported.
+ */
+import { spawnSync } from 'child_process';
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseArgs, type CommandSpec } from '../cli/args';
+import { UsageError } from '../cli/usage-error';
+import { ROOT } from '../paths';
+import { vendorBootstrapManifests } from './bootstrap-manifests';
+import { compactCrd, crdSchemaFile } from './crd-schema';
+import { IMPORTS_LAYOUT, importsDir, valuesSchemaFile } from './layout';
+import { localFile, pinnedSources, sourceName, type ImportSource, type LocalFolders } from './sources';
+
+export const IMPORT_COMMAND: CommandSpec = {
+  name: 'import',
+  summary:
+    'Regenerates imports/ from the pinned upstream sources: the CRDs listed in cdk8s.yaml (typed classes and compact schemas) and the values.schema.json of each chart in config/versions.ts that ships one, with the SHA-256 of every source in imports/lock.json; and the manifests cluster/bootstrap.sh applies (config/versions.ts BOOTSTRAP_MANIFESTS) into cluster/<folder>/ with a SHA256SUMS. Reads the upstream URLs unless told to read local copies.',
+  options: [
+    { flag: '--from', value: '<folder>', description: 'Read the CRDs from this folder (files named like the URLs\' last segment) instead of their URLs.' },
+    {
+      flag: '--charts-from',
+      value: '<folder>',
+      description: 'Read the values schemas from this folder of unpacked charts (<chart>-<version>/values.schema.json) instead of their URLs.',
+      default: 'the folder "charts" beside the --from folder, when there is one',
+    },
+  ],
+  examples: ['npm run import  # from the upstream URLs', 'npm run import -- --from ../shared/crds  # offline: local copies, charts from ../shared/charts'],
+};
+
+/** One imported source, as imports/lock.json records it. */
+export interface LockEntry {
+  readonly url: string;
+  readonly sha256: string;
+  /** The chart version, for values schemas. */
+  readonly version?: string;
+  /** The schema file generated from it, relative to imports/. */
+  readonly schema: string;
+}
+
+/** imports/lock.json: every source by its name in cdk8s.yaml or config/versions.ts. */
+export interface ImportLock {
+  readonly crds: Record<string, LockEntry>;
+  readonly charts: Record<string, LockEntry>;
+}
+
+/** What one import reads and where it writes. */
+export interface ImportOptions {
+  /** The repository (cdk8s is run from its node_modules). */
+  readonly root: string;
+  readonly sources: readonly ImportSource[];
+  /** Local copies that stand in for the URLs. @default none: everything from its URL */
+  readonly folders?: LocalFolders;
+  /** The folder replaced by the result. @default imports/ of `root` */
+  readonly out?: string;
+}
+
+/** Runs the command; returns the exit code. */
+export async function runImport(args: string[]): Promise<number> {
+  const { values } = parseArgs(args, IMPORT_COMMAND);
+  const crds = values.get('--from');
+  const siblingCharts = crds === undefined ? undefined : path.join(path.resolve(crds), '..', 'charts');
+  const charts = values.get('--charts-from') ?? (siblingCharts && fs.existsSync(siblingCharts) ? siblingCharts : undefined);
+  for (const folder of [crds, charts]) {
+    if (folder !== undefined && !fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`${folder} is not a folder; ${IMPORT_COMMAND.name} --help says what it must hold`);
+  }
+  const sources = pinnedSources(ROOT);
+  const previous = readLock(path.join(importsDir(ROOT), IMPORTS_LAYOUT.lock));
+  const lock = await importSources({ root: ROOT, sources, folders: { crds: crds && path.resolve(crds), charts: charts && path.resolve(charts) } });
+  process.stdout.write(`import: ${Object.keys(lock.crds).length} CRDs and ${Object.keys(lock.charts).length} chart values schemas into imports/\n`);
+  const copied = await vendorBootstrapManifests(ROOT, crds && path.resolve(crds));
+  process.stdout.write(`import: ${copied.join(', ')} for cluster/bootstrap.sh, with their SHA256SUMS\n`);
+  for (const change of changedUnderSameUrl(previous, lock)) process.stdout.write(`import: ${change}\n`);
+  return 0;
+}
+
+/**
+ * The sources whose content changed while their URL stayed the same (a moved tag, a branch, a
+ * replaced file upstream, or a local copy that differs from upstream): a version bump changes the
+ * URL, so anything listed here deserves a look before the imports are committed.
+ */
+export function changedUnderSameUrl(previous: ImportLock | undefined, current: ImportLock): string[] {
+  const changes: string[] = [];
+  for (const kind of ['crds', 'charts'] as const) {
+    for (const [name, entry] of Object.entries(current[kind])) {
+      const before = previous?.[kind]?.[name];
+      if (before && before.url === entry.url && before.sha256 !== entry.sha256) {
+        changes.push(`${name}: ${entry.url} changed although its URL did not (SHA-256 ${before.sha256.slice(0, 12)}… is now ${entry.sha256.slice(0, 12)}…); review the diff of imports/ before committing it`);
+      }
+    }
+  }
+  return changes;
+}
+
+function readLock(file: string): ImportLock | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as ImportLock;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Imports every source into a staging folder, then replaces `out` with it; returns the lock written. */
+export async function importSources(options: ImportOptions): Promise<ImportLock> {
+  const out = options.out ?? importsDir(options.root);
+  const staging = fs.mkdtempSync(path.join(path.dirname(out), '.imports-'));
+  const downloads = fs.mkdtempSync(path.join(os.tmpdir(), 'mini-atlas-import-'));
+  try {
+    fs.mkdirSync(path.join(staging, IMPORTS_LAYOUT.crds));
+    fs.mkdirSync(path.join(staging, IMPORTS_LAYOUT.charts));
+    const lock: ImportLock = { crds: {}, charts: {} };
+    for (const source of options.sources) {
+      const file = localFile(source, options.folders ?? {}) ?? (await download(source, downloads));
+      const bytes = fs.readFileSync(file);
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      if (source.type === 'crd') {
+        const crd = compactCrd(bytes.toString('utf8'), `${source.module} (${source.url})`);
+        const schema = path.join(IMPORTS_LAYOUT.crds, crdSchemaFile(crd.group, crd.kind));
+        fs.writeFileSync(path.join(staging, schema), `${JSON.stringify(crd, null, 2)}\n`);
+        cdk8sImport(options.root, `${source.module}:=${file}`, staging);
+        lock.crds[source.module] = { url: source.url, sha256, schema };
+      } else {
+        parseJson(bytes, `the values schema of ${source.chart} ${source.version} (${source.url})`);
+        const schema = valuesSchemaFile(source.chart);
+        fs.writeFileSync(path.join(staging, schema), bytes);
+        lock.charts[source.chart] = { version: source.version, url: source.url, sha256, schema };
+      }
+    }
+    fs.writeFileSync(path.join(staging, IMPORTS_LAYOUT.lock), `${JSON.stringify(lock, null, 2)}\n`);
+    fs.rmSync(out, { recursive: true, force: true });
+    fs.renameSync(staging, out);
+    return lock;
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+    fs.rmSync(downloads, { recursive: true, force: true });
+  }
+}
+
+/** Downloads `source` into `folder`; a failure is one sentence naming the URL. */
+async function download(source: ImportSource, folder: string): Promise<string> {
+  let response: Response;
+  try {
+    response = await fetch(source.url, { signal: AbortSignal.timeout(60_000) });
+  } catch (error) {
+    const cause = (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;
+    throw new UsageError(`cannot download ${source.url} (${sourceName(source)}): ${cause}; offline, import from local copies with --from and --charts-from`);
+  }
+  if (!response.ok) throw new UsageError(`${source.url} (${sourceName(source)}) answered ${response.status} ${response.statusText}`);
+  const file = path.join(folder, `${sourceName(source)}-${path.basename(new URL(source.url).pathname)}`);
+  fs.writeFileSync(file, Buffer.from(await response.arrayBuffer()));
+  return file;
+}
+
+/** `cdk8s import` of one CRD into `out`: given several specs, cdk8s-cli 2.207 fails after the first. */
+function cdk8sImport(root: string, spec: string, out: string): void {
+  const before = fs.readdirSync(out).length;
+  const cdk8s = path.join(root, 'node_modules', '.bin', 'cdk8s');
+  const result = spawnSync(cdk8s, ['import', '--no-save', '--no-check-upgrade', '--output', out, spec], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  if (result.status !== 0 || fs.readdirSync(out).length === before) throw new UsageError(`cdk8s import ${spec} failed: ${lastLine(result.stderr)}`);
+}
+
+function parseJson(bytes: Buffer, what: string): unknown {
+  try {
+    return JSON.parse(bytes.toString('utf8')) as unknown;
+  } catch (error) {
+    throw new UsageError(`${what} is not JSON: ${(error as Error).message}`);
+  }
+}
+
+function lastLine(text: string | null): string {
+  const lines = (text ?? '').trim().split('\n');
+  return lines[lines.length - 1] || 'no output';
+}

@@ -1,0 +1,49 @@
+/**
+ * The compact form of a CRD that `npm run import` commits to imports/crds/: its names and the
+ * openAPIV3Schema of each served version, without descriptions (most of a CRD's bytes). What
+ * preview and the tests check objects against; the typed classes come from the same file.
+ */
+import { parse } from 'yaml';
+import { withoutDescriptions } from '../json-schema';
+import { isRecord } from '../preview/simple-schema';
+
+/** A CRD as imports/crds/ holds it. */
+export interface CompactCrd {
+  readonly group: string;
+  readonly kind: string;
+  readonly plural: string;
+  readonly scope: string;
+  /** openAPIV3Schema by served version name. */
+  readonly versions: Readonly<Record<string, unknown>>;
+}
+
+interface CrdDocument {
+  readonly kind?: unknown;
+  readonly spec?: {
+    readonly group?: unknown;
+    readonly scope?: unknown;
+    readonly names?: { readonly kind?: unknown; readonly plural?: unknown };
+    readonly versions?: readonly { readonly name: string; readonly served?: boolean; readonly schema?: { readonly openAPIV3Schema?: unknown } }[];
+  };
+}
+
+/** The compact form of the CRD in `text`; throws naming `source` if it is not one CRD with schemas. */
+export function compactCrd(text: string, source: string): CompactCrd {
+  const crd = parse(text) as CrdDocument | null;
+  const spec = crd?.spec;
+  if (crd?.kind !== 'CustomResourceDefinition' || typeof spec?.group !== 'string' || typeof spec.names?.kind !== 'string' || typeof spec.names.plural !== 'string') {
+    throw new Error(`${source} is not a CustomResourceDefinition`);
+  }
+  const versions = Object.fromEntries(
+    (spec.versions ?? [])
+      .filter((version) => version.served !== false && isRecord(version.schema?.openAPIV3Schema))
+      .map((version) => [version.name, withoutDescriptions(version.schema!.openAPIV3Schema)]),
+  );
+  if (Object.keys(versions).length === 0) throw new Error(`${source} serves no version with a schema`);
+  return { group: spec.group, kind: spec.names.kind, plural: spec.names.plural, scope: String(spec.scope ?? 'Namespaced'), versions };
+}
+
+/** File name of a kind's compact CRD in imports/crds/: `<kind>.<group>.json`, lower case like a resource name. */
+export function crdSchemaFile(group: string, kind: string): string {
+  return `${kind.toLowerCase()}.${group}.json`;
+}
