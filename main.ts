@@ -7,12 +7,11 @@ import { HelmRepositoriesChart } from './charts/helm-repositories';
 import { LayerChart } from './charts/layer-chart';
 import { LayerName } from './charts/layers';
 import { NamespacesChart } from './charts/namespaces';
-import { PoliciesChart } from './charts/policies';
+import { PoliciesChart, tenantKinds } from './charts/policies';
 import { SharedResourcesChart } from './charts/shared-resources';
 import { TenantsChart } from './charts/tenants';
 import { WorkspacesChart } from './charts/workspaces';
 import { ClusterConfig } from './config/clusters';
-import { PLATFORM } from './config/platform';
 import { TeamInstances } from './src/user-space/model';
 
 /**
@@ -29,9 +28,9 @@ export function buildCluster(cluster: ClusterConfig, teams: readonly TeamInstanc
     'helm-repositories': new HelmRepositoriesChart(app, 'helm-repositories', { interval: '1h' }),
     'helm-releases': new HelmReleasesChart(app, 'helm-releases', { cluster }),
     'shared-resources': new SharedResourcesChart(app, 'shared-resources', { cluster }),
-    policies: new PoliciesChart(app, 'policies', { workloadKinds: namespaced.map((abstraction) => `${PLATFORM.abstractionApiVersion}/${abstraction.kind}`) }),
+    policies: new PoliciesChart(app, 'policies', { tenantKinds: tenantKinds(ABSTRACTIONS) }),
     abstractions: new AbstractionsChart(app, 'abstractions', { cluster, abstractions: ABSTRACTIONS }),
     workspaces: new WorkspacesChart(app, 'workspaces', { teams }),
-    tenants: new TenantsChart(app, 'tenants', { cluster, teams, tenantResources: namespaced.map((abstraction) => abstraction.plural) }),
+    tenants: new TenantsChart(app, 'tenants', { cluster, teams, tenantResources: namespaced.map((abstraction) => abstraction.plural), instanceRoles: ABSTRACTIONS.flatMap((abstraction) => abstraction.clusterRoles?.() ?? []) }),
   };
 }

@@ -39,7 +39,8 @@ export function documentSchema(abstraction: AbstractionApi, apiVersion: string):
     description: abstraction.description,
     type: 'object',
     additionalProperties: false,
-    required: ['apiVersion', 'kind', 'metadata', 'spec'],
+    // A kind with no required field needs no spec at all (a Workspace can be just its name).
+    required: ['apiVersion', 'kind', 'metadata', ...(Object.values(abstraction.spec).some((field) => field.required) ? ['spec'] : [])],
     properties: {
       apiVersion: { const: apiVersion },
       kind: { const: abstraction.kind },

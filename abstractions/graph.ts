@@ -1,4 +1,5 @@
 import { ApiObject, App, Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { ResourceGraphDefinitionSpecSchema, ResourceGraphDefinitionSpecSchemaScope } from '../imports/kro-kro.run';
 import { ClusterConfig } from '../config/clusters';
@@ -31,6 +32,11 @@ export interface Abstraction<F extends Fields = Fields> extends AbstractionApi<F
   status(): Record<string, string>;
   /** The resources kro creates for one instance on `cluster`. */
   resources(instance: InstanceRefs<F>, cluster: ClusterConfig): GraphResource[];
+  /**
+   * ClusterRoles the platform defines once (tenants layer) for the instances' RoleBindings to
+   * refer to, so that a RoleBinding grants exactly those rights in one namespace. @default none
+   */
+  clusterRoles?(): k8s.KubeClusterRoleProps[];
 }
 
 /** Typed references to the fields of `abstraction`'s instances, for its templates. */
@@ -48,7 +54,7 @@ export function manifest<P>(type: new (scope: Construct, id: string, props: P) =
 }
 
 /** kro's SimpleSchema section of the RGD. */
-export function rgdSchema(abstraction: Abstraction): ResourceGraphDefinitionSpecSchema {
+export function rgdSchema(abstraction: Abstraction, cluster: ClusterConfig): ResourceGraphDefinitionSpecSchema {
   const columns: PrinterColumn[] = [
     { name: 'State', type: 'string', jsonPath: '.status.state' },
     { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
@@ -59,7 +65,7 @@ export function rgdSchema(abstraction: Abstraction): ResourceGraphDefinitionSpec
     apiVersion: 'v1alpha1',
     kind: abstraction.kind,
     scope: abstraction.scope === 'Cluster' ? ResourceGraphDefinitionSpecSchemaScope.CLUSTER : ResourceGraphDefinitionSpecSchemaScope.NAMESPACED,
-    spec: toSimpleSchema(abstraction.spec),
+    spec: toSimpleSchema(abstraction.spec, cluster),
     status: abstraction.status(),
     additionalPrinterColumns: columns,
   };

@@ -1,3 +1,5 @@
+import type { ClusterConfig } from '../config/clusters';
+
 /**
  * The field language the abstractions are written in. One definition of a field yields its kro
  * SimpleSchema, the JSON Schema that validates team files (and editors use), and its row in the
@@ -11,6 +13,11 @@ interface FieldBase<T> {
   readonly required?: boolean;
   /** Value kro fills in when the field is omitted. @default none */
   readonly default?: T;
+  /**
+   * Value kro fills in when the field is omitted, taken from the cluster's config: each cluster's
+   * RGD carries its own. Instead of `default`. @default none
+   */
+  readonly clusterDefault?: (cluster: ClusterConfig) => T;
   /** What to do about an invalid value, shown after the error. @default none */
   readonly hint?: string;
   /**
@@ -83,18 +90,24 @@ export const field = {
   stringList: <const F extends Omit<StringListField, 'type'>>(props: F) => ({ type: 'list', ...props }) as const,
 };
 
-/** kro SimpleSchema of the instance's spec: `string | required=true default="x" ...`. */
-export function toSimpleSchema(fields: Fields): Record<string, string> {
+/** kro SimpleSchema of the instance's spec on `cluster`: `string | required=true default="x" ...`. */
+export function toSimpleSchema(fields: Fields, cluster: ClusterConfig): Record<string, string> {
   const schema: Record<string, string> = {};
-  for (const [name, definition] of Object.entries(fields)) schema[name] = simpleSchemaOf(definition);
+  for (const [name, definition] of Object.entries(fields)) schema[name] = simpleSchemaOf(definition, cluster);
   return schema;
 }
 
-function simpleSchemaOf(definition: Field): string {
+/** The value kro fills in on `cluster` when the field is omitted, if any. */
+export function defaultOn(definition: Field, cluster: ClusterConfig): Field['default'] {
+  return definition.clusterDefault ? definition.clusterDefault(cluster) : definition.default;
+}
+
+function simpleSchemaOf(definition: Field, cluster: ClusterConfig): string {
   const type = definition.type === 'map' ? 'map[string]string' : definition.type === 'list' ? '[]string' : definition.type;
   const markers: string[] = [];
+  const fallback = defaultOn(definition, cluster);
   if (definition.required) markers.push('required=true');
-  if (definition.default !== undefined) markers.push(`default=${marker(definition.default)}`);
+  if (fallback !== undefined) markers.push(`default=${marker(fallback)}`);
   if (definition.type === 'string') {
     if (definition.enum) markers.push(`enum=${quote(definition.enum.join(','))}`);
     if (definition.pattern) markers.push(`pattern=${quote(definition.pattern)}`);
@@ -133,10 +146,11 @@ export function toJsonSchema(fields: Fields): Record<string, unknown> {
 }
 
 function jsonSchemaOf(definition: Field): Record<string, unknown> {
-  const { type, required: _required, hint: _hint, sameOnEveryCluster: _sameOnEveryCluster, ...constraints } = definition;
+  // A per-cluster default has no one value for an editor to show; the description says where it comes from.
+  const { type, required: _required, hint: _hint, clusterDefault: _clusterDefault, sameOnEveryCluster: _sameOnEveryCluster, ...constraints } = definition;
   if (type === 'map') return { type: 'object', additionalProperties: { type: 'string' }, ...constraints };
   if (type === 'list') {
-    const { itemPattern, ...list } = constraints as Omit<StringListField, 'type' | 'required' | 'hint' | 'sameOnEveryCluster'>;
+    const { itemPattern, ...list } = constraints as Omit<StringListField, 'type' | 'required' | 'hint' | 'clusterDefault' | 'sameOnEveryCluster'>;
     return { type: 'array', uniqueItems: true, items: { type: 'string', ...(itemPattern ? { pattern: itemPattern } : {}) }, ...list };
   }
   return { type, ...constraints };

@@ -21,7 +21,7 @@ export class AbstractionsChart extends LayerChart {
     new ResourceGraphDefinition(this, abstraction.kind, {
       metadata: { name: rgdName(abstraction) },
       spec: {
-        schema: rgdSchema(abstraction),
+        schema: rgdSchema(abstraction, cluster),
         resources: abstraction.resources(instanceRefs(abstraction), cluster).map((resource) => ({ ...resource, readyWhen: resource.readyWhen && [...resource.readyWhen], includeWhen: resource.includeWhen && [...resource.includeWhen] })),
       },
     });

@@ -10,6 +10,7 @@ import {
   HelmReleaseSpecUpgradeCrds,
 } from '../imports/flux-helmrelease-helm.toolkit.fluxcd.io';
 import { ClusterConfig } from '../config/clusters';
+import { PLATFORM_NAMESPACES, SYSTEM_NAMESPACES } from '../config/namespaces';
 import { PLATFORM } from '../config/platform';
 import { CHARTS, ChartVersion } from '../config/versions';
 import { ciliumValues } from './cilium-values';
@@ -41,11 +42,11 @@ export class HelmReleasesChart extends LayerChart {
 
   private releases(cluster: ClusterConfig): PlatformRelease[] {
     return [
-      { chart: 'cilium', namespace: 'kube-system', values: ciliumValues(cluster) },
-      { chart: 'kyverno', namespace: 'kyverno', values: {}, dependsOn: ['cilium'] },
+      { chart: 'cilium', namespace: SYSTEM_NAMESPACES.kubeSystem.name, values: ciliumValues(cluster) },
+      { chart: 'kyverno', namespace: PLATFORM_NAMESPACES.kyverno.name, values: kyvernoValues(cluster), dependsOn: ['cilium'] },
       {
         chart: 'strimzi',
-        namespace: 'strimzi-system',
+        namespace: PLATFORM_NAMESPACES.strimzi.name,
         dependsOn: ['cilium'],
         values: {
           watchNamespaces: [PLATFORM.kafka.namespace],
@@ -53,8 +54,8 @@ export class HelmReleasesChart extends LayerChart {
           extraEnvs: [{ name: 'STRIMZI_POD_SECURITY_PROVIDER_CLASS', value: 'restricted' }],
         },
       },
-      { chart: 'cloudnativePg', namespace: 'cnpg-system', values: {}, dependsOn: ['cilium'] },
-      { chart: 'kro', namespace: 'kro-system', values: {}, dependsOn: ['cilium'] },
+      { chart: 'cloudnativePg', namespace: PLATFORM_NAMESPACES.cloudnativePg.name, values: {}, dependsOn: ['cilium'] },
+      { chart: 'kro', namespace: PLATFORM_NAMESPACES.kro.name, values: {}, dependsOn: ['cilium'] },
     ];
   }
 
@@ -93,4 +94,15 @@ export class HelmReleasesChart extends LayerChart {
       },
     };
   }
+}
+
+/**
+ * Kyverno's admission controller serves the policies' webhooks; while none of its pods runs,
+ * each webhook applies its failure policy. Several replicas (the chart spreads them over nodes
+ * with its default anti-affinity) and a disruption budget keep it serving through node drains.
+ */
+function kyvernoValues(cluster: ClusterConfig): Record<string, unknown> {
+  const replicas = cluster.kyverno.admissionReplicas;
+  if (replicas === 1) return { admissionController: { replicas } };
+  return { admissionController: { replicas, podDisruptionBudget: { enabled: true, minAvailable: replicas - 1 } } };
 }

@@ -13,28 +13,31 @@ export interface TenantsChartProps extends ChartProps {
   readonly teams: readonly TeamInstances[];
   /** Plural resource names of the namespaced abstractions a team may manage. */
   readonly tenantResources: readonly string[];
+  /** ClusterRoles the abstractions' instances bind inside a team's namespace. @default none */
+  readonly instanceRoles?: readonly k8s.KubeClusterRoleProps[];
 }
 
 const { tenantAccessFile, instancesFile } = PLATFORM.dist;
 
 /**
- * Per team: a ServiceAccount that Flux impersonates, a RoleBinding that lets it manage only the
- * abstraction kinds in the team's own namespace, the team's Kustomization, and its instances.
+ * The tenant role and the roles the abstractions' instances bind; per team: a ServiceAccount
+ * that Flux impersonates, a RoleBinding that lets it manage only the abstraction kinds in the
+ * team's own namespace, the team's Kustomization, and its instances.
  * The Kustomizations live in flux-system beside the one GitRepository (cross-namespace
  * references are locked down), and target the team's namespace.
  */
 export class TenantsChart extends LayerChart {
-  private readonly tenantRole: ApiObject;
+  private readonly roles: ApiObject[];
 
   constructor(scope: Construct, id: string, private readonly props: TenantsChartProps) {
     super(scope, id, props);
-    this.tenantRole = this.addTenantRole(props.tenantResources);
+    this.roles = [this.addTenantRole(props.tenantResources), ...(props.instanceRoles ?? []).map((role) => new k8s.KubeClusterRole(this, role.metadata!.name!, role))];
     for (const team of props.teams) this.addTeam(team);
   }
 
-  /** The platform's Kustomization applies the role and each team's access; instances are the teams'. */
+  /** The platform's Kustomization applies the roles and each team's access; instances are the teams'. */
   public extraFiles(): Record<string, string> {
-    return kustomizationFile([this.outputFile(this.tenantRole), ...(this.props.teams.length ? [tenantAccessFile] : [])]);
+    return kustomizationFile([...this.roles.map((role) => this.outputFile(role)), ...(this.props.teams.length ? [tenantAccessFile] : [])]);
   }
 
   private addTenantRole(resources: readonly string[]): ApiObject {

@@ -28,6 +28,15 @@ if [[ "$CLUSTER" == -* || $# -gt 1 ]]; then
   printf 'usage: cluster/bootstrap.sh [--no-wait] [cluster]\n' >&2
   exit 2
 fi
+# The clusters synth wrote: one dist/<cluster>/bootstrap/ each (config/clusters.ts declares them).
+KNOWN_CLUSTERS=()
+for dir in "$ROOT"/dist/*/bootstrap; do
+  [[ -d "$dir" ]] && KNOWN_CLUSTERS+=("$(basename "$(dirname "$dir")")")
+done
+if ((${#KNOWN_CLUSTERS[@]} > 0)) && [[ ! " ${KNOWN_CLUSTERS[*]} " == *" $CLUSTER "* ]]; then
+  printf 'bootstrap: unknown cluster "%s"; one of: %s (declared in config/clusters.ts)\n' "$CLUSTER" "$(printf '%s, ' "${KNOWN_CLUSTERS[@]}" | sed 's/, $//')" >&2
+  exit 2
+fi
 BOOTSTRAP_DIR="$ROOT/dist/$CLUSTER/bootstrap"
 FLUX_SYSTEM_DIR="$ROOT/dist/$CLUSTER/flux-system"
 CONTEXT="kind-$CLUSTER"

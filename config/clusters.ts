@@ -22,8 +22,6 @@ export interface ClusterConfig {
   readonly gitUrl: string;
   /** Branch Flux follows on this cluster. */
   readonly gitBranch: string;
-  /** Suffix of generated hostnames, e.g. the shared Gateway's wildcard listener. */
-  readonly domain: string;
   /** How often Flux reconciles the layers. */
   readonly reconcileInterval: string;
   /**
@@ -45,7 +43,15 @@ export interface ClusterConfig {
   readonly postgres: {
     /** CloudNativePG instances per database (1 primary + replicas). */
     readonly instances: number;
+    /** Volume size of each instance when the Infrastructure does not ask for one. */
     readonly storage: string;
+  };
+  readonly kyverno: {
+    /**
+     * Replicas of Kyverno's admission controller. More than one gets a disruption budget that
+     * keeps all but one available, so a node drain never takes the policies' webhooks down.
+     */
+    readonly admissionReplicas: number;
   };
   readonly vcluster: {
     /** Size of the virtual control plane pod. */
@@ -65,12 +71,12 @@ export const CLUSTERS: readonly ClusterConfig[] = [
     name: 'dev',
     gitUrl: 'https://github.com/mini-atlas/mini-atlas',
     gitBranch: 'main',
-    domain: 'dev.mini-atlas.local',
     reconcileInterval: '1m',
     kubernetesApi: { host: 'dev-control-plane', port: 6443 },
     gatewayHostNetwork: true,
     kafka: { brokers: 1, storage: '5Gi' },
     postgres: { instances: 1, storage: '1Gi' },
+    kyverno: { admissionReplicas: 1 },
     vcluster: { controlPlane: SMALL },
     tenant: {
       containerDefaults: SMALL,
@@ -81,12 +87,13 @@ export const CLUSTERS: readonly ClusterConfig[] = [
     name: 'prd',
     gitUrl: 'https://github.com/mini-atlas/mini-atlas',
     gitBranch: 'release',
-    domain: 'mini-atlas.example.com',
     reconcileInterval: '10m',
     kubernetesApi: { host: 'api.prd.mini-atlas.example.com', port: 6443 },
     gatewayHostNetwork: false,
     kafka: { brokers: 3, storage: '100Gi' },
     postgres: { instances: 3, storage: '20Gi' },
+    // Kyverno's guidance for high availability: three admission controller replicas.
+    kyverno: { admissionReplicas: 3 },
     vcluster: { controlPlane: { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } } },
     tenant: {
       containerDefaults: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },

@@ -4,8 +4,14 @@
  * Kyverno enforces the same rule in the cluster; both read it from here.
  */
 export const NAMING_CONVENTION = {
-  /** Kyverno pattern for `metadata.name`, evaluated in the object's namespace (the workspace). */
-  kyvernoPattern: '{{request.namespace}}-?*',
+  /**
+   * The rule as a CEL expression over the admitted `object`, for Kyverno's ValidatingPolicy (its
+   * `metadata.namespace` is the workspace; the API server fills it in before admission). A test
+   * evaluates it against `matches`.
+   */
+  celExpression: "object.metadata.name.startsWith(object.metadata.namespace + '-') && size(object.metadata.name) > size(object.metadata.namespace) + 1",
+  /** The rule's message as a CEL expression over `object`, in the words of `describe`. */
+  celMessage: "'names in workspace \"' + object.metadata.namespace + '\" must start with \"' + object.metadata.namespace + '-\"'",
   /** Whether `name` follows the convention inside `workspace`. */
   matches: (workspace: string, name: string): boolean => name.startsWith(`${workspace}-`) && name.length > workspace.length + 1,
   /** The rule, for messages. */

@@ -131,3 +131,34 @@ export function imageTag(image: string): string {
   const name = image.split('@')[0];
   return name.slice(name.lastIndexOf(':') + 1);
 }
+
+/** `major.minor` of a version such as `1.20.0` or `v1.6.1`. */
+function minor(version: string): string {
+  return version.replace(/^v/, '').split('.').slice(0, 2).join('.');
+}
+
+/**
+ * Gateway API releases (standard channel, `major.minor`) each Cilium minor runs with. Cilium
+ * reads the CRDs at its operator's start, and a pair outside this table breaks it: Cilium 1.19
+ * indexes TLSRoute `v1alpha2`, which Gateway API serves no more from v1.5 on, and its operator
+ * then fails to start (cilium/cilium issues 44920 and 45139). Cilium 1.20 moved to v1.6.1 (its
+ * operator's ClusterRole reads `tlsroutes` of the standard channel).
+ */
+export const CILIUM_GATEWAY_API: Readonly<Record<string, readonly string[]>> = {
+  '1.19': ['1.4'],
+  '1.20': ['1.6'],
+};
+
+/** Why `cilium` cannot run with `gatewayApi`, or undefined when the table says it can. */
+export function gatewayApiConflict(cilium: string, gatewayApi: string): string | undefined {
+  const supported = CILIUM_GATEWAY_API[minor(cilium)];
+  if (!supported) return `Cilium ${cilium} is not in CILIUM_GATEWAY_API of config/versions.ts: add the Gateway API releases it supports`;
+  if (supported.includes(minor(gatewayApi))) return undefined;
+  return `Cilium ${cilium} does not run with Gateway API ${gatewayApi} (it supports ${supported.map((version) => `v${version}`).join(', ')}): pin the two together in config/versions.ts`;
+}
+
+/** Every version of `charts` and `versions` that cannot run with another; synth refuses to render the pinned ones while any is left. */
+export function versionConflicts(charts: { readonly cilium: ChartVersion }, versions: { readonly gatewayApi: string }): string[] {
+  const conflict = gatewayApiConflict(charts.cilium.version, versions.gatewayApi);
+  return conflict ? [conflict] : [];
+}

@@ -12,7 +12,12 @@ const spec = {
     maxLength: 63,
     hint: 'start with a lower-case letter; then lower-case letters, digits, `_` or `-`; at most 63 characters',
   }),
-  storage: field.string({ description: 'Volume size of each PostgreSQL instance.', default: '1Gi', pattern: PATTERNS.memory, hint: 'a size such as 1Gi' }),
+  storage: field.string({
+    description: "Volume size of each PostgreSQL instance; by default the cluster's size for databases (`postgres.storage` in config/clusters.ts).",
+    clusterDefault: (cluster) => cluster.postgres.storage,
+    pattern: PATTERNS.memory,
+    hint: 'a size such as 1Gi',
+  }),
   cache: field.boolean({ description: 'Also run a Valkey (Redis-compatible) cache.', default: true }),
 };
 

@@ -14,15 +14,15 @@ export type TopicFields = typeof spec;
 
 /**
  * A Kafka topic on the shared cluster. Strimzi's topic operator only watches the Kafka
- * cluster's namespace, so the KafkaTopic is created there, named `<namespace>.<name>` so two
- * teams can never claim the same topic.
+ * cluster's namespace, so the KafkaTopic is created there, named `<namespace>.<rest of the name>`
+ * (`team-b-orders` is `team-b.orders`) so two teams can never claim the same topic.
  */
 export const topicApi: AbstractionApi<TopicFields> = {
   kind: 'Topic',
   plural: 'topics',
   scope: 'Namespaced',
   description:
-    "A topic on the shared Kafka, named `<namespace>.<name>` in Kafka, replicated as far as the cluster's brokers allow. Clients reach Kafka at `shared-kafka-bootstrap.kafka.svc:9092` with SASL SCRAM-SHA-512 as the team's user (a WebApplication gets the settings as `KAFKA_*` environment variables); consumer group ids must start with `<namespace>.` too.",
+    "A topic on the shared Kafka, named `<namespace>.<name without the <namespace>- prefix>` in Kafka (`team-b-orders` is `team-b.orders`), replicated as far as the cluster's brokers allow. Clients reach Kafka at `shared-kafka-bootstrap.kafka.svc:9092` with SASL SCRAM-SHA-512 as the team's user (a WebApplication gets the settings as `KAFKA_*` environment variables); consumer group ids must start with `<namespace>.` too.",
   spec,
   printerColumns: [{ name: 'Topic', type: 'string', jsonPath: '.status.topicName' }],
 };

@@ -13,9 +13,13 @@ export const topic: Abstraction<TopicFields> = {
   resources: (instance, cluster) => [kafkaTopic(instance, cluster)],
 };
 
-function kafkaTopic({ name, namespace, spec: values }: InstanceRefs<TopicFields>, cluster: ClusterConfig): GraphResource {
+function kafkaTopic({ namespace, spec: values }: InstanceRefs<TopicFields>, cluster: ClusterConfig): GraphResource {
   const { replicas, minInSync } = kafkaReplication(cluster);
-  const topicName = `${namespace}.${name}`;
+  // The Kafka name is the instance's name with its `<team>-` prefix (the naming convention, which
+  // the cluster enforces) turned into `<team>.`: `team-b-orders` is `team-b.orders`. A team name
+  // has no dot, so the prefix `<team>.` that the team's Kafka user may use belongs to that team
+  // alone, and each instance name gives one topic name.
+  const topicName = expr<string>('schema.metadata.namespace + "." + schema.metadata.name.substring(size(schema.metadata.namespace) + 1)');
   return {
     id: 'kafkaTopic',
     template: manifest(KafkaTopic, {

@@ -17,6 +17,6 @@ export const virtualClusterApi: AbstractionApi<VirtualClusterFields> = {
   plural: 'virtualclusters',
   scope: 'Namespaced',
   description:
-    "A vcluster in the team's namespace, installed by a Flux HelmRelease (pinned chart, drift detection on, so Flux undoes manual changes). Its kubeconfig is in the Secret `vc-<name>`.",
+    "A vcluster in the team's namespace, installed by a Flux HelmRelease (pinned chart, drift detection on, so Flux undoes manual changes) with rights in the namespace only, every pod under the restricted Pod Security Standard (pods inside the vcluster that break it are not synced to the host). Its kubeconfig is in the Secret `vc-<name>`.",
   spec,
 };

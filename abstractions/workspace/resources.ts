@@ -12,6 +12,7 @@ import {
   KafkaUserSpecAuthorizationType,
 } from '../../imports/strimzi-kafkauser-kafka.strimzi.io';
 import { ClusterConfig } from '../../config/clusters';
+import { PLATFORM_NAMESPACES, SYSTEM_NAMESPACES } from '../../config/namespaces';
 import { PLATFORM } from '../../config/platform';
 import { KAFKA_PORTS } from '../../charts/shared-resources';
 import { Abstraction, GraphResource, InstanceRefs, manifest } from '../graph';
@@ -69,7 +70,7 @@ function networkPolicies(): GraphResource[] {
       policyTypes: ['Egress'],
       egress: [
         {
-          to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+          to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': SYSTEM_NAMESPACES.kubeSystem.name } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
           ports: [
             { protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) },
             { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) },
@@ -93,7 +94,7 @@ function networkPolicies(): GraphResource[] {
       policyTypes: ['Ingress'],
       ingress: [
         {
-          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'cnpg-system' } } }],
+          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': PLATFORM_NAMESPACES.cloudnativePg.name } } }],
           ports: [8000, 5432].map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) })),
         },
       ],

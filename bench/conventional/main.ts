@@ -9,12 +9,9 @@ import { distPath, FluxSystemChart, GIT_SOURCE } from '../../charts/flux-system'
 import { HelmReleasesChart } from '../../charts/helm-releases';
 import { HelmRepositoriesChart } from '../../charts/helm-repositories';
 import { NamespacesChart } from '../../charts/namespaces';
-import { PoliciesChart } from '../../charts/policies';
+import { PoliciesChart, tenantKinds } from '../../charts/policies';
 import { SharedResourcesChart } from '../../charts/shared-resources';
 import { teamName } from '../generate-teams';
-
-/** The namespaced abstractions whose names the policies check, as the real synth (../../main.ts) passes them. */
-const WORKLOAD_KINDS = ABSTRACTIONS.filter((abstraction) => abstraction.scope === 'Namespaced').map((abstraction) => `${PLATFORM.abstractionApiVersion}/${abstraction.kind}`);
 
 export interface TenantsChartProps extends ChartProps {
   readonly cluster: ClusterConfig;
@@ -56,7 +53,7 @@ export function addCluster(app: App, cluster: ClusterConfig, teams: number): voi
   new HelmRepositoriesChart(app, id('helm-repositories'), { interval: '1h' });
   new HelmReleasesChart(app, id('helm-releases'), { cluster });
   new SharedResourcesChart(app, id('shared-resources'), { cluster });
-  new PoliciesChart(app, id('policies'), { workloadKinds: WORKLOAD_KINDS });
+  new PoliciesChart(app, id('policies'), { tenantKinds: tenantKinds(ABSTRACTIONS) });
   new AbstractionsChart(app, id('abstractions'), { cluster, abstractions: ABSTRACTIONS });
   new TenantsChart(app, id('tenants'), { cluster, teams });
 }

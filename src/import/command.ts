@@ -66,8 +66,9 @@ export async function runImport(args: string[]): Promise<number> {
   const crds = values.get('--from');
   const siblingCharts = crds === undefined ? undefined : path.join(path.resolve(crds), '..', 'charts');
   const charts = values.get('--charts-from') ?? (siblingCharts && fs.existsSync(siblingCharts) ? siblingCharts : undefined);
-  for (const folder of [crds, charts]) {
-    if (folder !== undefined && !fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`${folder} is not a folder; ${IMPORT_COMMAND.name} --help says what it must hold`);
+  for (const [flag, folder] of [['--from', crds], ['--charts-from', charts]] as const) {
+    if (folder === undefined || fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) continue;
+    throw new UsageError(`${flag} ${folder} ${fs.existsSync(folder) ? 'is a file' : 'does not exist'}: give the folder that holds the pinned ${flag === '--from' ? 'CRD files, e.g. --from ../shared/crds' : 'charts, e.g. --charts-from ../shared/charts'}`);
   }
   const sources = pinnedSources(ROOT);
   const previous = readLock(path.join(importsDir(ROOT), IMPORTS_LAYOUT.lock));

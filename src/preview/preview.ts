@@ -24,12 +24,12 @@ export interface TeamPreview {
   readonly problems: readonly Problem[];
 }
 
-/** Expands and checks everything `team` declares. */
-export function previewTeam(team: TeamInstances, context: PreviewContext): TeamPreview {
+/** Expands and checks what `team` declares: every instance, or those `include` selects. */
+export function previewTeam(team: TeamInstances, context: PreviewContext, include: (instance: Instance) => boolean = () => true): TeamPreview {
   const resources: ExpandedResource[] = [];
   const problems: Problem[] = [];
   const workspace = team.workspace.metadata.name;
-  for (const instance of [team.workspace, ...team.instances]) {
+  for (const instance of [team.workspace, ...team.instances].filter(include)) {
     const source = context.sourceOf(instance) ?? { file: `user-space/${team.team}`, line: 1, col: 1 };
     const expansion = expandInstance(instance, context.rgds, source);
     problems.push(...expansion.problems);

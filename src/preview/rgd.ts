@@ -56,12 +56,22 @@ export interface RgdSet {
 
 /** Reads every RGD in `dir` (absolute); file names in locations are relative to `root`. */
 export function loadRgds(root: string, dir: string): RgdSet {
+  const names = fs.existsSync(dir) ? fs.readdirSync(dir).filter((name) => /\.ya?ml$/.test(name)).sort() : [];
+  return rgdSet(root, names.map((name) => ({ file: path.relative(root, path.join(dir, name)), text: fs.readFileSync(path.join(dir, name), 'utf8') })));
+}
+
+/** A text holding RGDs, and how locations name it. */
+export interface RgdSource {
+  readonly file: string;
+  readonly text: string;
+}
+
+/** The RGDs of `sources` (files of dist/, from the disk or from a commit). */
+export function rgdSet(root: string, sources: readonly RgdSource[]): RgdSet {
   const rgds: Rgd[] = [];
   const problems: Problem[] = [];
-  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((name) => /\.ya?ml$/.test(name)).sort() : [];
-  const texts = files.map((name) => fs.readFileSync(path.join(dir, name), 'utf8'));
-  cachedYamlData(root, texts).forEach((data, index) => {
-    const result = interpretRgd(path.relative(root, path.join(dir, files[index])), data);
+  cachedYamlData(root, sources.map((source) => source.text)).forEach((data, index) => {
+    const result = interpretRgd(sources[index].file, data);
     if ('rgd' in result) rgds.push(result.rgd);
     problems.push(...result.problems);
   });

@@ -60,15 +60,27 @@ async function waitUntilReady(client: ClusterApi, options: StatusOptions, waitMs
   for (;;) {
     const result = await check(client, options);
     const left = deadline - Date.now();
-    if (('report' in result && result.report.ready) || ('error' in result && !result.error.retryable) || left <= 0) {
-      if (left <= 0 && 'report' in result && !result.report.ready) process.stderr.write(`mini-atlas status: not ready after ${formatDuration(waitMs)}\n`);
-      return finish(result, options);
-    }
+    if (('report' in result && result.report.ready) || ('error' in result && !result.error.retryable)) return finish(result, options);
+    if (left <= 0) return ranOut(result, options, waitMs);
     const progress = 'error' in result ? result.error.message : summaryLine(result.report);
     if (progress !== lastProgress) process.stderr.write(`[${formatDuration(left)} left] ${progress}\n`);
     lastProgress = progress;
     await sleep(Math.min(POLL_INTERVAL_MS, left));
   }
+}
+
+/**
+ * The end of a --wait that ran out: exit 1, "not ready", also when the cluster never answered, since
+ * with --wait an unreachable cluster is one still coming up (exit 2 stays for what waiting cannot
+ * fix: the kubeconfig, the credentials, the flags).
+ */
+function ranOut(result: Check, options: StatusOptions, waitMs: number): number {
+  if ('error' in result) {
+    process.stderr.write(`mini-atlas status: not ready after ${formatDuration(waitMs)}: ${result.error.message}\n`);
+    return 1;
+  }
+  process.stderr.write(`mini-atlas status: not ready after ${formatDuration(waitMs)}\n`);
+  return finish(result, options);
 }
 
 /** Redraws the table until Ctrl-C; only a lasting problem (credentials, kubeconfig) ends it. */

@@ -1,6 +1,7 @@
 /**
  * Finds the cluster to talk to with @kubernetes/client-node's KubeConfig, the way kubectl does:
- * KUBECONFIG's files merged (else ~/.kube/config), then the context asked for on the command line.
+ * KUBECONFIG's files merged by kubectl's rules (else ~/.kube/config), then the context asked for
+ * on the command line.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -25,6 +26,7 @@ export interface ContextChoice {
 /** Loads the kubeconfig and selects the chosen context, or throws a ClusterError saying why it cannot. */
 export function loadClusterTarget(choice: ContextChoice): ClusterTarget {
   const files = kubeconfigFiles();
+  // Like kubectl, a file named in KUBECONFIG that does not exist is skipped.
   const existing = files.filter((file) => fs.existsSync(file));
   if (existing.length === 0) {
     // Checked here: without a file, loadFromDefault quietly falls back to in-cluster or http://localhost:8080.
@@ -53,29 +55,36 @@ function kubeconfigFiles(): string[] {
   return home ? [path.join(home, '.kube', 'config')] : [];
 }
 
+/**
+ * The kubeconfig files merged the way kubectl merges them: for a cluster, user or context named
+ * in several files the first file's wins, and the current context is the first file's that sets
+ * one. (@kubernetes/client-node's own merge refuses any name defined twice.)
+ */
 function readKubeConfig(existing: readonly string[]): KubeConfig {
-  const kubeConfig = new KubeConfig();
-  try {
-    // `filter` drops malformed entries instead of failing on them, as kubectl tolerates them too;
-    // `true` keeps the first file's current-context, kubectl's merge rule.
-    kubeConfig.loadFromDefault({ onInvalidEntry: 'filter' }, true);
-  } catch (error) {
-    throw loadError(error, existing);
-  }
-  return kubeConfig;
+  const files = existing.map((file) => {
+    const kubeConfig = new KubeConfig();
+    try {
+      // `filter` drops malformed entries instead of failing on them, as kubectl tolerates them too.
+      kubeConfig.loadFromFile(file, { onInvalidEntry: 'filter' });
+    } catch (error) {
+      throw new ClusterError(`the kubeconfig ${file} cannot be read: ${String((error as Error).message ?? error).split('\n')[0]}`, false);
+    }
+    return kubeConfig;
+  });
+  const merged = new KubeConfig();
+  merged.loadFromOptions({
+    clusters: firstByName(files.flatMap((file) => file.clusters)),
+    users: firstByName(files.flatMap((file) => file.users)),
+    contexts: firstByName(files.flatMap((file) => file.contexts)),
+    currentContext: files.map((file) => file.currentContext).find((context) => context),
+  });
+  return merged;
 }
 
-/** The sentence for a kubeconfig client-node could not load. */
-function loadError(error: unknown, existing: readonly string[]): ClusterError {
-  const { code, path: file, message } = error as NodeJS.ErrnoException;
-  if (code === 'ENOENT') {
-    return new ClusterError(`the kubeconfig ${file ?? ''} named in KUBECONFIG does not exist; remove it from KUBECONFIG (@kubernetes/client-node, unlike kubectl, does not skip missing files)`, false);
-  }
-  const duplicate = /^Duplicate (cluster|user|context): (.*)$/.exec(String(message));
-  if (duplicate) {
-    return new ClusterError(`the kubeconfigs ${existing.join(', ')} define the ${duplicate[1]} "${duplicate[2]}" more than once, which @kubernetes/client-node does not merge; rename one of them`, false);
-  }
-  return new ClusterError(`the kubeconfig (${existing.join(', ')}) cannot be read: ${String(message ?? error).split('\n')[0]}`, false);
+/** Each name's first entry, in order. */
+function firstByName<T extends { readonly name: string }>(entries: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return entries.filter((entry) => !seen.has(entry.name) && seen.add(entry.name));
 }
 
 function chooseContext(kubeConfig: KubeConfig, choice: ContextChoice, files: readonly string[]): string {

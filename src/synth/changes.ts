@@ -8,6 +8,8 @@ const PRUNE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/prune';
 export interface DistObject {
   /** `<cluster>: <kind> <namespace>/<name>`. */
   readonly id: string;
+  readonly cluster: string;
+  readonly kind: string;
   /** Whether Flux keeps it in the cluster when it leaves Git (prune disabled, as for databases). */
   readonly kept: boolean;
 }
@@ -32,14 +34,14 @@ export function compareDist(before: DistFiles, after: DistFiles, afterIndex: Dis
   let added = 0;
   let changed = 0;
   let removed = 0;
-  const oldObjects = new Map<string, boolean>();
+  const oldObjects = new Map<string, DistObject>();
   const newObjects = new Set<string>();
   for (const [file, content] of before) {
     const next = after.get(file);
     if (next === content) continue;
     if (next === undefined) removed++;
     else changed++;
-    for (const { id, kept } of objectsIn(file, content)) oldObjects.set(id, kept);
+    for (const object of objectsIn(file, content)) oldObjects.set(object.id, object);
   }
   for (const [file, content] of after) {
     const previous = before.get(file);
@@ -47,10 +49,7 @@ export function compareDist(before: DistFiles, after: DistFiles, afterIndex: Dis
     if (previous === undefined) added++;
     for (const { id } of afterIndex.get(file) ?? []) newObjects.add(id);
   }
-  const removedObjects = [...oldObjects]
-    .filter(([id]) => !newObjects.has(id))
-    .map(([id, kept]) => ({ id, kept }))
-    .sort((a, b) => a.id.localeCompare(b.id));
+  const removedObjects = [...oldObjects.values()].filter(({ id }) => !newObjects.has(id)).sort((a, b) => a.id.localeCompare(b.id));
   return { added, changed, removed, removedObjects };
 }
 
@@ -65,5 +64,5 @@ export function identify(cluster: string, object: unknown): DistObject | undefin
   const { kind, metadata } = (object ?? {}) as { kind?: string; metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> } };
   if (!kind || !metadata?.name) return undefined;
   const where = metadata.namespace ? `${metadata.namespace}/` : '';
-  return { id: `${cluster}: ${kind} ${where}${metadata.name}`, kept: metadata.annotations?.[PRUNE_ANNOTATION] === 'disabled' };
+  return { id: `${cluster}: ${kind} ${where}${metadata.name}`, cluster, kind, kept: metadata.annotations?.[PRUNE_ANNOTATION] === 'disabled' };
 }

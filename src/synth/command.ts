@@ -1,14 +1,16 @@
 import * as path from 'path';
 import { CLUSTERS } from '../../config/clusters';
+import { CHARTS, versionConflicts, VERSIONS } from '../../config/versions';
 import { LAYERS } from '../../charts/layers';
 import { parseArgs, type CommandSpec } from '../cli/args';
+import { UsageError } from '../cli/usage-error';
 import { ROOT } from '../paths';
 import { hasErrors, loadUserSpace, Problem } from '../user-space';
 import { countProblems, report, USER_SPACE_OPTION, userSpaceDir } from '../user-space/command';
 import { PLATFORM } from '../../config/platform';
-import { compareDist, DistChanges, DistIndex } from './changes';
+import { compareDist, DistChanges, DistIndex, DistObject } from './changes';
 import { codeOwners, CODEOWNERS_FILE } from './codeowners';
-import { readTree, replaceTree } from './dist-folder';
+import { checkReplaceable, OWNER_MARKER, OWNER_MARKER_TEXT, readTree, replaceTree } from './dist-folder';
 import { generatedDocs, writeGeneratedDocs, writeIfChanged } from './docs';
 import { DistFiles, ObjectCounts, renderCluster, TeamFiles } from './render';
 
@@ -16,8 +18,10 @@ import { DistFiles, ObjectCounts, renderCluster, TeamFiles } from './render';
 export interface SynthOptions {
   /** Folder of team folders. */
   readonly userSpaceDir: string;
-  /** Folder replaced by the rendered dist/. */
+  /** Folder replaced by the rendered dist/: synth's own output (it holds OWNER_MARKER), an empty folder or a new one. */
   readonly out: string;
+  /** How messages name `out`. @default out */
+  readonly shownOut?: string;
   /** Also regenerate the editor schemas and the README reference. @default false */
   readonly writeDocs?: boolean;
   /**
@@ -45,10 +49,13 @@ export interface SynthResult {
  * invalid input or a failing chart leaves it exactly as it was.
  */
 export function synthesize(options: SynthOptions): SynthResult {
+  const conflicts = versionConflicts(CHARTS, VERSIONS);
+  if (conflicts.length) throw new UsageError(conflicts.join('; '));
+  checkReplaceable(options.out, options.shownOut ?? options.out);
   const userSpace = loadUserSpace({ root: ROOT, userSpaceDir: options.userSpaceDir });
   const teams = userSpace.teams.length;
   if (hasErrors(userSpace.problems)) return { problems: userSpace.problems, teams, counts: new Map(), teamFiles: new Map() };
-  const files: DistFiles = new Map();
+  const files: DistFiles = new Map([[OWNER_MARKER, OWNER_MARKER_TEXT]]);
   const index: DistIndex = new Map();
   const teamFiles: TeamFiles = new Map();
   const counts = new Map<string, ObjectCounts>();
@@ -102,7 +109,7 @@ export function runSynth(args: string[]): number {
   const out = path.resolve(values.get('--out') ?? path.join(ROOT, 'dist'));
   const shownOut = path.relative(ROOT, out) || out;
   const ownOutput = !values.has('--out');
-  const result = synthesize({ userSpaceDir: userSpaceDir(values), out, writeDocs: ownOutput, codeOwnersFile: ownOutput ? path.join(ROOT, CODEOWNERS_FILE) : undefined });
+  const result = synthesize({ userSpaceDir: userSpaceDir(values), out, shownOut, writeDocs: ownOutput, codeOwnersFile: ownOutput ? path.join(ROOT, CODEOWNERS_FILE) : undefined });
   report(result.problems);
   if (!result.changes) {
     process.stderr.write(`synth: refused (${countProblems(result.problems)}); ${shownOut}/ was not changed\n`);
@@ -126,10 +133,44 @@ function summary(counts: ReadonlyMap<string, ObjectCounts>, teams: number, chang
   lines.push('');
   lines.push(`synth: ${clusters.length} clusters, ${layers.length} layers, ${teams} team${teams === 1 ? '' : 's'} in ${seconds.toFixed(2)} s`);
   lines.push(changed ? `${out}/: ${changes.added} files added, ${changes.changed} changed, ${changes.removed} removed` : `${out}/: up to date`);
-  if (changes.removedObjects.length) {
-    lines.push(`this change removes ${changes.removedObjects.length} object${changes.removedObjects.length === 1 ? '' : 's'} from the clusters (Flux prunes them):`);
-    for (const { id, kept } of changes.removedObjects.slice(0, 20)) lines.push(`  - ${id}${kept ? ' (kept: Flux never prunes it; delete it by hand if you mean it)' : ''}`);
-    if (changes.removedObjects.length > 20) lines.push(`  … and ${changes.removedObjects.length - 20} more`);
-  }
+  lines.push(...removalLines(changes.removedObjects));
   return `${lines.join('\n')}\n`;
+}
+
+/** Pruned objects listed one by one up to this many; beyond it, counted by cluster and kind. */
+export const PRUNED_LISTED = 20;
+
+/**
+ * What a change removes from the clusters. Every kept object is listed, however many there are:
+ * each one is something a reviewer must delete by hand. Pruned objects Flux deletes by itself, so
+ * many of them are summed up by kind.
+ */
+function removalLines(removed: readonly DistObject[]): string[] {
+  if (removed.length === 0) return [];
+  const kept = removed.filter((object) => object.kept);
+  const pruned = removed.filter((object) => !object.kept);
+  const lines = [`this change removes ${plural(removed.length, 'object')} from the clusters:`];
+  if (kept.length) {
+    lines.push(`  kept: Flux never prunes ${kept.length === 1 ? 'it' : 'them'}; delete ${kept.length === 1 ? 'it' : 'each'} by hand once ${kept.length === 1 ? 'its' : 'their'} data may go (${plural(kept.length, 'object')}):`);
+    for (const { id } of kept) lines.push(`  - ${id}`);
+  }
+  if (pruned.length) {
+    lines.push(`  pruned by Flux (${plural(pruned.length, 'object')}):`);
+    if (pruned.length <= PRUNED_LISTED) for (const { id } of pruned) lines.push(`  - ${id}`);
+    else for (const [cluster, kinds] of countByClusterAndKind(pruned)) lines.push(`  - ${cluster}: ${[...kinds].map(([kind, count]) => `${count} ${kind}`).join(', ')}`);
+  }
+  return lines;
+}
+
+function countByClusterAndKind(objects: readonly DistObject[]): Map<string, Map<string, number>> {
+  const counts = new Map<string, Map<string, number>>();
+  for (const { cluster, kind } of objects) {
+    const kinds = counts.get(cluster) ?? counts.set(cluster, new Map()).get(cluster)!;
+    kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+  }
+  return counts;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

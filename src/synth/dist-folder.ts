@@ -1,6 +1,35 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { UsageError } from '../cli/usage-error';
 import { DistFiles } from './render';
+
+/**
+ * The file by which synth knows a folder as its own output. Synth replaces a folder's whole
+ * content, so it touches only a folder that holds this file, an empty one or none at all: never a
+ * folder of someone's files given to `--out` by mistake.
+ */
+export const OWNER_MARKER = '.mini-atlas-synth';
+
+/** The marker's content: what the file is for, for whoever finds it. */
+export const OWNER_MARKER_TEXT = 'Written by `npm run synth`, which replaces everything in this folder; without this file synth refuses to touch it.\n';
+
+/**
+ * Throws a UsageError (exit 2) unless synth may replace `folder`: it does not exist, is empty, or
+ * holds the owner marker. `shown` is how messages name the folder.
+ */
+export function checkReplaceable(folder: string, shown: string): void {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(folder);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    if (code === 'ENOTDIR') throw new UsageError(`${shown} is a file, not a folder: synth writes a folder of YAML files; choose a folder`);
+    throw error;
+  }
+  if (entries.length === 0 || entries.includes(OWNER_MARKER)) return;
+  throw new UsageError(`${shown}/ holds files synth did not write (it has no ${OWNER_MARKER}): synth replaces only its own output, an empty folder or a new one, so nothing was touched; choose another folder`);
+}
 
 // Synchronous on purpose: measured on this project's machines, reading a tree of 2,000 files one
 // readFileSync after another takes a fifth of the time of fs.promises with 32 files in flight,

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { AbstractionApi, documentSchema } from '../../abstractions/api';
-import { Field } from '../../abstractions/schema';
+import { defaultOn, Field } from '../../abstractions/schema';
+import { CLUSTERS } from '../../config/clusters';
 import { ABSTRACTION_APIS } from '../../abstractions/apis';
 import { PLATFORM } from '../../config/platform';
 import { CHARTS, ChartVersion, imageTag, TOOLS, VERSIONS } from '../../config/versions';
@@ -130,6 +131,7 @@ function typeOf(definition: Field): string {
 }
 
 function defaultOf(definition: Field): string {
+  if (definition.clusterDefault) return CLUSTERS.map((cluster) => `${cluster.name}: \`${JSON.stringify(defaultOn(definition, cluster))}\``).join(', ');
   return definition.default === undefined ? '' : `\`${JSON.stringify(definition.default)}\``;
 }
 

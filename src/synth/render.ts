@@ -89,6 +89,20 @@ export function renderCluster(cluster: ClusterConfig, teams: readonly TeamInstan
 }
 
 /**
+ * Flags of Flux's multi-tenancy lockdown (fluxcd.io "Flux multi-tenancy" and "bootstrap
+ * customization"), added to the controllers' arguments at every install and upgrade: bootstrap
+ * regenerates Flux's manifests at the pinned version and applies them through these patches.
+ */
+export const FLUX_LOCKDOWN: ReadonlyArray<{ readonly controllers: readonly string[]; readonly flag: string }> = [
+  // A Kustomization or HelmRelease reaches sources and objects of its own namespace only.
+  { controllers: ['kustomize-controller', 'helm-controller', 'notification-controller', 'image-reflector-controller', 'image-automation-controller'], flag: '--no-cross-namespace-refs=true' },
+  // An object that names no service account acts as `default` of its namespace, which holds no rights.
+  { controllers: ['kustomize-controller', 'helm-controller'], flag: '--default-service-account=default' },
+  // Kustomize overlays may not pull remote bases: everything applied comes from the source Flux verified (kustomize-controller PR 638).
+  { controllers: ['kustomize-controller'], flag: '--no-remote-bases=true' },
+];
+
+/**
  * What cluster/bootstrap.sh needs before Flux runs: the pinned versions, Cilium's values (the
  * same as its HelmRelease's, so Flux adopts the release), and the Flux install's
  * multi-tenancy lockdown.
@@ -107,18 +121,15 @@ function bootstrapFiles(cluster: ClusterConfig): Record<string, string> {
     CILIUM_CHART_SHA256: CHARTS.cilium.archiveSha256,
     ...toolsEnv(),
   };
-  const lockdown = (controllers: string, arg: string) => ({
-    patch: toYaml([{ op: 'add', path: '/spec/template/spec/containers/0/args/-', value: arg }]),
-    target: { kind: 'Deployment', name: controllers },
-  });
   const kustomization = {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
     resources: ['gotk-components.yaml'],
-    patches: [
-      lockdown('(kustomize-controller|helm-controller|notification-controller|image-reflector-controller|image-automation-controller)', '--no-cross-namespace-refs=true'),
-      lockdown('(kustomize-controller|helm-controller)', '--default-service-account=default'),
-    ],
+    patches: FLUX_LOCKDOWN.map(({ controllers, flag }) => ({
+      patch: toYaml([{ op: 'add', path: '/spec/template/spec/containers/0/args/-', value: flag }]),
+      // kustomize anchors a target name as a regular expression, so this names exactly these Deployments.
+      target: { kind: 'Deployment', name: `(${controllers.join('|')})` },
+    })),
   };
   return {
     'versions.env': Object.entries(env).map(([key, value]) => `${key}=${value}\n`).join(''),

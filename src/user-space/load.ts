@@ -4,12 +4,14 @@ import { AbstractionApi } from '../../abstractions/api';
 import { ABSTRACTION_APIS, findAbstractionApi } from '../../abstractions/apis';
 import { CLUSTERS } from '../../config/clusters';
 import { NAMING_CONVENTION } from '../../config/naming';
+import { reservedNamespace } from '../../config/namespaces';
 import { PLATFORM } from '../../config/platform';
 import { readDocuments, SourceDocument } from './documents';
 import { hasPath, isPlainObject, mergeOverride } from './merge';
 import { Instance, SourceLocation, TeamInstances } from './model';
-import { formatLocation, Problem, sortProblems } from './problems';
+import { formatLocation, hasErrors, Problem, sortProblems } from './problems';
 import { checkAgainstSchema } from './schema-check';
+import { closest } from './suggest';
 
 /** What loading user-space/ found: every problem, and the teams' instances per cluster. */
 export interface UserSpace {
@@ -33,11 +35,20 @@ export interface LoadOptions {
 }
 
 const TEAM_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const OVERRIDES = 'clusters';
+/** The folder of a team's per-cluster overrides: `<team>/clusters/<cluster>/`. */
+export const OVERRIDES_FOLDER = 'clusters';
 const KIND_ORDER = new Map(ABSTRACTION_APIS.map((abstraction, index) => [abstraction.kind, index]));
 const ACCEPTED = ABSTRACTION_APIS.map((abstraction) => abstraction.kind).join(', ');
 /** Where each instance was declared; a document's positions are worked out only when asked for. */
 const sources = new WeakMap<Instance, SourceDocument>();
+
+/** Instances with an error of their own: the cluster would refuse them, so they create nothing. */
+const invalid = new WeakSet<Instance>();
+
+/** Whether loading found an error in `instance` itself (its schema, names, namespace or host). */
+export function isInvalid(instance: Instance): boolean {
+  return invalid.has(instance);
+}
 
 /** Where `instance` was declared (its base document). */
 export function sourceOf(instance: Instance): SourceLocation | undefined {
@@ -68,8 +79,9 @@ export function loadUserSpace(options: LoadOptions): UserSpace {
       error(at(folder), `team folder "${team}" is not a valid namespace name: lower-case letters, digits and "-", starting and ending with a letter or digit`);
       continue;
     }
-    const declarations = declare(yamlFiles(folder, relative, error), relative, problems);
+    const declarations = declare(yamlFiles(folder, relative, problems), relative, problems);
     checkWorkspace(team, declarations, at(folder), error);
+    checkNamespaceIsFree(team, declarations, at(folder), error);
     const teamOwners = ownersOf(team, declarations, problems);
     if (teamOwners) owners.set(team, teamOwners);
     checkUniqueNames(declarations, error);
@@ -106,7 +118,7 @@ function selectTeams(userSpace: string, only: readonly string[] | undefined, rel
   if (!fs.existsSync(userSpace)) return [];
   const entries = fs.readdirSync(userSpace, { withFileTypes: true });
   for (const entry of entries) {
-    if (entry.isFile() && isYaml(entry.name)) error({ file: relative(path.join(userSpace, entry.name)), line: 1, col: 1 }, 'team files belong in a team folder: user-space/<team>/');
+    if (entry.isFile() && isYamlFile(entry.name)) error({ file: relative(path.join(userSpace, entry.name)), line: 1, col: 1 }, 'team files belong in a team folder: user-space/<team>/');
   }
   const all = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
   if (!only) return all;
@@ -119,19 +131,24 @@ function selectTeams(userSpace: string, only: readonly string[] | undefined, rel
   return [...selected].sort();
 }
 
-function isYaml(name: string): boolean {
-  return name.endsWith('.yaml') || name.endsWith('.yml');
+/** Whether `name` is a YAML file, in any spelling (`.yaml`, `.yml`, `.YAML`, ...): none is skipped silently. */
+export function isYamlFile(name: string): boolean {
+  return /\.ya?ml$/i.test(name);
 }
 
 /** The team's own files; any other folder than clusters/ is a mistake worth saying. */
-function yamlFiles(folder: string, relative: (file: string) => string, error: (at: SourceLocation, message: string) => void): string[] {
+function yamlFiles(folder: string, relative: (file: string) => string, problems: Problem[]): string[] {
   const files: string[] = [];
+  const error = (location: SourceLocation, message: string) => problems.push({ severity: 'error', location, message });
+  const warn = (location: SourceLocation, message: string) => problems.push({ severity: 'warning', location, message });
   for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
     const absolute = path.join(folder, entry.name);
-    if (entry.isDirectory() && entry.name !== OVERRIDES) {
-      error({ file: relative(absolute), line: 1, col: 1 }, `unexpected folder: team files live directly in the team folder, cluster overrides in ${OVERRIDES}/<cluster>/`);
-    } else if (entry.isFile() && isYaml(entry.name)) {
+    if (entry.isDirectory() && entry.name !== OVERRIDES_FOLDER) {
+      error({ file: relative(absolute), line: 1, col: 1 }, `unexpected folder: team files live directly in the team folder, cluster overrides in ${OVERRIDES_FOLDER}/<cluster>/`);
+    } else if (entry.isFile() && isYamlFile(entry.name)) {
       files.push(absolute);
+    } else if (entry.isFile() && !entry.name.startsWith('.')) {
+      warn({ file: relative(absolute), line: 1, col: 1 }, 'not read: only files ending in .yaml or .yml are team files; rename it, or move it out of the team folder');
     }
   }
   return files.sort();
@@ -203,6 +220,17 @@ function ownersOf(team: string, declarations: readonly Declaration[], problems: 
   return Array.isArray(owners) && owners.every((owner) => typeof owner === 'string') ? owners : undefined;
 }
 
+/** A team's namespace is its own: never one that the platform or Kubernetes runs in. */
+function checkNamespaceIsFree(team: string, declarations: readonly Declaration[], folder: SourceLocation, error: (at: SourceLocation, message: string) => void): void {
+  const reason = reservedNamespace(team);
+  if (!reason) return;
+  const workspace = declarations.find((declaration) => declaration.abstraction.kind === 'Workspace' && declaration.name === team);
+  error(
+    workspace ? workspace.source.locate(['metadata', 'name']) : folder,
+    `Workspace ${team}: metadata.name "${team}" cannot be a team's namespace: ${reason}, and a Workspace would take it over (Pod Security label, network policies, quota, tenant role); choose another name for the team folder and its Workspace`,
+  );
+}
+
 function checkUniqueNames(declarations: readonly Declaration[], error: (at: SourceLocation, message: string) => void): void {
   const first = new Map<string, Declaration>();
   for (const declaration of declarations) {
@@ -218,23 +246,31 @@ function checkUniqueNames(declarations: readonly Declaration[], error: (at: Sour
 /** Overrides per cluster, keyed like declarations; unknown clusters and unmatched overrides are problems. */
 function readOverrides(folder: string, declarations: readonly Declaration[], relative: (file: string) => string, problems: Problem[]): Map<string, Map<string, SourceDocument>> {
   const overrides = new Map<string, Map<string, SourceDocument>>();
-  const root = path.join(folder, OVERRIDES);
+  const root = path.join(folder, OVERRIDES_FOLDER);
   if (!fs.existsSync(root)) return overrides;
   const known = new Set(declarations.map(key));
   for (const entry of fs.readdirSync(root, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
     const clusterFolder = path.join(root, entry.name);
     if (!entry.isDirectory() || !CLUSTERS.some((cluster) => cluster.name === entry.name)) {
-      const clusters = CLUSTERS.map((cluster) => cluster.name).join(', ');
-      problems.push({ severity: 'error', location: { file: relative(clusterFolder), line: 1, col: 1 }, message: `"${entry.name}" is not a cluster: overrides go in ${OVERRIDES}/<cluster>/ with one of ${clusters}` });
+      const names = CLUSTERS.map((cluster) => cluster.name);
+      const suggestion = entry.isDirectory() ? closest(entry.name, names) : undefined;
+      problems.push({
+        severity: 'error',
+        location: { file: relative(clusterFolder), line: 1, col: 1 },
+        message: `"${entry.name}" is not a cluster: overrides go in ${OVERRIDES_FOLDER}/<cluster>/ with one of ${names.join(', ')}${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
+      });
       continue;
     }
     const byKey = new Map<string, SourceDocument>();
-    for (const file of yamlFiles(clusterFolder, relative, (location, message) => problems.push({ severity: 'error', location, message }))) {
+    for (const file of yamlFiles(clusterFolder, relative, problems)) {
       for (const source of readDocuments(file, relative(file), problems)) {
         const declaration = identify(source, problems);
         if (!declaration) continue;
         if (!known.has(key(declaration))) {
-          problems.push({ severity: 'error', location: source.locate(['metadata', 'name']), message: `this override matches no document: there is no ${declaration.abstraction.kind} "${declaration.name}" in the team's files` });
+          const names = declarations.filter((candidate) => candidate.abstraction === declaration.abstraction).map((candidate) => candidate.name);
+          const suggestion = closest(declaration.name, names);
+          const hint = suggestion ? `: did you mean "${suggestion}"?` : names.length ? ` (its ${declaration.abstraction.plural}: ${names.join(', ')})` : '';
+          problems.push({ severity: 'error', location: source.locate(['metadata', 'name']), message: `this override matches no document: there is no ${declaration.abstraction.kind} "${declaration.name}" in the team's files${hint}` });
         } else if (byKey.has(key(declaration))) {
           problems.push({ severity: 'error', location: source.location, message: `a second override of ${declaration.abstraction.kind} "${declaration.name}" for cluster ${entry.name} (the first is at ${formatLocation(byKey.get(key(declaration))!.location)})` });
         } else {
@@ -250,6 +286,7 @@ function readOverrides(folder: string, declarations: readonly Declaration[], rel
 /** One instance as it applies to a cluster: merged, checked, its namespace forced to the team's. */
 function compile(declaration: Declaration, override: SourceDocument | undefined, team: string, problems: Problem[], hosts: Map<string, HostClaim>): Instance {
   const { abstraction, name, source } = declaration;
+  const problemsBefore = problems.length;
   const sourcesInOrder = override ? [override, source] : [source];
   const value = (override ? mergeOverride(source.value, override.value) : source.value) as Record<string, unknown>;
   const locate = (at: string[]) => (override && hasPath(override.value, at) ? override : source).locate(at);
@@ -277,6 +314,7 @@ function compile(declaration: Declaration, override: SourceDocument | undefined,
     spec,
   };
   sources.set(instance, source);
+  if (hasErrors(problems.slice(problemsBefore))) invalid.add(instance);
   return instance;
 }
 

@@ -9,6 +9,7 @@ import { ROOT } from '../paths';
 import { SourceDocument } from './documents';
 import { hasPath } from './merge';
 import { Problem } from './problems';
+import { closest } from './suggest';
 
 /** `verbose` puts the offending value on each error, which the messages show. */
 const AJV_OPTIONS: StandaloneOptions = { allErrors: true, strict: false, verbose: true };
@@ -115,6 +116,10 @@ function explain(error: ErrorObject, path: string[], abstraction: AbstractionApi
 }
 
 function requiredHint(abstraction: AbstractionApi, path: string[], missing: string): string {
+  if (path.length === 0 && missing === 'spec') {
+    const required = Object.entries(abstraction.spec).filter(([, field]) => field.required).map(([name]) => name);
+    return `: a ${abstraction.kind} needs at least ${required.join(', ')} under spec`;
+  }
   const field = path.length === 1 && path[0] === 'spec' ? abstraction.spec[missing] : undefined;
   return field ? `: ${field.description}` : '';
 }
@@ -127,30 +132,6 @@ function knownFields(abstraction: AbstractionApi, path: string[]): string[] {
 
 function article(type: string): string {
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
-}
-
-/** The known name within two edits of `name`, if there is exactly one best. */
-function closest(name: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const candidate of candidates) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = current;
-  }
-  return previous[b.length];
 }
 
 /** The first source (a cluster override before its base) that has the path; else the first's document. */

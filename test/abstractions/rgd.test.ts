@@ -4,6 +4,8 @@ import { AbstractionsChart } from '../../charts/abstractions';
 import { ClusterConfig, findCluster, kafkaReplication } from '../../config/clusters';
 import { PLATFORM } from '../../config/platform';
 import { CHARTS } from '../../config/versions';
+import { k8s } from 'cdk8s-plus-30';
+import { VCLUSTER_DEPLOYER_ROLE, VCLUSTER_SYNCER_RULES, vclusterValues, virtualCluster } from '../../abstractions/virtual-cluster/resources';
 import { KubeObject } from '../helpers';
 
 const dev = findCluster('dev')!;
@@ -82,11 +84,7 @@ describe('Workspace', () => {
     // Clients read and write; only the Topic abstraction creates, changes or deletes topics.
     expect([...new Set(acls.flatMap((acl) => acl.operations))].sort()).toEqual(['Describe', 'Read', 'Write']);
     for (const { resource } of acls) expect(resource).toEqual({ type: resource.type, name: '${schema.metadata.name}.', patternType: 'prefix' });
-    // A team's Workspace is named like its namespace, so its prefix covers exactly its own topics.
-    const teamPrefix = acls[0].resource.name.replace('${schema.metadata.name}', 'team-x');
-    const topicName = resources(DEV.get('Topic')!).get('kafkaTopic')!.template.metadata.name.replace('${schema.metadata.namespace}', 'team-x');
-    expect(topicName.startsWith(teamPrefix)).toBe(true);
-    expect(topicName.replace('${schema.metadata.name}', 'team-x-orders').startsWith('team-xy.')).toBe(false);
+    // That the prefix covers a team's own topics and no other team's: test/abstractions/expanded.test.ts.
     // The label Kyverno reads to copy the credentials into the team's namespace.
     expect(user.spec.template.secret.metadata.labels).toEqual({ [PLATFORM.tenantLabel]: '${schema.metadata.name}' });
   });
@@ -197,7 +195,7 @@ describe('Topic', () => {
   it.each([dev, prd])("creates the KafkaTopic where Strimzi watches, replicated as $name's brokers allow", (cluster: ClusterConfig) => {
     const topic = resources((cluster === dev ? DEV : PRD).get('Topic')!).get('kafkaTopic')!.template;
     expect(topic.metadata).toEqual({
-      name: '${schema.metadata.namespace}.${schema.metadata.name}',
+      name: '${schema.metadata.namespace + "." + schema.metadata.name.substring(size(schema.metadata.namespace) + 1)}',
       namespace: PLATFORM.kafka.namespace,
       labels: { 'strimzi.io/cluster': PLATFORM.kafka.cluster, [PLATFORM.tenantLabel]: '${schema.metadata.namespace}' },
     });
@@ -224,9 +222,46 @@ describe('VirtualCluster', () => {
     expect(release.spec.values.controlPlane.statefulSet.resources).toEqual(cluster.vcluster.controlPlane);
   });
 
-  it("installs as an account that is admin of the team's namespace only", () => {
+  it("installs as an account bound to the platform's deployer role in the team's namespace only, after that binding exists", () => {
     const virtual = resources(DEV.get('VirtualCluster')!);
-    expect(virtual.get('deployerAccess')!.template).toMatchObject({ kind: 'RoleBinding', roleRef: { kind: 'ClusterRole', name: 'admin' } });
-    expect(virtual.get('release')!.template.spec.serviceAccountName).toBe('${deployer.metadata.name}');
+    expect(virtual.get('deployerAccess')!.template).toMatchObject({
+      kind: 'RoleBinding',
+      metadata: { namespace: '${schema.metadata.namespace}' },
+      roleRef: { kind: 'ClusterRole', name: VCLUSTER_DEPLOYER_ROLE },
+      subjects: [{ kind: 'ServiceAccount', name: '${deployer.metadata.name}', namespace: '${schema.metadata.namespace}' }],
+    });
+    // kro creates a resource only after those its expressions name: the release names the binding.
+    expect(virtual.get('release')!.template.spec.serviceAccountName).toBe('${deployerAccess.subjects[0].name}');
+  });
+
+  it('gives the deployer every right of the Role the chart creates, so Kubernetes lets it grant them, and nothing cluster-wide', () => {
+    const [role] = virtualCluster.clusterRoles!();
+    expect(role.metadata!.name).toBe(VCLUSTER_DEPLOYER_ROLE);
+    const deployer = role.rules!;
+    const grants = (rules: readonly k8s.PolicyRule[]) => rules.flatMap((rule) => rule.apiGroups!.flatMap((group) => rule.resources!.flatMap((resource) => rule.verbs.map((verb) => `${group}/${resource}:${verb}`))));
+    // The write rights the vcluster 0.30.4 chart's Role grants its syncer beyond `admin`.
+    expect(grants(VCLUSTER_SYNCER_RULES)).toEqual(expect.arrayContaining(['/endpoints:create', 'discovery.k8s.io/endpointslices:update', '/pods/status:patch', '/pods/ephemeralcontainers:update']));
+    expect(grants(deployer)).toEqual(expect.arrayContaining(grants(VCLUSTER_SYNCER_RULES)));
+    // Helm creates the chart's namespaced objects and keeps its release records in Secrets.
+    expect(grants(deployer)).toEqual(expect.arrayContaining(['/serviceaccounts:create', 'apps/statefulsets:create', 'rbac.authorization.k8s.io/roles:create', 'rbac.authorization.k8s.io/rolebindings:create', '/secrets:create', '/services:create']));
+    for (const grant of grants(deployer)) {
+      expect(grant).not.toMatch(/\*|clusterroles|clusterrolebindings|namespaces|nodes|:(bind|escalate|impersonate)$/);
+    }
+  });
+
+  it.each([dev, prd])('runs every pod of the release under `restricted` on $name, and creates no cluster-scoped RBAC', (cluster: ClusterConfig) => {
+    const values = vclusterValues(cluster) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(values.rbac).toEqual({ clusterRole: { enabled: false }, enableVolumeSnapshotRules: { enabled: false } });
+    // Virtual pods that break `restricted` stay in the virtual cluster; the synced CoreDNS pod gets RuntimeDefault seccomp.
+    expect(values.policies.podSecurityStandard).toBe('restricted');
+    const restricted = { allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } };
+    expect(values.controlPlane.distro.k8s.securityContext).toMatchObject(restricted);
+    expect(values.controlPlane.statefulSet.security.containerSecurityContext).toMatchObject(restricted);
+    expect(values.controlPlane.statefulSet.security.containerSecurityContext.runAsUser).toBeGreaterThan(0);
+    // The data volume belongs to the non-root control plane.
+    expect(values.controlPlane.statefulSet.security.podSecurityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' }, fsGroup: values.controlPlane.statefulSet.security.containerSecurityContext.runAsGroup });
+    expect(values.policies).toMatchObject({ resourceQuota: { enabled: false }, limitRange: { enabled: false } });
+    const release = resources((cluster === dev ? DEV : PRD).get('VirtualCluster')!).get('release')!.template;
+    expect(release.spec.values).toEqual(values);
   });
 });

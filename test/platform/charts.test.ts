@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
@@ -7,7 +8,9 @@ import { HelmReleasesChart } from '../../charts/helm-releases';
 import { HelmRepositoriesChart } from '../../charts/helm-repositories';
 import { LAYERS } from '../../charts/layers';
 import { NamespacesChart } from '../../charts/namespaces';
-import { PoliciesChart } from '../../charts/policies';
+import { PoliciesChart, tenantKinds as realTenantKinds } from '../../charts/policies';
+import { NAMING_CONVENTION } from '../../config/naming';
+import { compile, evaluate } from '../../src/preview/expressions';
 import { SharedResourcesChart } from '../../charts/shared-resources';
 import { CLUSTERS, ClusterConfig, findCluster } from '../../config/clusters';
 import { PLATFORM } from '../../config/platform';
@@ -19,6 +22,7 @@ import { ABSTRACTIONS } from '../../abstractions';
 import { TenantsChart } from '../../charts/tenants';
 import { WorkspacesChart } from '../../charts/workspaces';
 import { KubeObject } from '../helpers';
+import { VCLUSTER_DEPLOYER_ROLE, VCLUSTER_DEPLOYER_RULES } from '../../abstractions/virtual-cluster/resources';
 
 const dev = findCluster('dev')!;
 const prd = findCluster('prd')!;
@@ -73,8 +77,25 @@ describe.each([dev, prd])('helm-releases on $name', (cluster: ClusterConfig) => 
     }
   });
 
+  it("runs Kyverno's admission controller with the cluster's replicas, and a disruption budget that keeps all but one when there are several", () => {
+    const kyverno = objects.find((object) => object.metadata.name === 'kyverno')!;
+    const replicas = cluster.kyverno.admissionReplicas;
+    // prd's webhooks survive a pod or a node drain.
+    if (cluster.name === 'prd') expect(replicas).toBeGreaterThanOrEqual(3);
+    if (replicas > 1) expect(kyverno.spec.values).toEqual({ admissionController: { replicas, podDisruptionBudget: { enabled: true, minAvailable: replicas - 1 } } });
+    else expect(kyverno.spec.values).toEqual({ admissionController: { replicas: 1 } });
+  });
+
   it('starts every other operator after Cilium', () => {
     for (const release of objects.filter((object) => object.metadata.name !== 'cilium')) expect(release.spec.dependsOn).toEqual([{ name: 'cilium' }]);
+  });
+
+  it("lets Envoy bind the node's ports 80 and 443 in the host network, keeping the chart's own capabilities", () => {
+    const { capabilities } = (ciliumValues(cluster).envoy as { securityContext: { capabilities: { keepCapNetBindService: boolean; envoy?: string[] } } }).securityContext;
+    expect(capabilities.keepCapNetBindService).toBe(cluster.gatewayHostNetwork);
+    // The chart's defaults (values.yaml of cilium 1.20.0) and the one Envoy needs for ports below 1024.
+    if (cluster.gatewayHostNetwork) expect(capabilities.envoy).toEqual(['NET_ADMIN', 'SYS_ADMIN', 'NET_BIND_SERVICE']);
+    else expect(capabilities.envoy).toBeUndefined();
   });
 
   it('uses the values that bootstrap installs Cilium with', () => {
@@ -125,37 +146,83 @@ describe.each([dev, prd])('shared-resources on $name', (cluster: ClusterConfig) 
 });
 
 describe('policies', () => {
-  const kinds = ['kro.run/v1alpha1/WebApplication', 'kro.run/v1alpha1/Topic'];
-  const objects = synth((app) => new PoliciesChart(app, 'policies', { workloadKinds: kinds }));
+  const tenantKinds = { group: 'kro.run', version: 'v1alpha1', resources: ['webapplications', 'topics'] };
+  const objects = synth((app) => new PoliciesChart(app, 'policies', { tenantKinds }));
+  const policy = (name: string) => objects.find((object) => object.metadata.name === name)!;
+  const tenantLabelled = { matchExpressions: [{ key: PLATFORM.tenantLabel, operator: 'Exists' }] };
+  /** Evaluates a policy's CEL as Kyverno would, with real CEL. */
+  const cel = (source: string, bindings: Record<string, unknown>) => evaluate(compile(source), bindings);
 
   it('matches the snapshot', () => expect(objects).toMatchSnapshot());
 
-  it('enforces the naming convention with one policy for every team namespace, selected by label', () => {
-    const naming = objects.find((object) => object.metadata.name === 'workspace-naming')!;
-    const [rule] = naming.spec.rules;
-    expect(rule.match.any[0].resources).toEqual({ kinds, namespaceSelector: { matchExpressions: [{ key: PLATFORM.tenantLabel, operator: 'Exists' }] } });
-    expect(rule.validate).toMatchObject({ failureAction: 'Enforce', pattern: { metadata: { name: '{{request.namespace}}-?*' } } });
+  it('uses the CEL-based policies of policies.kyverno.io/v1 only, not the deprecated ClusterPolicy', () => {
+    expect(objects.filter((object) => object.kind !== 'ClusterRole').map((object) => `${object.apiVersion} ${object.kind} ${object.metadata.name}`)).toEqual([
+      'policies.kyverno.io/v1 ValidatingPolicy workspace-naming',
+      'policies.kyverno.io/v1 ValidatingPolicy tenant-namespace-restricted',
+      'policies.kyverno.io/v1 GeneratingPolicy tenant-kafka-credentials',
+    ]);
+  });
+
+  it('enforces the naming convention on the abstractions in every team namespace, failing open', () => {
+    const { spec } = policy('workspace-naming');
+    expect(spec.matchConstraints).toEqual({
+      resourceRules: [{ apiGroups: ['kro.run'], apiVersions: ['v1alpha1'], operations: ['CREATE', 'UPDATE'], resources: ['webapplications', 'topics'] }],
+      namespaceSelector: tenantLabelled,
+    });
+    expect(spec).toMatchObject({ failurePolicy: 'Ignore', validationActions: ['Deny'], evaluation: { background: { enabled: true } } });
+    const [validation] = spec.validations;
+    for (const [namespace, name] of [['team-a', 'team-a-web'], ['team-a', 'team-a-'], ['team-a', 'team-b-web'], ['team-a', 'team-a'], ['team-a', 'web'], ['team', 'team-a-web']]) {
+      const object = { metadata: { namespace, name } };
+      expect({ name, allowed: cel(validation.expression, { object }) }).toEqual({ name, allowed: { value: NAMING_CONVENTION.matches(namespace, name) } });
+    }
+    expect(cel(validation.messageExpression, { object: { metadata: { namespace: 'team-a', name: 'web' } } })).toEqual({ value: NAMING_CONVENTION.describe('team-a') });
+  });
+
+  it('keeps every team namespace restricted, failing closed, and holds up only namespaces that carry the tenant label', () => {
+    const { spec } = policy('tenant-namespace-restricted');
+    expect(spec.matchConstraints).toEqual({ resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['namespaces'] }], objectSelector: tenantLabelled });
+    expect(spec).toMatchObject({ failurePolicy: 'Fail', validationActions: ['Deny'] });
+    const allowed = (labels?: Record<string, string>) => cel(spec.validations[0].expression, { object: { metadata: labels ? { name: 'team-a', labels } : { name: 'team-a' } } });
+    expect(allowed({ [PLATFORM.tenantLabel]: 'team-a', 'pod-security.kubernetes.io/enforce': 'restricted' })).toEqual({ value: true });
+    expect(allowed({ [PLATFORM.tenantLabel]: 'team-a', 'pod-security.kubernetes.io/enforce': 'baseline' })).toEqual({ value: false });
+    expect(allowed({ [PLATFORM.tenantLabel]: 'team-a' })).toEqual({ value: false });
+    expect(allowed()).toEqual({ value: false });
   });
 
   it("copies each team's Kafka credentials from the Kafka namespace into the namespace its tenant label names, and keeps them in sync", () => {
-    const [rule] = objects.find((object) => object.metadata.name === 'tenant-kafka-credentials')!.spec.rules;
-    expect(rule.match.any[0].resources).toEqual({ kinds: ['Secret'], namespaces: [PLATFORM.kafka.namespace], selector: { matchExpressions: [{ key: PLATFORM.tenantLabel, operator: 'Exists' }] } });
-    const { generate } = rule;
-    expect(generate).toMatchObject({ apiVersion: 'v1', kind: 'Secret', name: PLATFORM.kafka.credentialsSecret });
-    // From the Secret that triggered the rule, into the namespace its tenant label names.
-    expect(generate.clone).toEqual({ namespace: PLATFORM.kafka.namespace, name: '{{request.object.metadata.name}}' });
-    expect(generate.namespace).toBe(`{{request.object.metadata.labels."${PLATFORM.tenantLabel}"}}`);
+    const { spec } = policy('tenant-kafka-credentials');
+    expect(spec.matchConstraints).toEqual({
+      resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['secrets'] }],
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': PLATFORM.kafka.namespace } },
+      objectSelector: tenantLabelled,
+    });
     // A rotated password follows, and Secrets that existed before the policy are copied too.
-    expect(generate).toMatchObject({ synchronize: true, generateExisting: true });
+    expect(spec.evaluation).toEqual({ generateExisting: { enabled: true }, synchronize: { enabled: true } });
+    expect(spec.generate).toEqual([{ expression: 'generator.apply(variables.team, [variables.copy])' }]);
+    // What Strimzi writes for the team's KafkaUser, and what the variables make of it.
+    const object = { apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: { name: 'team-a', namespace: PLATFORM.kafka.namespace, labels: { [PLATFORM.tenantLabel]: 'team-a' } }, data: { password: 'cw==', 'sasl.jaas.config': 'amFhcw==' } };
+    const variables: Record<string, unknown> = {};
+    for (const variable of spec.variables as { name: string; expression: string }[]) {
+      const result = cel(variable.expression, { object, variables });
+      expect(result).toHaveProperty('value');
+      variables[variable.name] = (result as { value: unknown }).value;
+    }
+    expect(variables).toEqual({
+      team: 'team-a',
+      copy: { apiVersion: 'v1', kind: 'Secret', metadata: { name: PLATFORM.kafka.credentialsSecret, namespace: 'team-a' }, type: 'Opaque', data: object.data },
+    });
   });
 
-  it('lets Kyverno handle Secrets through roles its chart aggregates, and nothing else through them', () => {
-    const roles = byKind(objects, 'ClusterRole') as (KubeObject & { rules: { resources: string[]; verbs: string[] }[] })[];
-    const aggregatedInto = (role: KubeObject) => Object.keys(role.metadata.labels ?? {});
-    expect(roles.flatMap(aggregatedInto).sort()).toEqual(['rbac.kyverno.io/aggregate-to-admission-controller', 'rbac.kyverno.io/aggregate-to-background-controller']);
-    for (const role of roles) expect(role.rules.map((rule) => rule.resources)).toEqual([['secrets']]);
-    const admission = roles.find((role) => aggregatedInto(role).includes('rbac.kyverno.io/aggregate-to-admission-controller'))!;
-    expect(admission.rules[0].verbs).toEqual(['get', 'list', 'watch']);
+  it('lets only the background controller handle Secrets, and the reports controller read the abstractions, through roles the chart aggregates', () => {
+    const roles = byKind(objects, 'ClusterRole') as (KubeObject & { rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[] })[];
+    const aggregatedInto = (label: string) => roles.filter((role) => role.metadata.labels?.[label] === 'true').flatMap((role) => role.rules);
+    expect(roles.flatMap((role) => Object.keys(role.metadata.labels ?? {})).sort()).toEqual(['rbac.kyverno.io/aggregate-to-background-controller', 'rbac.kyverno.io/aggregate-to-reports-controller']);
+    expect(aggregatedInto('rbac.kyverno.io/aggregate-to-background-controller')).toEqual([{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] }]);
+    expect(aggregatedInto('rbac.kyverno.io/aggregate-to-reports-controller')).toEqual([{ apiGroups: ['kro.run'], resources: ['webapplications', 'topics'], verbs: ['get', 'list', 'watch'] }]);
+  });
+
+  it('covers every namespaced abstraction, and no cluster-scoped one, when synth builds it', () => {
+    expect(realTenantKinds(ABSTRACTIONS)).toEqual({ group: 'kro.run', version: 'v1alpha1', resources: ['webapplications', 'infrastructures', 'topics', 'virtualclusters'] });
   });
 });
 
@@ -191,14 +258,40 @@ describe('the Flux install', () => {
   it.each(CLUSTERS.map((cluster) => cluster.name))('locks multi-tenancy down on %s', (name) => {
     const { files } = renderCluster(findCluster(name)!, []);
     const kustomization = parse(files.get(`${name}/bootstrap/flux/kustomization.yaml`)!);
-    const patches = kustomization.patches.map((patch: { patch: string; target: { name: string } }) => ({ target: patch.target.name, value: parse(patch.patch)[0].value }));
-    expect(patches).toContainEqual({ target: expect.stringContaining('kustomize-controller|helm-controller'), value: '--no-cross-namespace-refs=true' });
-    expect(patches).toContainEqual({ target: '(kustomize-controller|helm-controller)', value: '--default-service-account=default' });
+    expect(kustomization.resources).toEqual(['gotk-components.yaml']);
+    // What each controller's Deployment gets once kustomize applies the patches (target names are anchored regular expressions).
+    const argsOf = (controller: string) =>
+      kustomization.patches
+        .filter((patch: { target: { kind: string; name: string } }) => patch.target.kind === 'Deployment' && new RegExp(`^(?:${patch.target.name})$`).test(controller))
+        .flatMap((patch: { patch: string }) => parse(patch.patch).map((operation: { op: string; path: string; value: string }) => ({ ...operation })));
+    const added = (value: string) => ({ op: 'add', path: '/spec/template/spec/containers/0/args/-', value });
+    expect(argsOf('kustomize-controller')).toEqual([added('--no-cross-namespace-refs=true'), added('--default-service-account=default'), added('--no-remote-bases=true')]);
+    expect(argsOf('helm-controller')).toEqual([added('--no-cross-namespace-refs=true'), added('--default-service-account=default')]);
+    expect(argsOf('notification-controller')).toEqual([added('--no-cross-namespace-refs=true')]);
+    expect(argsOf('source-controller')).toEqual([]);
+    expect(argsOf('kustomize-controller-extra')).toEqual([]);
+  });
+
+  it('keeps the lockdown across a Flux upgrade: bootstrap regenerates the pinned release and applies it through the patches', () => {
+    const script = fs.readFileSync(path.join(ROOT, 'cluster', 'bootstrap.sh'), 'utf8');
+    const installFlux = script.slice(script.indexOf('install_flux() {'), script.indexOf('\n}\n', script.indexOf('install_flux() {')));
+    expect(installFlux).toContain('flux install --version="v$FLUX_VERSION" --export >"$work/gotk-components.yaml"');
+    expect(installFlux).toContain('cp -R "$BOOTSTRAP_DIR/flux/." "$work/"');
+    expect(installFlux).toMatch(/kubectl --context "\$CONTEXT" apply --server-side --force-conflicts -k "\$work"/);
   });
 });
 
-describe.each([dev, prd])('workspaces and tenants of the example teams on $name', (cluster: ClusterConfig) => {
-  const teams = loadUserSpace({ root: ROOT }).teamsFor(cluster.name);
+/**
+ * Teams this test owns: the live user-space/ changes with every team's pull request, and is
+ * covered by the test that a fresh synth equals the committed dist/.
+ */
+const FIXTURE_TEAMS = path.join(__dirname, 'fixtures', 'user-space');
+
+describe.each([dev, prd])('workspaces and tenants of the fixture teams on $name', (cluster: ClusterConfig) => {
+  const teams = loadUserSpace({ root: ROOT, userSpaceDir: FIXTURE_TEAMS }).teamsFor(cluster.name);
+
+  it('has the fixture teams', () => expect(teams.map(({ team }) => team)).toEqual(['team-p', 'team-q']));
+
   const resources = ABSTRACTIONS.filter((abstraction) => abstraction.scope === 'Namespaced').map((abstraction) => abstraction.plural);
   const workspaces = new WorkspacesChart(Testing.app(), 'workspaces', { teams }).documents.map(({ object }) => object as KubeObject);
   const tenantsChart = new TenantsChart(Testing.app(), 'tenants', { cluster, teams, tenantResources: resources });
@@ -235,6 +328,13 @@ describe.each([dev, prd])('workspaces and tenants of the example teams on $name'
         prune: true,
       });
     }
+  });
+
+  it("applies, before any team's instances, the role a VirtualCluster's deployer is bound to", () => {
+    const { files } = renderCluster(cluster, teams);
+    const file = `${cluster.name}/tenants/clusterrole-${VCLUSTER_DEPLOYER_ROLE}.yaml`;
+    expect(parse(files.get(file)!)).toMatchObject({ kind: 'ClusterRole', metadata: { name: VCLUSTER_DEPLOYER_ROLE }, rules: VCLUSTER_DEPLOYER_RULES });
+    expect(parse(files.get(`${cluster.name}/tenants/kustomization.yaml`)!).resources).toContain(path.posix.basename(file));
   });
 
   it('lets a team manage only the abstraction kinds, only in its own namespace', () => {

@@ -95,16 +95,33 @@ describe('preview command line', () => {
     expect(stdout.split('\n\n').map((block) => block.split('\n').filter((line) => /^(\S|    [-+] )/.test(line)).join('\n'))).toEqual([
       '1 added, 1 changed, 1 removed',
       ['~ changed apps/v1 Deployment team-a/team-a-instance', '    -  replicas: 2', '    +  replicas: 3', '    -          image: nginx:latest', '    +          image: nginx:1.27'].join('\n'),
-      expect.stringMatching(/^\+ added kafka\.strimzi\.io\/v1 KafkaTopic kafka\/team-a\.team-a-02\n/),
-      expect.stringMatching(/^- removed kafka\.strimzi\.io\/v1 KafkaTopic kafka\/team-a\.team-a-01\n/),
+      expect.stringMatching(/^\+ added kafka\.strimzi\.io\/v1 KafkaTopic kafka\/team-a\.02\n/),
+      expect.stringMatching(/^- removed kafka\.strimzi\.io\/v1 KafkaTopic kafka\/team-a\.01\n/),
     ]);
     expect(code).toBe(0);
   });
 
-  (ready ? it : it.skip)('exits 1 for an instance that breaks its schema', () => {
-    const { code, stderr } = preview(path.join(fixtures, 'team-c'), '--user-space', fixtures);
+  (ready ? it : it.skip)('exits 1 for an instance that breaks its schema, reporting the violation once, at the field', () => {
+    const { code, stdout, stderr } = preview(path.join(fixtures, 'team-c'), '--user-space', fixtures);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/^test\/preview\/fixtures\/user-space\/team-c\/team-c\.yaml:\d+:\d+: error: .*replicas/m);
+    expect(stderr.split('\n').filter((line) => line.includes(': error: '))).toEqual([
+      'test/preview/fixtures/user-space/team-c/team-c.yaml:9:45: error: WebApplication team-c-web: spec.replicas is 50 but must be at most 20',
+    ]);
+    // The invalid instance creates nothing; the valid Workspace is still shown.
+    expect(stdout).not.toContain('# WebApplication/');
+    expect(stdout).toContain('# Workspace/team-c:');
+  });
+
+  it("previews only the instances of a file, with the team's other files loaded", () => {
+    const teams = path.join(ROOT, 'test', 'platform', 'fixtures', 'user-space');
+    const headings = (...args: string[]) => [...new Set(preview(...args, '--user-space', teams).stdout.match(/^# [^:]+/gm))];
+    expect(headings(path.join(teams, 'team-p', 'workspace.yaml'))).toEqual(['# Workspace/team-p']);
+    expect(headings(path.join(teams, 'team-p', 'apps.yaml'))).toEqual(['# WebApplication/team-p-web', '# Infrastructure/team-p-db', '# Topic/team-p-events', '# VirtualCluster/team-p-sandbox']);
+    // An override file previews the instances it overrides.
+    expect(headings(path.join(teams, 'team-p', 'clusters', 'prd', 'apps.yaml'), '--cluster', 'prd')).toEqual(['# WebApplication/team-p-web']);
+    expect(headings(path.join(teams, 'team-p'))).toEqual(['# Workspace/team-p', '# WebApplication/team-p-web', '# Infrastructure/team-p-db', '# Topic/team-p-events', '# VirtualCluster/team-p-sandbox']);
+    // A team's name serves as well as its folder.
+    expect(headings('team-p')).toEqual(headings(path.join(teams, 'team-p')));
   });
 
   (ready ? it : it.skip)('shows no diff for an instance with errors, which would create nothing, and says why', () => {
@@ -119,6 +136,13 @@ describe('preview command line', () => {
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expect(stderr).toContain('test:1:1: error: not inside a team folder of user-space/');
+  });
+
+  it('throws usage errors (exit 2) for --base without --diff, an unknown --base, and a --user-space that is no user space', () => {
+    expect(() => preview(teamA, '--base', 'HEAD')).toThrow('--base is the commit --diff compares with, so it needs --diff');
+    expect(() => preview(teamA, '--diff', '--base', 'no-such-ref')).toThrow('--base "no-such-ref" is not a commit of this repository; give a branch, tag or commit SHA (fetch it first if it is remote)');
+    expect(() => preview(teamA, '--user-space', 'no/such/folder')).toThrow('the user space no/such/folder does not exist');
+    expect(() => preview(teamA, '--user-space', teamA)).toThrow("holds team files (team-a.yaml), so it is one team's folder, not a user space");
   });
 
   it('throws usage errors (exit 2) for missing paths, unknown clusters and options', () => {

@@ -278,15 +278,28 @@ describe('mini-atlas status against real sockets', () => {
     );
   });
 
-  it('exits 2 where @kubernetes/client-node merges stricter than kubectl: a missing file, a name defined twice', async () => {
-    const file = kubeconfig({ 'kind-dev': 'http://127.0.0.1:1' });
+  it('merges like kubectl: a missing file is skipped, and of a name defined twice the first definition wins', async () => {
+    const server = await serve(startFakeApiServer(readyCluster()));
+    const port = await closedPort();
+    const file = kubeconfig({ 'kind-dev': server.url });
     const missing = path.join(os.tmpdir(), 'mini-atlas-no-such-kubeconfig');
     const gap = await runStatusCli([], { KUBECONFIG: [file, missing].join(path.delimiter) });
-    expect(gap.code).toBe(2);
-    expect(gap.stderr).toBe(`mini-atlas status: the kubeconfig ${missing} named in KUBECONFIG does not exist; remove it from KUBECONFIG (@kubernetes/client-node, unlike kubectl, does not skip missing files)\n`);
-    const twice = await runStatusCli([], { KUBECONFIG: [file, kubeconfig({ 'kind-dev': 'http://127.0.0.1:2' })].join(path.delimiter) });
-    expect(twice.code).toBe(2);
-    expect(twice.stderr).toMatch(/^mini-atlas status: the kubeconfigs .* define the cluster "kind-dev" more than once, which @kubernetes\/client-node does not merge; rename one of them\n$/);
+    expect(gap.code).toBe(0);
+    // The second file defines the same cluster, user and context names, pointing elsewhere with another token.
+    const twice = await runStatusCli([], { KUBECONFIG: [file, kubeconfig({ 'kind-dev': `http://127.0.0.1:${port}` }, { token: 'expired' })].join(path.delimiter) });
+    expect(twice.stderr).toBe('');
+    expect(twice.stdout).toContain(`Cluster ${server.url} (context kind-dev)`);
+    expect(twice.code).toBe(0);
+    const reversed = await runStatusCli([], { KUBECONFIG: [kubeconfig({ 'kind-dev': `http://127.0.0.1:${port}` }), file].join(path.delimiter) });
+    expect(reversed.code).toBe(2);
+    expect(reversed.stderr).toContain(`cannot reach the API server http://127.0.0.1:${port} of context "kind-dev"`);
+  });
+
+  it('exits 1 when --wait runs out while the cluster stays unreachable, saying why', async () => {
+    const port = await closedPort();
+    const result = await runStatusCli(['--wait', '1s'], { KUBECONFIG: kubeconfig({ 'kind-dev': `http://127.0.0.1:${port}` }) });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(new RegExp(`mini-atlas status: not ready after 1s: cannot reach the API server http://127\\.0\\.0\\.1:${port} of context "kind-dev": .*\\n$`));
   });
 
   it('exits 2 without a kubeconfig, and for an unknown context', async () => {

@@ -177,26 +177,84 @@ describe('synth --user-space --out', () => {
     fixture.remove('team-x/clusters/prd/web.yaml');
     const result = synth();
     expect(result.status).toBe(0);
-    const lines = result.stdout.split('\n');
-    const header = lines.findIndex((line) => line.startsWith('this change removes'));
-    expect(lines[header]).toBe('this change removes 2 objects from the clusters (Flux prunes them):');
-    expect(lines.slice(header + 1, header + 3)).toEqual(['  - dev: WebApplication team-x/team-x-web', '  - prd: WebApplication team-x/team-x-web']);
+    expect(removalSection(result.stdout)).toEqual([
+      'this change removes 2 objects from the clusters:',
+      '  pruned by Flux (2 objects):',
+      '  - dev: WebApplication team-x/team-x-web',
+      '  - prd: WebApplication team-x/team-x-web',
+    ]);
     expect(fs.readFileSync(path.join(ROOT, out, 'dev/tenants/team-x/instances.yaml'), 'utf8')).not.toContain('kind: WebApplication');
   });
 
-  it("marks a removed team's Workspace as kept, so retiring a team deletes no namespace", () => {
+  it("lists every kept object of a removed team, however many objects go, and counts the pruned ones by kind", () => {
+    const topics = Array.from({ length: 12 }, (_, index) => `apiVersion: kro.run/v1alpha1\nkind: Topic\nmetadata: {name: team-y-t${index}}\nspec: {}\n`);
+    fixture.write({ 'team-y/topics.yaml': topics.join('---\n') });
+    expect(synth().status).toBe(0);
     fixture.remove('team-y');
     const result = synth();
     expect(result.status).toBe(0);
-    const removed = result.stdout.split('\n').filter((line) => line.startsWith('  - ') && line.includes('team-y'));
-    expect(removed).toEqual(
-      expect.arrayContaining([
-        '  - dev: Workspace team-y (kept: Flux never prunes it; delete it by hand if you mean it)',
-        '  - prd: Workspace team-y (kept: Flux never prunes it; delete it by hand if you mean it)',
-        '  - dev: Topic team-y/team-y-orders',
-        '  - dev: Kustomization flux-system/tenant-team-y',
-      ]),
-    );
+    expect(removalSection(result.stdout)).toEqual([
+      'this change removes 34 objects from the clusters:',
+      '  kept: Flux never prunes them; delete each by hand once their data may go (2 objects):',
+      '  - dev: Workspace team-y',
+      '  - prd: Workspace team-y',
+      '  pruned by Flux (32 objects):',
+      '  - dev: 1 Kustomization, 1 RoleBinding, 1 ServiceAccount, 13 Topic',
+      '  - prd: 1 Kustomization, 1 RoleBinding, 1 ServiceAccount, 13 Topic',
+    ]);
     expect(fs.existsSync(path.join(ROOT, out, 'dev/tenants/team-y'))).toBe(false);
+  });
+});
+
+/** The summary's lines about removed objects. */
+function removalSection(stdout: string): string[] {
+  const lines = stdout.trimEnd().split('\n');
+  return lines.slice(lines.findIndex((line) => line.startsWith('this change removes')));
+}
+
+describe('synth --out', () => {
+  /** A folder of someone's own files, relative to the repository root. */
+  let scratch: string;
+  beforeAll(() => {
+    scratch = makeTempDir();
+    fs.writeFileSync(path.join(ROOT, scratch, 'notes.txt'), 'my notes\n');
+  });
+
+  it('refuses a folder holding files synth did not write, with exit 2 naming it, and touches nothing', () => {
+    const result = runCli('synth', '--user-space', fixture.rel, '--out', scratch);
+    expect(result).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: `mini-atlas: ${scratch}/ holds files synth did not write (it has no .mini-atlas-synth): synth replaces only its own output, an empty folder or a new one, so nothing was touched; choose another folder\n`,
+    });
+    expect(fs.readdirSync(path.join(ROOT, scratch))).toEqual(['notes.txt']);
+  });
+
+  it('refuses the user space itself, leaving every team file as it was', () => {
+    const before = treeHashes(fixture.rel);
+    const result = runCli('synth', '--user-space', fixture.rel, '--out', fixture.rel);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(new RegExp(`^mini-atlas: ${fixture.rel}/ holds files synth did not write`));
+    expect(treeHashes(fixture.rel)).toEqual(before);
+  });
+
+  it('refuses a file', () => {
+    const result = runCli('synth', '--user-space', fixture.rel, '--out', `${scratch}/notes.txt`);
+    expect(result.stderr).toBe(`mini-atlas: ${scratch}/notes.txt is a file, not a folder: synth writes a folder of YAML files; choose a folder\n`);
+    expect(result.status).toBe(2);
+    expect(fs.readFileSync(path.join(ROOT, scratch, 'notes.txt'), 'utf8')).toBe('my notes\n');
+  });
+
+  it('writes into an absent or empty folder and marks it as its own, then replaces its own output', () => {
+    const absent = path.join(scratch, 'new-dist');
+    expect(runCli('synth', '--user-space', fixture.rel, '--out', absent).status).toBe(0);
+    expect(fs.readFileSync(path.join(ROOT, absent, '.mini-atlas-synth'), 'utf8')).toContain('npm run synth');
+    const again = runCli('synth', '--user-space', fixture.rel, '--out', absent);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain(`${absent}/: up to date`);
+  });
+
+  it('marks the committed dist/ as its own', () => {
+    expect(fs.existsSync(path.join(ROOT, 'dist', '.mini-atlas-synth'))).toBe(true);
   });
 });

@@ -1,8 +1,20 @@
+import { Testing } from 'cdk8s';
+import { HelmReleasesChart } from '../../charts/helm-releases';
+import { NamespacesChart } from '../../charts/namespaces';
+import { findCluster } from '../../config/clusters';
+import { RESERVED_NAMESPACES } from '../../config/namespaces';
+import { PLATFORM } from '../../config/platform';
 import { formatProblem, hasErrors } from '../../src/user-space';
 import { githubAnnotation, type JsonReport } from '../../src/user-space/report';
+import { KubeObject } from '../helpers';
 import { ReportedProblem, removeFixtures, runCli, TreeFiles, webApplication, workspace, writeTeams } from './helpers';
 
 afterAll(removeFixtures);
+
+/** The objects of a platform chart, as synth renders it for dev. */
+function synthOf(chart: typeof NamespacesChart | typeof HelmReleasesChart): KubeObject[] {
+  return Testing.synth(new chart(Testing.app(), 'chart', { cluster: findCluster('dev')! })) as KubeObject[];
+}
 
 /** team-x's Workspace, which every fixture below needs to be otherwise valid. */
 const TEAM_X = { 'team-x/workspace.yaml': workspace('team-x') };
@@ -64,8 +76,8 @@ describe('rejected documents', () => {
     expect(problemsOf({ 'team-x/web.yaml': flow('WebApplication', 'name: team-x-web', 'image: nginx, tag: "1"') })).toEqual([
       error('team-x/web.yaml:4:7', 'WebApplication team-x-web: spec.host is required: Hostname the shared Gateway routes to the application, e.g. shop.example.com.'),
     ]);
-    expect(problemsOf({ 'team-x/topic.yaml': 'apiVersion: kro.run/v1alpha1\nkind: Topic\nmetadata: {name: team-x-orders}\n' })).toEqual([
-      error('team-x/topic.yaml:1:1', 'Topic team-x-orders: spec is required'),
+    expect(problemsOf({ 'team-x/web.yaml': 'apiVersion: kro.run/v1alpha1\nkind: WebApplication\nmetadata: {name: team-x-web}\n' })).toEqual([
+      error('team-x/web.yaml:1:1', 'WebApplication team-x-web: spec is required: a WebApplication needs at least image, tag, host under spec'),
     ]);
     expect(problemsOf({ 'team-x/topic.yaml': 'apiVersion: kro.run/v1alpha1\nkind: Topic\nmetadata: {namespace: team-x}\nspec: {}\n' })).toEqual([
       error('team-x/topic.yaml:3:11', 'Topic: metadata.name is required'),
@@ -275,6 +287,19 @@ describe('overrides that cannot apply', () => {
       error('team-x/clusters/staging:1:1', '"staging" is not a cluster: overrides go in clusters/<cluster>/ with one of dev, prd'),
     ]);
   });
+
+  it('suggests the name meant by a mistyped override, or lists the names there are', () => {
+    const topic = { 'team-x/topic.yaml': flow('Topic', 'name: team-x-orders', '') };
+    expect(problemsOf({ ...topic, 'team-x/clusters/prd/topic.yaml': flow('Topic', 'name: team-x-order', 'partitions: 12') })).toEqual([
+      error('team-x/clusters/prd/topic.yaml:3:18', 'this override matches no document: there is no Topic "team-x-order" in the team\'s files: did you mean "team-x-orders"?'),
+    ]);
+    expect(problemsOf({ ...topic, 'team-x/clusters/prd/topic.yaml': flow('Topic', 'name: team-x-payments', 'partitions: 12') })).toEqual([
+      error('team-x/clusters/prd/topic.yaml:3:18', 'this override matches no document: there is no Topic "team-x-payments" in the team\'s files (its topics: team-x-orders)'),
+    ]);
+    expect(problemsOf({ ...topic, 'team-x/clusters/prod/topic.yaml': flow('Topic', 'name: team-x-orders', '') })).toEqual([
+      error('team-x/clusters/prod:1:1', '"prod" is not a cluster: overrides go in clusters/<cluster>/ with one of dev, prd (did you mean "prd"?)'),
+    ]);
+  });
 });
 
 describe('hostile or broken files', () => {
@@ -348,6 +373,107 @@ describe('the folder layout', () => {
   });
 });
 
+describe('a new team', () => {
+  it('needs no spec where no field is required: a Workspace can be just its name', () => {
+    const fixture = writeTeams({
+      'team-n/workspace.yaml': 'apiVersion: kro.run/v1alpha1\nkind: Workspace\nmetadata: {name: team-n}\n',
+      'team-n/topic.yaml': 'apiVersion: kro.run/v1alpha1\nkind: Topic\nmetadata: {name: team-n-orders}\n',
+    });
+    const userSpace = fixture.load();
+    expect(userSpace.problems).toEqual([]);
+    expect(userSpace.teamsFor('dev')[0].workspace.spec).toEqual({});
+  });
+
+  it('reads every spelling of the YAML extensions, and names any other file it does not read', () => {
+    const fixture = writeTeams({
+      'team-n/Workspace.YAML': workspace('team-n'),
+      'team-n/topic.yml': flow('Topic', 'name: team-n-orders', ''),
+      'team-n/clusters/prd/topic.Yml': flow('Topic', 'name: team-n-orders', 'partitions: 6'),
+      'team-n/notes.txt': 'not a team file\n',
+      'team-n/.gitkeep': '',
+    });
+    const userSpace = fixture.load();
+    expect(userSpace.teamsFor('prd')[0].instances.map((instance) => instance.spec)).toEqual([{ partitions: 6 }]);
+    expect(fixture.problems()).toEqual([
+      { at: 'team-n/notes.txt:1:1', severity: 'warning', message: 'not read: only files ending in .yaml or .yml are team files; rename it, or move it out of the team folder' },
+    ]);
+  });
+});
+
+describe('validate and synth on the command line', () => {
+  const USER_SPACE_HINT = '--user-space takes the folder that holds one folder per team (default user-space)';
+
+  it.each(['validate', 'synth'])('%s: a --user-space that does not exist or is a file is exit 2 with one sentence, and writes nothing', (command) => {
+    expect(runCli(command, '--user-space', 'no/such/folder')).toEqual({ status: 2, stdout: '', stderr: `mini-atlas: the user space no/such/folder does not exist: ${USER_SPACE_HINT}\n` });
+    expect(runCli(command, '--user-space', 'package.json')).toEqual({ status: 2, stdout: '', stderr: `mini-atlas: the user space package.json is a file, not a folder: ${USER_SPACE_HINT}\n` });
+  });
+
+  it.each(['validate', 'synth', 'preview'])("%s: a team's folder given as --user-space is named as such", (command) => {
+    const fixture = writeTeams({ ...TEAM_X, 'team-x/topic.yaml': flow('Topic', 'name: team-x-orders', '') });
+    const args = command === 'preview' ? [`${fixture.rel}/team-x`] : [];
+    const result = runCli(command, ...args, '--user-space', `${fixture.rel}/team-x`);
+    expect(result.stderr).toBe(
+      `mini-atlas: ${fixture.rel}/team-x holds team files (topic.yaml, workspace.yaml), so it is one team's folder, not a user space: pass the folder of team folders (--user-space ${fixture.rel}), or name the team folder as an argument to check only that team\n`,
+    );
+    expect(result.status).toBe(2);
+  });
+
+  it('still reports a stray team file among team folders on that file', () => {
+    const fixture = writeTeams({ ...TEAM_X, 'stray.yaml': flow('Topic', 'name: team-x-orders', '') });
+    const result = runCli('validate', '--user-space', fixture.rel);
+    expect(result.stderr).toBe(`${fixture.rel}/stray.yaml:1:1: error: team files belong in a team folder: user-space/<team>/\nvalidate: 1 team, 1 error, 0 warnings\n`);
+    expect(result.status).toBe(1);
+  });
+
+  it('validate checks only the teams of the files and folders given, like preview', () => {
+    const fixture = writeTeams({
+      ...TEAM_X,
+      'team-x/topic.yaml': flow('Topic', 'name: team-x-orders', ''),
+      'team-y/workspace.yaml': 'apiVersion: kro.run/v1alpha1\nkind: Workspace\nmetadata: {name: team-y\n',
+    });
+    expect(runCli('validate', `${fixture.rel}/team-x/topic.yaml`, '--user-space', fixture.rel)).toEqual({ status: 0, stdout: '', stderr: 'validate: 1 team, 0 errors, 0 warnings\n' });
+    // A team's name serves as well as its folder.
+    expect(runCli('validate', 'team-x', '--user-space', fixture.rel)).toEqual({ status: 0, stdout: '', stderr: 'validate: 1 team, 0 errors, 0 warnings\n' });
+    const broken = runCli('validate', `${fixture.rel}/team-y`, `${fixture.rel}/team-x`, '--user-space', fixture.rel);
+    expect(broken.stderr).toMatch(/validate: 2 teams, 2 errors, 0 warnings\n$/);
+    expect(broken.status).toBe(1);
+    expect(runCli('validate', `${fixture.rel}/team-z`, '--user-space', fixture.rel)).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: `mini-atlas: ${fixture.rel}/team-z does not exist; usage: mini-atlas validate [<team-or-file>...] [--user-space <dir>] [--format <text|github|json>]\n`,
+    });
+  });
+});
+
+describe('team names', () => {
+  const taken = [...RESERVED_NAMESPACES.map((namespace) => namespace.name), 'kube-flannel'];
+
+  it('include every namespace the platform charts create, Flux, and the ones Kubernetes makes', () => {
+    expect(taken).toEqual(expect.arrayContaining(['default', 'kube-system', 'kube-public', 'kube-node-lease', 'flux-system', PLATFORM.kafka.namespace, PLATFORM.gateway.namespace]));
+    const platform = synthOf(NamespacesChart).map((namespace) => namespace.metadata.name);
+    const releases = synthOf(HelmReleasesChart).map((release) => release.spec.targetNamespace as string);
+    expect(platform.length).toBeGreaterThan(0);
+    for (const name of [...platform, ...releases]) expect(taken).toContain(name);
+  });
+
+  it.each(taken)('refuse "%s" at the Workspace\'s name, with what owns the namespace', (name) => {
+    const problems = writeTeams({ [`${name}/workspace.yaml`]: workspace(name) }).problems();
+    expect(problems).toEqual([error(`${name}/workspace.yaml:3:18`, expect.stringMatching(new RegExp(`^Workspace ${name}: metadata.name "${name}" cannot be a team's namespace: .+; choose another name for the team folder and its Workspace$`)))]);
+  });
+
+  it('name the owner, and refuse a team without a Workspace at its folder', () => {
+    expect(writeTeams({ 'kafka/workspace.yaml': workspace('kafka') }).problems()[0].message).toContain('the namespace "kafka" belongs to the shared Kafka cluster');
+    expect(writeTeams({ 'kube-x/topic.yaml': flow('Topic', 'name: kube-x-orders', '') }).problems()).toEqual([
+      error('kube-x:1:1', 'team "kube-x" has no Workspace: add one with metadata.name: kube-x'),
+      error('kube-x:1:1', expect.stringContaining('Kubernetes reserves namespaces starting with "kube-" for itself')),
+    ]);
+  });
+
+  it('accept names that only contain a reserved one', () => {
+    expect(writeTeams({ 'kafka-team/workspace.yaml': workspace('kafka-team'), 'team-kube/workspace.yaml': workspace('team-kube') }).problems()).toEqual([]);
+  });
+});
+
 describe('the report', () => {
   /** Three teams, each wrong in another way, plus a warning. */
   const BROKEN: TreeFiles = {
@@ -384,7 +510,7 @@ describe('the report', () => {
     expect(valid.status).toBe(0);
 
     const usage = runCli('validate', '--user-spaec', warned.dir);
-    expect(usage.stderr).toBe('mini-atlas: unknown argument "--user-spaec"; usage: mini-atlas validate [--user-space <dir>] [--format <text|github|json>]\n');
+    expect(usage.stderr).toBe('mini-atlas: unknown argument "--user-spaec"; usage: mini-atlas validate [<team-or-file>...] [--user-space <dir>] [--format <text|github|json>]\n');
     expect(usage.status).toBe(2);
     for (const result of [invalid, valid, usage]) expect(result.stderr).not.toMatch(/^\s+at /m);
   });
@@ -420,7 +546,7 @@ describe('the report', () => {
     expect(json.status).toBe(1);
 
     const unknown = runCli('validate', '--format', 'xml');
-    expect(unknown.stderr).toBe('mini-atlas: --format must be one of text, github, json, not "xml"; usage: mini-atlas validate [--user-space <dir>] [--format <text|github|json>]\n');
+    expect(unknown.stderr).toBe('mini-atlas: --format must be one of text, github, json, not "xml"; usage: mini-atlas validate [<team-or-file>...] [--user-space <dir>] [--format <text|github|json>]\n');
     expect(unknown.status).toBe(2);
   });
 });
