@@ -62,7 +62,7 @@ describe.each(ABSTRACTIONS.map((abstraction) => abstraction.kind))('%s', (kind) 
   it('writes a SimpleSchema with a description for every field', () => {
     const leaves = (fields: Record<string, unknown>, prefix = ''): [string, unknown][] =>
       Object.entries(fields).flatMap(([name, type]) => (typeof type === 'object' ? leaves(type as Record<string, unknown>, `${prefix}${name}.`) : [[`${prefix}${name}`, type]]));
-    for (const [field, type] of leaves(DEV.get(kind)!.spec.schema.spec)) expect({ field, type }).toEqual({ field, type: expect.stringMatching(/^(string|integer|boolean|map\[string\]string) \| .*description="[^"]+"$/) });
+    for (const [field, type] of leaves(DEV.get(kind)!.spec.schema.spec)) expect({ field, type }).toEqual({ field, type: expect.stringMatching(/^(string|integer|boolean|map\[string\]string|\[\]string) \| .*description="[^"]+"$/) });
   });
 });
 

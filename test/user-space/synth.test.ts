@@ -91,7 +91,7 @@ describe('synth --user-space --out', () => {
       apiVersion: 'kro.run/v1alpha1',
       kind: 'Workspace',
       metadata: { name: 'team-x', annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } },
-      spec: { name: 'team-x' },
+      spec: { name: 'team-x', owners: ['@acme/team-x'] },
     });
   });
 

@@ -374,13 +374,15 @@ describe('the folder layout', () => {
 });
 
 describe('a new team', () => {
-  it('needs no spec where no field is required: a Workspace can be just its name', () => {
+  it('needs no spec where no field is required: a Workspace can be just its name (without owners, a warning)', () => {
     const fixture = writeTeams({
       'team-n/workspace.yaml': 'apiVersion: kro.run/v1alpha1\nkind: Workspace\nmetadata: {name: team-n}\n',
       'team-n/topic.yaml': 'apiVersion: kro.run/v1alpha1\nkind: Topic\nmetadata: {name: team-n-orders}\n',
     });
     const userSpace = fixture.load();
-    expect(userSpace.problems).toEqual([]);
+    expect(fixture.problems()).toEqual([
+      { at: 'team-n/workspace.yaml:3:18', severity: 'warning', message: expect.stringContaining('Workspace team-n: no spec.owners') },
+    ]);
     expect(userSpace.teamsFor('dev')[0].workspace.spec).toEqual({});
   });
 
