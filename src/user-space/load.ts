@@ -22,6 +22,8 @@ export interface UserSpace {
   readonly problems: readonly Problem[];
   /** Names of the team folders that were read. */
   readonly teams: readonly string[];
+  /** Each team's code owners (its Workspace's `spec.owners`), for the teams that name any. */
+  readonly owners: ReadonlyMap<string, readonly string[]>;
   /** The teams (sorted by name) as they apply to `cluster`, overrides merged in. */
   teamsFor(cluster: string): readonly TeamInstances[];
 }
@@ -40,10 +42,11 @@ const TEAM_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export const OVERRIDES_FOLDER = 'clusters';
 const KIND_ORDER = new Map(ABSTRACTION_APIS.map((abstraction, index) => [abstraction.kind, index]));
 const ACCEPTED = ABSTRACTION_APIS.map((abstraction) => abstraction.kind).join(', ');
-/** Where each instance was declared; a document's positions are worked out only when asked for. */
-const sources = new WeakMap<Instance, SourceDocument>();
-/** Where each instance's fields are, its cluster override first. */
-const locators = new WeakMap<Instance, (at: readonly string[]) => SourceLocation>();
+/**
+ * Where each instance was declared: its cluster override (if any), then its base document. A
+ * document's positions are worked out only when asked for.
+ */
+const sources = new WeakMap<Instance, readonly SourceDocument[]>();
 
 /** Instances with an error of their own: the cluster would refuse them, so they create nothing. */
 const invalid = new WeakSet<Instance>();
@@ -55,7 +58,20 @@ export function isInvalid(instance: Instance): boolean {
 
 /** Where `instance` was declared (its base document). */
 export function sourceOf(instance: Instance): SourceLocation | undefined {
-  return sources.get(instance)?.location;
+  return sources.get(instance)?.at(-1)?.location;
+}
+
+/**
+ * Where the field at `at` of `instance` is written (with `key`, its key): a `spec` field in the
+ * cluster override when the override sets it, else in the base document (which declares the
+ * instance, its name included), else its closest parent.
+ */
+export function locateField(instance: Instance, at: readonly (string | number)[], key = false): SourceLocation | undefined {
+  const documents = sources.get(instance);
+  if (!documents) return undefined;
+  const base = documents[documents.length - 1];
+  const document = at[0] === 'spec' ? (documents.find((candidate) => hasPath(candidate.value, at)) ?? base) : base;
+  return document.locate(at, key);
 }
 
 /** A team document that names one of the abstractions. */
@@ -72,6 +88,7 @@ export function loadUserSpace(options: LoadOptions): UserSpace {
   const problems: Problem[] = [];
   const error = (location: SourceLocation, message: string) => problems.push({ severity: 'error', location, message });
   const teams = new Map<string, Map<string, { instances: Instance[]; secrets: TeamSecret[] }>>();
+  const owners = new Map<string, readonly string[]>();
   const hosts = new Map<string, HostClaim>();
   const dataKeys = new Map<string, DataKeyClaim>();
 
@@ -86,6 +103,8 @@ export function loadUserSpace(options: LoadOptions): UserSpace {
     const declarations = declare(yamlFiles(folder, relative, problems), relative, problems, secretSources, undefined);
     checkWorkspace(team, declarations, at(folder), error);
     checkNamespaceIsFree(team, declarations, at(folder), error);
+    const teamOwners = ownersOf(team, declarations, problems);
+    if (teamOwners) owners.set(team, teamOwners);
     checkUniqueNames(declarations, error);
     const overrides = readOverrides(folder, declarations, relative, problems, secretSources);
     const secrets = declareSecrets(team, secretSources, problems);
@@ -104,7 +123,7 @@ export function loadUserSpace(options: LoadOptions): UserSpace {
     for (const cluster of CLUSTERS) {
       const instances = declarations.map((declaration) => compileFor(cluster.name, declaration)).sort(byKindAndName);
       const clusterSecrets = secrets.filter((declaration) => declaration.clusters.includes(cluster.name)).sort((a, b) => a.secret.name.localeCompare(b.secret.name));
-      const locate = (instance: Instance, at: readonly string[]) => locators.get(instance)!(at);
+      const locate = (instance: Instance, at: readonly string[]) => locateField(instance, at)!;
       checkReferences({ team, instances, secrets: clusterSecrets, secretsCluster: secretsVary ? cluster.name : undefined, locate }, problems);
       for (const application of instances.filter((instance) => instance.kind === 'WebApplication')) checkQuotaFit(application, cluster, (at) => locate(application, at), problems);
       perCluster.set(cluster.name, { instances, secrets: clusterSecrets.map((declaration) => declaration.secret) });
@@ -115,6 +134,7 @@ export function loadUserSpace(options: LoadOptions): UserSpace {
   return {
     problems: sortProblems(problems),
     teams: [...teams.keys()],
+    owners,
     teamsFor(cluster) {
       return [...teams].map(([team, perCluster]) => {
         const { instances: all, secrets } = perCluster.get(cluster) ?? { instances: [], secrets: [] };
@@ -246,6 +266,27 @@ function checkWorkspace(team: string, declarations: readonly Declaration[], fold
   }
 }
 
+/**
+ * The owners a team's Workspace names. None is allowed but worth a warning: the team's changes
+ * then need a platform owner's review, however small.
+ */
+function ownersOf(team: string, declarations: readonly Declaration[], problems: Problem[]): readonly string[] | undefined {
+  const workspace = declarations.find((declaration) => declaration.abstraction.kind === 'Workspace' && declaration.name === team);
+  if (!workspace) return undefined;
+  const spec = isPlainObject(workspace.source.value) && isPlainObject(workspace.source.value.spec) ? workspace.source.value.spec : undefined;
+  const owners = spec?.owners;
+  if (owners === undefined || (Array.isArray(owners) && owners.length === 0)) {
+    problems.push({
+      severity: 'warning',
+      location: workspace.source.locate(spec ? ['spec'] : ['metadata', 'name']),
+      message: `Workspace ${team}: no spec.owners, so only the platform's code owners can approve changes to the team's files; name the team's reviewers, e.g. owners: ["@your-org/${team}"]`,
+    });
+    return undefined;
+  }
+  // Anything but a list of strings already has its schema error, and then synth writes nothing.
+  return Array.isArray(owners) && owners.every((owner) => typeof owner === 'string') ? owners : undefined;
+}
+
 /** A team's namespace is its own: never one that the platform or Kubernetes runs in. */
 function checkNamespaceIsFree(team: string, declarations: readonly Declaration[], folder: SourceLocation, error: (at: SourceLocation, message: string) => void): void {
   const reason = reservedNamespace(team);
@@ -322,6 +363,7 @@ function compile(declaration: Declaration, override: SourceDocument | undefined,
   const locate = (at: readonly string[]) => (override && hasPath(override.value, at) ? override : source).locate(at);
   const error = (at: string[], message: string) => problems.push({ severity: 'error', location: locate(at), message: `${abstraction.kind} ${name}: ${message}` });
   problems.push(...checkAgainstSchema(abstraction, value, sourcesInOrder));
+  if (override) checkSameOnEveryCluster(abstraction, override, problems);
   const metadata = (isPlainObject(value.metadata) ? value.metadata : {}) as Record<string, unknown>;
   const spec = (isPlainObject(value.spec) ? value.spec : {}) as Record<string, unknown>;
   const namespaced = abstraction.scope === 'Namespaced';
@@ -343,10 +385,17 @@ function compile(declaration: Declaration, override: SourceDocument | undefined,
     metadata: { name, ...(namespaced ? { namespace: team } : {}), ...annotationsOf(abstraction) },
     spec,
   };
-  sources.set(instance, source);
-  locators.set(instance, locate);
+  sources.set(instance, sourcesInOrder);
   if (hasErrors(problems.slice(problemsBefore))) invalid.add(instance);
   return instance;
+}
+
+/** Fields about the repository (who owns the team's files) cannot differ per cluster. */
+function checkSameOnEveryCluster(abstraction: AbstractionApi, override: SourceDocument, problems: Problem[]): void {
+  for (const [name, definition] of Object.entries(abstraction.spec)) {
+    if (!definition.sameOnEveryCluster || !hasPath(override.value, ['spec', name])) continue;
+    problems.push({ severity: 'error', location: override.locate(['spec', name], true), message: `${abstraction.kind} ${String((override.value as { metadata?: { name?: unknown } }).metadata?.name)}: spec.${name} is the same on every cluster; set it in the team's base file, not in a cluster override` });
+  }
 }
 
 /** Data outlives its files: Flux never prunes an instance of a kept kind, so deleting a file deletes no data. */

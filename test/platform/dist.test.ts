@@ -7,6 +7,7 @@ import { PLATFORM } from '../../config/platform';
 import { CACHE_DIR } from '../../src/compiled-cache';
 import { ROOT } from '../../src/paths';
 import { SchemaChecker } from '../../src/preview/check';
+import { CODEOWNERS_FILE } from '../../src/synth/codeowners';
 import { generatedDocs } from '../../src/synth/docs';
 import { readTree } from '../../src/synth/dist-folder';
 import { synthesize } from '../../src/synth/command';
@@ -18,10 +19,12 @@ const USER_SPACE = path.join(ROOT, 'user-space');
 describe('dist/', () => {
   const fresh = tempDir('fresh-dist');
   let rendered: Map<string, string>;
+  let codeOwners: string | undefined;
   beforeAll(() => {
     const result = synthesize({ userSpaceDir: USER_SPACE, out: fresh });
     expect(result.changes).toBeDefined();
     rendered = readTree(fresh);
+    codeOwners = result.codeOwners;
   });
 
   it('equals what a fresh synth of the committed code produces', () => {
@@ -34,6 +37,10 @@ describe('dist/', () => {
     const again = tempDir('again');
     synthesize({ userSpaceDir: USER_SPACE, out: again });
     expect(readTree(again)).toEqual(rendered);
+  });
+
+  it('has .github/CODEOWNERS up to date', () => {
+    expect(fs.readFileSync(path.join(ROOT, CODEOWNERS_FILE), 'utf8')).toBe(codeOwners);
   });
 
   it('has the generated schemas and README reference up to date', () => {

@@ -121,7 +121,7 @@ describe('rejected documents', () => {
       error('team-x/topic.yaml:3:33', 'Topic team-x-orders: unknown field metadata.namespce: did you mean "namespace"?'),
       error('team-x/topic.yaml:5:1', 'Topic team-x-orders: unknown field status: known fields: apiVersion, kind, metadata, spec'),
       error('team-x/web.yaml:10:3', 'WebApplication team-x-web: unknown field spec.replica: did you mean "replicas"?'),
-      error('team-x/web.yaml:11:3', 'WebApplication team-x-web: unknown field spec.frobnicate: known fields: name, namespace, image, tag, replicas, autoscale, host, port, healthPath, env, secretEnv, cpu, memory, infrastructure'),
+      error('team-x/web.yaml:11:3', 'WebApplication team-x-web: unknown field spec.frobnicate: known fields: name, namespace, image, tag, replicas, autoscale, host, port, healthPath, env, secretEnv, cpu, memory, infrastructure, runAsUser'),
     ]);
   });
 
@@ -426,13 +426,15 @@ describe('the folder layout', () => {
 });
 
 describe('a new team', () => {
-  it('needs no spec where no field is required: a Workspace can be just its name', () => {
+  it('needs no spec where no field is required: a Workspace can be just its name (without owners, a warning)', () => {
     const fixture = writeTeams({
       'team-n/workspace.yaml': 'apiVersion: kro.run/v1alpha1\nkind: Workspace\nmetadata: {name: team-n}\n',
       'team-n/topic.yaml': 'apiVersion: kro.run/v1alpha1\nkind: Topic\nmetadata: {name: team-n-orders}\n',
     });
     const userSpace = fixture.load();
-    expect(userSpace.problems).toEqual([]);
+    expect(fixture.problems()).toEqual([
+      { at: 'team-n/workspace.yaml:3:18', severity: 'warning', message: expect.stringContaining('Workspace team-n: no spec.owners') },
+    ]);
     expect(userSpace.teamsFor('dev')[0].workspace.spec).toEqual({});
   });
 
