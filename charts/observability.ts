@@ -22,8 +22,6 @@ export interface ObservabilityChartProps extends ChartProps {
   readonly teams: readonly TeamInstances[];
 }
 
-/** Every team's dashboard, in one file of the layer (as the tenants layer keeps its teams' objects). */
-const TEAM_DASHBOARDS_FILE = 'team-dashboards.yaml';
 
 /**
  * What Prometheus scrapes of the platform, the platform dashboard that shows it, and each team's
@@ -46,7 +44,7 @@ export class ObservabilityChart extends LayerChart {
     super(scope, id, props);
     for (const target of ObservabilityChart.TARGETS) this.addPodMonitor(target);
     this.addPlatformDashboard();
-    for (const team of props.teams) this.addDocument(TEAM_DASHBOARDS_FILE, teamDashboard(team));
+    for (const team of props.teams) this.addDocument(PLATFORM.dist.teamDashboardsFile, teamDashboard(team));
   }
 
   private addPodMonitor({ name, namespace, selector, port }: ScrapeTarget): void {

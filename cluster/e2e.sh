@@ -257,12 +257,12 @@ EOF
   printf 'e2e: %s: pod %s of virtual cluster %s runs on the host as %s/%s\n' "$team" "$virtual_pod" "$name" "$team" "$host_pod" >&2
 }
 
-# How many series (Prometheus) or streams (Loki) a query answers with; 0 when it fails.
-# Arguments: URL of the query endpoint, query; extra curl arguments after them.
+# How many series (Prometheus) or streams (Loki) a query of a port-forwarded monitoring Service
+# answers with; 0 when it fails. Arguments: local port, API path, query; extra curl arguments after.
 count_results() {
-  local url="$1" query="$2"
-  shift 2
-  curl -fsS --max-time 10 --get --data-urlencode "query=$query" "$@" "$url" 2>/dev/null |
+  local port="$1" api="$2" query="$3"
+  shift 3
+  curl -fsS --max-time 10 --get --data-urlencode "query=$query" "$@" "http://127.0.0.1:$port$api" 2>/dev/null |
     node -e 'let s = ""; process.stdin.on("data", (c) => (s += c)).on("end", () => { try { console.log(JSON.parse(s).data.result.length); } catch { console.log(0); } });' ||
     echo 0
 }
@@ -273,14 +273,14 @@ has_results() {
 
 # Polls a query of a monitoring Service, through a port-forward kept for this check only, until
 # it answers with something or 5 minutes have passed (scrapes and log shipping lag behind pods).
-# Arguments: Service, its port, then count_results' arguments (URLs on 127.0.0.1:<port>).
+# Arguments: Service, its port, API path, query, extra curl arguments.
 query_monitoring() {
   local service="$1" port="$2"
   shift 2
   kube -n monitoring port-forward "svc/$service" "$port:$port" >/dev/null 2>&1 &
   PORT_FORWARD_PID=$!
   local code=0
-  retry 300 has_results "$@" || code=$?
+  retry 300 has_results "$port" "$@" || code=$?
   kill "$PORT_FORWARD_PID" 2>/dev/null || true
   PORT_FORWARD_PID=""
   return "$code"
@@ -294,11 +294,11 @@ check_observability() {
   team="$(expectation traffic.http.team)"
   app="$(expectation traffic.http.webApplication)"
   log "observability: $app's metrics in Prometheus, its logs in Loki and from npm run logs"
-  query_monitoring prometheus-prometheus 9090 http://127.0.0.1:9090/api/v1/query \
+  query_monitoring prometheus-prometheus 9090 /api/v1/query \
     "process_cpu_seconds_total{namespace=\"$team\", pod=~\"$app-.*\"} and on (pod) (up{namespace=\"$team\"} == 1)" ||
     fail "Prometheus has no series of $app's own metrics from a target that is up after 5 minutes"
   printf 'e2e: %s: Prometheus scrapes %s own metrics\n' "$team" "$app" >&2
-  query_monitoring loki 3100 http://127.0.0.1:3100/loki/api/v1/query_range "{namespace=\"$team\", app=\"$app\", pod=~\"$app-.+\"}" \
+  query_monitoring loki 3100 /loki/api/v1/query_range "{namespace=\"$team\", app=\"$app\", pod=~\"$app-.+\"}" \
     --data-urlencode "start=$(($(date +%s) - 3600))000000000" ||
     fail "Loki has no log line of $app labelled namespace, app and pod after 5 minutes"
   printf 'e2e: %s: Loki has %s logs labelled namespace, app and pod\n' "$team" "$app" >&2

@@ -5,6 +5,11 @@ export const PLATFORM = {
   /** API group and version of the abstractions' instances (kept from the Mini-Atlas seed). */
   abstractionApiVersion: 'kro.run/v1alpha1',
   fluxNamespace: 'flux-system',
+  /**
+   * The platform team's Git host handles: code owners of everything no team owns (the code, the
+   * shared layer files of dist/, every team's Workspace and access objects, CODEOWNERS itself).
+   */
+  owners: ['@mini-atlas/platform'],
   kafka: {
     namespace: 'kafka',
     cluster: 'shared',
@@ -75,6 +80,8 @@ export const PLATFORM = {
     workspacesFile: 'workspaces.yaml',
     /** Every team's ServiceAccount and Kustomization, in the tenants layer (all in flux-system). */
     tenantAccessFile: 'tenants.yaml',
+    /** Every team's Grafana dashboard, in the observability layer. */
+    teamDashboardsFile: 'team-dashboards.yaml',
     /** A team's instances, in `tenants/<team>/`. */
     instancesFile: 'instances.yaml',
     /** A team's SOPS-encrypted Secrets, as committed, in `tenants/<team>/`. */

@@ -5,6 +5,7 @@ import { BENCH_COMMAND } from '../../bench/run';
 import { helpText, parseArgs, usageOf, type CommandSpec } from '../../src/cli/args';
 import { HelpRequested, UsageError } from '../../src/cli/usage-error';
 import { IMPORT_COMMAND } from '../../src/import/command';
+import { MUTATE_COMMAND } from '../../mutation/run';
 import { NEW_COMMAND } from '../../src/new/command';
 import { DASHBOARD_COMMAND, KUBECONFIG_COMMAND, LOGS_COMMAND } from '../../src/operate/specs';
 import { ROOT } from '../../src/paths';
@@ -20,6 +21,7 @@ const SPECS: Record<string, CommandSpec> = {
   import: IMPORT_COMMAND,
   kubeconfig: KUBECONFIG_COMMAND,
   logs: LOGS_COMMAND,
+  mutate: MUTATE_COMMAND,
   new: NEW_COMMAND,
   preview: PREVIEW_COMMAND,
   status: STATUS_COMMAND,
