@@ -3,7 +3,9 @@ import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { Kustomization } from '../imports/flux-kustomization-kustomize.toolkit.fluxcd.io';
 import { ClusterConfig } from '../config/clusters';
+import { FLUX } from '../config/flux';
 import { PLATFORM } from '../config/platform';
+import { tenantShard } from '../src/flux/shards';
 import { TeamInstances } from '../src/user-space/model';
 import { distPath, GIT_SOURCE } from './flux-system';
 import { kustomizationFile, LayerChart } from './layer-chart';
@@ -72,12 +74,19 @@ export class TenantsChart extends LayerChart {
     for (const instance of instances) this.addDocument(`${team}/${instancesFile}`, instance);
   }
 
+  /** The team's label, and the shard that reconciles its Kustomization (if the cluster has shards). */
+  private teamLabels(team: string): Record<string, string> {
+    const shard = tenantShard(team, this.props.cluster.flux.tenantShards);
+    return { [PLATFORM.tenantLabel]: team, ...(shard && { [FLUX.sharding.key]: shard }) };
+  }
+
   private teamKustomization(team: string, serviceAccount: string): object {
     const { cluster } = this.props;
     return Kustomization.manifest({
-      metadata: { name: `tenant-${team}`, namespace: PLATFORM.fluxNamespace, labels: { [PLATFORM.tenantLabel]: team } },
+      metadata: { name: `tenant-${team}`, namespace: PLATFORM.fluxNamespace, labels: this.teamLabels(team) },
       spec: {
-        interval: cluster.reconcileInterval,
+        // Pushes reconcile it through the Receiver; the interval is the safety net.
+        interval: cluster.flux.tenantInterval,
         retryInterval: '1m',
         path: distPath(cluster, 'tenants', team),
         prune: true,
