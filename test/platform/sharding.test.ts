@@ -8,14 +8,17 @@ import { tenantShard } from '../../src/flux/shards';
 import { FLUX_LOCKDOWN } from '../../src/flux/install';
 import { compile, evaluate } from '../../src/preview/expressions';
 import { renderCluster } from '../../src/synth/render';
+import { TeamInstances } from '../../src/user-space/model';
 import { KubeObject } from '../helpers';
 
 const prd = findCluster('prd')!;
+/** A team that declared nothing but its Workspace. */
+const bare = (team: string): TeamInstances => ({ team, workspace: { apiVersion: PLATFORM.abstractionApiVersion, kind: 'Workspace', metadata: { name: team }, spec: {} }, instances: [] });
 const names = (count: number, from = 1) => Array.from({ length: count }, (_, index) => `team-${from + index}`);
 
 /** Each team's shard as the tenants layer labels its Kustomization. */
 function shardsInChart(cluster: ClusterConfig, teams: readonly string[]): Map<string, string | undefined> {
-  const chart = new TenantsChart(Testing.app(), 'tenants', { cluster, teams: teams.map((team) => ({ team, instances: [] })), tenantResources: ['webapplications'] });
+  const chart = new TenantsChart(Testing.app(), 'tenants', { cluster, teams: teams.map(bare), tenantResources: ['webapplications'] });
   const kustomizations = chart.documents.map(({ object }) => object as KubeObject).filter((object) => object.kind === 'Kustomization');
   return new Map(kustomizations.map((object) => [object.metadata.labels![PLATFORM.tenantLabel], object.metadata.labels![FLUX.sharding.key]]));
 }
@@ -57,7 +60,7 @@ describe("a team's shard", () => {
   });
 
   it('sets the tenant interval, not the layers’ one, on a team’s Kustomization', () => {
-    const chart = new TenantsChart(Testing.app(), 'tenants', { cluster: prd, teams: [{ team: 'team-a', instances: [] }], tenantResources: [] });
+    const chart = new TenantsChart(Testing.app(), 'tenants', { cluster: prd, teams: [bare('team-a')], tenantResources: [] });
     const kustomization = chart.documents.map(({ object }) => object as KubeObject).find((object) => object.kind === 'Kustomization')!;
     expect(kustomization.spec.interval).toBe(prd.flux.tenantInterval);
     expect(prd.flux.tenantInterval).not.toBe(prd.reconcileInterval);
