@@ -45,3 +45,15 @@ export function refs<T extends object>(names: readonly (keyof T & string)[], pre
   for (const name of names) result[name] = isMap(name) ? mapExpr(`${prefix}.${name}`) : expr(`${prefix}.${name}`);
   return result as T;
 }
+
+/**
+ * `value` as a CEL literal, for a value only a whole expression can produce (a list built from
+ * the instance's maps): maps, lists and strings in CEL syntax, and a `${...}` string as the
+ * expression it holds.
+ */
+export function celLiteral(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(celLiteral).join(', ')}]`;
+  if (typeof value === 'object' && value !== null) return `{${Object.entries(value).map(([key, item]) => `${JSON.stringify(key)}: ${celLiteral(item)}`).join(', ')}}`;
+  if (typeof value === 'string' && value.startsWith('${') && value.endsWith('}') && !value.slice(2).includes('${')) return celOf(value);
+  return JSON.stringify(value);
+}

@@ -15,6 +15,8 @@ export const PATTERNS = {
   cpu: '^([0-9]+m|[0-9]+([.][0-9]+)?)$',
   memory: '^[0-9]+(Ki|Mi|Gi)$',
   httpPath: '^/[A-Za-z0-9._~%/-]*$',
+  /** `<secret name>/<key>`: a DNS label, a slash, and a Secret key. */
+  secretKeyReference: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?/[-._a-zA-Z0-9]+$',
 } as const;
 
 /**

@@ -49,10 +49,23 @@ export interface BooleanField extends FieldBase<boolean> {
 /** A `map[string]string`, e.g. environment variables. */
 export interface StringMapField extends FieldBase<Record<string, string>> {
   readonly type: 'map';
+  /** What every value must match (checked on team files; kro's SimpleSchema has no such marker). @default none */
+  readonly valuePattern?: string;
 }
 
-export type Field = StringField | IntegerField | BooleanField | StringMapField;
-export type Fields = Readonly<Record<string, Field>>;
+/**
+ * A group of fields under one name, e.g. `autoscale: {minReplicas, maxReplicas}`. It has no
+ * default: left out, it is absent (`has(schema.spec.autoscale)` is false), which is why its
+ * fields should include a required one (kro defaults an object without one to `{}` when a field
+ * has a default).
+ */
+export interface ObjectField<F extends Fields = Fields> extends FieldBase<never> {
+  readonly type: 'object';
+  readonly fields: F;
+}
+
+export type Field = StringField | IntegerField | BooleanField | StringMapField | ObjectField;
+export type Fields = Readonly<{ [name: string]: Field }>;
 
 /** The TypeScript type of a field's value. */
 export type ValueOf<F extends Field> = F extends StringField
@@ -61,7 +74,9 @@ export type ValueOf<F extends Field> = F extends StringField
     ? number
     : F extends BooleanField
       ? boolean
-      : Record<string, string>;
+      : F extends ObjectField<infer G>
+        ? Values<G>
+        : Record<string, string>;
 
 export type Values<F extends Fields> = { readonly [K in keyof F]: ValueOf<F[K]> };
 
@@ -71,12 +86,35 @@ export const field = {
   integer: <const F extends Omit<IntegerField, 'type'>>(props: F) => ({ type: 'integer', ...props }) as const,
   boolean: <const F extends Omit<BooleanField, 'type'>>(props: F) => ({ type: 'boolean', ...props }) as const,
   stringMap: <const F extends Omit<StringMapField, 'type'>>(props: F) => ({ type: 'map', ...props }) as const,
+  object: <const F extends Omit<ObjectField, 'type'>>(props: F) => ({ type: 'object', ...props }) as const,
 };
 
+/** Every field with its dotted path (`autoscale.minReplicas`), groups before their fields. */
+export function flattenFields(fields: Fields, prefix = ''): [string, Field][] {
+  return Object.entries(fields).flatMap(([name, definition]): [string, Field][] => [
+    [`${prefix}${name}`, definition],
+    ...(definition.type === 'object' ? flattenFields(definition.fields, `${prefix}${name}.`) : []),
+  ]);
+}
+
+/** The field at `path` (names below spec), or undefined. */
+export function fieldAtPath(fields: Fields, path: readonly string[]): Field | undefined {
+  const [name, ...rest] = path;
+  const definition = name === undefined ? undefined : fields[name];
+  if (!definition || rest.length === 0) return definition;
+  if (definition.type === 'map') return rest.length === 1 ? definition : undefined; // a value of the map
+  return definition.type === 'object' ? fieldAtPath(definition.fields, rest) : undefined;
+}
+
+/** A SimpleSchema object: each field's `type | markers`, a group's fields as a nested object. */
+export interface SimpleSchemaObject {
+  readonly [name: string]: string | SimpleSchemaObject;
+}
+
 /** kro SimpleSchema of the instance's spec on `cluster`: `string | required=true default="x" ...`. */
-export function toSimpleSchema(fields: Fields, cluster: ClusterConfig): Record<string, string> {
-  const schema: Record<string, string> = {};
-  for (const [name, definition] of Object.entries(fields)) schema[name] = simpleSchemaOf(definition, cluster);
+export function toSimpleSchema(fields: Fields, cluster: ClusterConfig): SimpleSchemaObject {
+  const schema: Record<string, string | SimpleSchemaObject> = {};
+  for (const [name, definition] of Object.entries(fields)) schema[name] = definition.type === 'object' ? toSimpleSchema(definition.fields, cluster) : simpleSchemaOf(definition, cluster);
   return schema;
 }
 
@@ -85,7 +123,7 @@ export function defaultOn(definition: Field, cluster: ClusterConfig): Field['def
   return definition.clusterDefault ? definition.clusterDefault(cluster) : definition.default;
 }
 
-function simpleSchemaOf(definition: Field, cluster: ClusterConfig): string {
+function simpleSchemaOf(definition: Exclude<Field, ObjectField>, cluster: ClusterConfig): string {
   const type = definition.type === 'map' ? 'map[string]string' : definition.type;
   const markers: string[] = [];
   const fallback = defaultOn(definition, cluster);
@@ -125,8 +163,12 @@ export function toJsonSchema(fields: Fields): Record<string, unknown> {
 }
 
 function jsonSchemaOf(definition: Field): Record<string, unknown> {
+  if (definition.type === 'object') return { description: definition.description, ...toJsonSchema(definition.fields) };
   // A per-cluster default has no one value for an editor to show; the description says where it comes from.
+  if (definition.type === 'map') {
+    const { type: _type, required: _required, hint: _hint, clusterDefault: _clusterDefault, valuePattern, ...constraints } = definition;
+    return { type: 'object', additionalProperties: { type: 'string', ...(valuePattern ? { pattern: valuePattern } : {}) }, ...constraints };
+  }
   const { type, required: _required, hint: _hint, clusterDefault: _clusterDefault, ...constraints } = definition;
-  if (type === 'map') return { type: 'object', additionalProperties: { type: 'string' }, ...constraints };
   return { type, ...constraints };
 }

@@ -1,7 +1,7 @@
 import { ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { LayerChart } from './layer-chart';
-import { Gateway, GatewaySpecListenersAllowedRoutesNamespacesFrom } from '../imports/gateway-gateway-gateway.networking.k8s.io';
+import { Gateway, GatewaySpecAllowedListenersNamespacesFrom, GatewaySpecListenersAllowedRoutesNamespacesFrom } from '../imports/gateway-gateway-gateway.networking.k8s.io';
 import { Kafka, KafkaSpecKafkaAuthorizationType, KafkaSpecKafkaListenersAuthenticationType, KafkaSpecKafkaListenersType } from '../imports/strimzi-kafka-kafka.strimzi.io';
 import {
   KafkaNodePool,
@@ -13,6 +13,7 @@ import {
 import { ClusterConfig, kafkaReplication } from '../config/clusters';
 import { PLATFORM } from '../config/platform';
 import { VERSIONS } from '../config/versions';
+import { CertificateIssuers } from './certificate-issuers';
 
 /** Ports of the shared Kafka's listeners; workspaces open egress to exactly these. */
 export const KAFKA_PORTS = { plain: 9092, tls: 9093 } as const;
@@ -28,13 +29,15 @@ export interface SharedResourcesChartProps extends ChartProps {
 
 /**
  * What all teams share: one Kafka cluster (Strimzi `kafka.strimzi.io/v1`, KRaft, combined
- * controller and broker nodes) and the Gateway every WebApplication's HTTPRoute attaches to.
+ * controller and broker nodes), the Gateway every WebApplication is served through, and the
+ * issuer of their certificates.
  */
 export class SharedResourcesChart extends LayerChart {
   constructor(scope: Construct, id: string, props: SharedResourcesChartProps) {
     super(scope, id, props);
     this.addKafka(props.cluster);
     this.addGateway();
+    new CertificateIssuers(this, 'certificates', { authority: props.cluster.certificates });
   }
 
   private addKafka(cluster: ClusterConfig): void {
@@ -85,23 +88,26 @@ export class SharedResourcesChart extends LayerChart {
     });
   }
 
+  /**
+   * The Gateway holds one listener, plain HTTP, where each application redirects its host to
+   * HTTPS and ACME challenges are answered. Each application brings its HTTPS listener (its host
+   * and certificate) in a ListenerSet in its own namespace: a Gateway holds at most 64
+   * listeners, attached ListenerSets have no such limit, and no team edits the shared Gateway.
+   */
   private addGateway(): void {
+    const tenants = { matchExpressions: [{ key: PLATFORM.tenantLabel, operator: 'Exists' }] };
     new Gateway(this, 'gateway', {
       metadata: { name: PLATFORM.gateway.name, namespace: PLATFORM.gateway.namespace },
       spec: {
         gatewayClassName: PLATFORM.gateway.className,
+        allowedListeners: { namespaces: { from: GatewaySpecAllowedListenersNamespacesFrom.SELECTOR, selector: tenants } },
         listeners: [
           {
             // No hostname: teams bring their own hosts, and synth keeps them unique across teams.
-            name: 'http',
+            name: PLATFORM.gateway.httpListener,
             port: 80,
             protocol: 'HTTP',
-            allowedRoutes: {
-              namespaces: {
-                from: GatewaySpecListenersAllowedRoutesNamespacesFrom.SELECTOR,
-                selector: { matchExpressions: [{ key: PLATFORM.tenantLabel, operator: 'Exists' }] },
-              },
-            },
+            allowedRoutes: { namespaces: { from: GatewaySpecListenersAllowedRoutesNamespacesFrom.SELECTOR, selector: tenants } },
           },
         ],
       },

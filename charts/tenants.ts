@@ -1,7 +1,7 @@
 import { ApiObject, ChartProps } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import { Kustomization } from '../imports/flux-kustomization-kustomize.toolkit.fluxcd.io';
+import { Kustomization, KustomizationSpecDecryptionProvider } from '../imports/flux-kustomization-kustomize.toolkit.fluxcd.io';
 import { ClusterConfig } from '../config/clusters';
 import { FLUX } from '../config/flux';
 import { PLATFORM } from '../config/platform';
@@ -19,12 +19,13 @@ export interface TenantsChartProps extends ChartProps {
   readonly instanceRoles?: readonly k8s.KubeClusterRoleProps[];
 }
 
-const { tenantAccessFile, instancesFile } = PLATFORM.dist;
+const { tenantAccessFile, instancesFile, secretsFile } = PLATFORM.dist;
 
 /**
  * The tenant role and the roles the abstractions' instances bind; per team: a ServiceAccount
- * that Flux impersonates, a RoleBinding that lets it manage only the abstraction kinds in the
- * team's own namespace, the team's Kustomization, and its instances.
+ * that Flux impersonates, a RoleBinding that lets it manage only the abstraction kinds and
+ * Secrets in the team's own namespace, the team's Kustomization (which decrypts the team's
+ * SOPS-encrypted Secrets with the cluster's key), its instances and Secrets.
  * The Kustomizations live in flux-system beside the one GitRepository (cross-namespace
  * references are locked down), and target the team's namespace.
  */
@@ -42,15 +43,15 @@ export class TenantsChart extends LayerChart {
     return kustomizationFile([...this.roles.map((role) => this.outputFile(role)), ...(this.props.teams.length ? [tenantAccessFile] : [])]);
   }
 
+  /** Bound per team by a RoleBinding in the team's namespace, so every right stops at that namespace. */
   private addTenantRole(resources: readonly string[]): ApiObject {
+    const verbs = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
     return new k8s.KubeClusterRole(this, 'tenant-role', {
       metadata: { name: PLATFORM.tenantRole },
       rules: [
-        {
-          apiGroups: [PLATFORM.abstractionApiVersion.split('/')[0]],
-          resources: [...resources],
-          verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
-        },
+        { apiGroups: [PLATFORM.abstractionApiVersion.split('/')[0]], resources: [...resources], verbs },
+        // The team's own Secrets, which Flux decrypts and applies as the team.
+        { apiGroups: [''], resources: ['secrets'], verbs },
       ],
     });
   }
@@ -59,7 +60,7 @@ export class TenantsChart extends LayerChart {
    * A team's objects are typed manifests, not constructs: they need nothing cdk8s resolves, and
    * thousands of teams would make tens of thousands of constructs.
    */
-  private addTeam({ team, instances }: TeamInstances): void {
+  private addTeam({ team, instances, secrets }: TeamInstances): void {
     const serviceAccount = `tenant-${team}`;
     this.addDocument(tenantAccessFile, k8s.KubeServiceAccount.manifest({ metadata: { name: serviceAccount, namespace: PLATFORM.fluxNamespace } }));
     this.addDocument(
@@ -72,6 +73,7 @@ export class TenantsChart extends LayerChart {
     );
     this.addDocument(tenantAccessFile, this.teamKustomization(team, serviceAccount));
     for (const instance of instances) this.addDocument(`${team}/${instancesFile}`, instance);
+    for (const secret of secrets) this.addDocument(`${team}/${secretsFile}`, secret.document);
   }
 
   /** The team's label, and the shard that reconciles its Kustomization (if the cluster has shards). */
@@ -95,6 +97,8 @@ export class TenantsChart extends LayerChart {
         sourceRef: GIT_SOURCE,
         serviceAccountName: serviceAccount,
         targetNamespace: team,
+        // Team Secrets are SOPS-encrypted in Git; the cluster's age key (never in Git) decrypts them here.
+        decryption: { provider: KustomizationSpecDecryptionProvider.SOPS, secretRef: { name: PLATFORM.sops.keySecret } },
         dependsOn: [{ name: 'workspaces' }],
       },
     });

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Creates (or reconciles) a local kind cluster and hands it to Flux:
 #   kind cluster -> Gateway API CRDs -> Cilium -> Flux (locked down, with the tenants' shards)
-#   -> the webhook Receiver's token -> dist/<cluster>/flux-system
+#   -> age key -> the webhook Receiver's token -> dist/<cluster>/flux-system
 # then waits until every layer and abstraction reports ready.
 #
 # Usage: cluster/bootstrap.sh [--no-wait] [cluster]   (default: dev)
+#        SOPS_AGE_KEY_FILE=<file> or SOPS_AGE_KEY=<key> give the cluster's age key (see install_sops_key)
 #        cluster/teardown.sh [cluster]                 deletes the kind cluster again
 # --no-wait stops once Flux has its sources, for callers that wait on their own (cluster/e2e.sh).
 #
@@ -79,7 +80,7 @@ load_versions() {
   # shellcheck source=/dev/null
   source "$env_file"
   local key
-  for key in FLUX_VERSION GATEWAY_API_VERSION KIND_NODE_IMAGE CILIUM_REPOSITORY CILIUM_CHART CILIUM_VERSION CLUSTER_NAME RECEIVER_NAME RECEIVER_TOKEN_SECRET; do
+  for key in FLUX_VERSION GATEWAY_API_VERSION KIND_NODE_IMAGE CILIUM_REPOSITORY CILIUM_CHART CILIUM_VERSION CLUSTER_NAME SOPS_AGE_RECIPIENT SOPS_KEY_SECRET SOPS_KEY_ENTRY CERTIFICATES_NAMESPACE RECEIVER_NAME RECEIVER_TOKEN_SECRET; do
     [[ -n "${!key:-}" ]] || die "$env_file does not set $key; run \`npm run synth\` again"
   done
   [[ "$CLUSTER_NAME" == "$CLUSTER" ]] || die "$env_file is for cluster $CLUSTER_NAME, not $CLUSTER"
@@ -138,6 +139,43 @@ install_flux() {
   kubectl --context "$CONTEXT" -n flux-system rollout status deployment --timeout=5m
 }
 
+# The cluster's age private key, with which Flux decrypts the teams' SOPS-encrypted Secrets. It is
+# never in Git: it lives in flux-system and in a file of the operator's, outside the repository,
+# so a dev cluster made again decrypts what the last one did. Only dev's is created here.
+install_sops_key() {
+  if kubectl --context "$CONTEXT" -n flux-system get secret "$SOPS_KEY_SECRET" >/dev/null 2>&1; then
+    log "age key: Secret $SOPS_KEY_SECRET exists in flux-system; keeping it"
+    return
+  fi
+  local key_file="${SOPS_AGE_KEY_FILE:-${XDG_CONFIG_HOME:-$HOME/.config}/mini-atlas/age/$CLUSTER.agekey}"
+  command -v age-keygen >/dev/null 2>&1 || die "age-keygen is missing: install the age package (sudo apt-get install age, or see https://github.com/FiloSottile/age#installation)"
+  # The key itself in SOPS_AGE_KEY (as sops reads it; CI passes it from a repository secret).
+  local given=""
+  if [[ -n "${SOPS_AGE_KEY:-}" && -z "${SOPS_AGE_KEY_FILE:-}" ]]; then
+    given="$(mktemp)"
+    printf '%s\n' "$SOPS_AGE_KEY" >"$given"
+    key_file="$given"
+  fi
+  if [[ ! -f "$key_file" ]]; then
+    [[ "$CLUSTER" == dev ]] || die "no age key for cluster $CLUSTER in $key_file. Its private key (recipient $SOPS_AGE_RECIPIENT) is held by the cluster's operators, never in Git: run SOPS_AGE_KEY_FILE=<file holding it> cluster/bootstrap.sh $CLUSTER, or create the Secret yourself: kubectl -n flux-system create secret generic $SOPS_KEY_SECRET --from-file=$SOPS_KEY_ENTRY=<file>"
+    log "age key: creating dev's private key in $key_file (keep it; it is not in Git)"
+    mkdir -p "$(dirname "$key_file")"
+    (umask 077 && age-keygen -o "$key_file" 2>/dev/null)
+  fi
+  local recipient
+  recipient="$(age-keygen -y "$key_file")"
+  kubectl --context "$CONTEXT" -n flux-system create secret generic "$SOPS_KEY_SECRET" --from-file="$SOPS_KEY_ENTRY=$key_file" >/dev/null
+  if [[ -n "$given" ]]; then
+    rm -f "$given"
+    key_file="SOPS_AGE_KEY"
+  fi
+  log "age key: Secret $SOPS_KEY_SECRET created in flux-system from $key_file (recipient $recipient)"
+  if [[ "$recipient" != "$SOPS_AGE_RECIPIENT" ]]; then
+    printf 'bootstrap: warning: team Secrets are encrypted for %s (config/clusters.ts), not for this key (%s), so Flux cannot decrypt them here. To adopt this key: set sops.ageRecipient of %s in config/clusters.ts to %s, run npm run synth, and have someone holding the old key run sops updatekeys <file> on each encrypted team file.\n' \
+      "$SOPS_AGE_RECIPIENT" "$recipient" "$CLUSTER" "$recipient" >&2
+  fi
+}
+
 # The token that authenticates the Git host's push events to the Receiver. Made here, never in
 # Git, and kept on a re-run: the webhook configured with it goes on working.
 create_receiver_token() {
@@ -156,6 +194,17 @@ sync_from_git() {
   kubectl --context "$CONTEXT" apply -f "$FLUX_SYSTEM_DIR"
 }
 
+# On a cluster whose certificates come from the platform's own CA (dev), clients must trust its
+# root to reach https://<host> without warnings; cert-manager keeps it in a Secret.
+print_ca_trust() {
+  [[ -n "${LOCAL_CA_SECRET:-}" ]] || return 0
+  local file="mini-atlas-$CLUSTER-ca.crt"
+  log "HTTPS on $CLUSTER uses the platform's local CA. To trust it, once cert-manager has made it:"
+  printf '  kubectl --context %s -n %s get secret %s -o jsonpath=%s | base64 -d > %s\n' "$CONTEXT" "$CERTIFICATES_NAMESPACE" "$LOCAL_CA_SECRET" "'{.data.ca\\.crt}'" "$file" >&2
+  printf '  curl --cacert %s https://<host>/   # one command; or for the whole machine (Debian/Ubuntu):\n' "$file" >&2
+  printf '  sudo cp %s /usr/local/share/ca-certificates/ && sudo update-ca-certificates\n' "$file" >&2
+}
+
 wait_until_ready() {
   log "waiting for every layer and abstraction to be ready"
   (cd "$ROOT" && npm run -s status -- --cluster "$CLUSTER" --context "$CONTEXT" --wait 15m)
@@ -168,13 +217,16 @@ main() {
   install_gateway_api
   install_cilium
   install_flux
+  install_sops_key
   create_receiver_token
   sync_from_git
   log "point the Git host's push webhook at the Receiver: README.md, \"Pushes reach the cluster\" (path: kubectl -n flux-system get receiver/$RECEIVER_NAME -o jsonpath='{.status.webhookPath}')"
   if ((WAIT == 0)); then
     log "cluster $CLUSTER is bootstrapped; Flux is now reconciling the layers (npm run status -- --cluster $CLUSTER)"
+    print_ca_trust
   elif wait_until_ready; then
     log "cluster $CLUSTER is ready (kubectl context $CONTEXT); tear it down with cluster/teardown.sh $CLUSTER"
+    print_ca_trust
   else
     die "cluster $CLUSTER is up but not everything is ready yet; see above, and \`npm run status -- --cluster $CLUSTER\`"
   fi

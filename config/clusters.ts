@@ -15,6 +15,21 @@ export interface ContainerSize {
   readonly limits: ResourceSize;
 }
 
+/**
+ * Where the certificates of WebApplication hosts come from: a CA the platform makes in the
+ * cluster (a self-signed root, for local clusters whose hosts no public CA can reach), or an
+ * ACME server that checks each host over HTTP-01 through the shared Gateway.
+ */
+export type CertificateAuthority =
+  | { readonly kind: 'local-ca' }
+  | {
+      readonly kind: 'acme';
+      /** ACME directory, e.g. Let's Encrypt's production one. */
+      readonly server: string;
+      /** Account contact: where expiry and policy mail goes. */
+      readonly email: string;
+    };
+
 export interface ClusterConfig {
   /** Name of the cluster; also its folder in `dist/` and the kind cluster's name. */
   readonly name: string;
@@ -48,6 +63,11 @@ export interface ClusterConfig {
    * mapped to the host) instead of behind a LoadBalancer Service.
    */
   readonly gatewayHostNetwork: boolean;
+  /**
+   * Whether the kubelets serve self-signed certificates (kind's do), which Metrics Server then
+   * reads without verifying them; a real cluster's kubelets have certificates signed by its CA.
+   */
+  readonly kubeletSelfSignedCerts: boolean;
   readonly kafka: {
     /** Brokers in the shared Kafka cluster; topic replication never exceeds it. */
     readonly brokers: number;
@@ -71,6 +91,14 @@ export interface ClusterConfig {
     /** Size of the virtual control plane pod. */
     readonly controlPlane: ContainerSize;
   };
+  /**
+   * SOPS with age: teams encrypt their Secrets for this public key (`.sops.yaml`, written by
+   * synth, says so to `sops`); its private key exists only in the cluster, in the Secret
+   * PLATFORM.sops.keySecret of flux-system, where Flux decrypts with it.
+   */
+  readonly sops: { readonly ageRecipient: string };
+  /** Issuer of the certificates with which the shared Gateway serves each host over HTTPS. */
+  readonly certificates: CertificateAuthority;
   /** Defaults applied to team containers that do not say otherwise, and the namespace's ceiling. */
   readonly tenant: {
     readonly containerDefaults: ContainerSize;
@@ -90,10 +118,13 @@ export const CLUSTERS: readonly ClusterConfig[] = [
     flux: { tenantShards: 2, tenantInterval: '1h' },
     kubernetesApi: { host: 'dev-control-plane', port: 6443 },
     gatewayHostNetwork: true,
+    kubeletSelfSignedCerts: true,
     kafka: { brokers: 1, storage: '5Gi' },
     postgres: { instances: 1, storage: '1Gi' },
     kyverno: { admissionReplicas: 1 },
     vcluster: { controlPlane: SMALL },
+    sops: { ageRecipient: 'age18weuzsdvzfdr94xzrnqa63fctehy7tvewsay2qwnjg7ql034p4vslnq6ts' },
+    certificates: { kind: 'local-ca' },
     tenant: {
       containerDefaults: SMALL,
       quota: { cpu: '4', memory: '8Gi', pods: 50, storage: '20Gi' },
@@ -108,11 +139,14 @@ export const CLUSTERS: readonly ClusterConfig[] = [
     flux: { tenantShards: 4, tenantInterval: '1h' },
     kubernetesApi: { host: 'api.prd.mini-atlas.example.com', port: 6443 },
     gatewayHostNetwork: false,
+    kubeletSelfSignedCerts: false,
     kafka: { brokers: 3, storage: '100Gi' },
     postgres: { instances: 3, storage: '20Gi' },
     // Kyverno's guidance for high availability: three admission controller replicas.
     kyverno: { admissionReplicas: 3 },
     vcluster: { controlPlane: { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } } },
+    sops: { ageRecipient: 'age10uvc73wjjr4wg75s0t3fn0ncugx5cpxgnarup8qh8u2j4fdhkusqf9kwsk' },
+    certificates: { kind: 'acme', server: 'https://acme-v02.api.letsencrypt.org/directory', email: 'platform@mini-atlas.example.com' },
     tenant: {
       containerDefaults: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
       quota: { cpu: '16', memory: '32Gi', pods: 200, storage: '200Gi' },

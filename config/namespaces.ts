@@ -35,6 +35,8 @@ export const PLATFORM_NAMESPACES = {
   cloudnativePg: { name: 'cnpg-system', podSecurity: 'baseline', owner: 'the CloudNativePG operator' },
   kafka: { name: PLATFORM.kafka.namespace, podSecurity: 'restricted', owner: 'the shared Kafka cluster' },
   gateway: { name: PLATFORM.gateway.namespace, podSecurity: 'restricted', owner: 'the shared Gateway' },
+  // cert-manager's chart runs restricted pods (non-root, no privilege escalation, RuntimeDefault).
+  certManager: { name: PLATFORM.certificates.namespace, podSecurity: 'restricted', owner: 'cert-manager' },
 } as const satisfies Record<string, PlatformNamespace>;
 
 /** Namespaces that exist before the platform: Kubernetes' own, kind's, and those bootstrap and Cilium's chart create. */

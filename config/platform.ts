@@ -11,7 +11,22 @@ export const PLATFORM = {
     /** Secret in each team namespace with the team's Kafka user's password and JAAS config. */
     credentialsSecret: 'kafka-credentials',
   },
-  gateway: { namespace: 'gateway', name: 'shared', className: 'cilium' },
+  gateway: {
+    namespace: 'gateway',
+    name: 'shared',
+    className: 'cilium',
+    /** The Gateway's one listener (plain HTTP, redirecting); each application's HTTPS listener is in its own ListenerSet. */
+    httpListener: 'http',
+    /** The listener of each application's ListenerSet. */
+    httpsListener: 'https',
+  },
+  /** cert-manager: its namespace, the ClusterIssuer every WebApplication's certificate names, and on a local CA cluster the CA. */
+  certificates: { namespace: 'cert-manager', issuer: 'mini-atlas', rootIssuer: 'mini-atlas-root', caSecret: 'mini-atlas-ca' },
+  /**
+   * The cluster's age private key in flux-system, with which Flux decrypts the teams' Secrets;
+   * Flux reads the entries whose names end in `.agekey`.
+   */
+  sops: { keySecret: 'sops-age', keyEntry: 'age.agekey' },
   /** The per-team ClusterRole that Flux impersonates, bound only inside a team's namespace. */
   tenantRole: 'mini-atlas-tenant',
   /**
@@ -28,5 +43,7 @@ export const PLATFORM = {
     tenantAccessFile: 'tenants.yaml',
     /** A team's instances, in `tenants/<team>/`. */
     instancesFile: 'instances.yaml',
+    /** A team's SOPS-encrypted Secrets, as committed, in `tenants/<team>/`. */
+    secretsFile: 'secrets.yaml',
   },
 } as const;

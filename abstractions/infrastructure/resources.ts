@@ -20,6 +20,29 @@ export const infrastructure: Abstraction<InfrastructureFields> = {
 const CACHE_PORT = 6379;
 const CACHE = 'cache';
 
+/**
+ * Suffixes, after the Infrastructure's name, of what applications read: CloudNativePG's Secret
+ * with the owner's credentials (`<cluster>-app`, written by the operator, never in Git) and the
+ * ConfigMap with the connection details.
+ */
+export const INFRASTRUCTURE_SUFFIXES = { databaseSecret: '-app', connectionConfigMap: '-connection' } as const;
+
+/**
+ * Keys of the `<cluster>-app` Secret (CloudNativePG 1.30, pkg/specs/secrets.go CreateSecret) by
+ * the libpq environment variable each one feeds; `uri` is the whole `postgresql://` URL.
+ */
+export const DATABASE_SECRET_KEYS = {
+  DATABASE_URL: 'uri',
+  PGHOST: 'host',
+  PGPORT: 'port',
+  PGDATABASE: 'dbname',
+  PGUSER: 'user',
+  PGPASSWORD: 'password',
+} as const;
+
+/** Key of the connection ConfigMap holding the cache's `redis://` URL; absent without a cache. */
+export const CACHE_URL_KEY = 'REDIS_URL';
+
 type Refs = InstanceRefs<InfrastructureFields>;
 
 function database({ name, namespace, spec }: Refs, cluster: ClusterConfig): GraphResource {
@@ -88,19 +111,26 @@ function cacheService({ name, namespace }: Refs): GraphResource {
   };
 }
 
+/**
+ * The connection details, from the instance alone (no dependency on the database), so kro
+ * creates the ConfigMap with the Cluster: it exists long before CloudNativePG has written the
+ * credentials Secret that an application's pods wait for.
+ */
 function connection({ name, namespace, spec }: Refs): GraphResource {
+  const cacheHost = 'schema.metadata.name + "-cache." + schema.metadata.namespace + ".svc"';
   return {
     id: 'connection',
     template: manifest(k8s.KubeConfigMap, {
-      metadata: { name: `${name}-connection`, namespace, labels: appLabels(name, 'connection') },
+      metadata: { name: `${name}${INFRASTRUCTURE_SUFFIXES.connectionConfigMap}`, namespace, labels: appLabels(name, 'connection') },
       data: {
-        DATABASE_HOST: expr('database.metadata.name + "-rw." + database.metadata.namespace + ".svc"'),
+        DATABASE_HOST: expr('schema.metadata.name + "-rw." + schema.metadata.namespace + ".svc"'),
         DATABASE_PORT: '5432',
         DATABASE_NAME: spec.database,
-        // CloudNativePG writes the owner's username, password and URI into this Secret.
-        DATABASE_SECRET: expr('database.metadata.name + "-app"'),
-        CACHE_HOST: expr(`schema.spec.cache ? schema.metadata.name + "-cache." + schema.metadata.namespace + ".svc" : ""`),
+        DATABASE_SECRET: `${name}${INFRASTRUCTURE_SUFFIXES.databaseSecret}`,
+        CACHE_HOST: expr(`schema.spec.cache ? ${cacheHost} : ""`),
         CACHE_PORT: expr(`schema.spec.cache ? "${CACHE_PORT}" : ""`),
+        // omit() drops the key, so an application reading it (optionally) gets no REDIS_URL at all.
+        [CACHE_URL_KEY]: expr(`schema.spec.cache ? "redis://" + ${cacheHost} + ":${CACHE_PORT}" : omit()`),
       },
     }),
   };

@@ -19,7 +19,7 @@ import { formatProblem, hasErrors, isInvalid, loadUserSpace, sourceOf, type Inst
 import { SchemaChecker } from './check';
 import { diffResources, formatChanges } from './diff';
 import type { ExpandedResource } from './expand';
-import { previewTeam, type PreviewContext } from './preview';
+import { previewTeam, secretPreview, type PreviewContext } from './preview';
 import { isRecord } from './simple-schema';
 import { createdKinds, loadRgds, rgdSet } from './rgd';
 import { openCommittedTree, type CommittedTree } from './committed';
@@ -73,7 +73,7 @@ export function runPreview(args: string[]): number {
     return preview.resources;
   });
   const failed = hasErrors(problems);
-  if (!committed) process.stdout.write(current.map(toDocument).join(''));
+  if (!committed) process.stdout.write([...current.map(toDocument), ...teams.flatMap((team) => secretDocuments(team, selected))].join(''));
   // An instance with errors creates nothing, so its diff would wrongly say that nothing changes.
   else if (!failed) process.stdout.write(diffAgainstCommitted(committed, options.cluster, teams, selected, current, context));
   for (const problem of problems) process.stderr.write(`${formatProblem(problem)}\n`);
@@ -133,6 +133,13 @@ function toDocument(resource: ExpandedResource): string {
   return `---\n# ${resource.instance.kind}/${resource.instance.metadata.name}: resource "${resource.resourceId}" of ${resource.rgd.name}\n${stringify(resource.object)}`;
 }
 
+/** The team's selected Secrets, values hidden: they are applied as committed, with nothing for kro to expand. */
+function secretDocuments(team: TeamInstances, selected: Selection): string[] {
+  return team.secrets
+    .filter((secret) => selected(team.team, { kind: 'Secret', metadata: { name: secret.name } }))
+    .map((secret) => `---\n# Secret/${secret.name}: SOPS-encrypted in Git, decrypted by Flux when it applies it\n${stringify(secretPreview(secret, team.team))}`);
+}
+
 /** What `current` changes in the resources that dist/ as committed (instances and RGDs) makes for the selected instances of `teams`. */
 function diffAgainstCommitted(committed: CommittedTree, cluster: string, teams: readonly TeamInstances[], selected: Selection, current: readonly ExpandedResource[], context: PreviewContext): string {
   // The committed instances as the committed RGDs expand them: a change to the platform's
@@ -145,7 +152,7 @@ function diffAgainstCommitted(committed: CommittedTree, cluster: string, teams: 
     const workspace = workspaces.find((instance) => instance.kind === team.workspace.kind && instance.metadata.name === team.workspace.metadata.name);
     if (!workspace) return [];
     const instances = readInstances(committed.read(distFile(cluster, 'tenants', team.team, PLATFORM.dist.instancesFile)));
-    return previewTeam({ team: team.team, workspace, instances }, base, (instance) => selected(team.team, instance)).resources;
+    return previewTeam({ team: team.team, workspace, instances, secrets: [] }, base, (instance) => selected(team.team, instance)).resources;
   });
   return formatChanges(diffResources(before.map((resource) => resource.object), current.map((resource) => resource.object)));
 }

@@ -4,7 +4,7 @@
  * What only the cluster can know becomes an `<unresolved: ...>` placeholder.
  */
 import type { Instance, SourceLocation } from '../user-space/model';
-import { compile, evaluate, formatReference, isStandalone, segmentsOf, Unresolved, type CompiledExpression, type Reference } from './expressions';
+import { compile, evaluate, formatReference, isStandalone, OMITTED, segmentsOf, Unresolved, withoutOmitted, type CompiledExpression, type Reference } from './expressions';
 import { creationOrder } from './graph';
 import type { Problem } from '../user-space/problems';
 import type { ResourceDefinition, Rgd, RgdSet } from './rgd';
@@ -151,7 +151,7 @@ class Renderer {
     const failuresBefore = this.failures;
     const objects = (this.iterations(definition, index) ?? []).map((iteration) => {
       const scope = { ...this.bindings, ...iteration };
-      const object = this.renderValue(definition.template, ['spec', 'resources', index, 'template'], definition.id, scope) as Record<string, unknown>;
+      const object = withoutOmitted(this.renderValue(definition.template, ['spec', 'resources', index, 'template'], definition.id, scope)) as Record<string, unknown>;
       return withDefaultNamespace(object, namespace, rgds);
     });
     if (this.failures > failuresBefore) {
@@ -207,6 +207,9 @@ class Renderer {
       if (value instanceof Unresolved) {
         unresolved ??= value;
         result += value.toString();
+      } else if (value === OMITTED) {
+        this.fail(yamlPath, resourceId, `\${${segment.expression}} returns omit(), which kro allows only as a whole field's value, not inside a string`);
+        return undefined;
       } else if (typeof value === 'string') {
         result += value;
       } else {
@@ -225,20 +228,23 @@ class Renderer {
       this.failures++; // a syntax error, already reported with the RGD's own problems
       return undefined;
     }
+    // A field the instance does not set fails only where CEL reads it: `has(f) ? f : omit()` is fine.
+    let missing: Pick<Reference, 'root' | 'path'> | undefined;
     for (const reference of expression.references) {
       const lookup = this.lookup(reference, scope);
       if ('unresolved' in lookup) return lookup.unresolved;
-      if ('missing' in lookup) {
-        this.failures++;
-        this.problems.push({
-          severity: 'error',
-          location: this.source,
-          message: `${this.label}: ${formatReference(lookup.missing)} has no value (not set and no default), needed by resource "${resourceId}" of ${this.rgd.file}`,
-        });
-        return undefined;
-      }
+      if ('missing' in lookup) missing ??= lookup.missing;
     }
     const result = evaluate(expression, scope);
+    if ('error' in result && missing) {
+      this.failures++;
+      this.problems.push({
+        severity: 'error',
+        location: this.source,
+        message: `${this.label}: ${formatReference(missing)} has no value (not set and no default), needed by resource "${resourceId}" of ${this.rgd.file}`,
+      });
+      return undefined;
+    }
     if ('error' in result) {
       this.fail(yamlPath, resourceId, `\${${source}}: ${result.error}`);
       return undefined;

@@ -5,7 +5,7 @@
  * those @bufbuild/cel implements (the standard library and the strings extension) evaluate
  * here, the others are reported by name instead of failing obscurely.
  */
-import { celEnv, celList, celMap, isCelError, isCelList, isCelMap, isCelUint, parse, plan, type CelEnv, type CelInput, type CelValue } from '@bufbuild/cel';
+import { celEnv, celFunc, celList, celMethod, listType, celMap, isCelError, isCelList, isCelMap, isCelUint, parse, plan, type CelEnv, type CelInput, type CelValue, CelScalar } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 
 /** A parsed CEL expression node (the cel.expr.Expr protobuf message). */
@@ -190,19 +190,39 @@ function constantIndex(expr: Expr): string | number | undefined {
 
 /** Functions of the libraries kro enables that @bufbuild/cel does not implement, by library. */
 const KRO_ONLY_LIBRARIES: Readonly<Record<string, readonly string[]>> = {
-  'cel-go ext.Lists': ['lists.range', 'slice', 'flatten', 'distinct', 'reverse', 'sort', 'sortBy', 'first', 'last'],
+  'cel-go ext.Lists': ['lists.range', 'slice', 'flatten', 'distinct', 'reverse', 'sortBy', 'first', 'last'],
   'cel-go ext.Encoders': ['base64.encode', 'base64.decode'],
   'cel-go ext.Bindings': ['cel.bind'],
   'cel-go ext.TwoVarComprehensions': ['transformMap', 'transformMapEntry', 'transformList'],
   'cel-go optional types': ['optional.of', 'optional.ofNonZeroValue', 'optional.none', 'orValue', 'hasValue', 'value', 'or'],
   'Kubernetes lists': ['isSorted', 'sum', 'min', 'max', 'indexOf', 'lastIndexOf'],
   'Kubernetes regex/URLs/quantity/IP/CIDR/semver': ['find', 'findAll', 'url', 'isURL', 'quantity', 'isQuantity', 'ip', 'isIP', 'cidr', 'isCIDR', 'semver', 'isSemver'],
-  'kro': ['random.seededString', 'json.marshal', 'json.unmarshal', 'hash.sha256', 'hash.md5', 'hash.fnv64a', 'lists.setAtIndex', 'lists.insertAtIndex', 'lists.removeAtIndex', 'merge', 'omit'],
+  'kro': ['random.seededString', 'json.marshal', 'json.unmarshal', 'hash.sha256', 'hash.md5', 'hash.fnv64a', 'lists.setAtIndex', 'lists.insertAtIndex', 'lists.removeAtIndex', 'merge'],
 };
 
 /** The kro library that provides `name` when @bufbuild/cel does not, or undefined. */
 export function kroOnlyLibraryOf(name: string): string | undefined {
   return Object.entries(KRO_ONLY_LIBRARIES).find(([, names]) => names.includes(name))?.[0];
+}
+
+/**
+ * What kro's omit() returns (its CELOmitFunction feature gate, which the platform enables): the
+ * field or list element holding it is dropped from the rendered object (see `withoutOmitted`).
+ */
+export const OMITTED = '\u0000kro.omit()\u0000';
+
+const omit = celFunc('omit', [], CelScalar.STRING, () => OMITTED);
+
+/** cel-go ext.Lists' `sort()` of strings or numbers, which kro enables and @bufbuild/cel lacks. */
+const sort = celMethod('sort', listType(CelScalar.DYN), [], listType(CelScalar.DYN), function () {
+  return celList([...this].sort((a, b) => ((a as string | bigint) < (b as string | bigint) ? -1 : (a as string | bigint) > (b as string | bigint) ? 1 : 0)));
+});
+
+/** `value` without the map keys and list elements kro's omit() removed (kro's cleanOmitSentinels). */
+export function withoutOmitted(value: unknown): unknown {
+  if (Array.isArray(value)) return value.filter((item) => item !== OMITTED).map(withoutOmitted);
+  if (typeof value !== 'object' || value === null || value instanceof Unresolved) return value;
+  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== OMITTED).map(([key, item]) => [key, withoutOmitted(item)]));
 }
 
 let environment: CelEnv | undefined;
@@ -216,7 +236,7 @@ export type Evaluation = { readonly value: unknown } | { readonly error: string 
  * maps become objects, lists arrays.
  */
 export function evaluate(expression: CompiledExpression, bindings: Readonly<Record<string, unknown>>): Evaluation {
-  environment ??= celEnv({ funcs: strings });
+  environment ??= celEnv({ funcs: [...strings, omit, sort] });
   const input: Record<string, CelInput> = {};
   for (const [name, value] of Object.entries(bindings)) input[name] = toCel(value);
   try {

@@ -4,7 +4,7 @@
  * workspace naming convention (the instances' own names are checked when user-space is loaded).
  */
 import { NAMING_CONVENTION } from '../../config/naming';
-import type { Instance, SourceLocation, TeamInstances } from '../user-space/model';
+import type { Instance, SourceLocation, TeamInstances, TeamSecret } from '../user-space/model';
 import { formatLocation, type Problem } from '../user-space/problems';
 import type { SchemaChecker } from './check';
 import { expandInstance, type ExpandedResource } from './expand';
@@ -69,4 +69,18 @@ function namingProblems(resource: ExpandedResource, workspace: string, source: S
     location: source,
     message: `${describeResource(resource.object)} (resource "${resource.resourceId}" of ${resource.rgd.kind}): ${NAMING_CONVENTION.describe(workspace)}`,
   }];
+}
+
+/**
+ * A team's Secret as the cluster will hold it, for a reviewer: its keys, with every value shown
+ * as `<encrypted>` (Flux decrypts it only when applying it) and without the SOPS metadata.
+ */
+export function secretPreview(secret: TeamSecret, namespace: string): Record<string, unknown> {
+  const { sops: _sops, apiVersion, kind, metadata, ...rest } = secret.document;
+  const preview: Record<string, unknown> = { apiVersion, kind, metadata: { ...(metadata as Record<string, unknown>), namespace }, ...rest };
+  for (const section of ['data', 'stringData']) {
+    const values = preview[section];
+    if (values !== undefined) preview[section] = Object.fromEntries(Object.keys(values as Record<string, unknown>).map((key) => [key, '<encrypted>']));
+  }
+  return preview;
 }

@@ -69,9 +69,10 @@ function parseObject(definition: unknown, customTypes: Record<string, FieldSchem
     }
   }
   // kro gives an object whose fields have defaults the default {}, so the API server fills in
-  // those fields even when the whole object is left out.
+  // those fields even when the whole object is left out; not when a field is required, which {}
+  // would break (pkg/simpleschema/transform.go buildSchema, v0.9.3): such an object stays absent.
   const childHasDefault = Object.values(properties).some((property) => property.default !== undefined);
-  return { type: 'object', properties, required, ...(childHasDefault ? { default: {} } : {}) };
+  return { type: 'object', properties, required, ...(childHasDefault && required.length === 0 ? { default: {} } : {}) };
 }
 
 function parseField(text: string, customTypes: Record<string, FieldSchema>, path: string): { schema: FieldSchema; isRequired: boolean } {

@@ -4,6 +4,7 @@ import { ciliumValues } from '../../charts/cilium-values';
 import { LAYERS } from '../../charts/layers';
 import { ClusterConfig } from '../../config/clusters';
 import { FLUX } from '../../config/flux';
+import { PLATFORM } from '../../config/platform';
 import { CHARTS, VERSIONS } from '../../config/versions';
 import { TeamInstances } from '../user-space/model';
 import { DistIndex, identify } from './changes';
@@ -83,6 +84,12 @@ function bootstrapFiles(cluster: ClusterConfig): Record<string, string> {
     CILIUM_REPOSITORY: CHARTS.cilium.repository,
     CILIUM_CHART: CHARTS.cilium.chart,
     CILIUM_VERSION: CHARTS.cilium.version,
+    SOPS_AGE_RECIPIENT: cluster.sops.ageRecipient,
+    SOPS_KEY_SECRET: PLATFORM.sops.keySecret,
+    SOPS_KEY_ENTRY: PLATFORM.sops.keyEntry,
+    CERTIFICATES_NAMESPACE: PLATFORM.certificates.namespace,
+    // Set only where the platform is its own CA, whose root bootstrap tells how to trust.
+    LOCAL_CA_SECRET: cluster.certificates.kind === 'local-ca' ? PLATFORM.certificates.caSecret : '',
     RECEIVER_NAME: FLUX.receiver.name,
     RECEIVER_TOKEN_SECRET: FLUX.receiver.tokenSecret,
   };

@@ -8,8 +8,11 @@ import { reservedNamespace } from '../../config/namespaces';
 import { PLATFORM } from '../../config/platform';
 import { readDocuments, SourceDocument } from './documents';
 import { hasPath, isPlainObject, mergeOverride } from './merge';
-import { Instance, SourceLocation, TeamInstances } from './model';
+import { Instance, SourceLocation, TeamInstances, TeamSecret } from './model';
 import { formatLocation, hasErrors, Problem, sortProblems } from './problems';
+import { checkReferences } from './references';
+import { checkQuotaFit, checkScaling } from './scaling';
+import { checkSecret, claimDataKeys, DataKeyClaim, isSecretDocument, SecretDeclaration } from './secrets';
 import { checkAgainstSchema } from './schema-check';
 import { closest } from './suggest';
 
@@ -39,6 +42,8 @@ const KIND_ORDER = new Map(ABSTRACTION_APIS.map((abstraction, index) => [abstrac
 const ACCEPTED = ABSTRACTION_APIS.map((abstraction) => abstraction.kind).join(', ');
 /** Where each instance was declared; a document's positions are worked out only when asked for. */
 const sources = new WeakMap<Instance, SourceDocument>();
+/** Where each instance's fields are, its cluster override first. */
+const locators = new WeakMap<Instance, (at: readonly string[]) => SourceLocation>();
 
 /** Instances with an error of their own: the cluster would refuse them, so they create nothing. */
 const invalid = new WeakSet<Instance>();
@@ -66,8 +71,9 @@ export function loadUserSpace(options: LoadOptions): UserSpace {
   const relative = (absolute: string) => path.relative(options.root, absolute).split(path.sep).join('/');
   const problems: Problem[] = [];
   const error = (location: SourceLocation, message: string) => problems.push({ severity: 'error', location, message });
-  const teams = new Map<string, Map<string, Instance[]>>();
+  const teams = new Map<string, Map<string, { instances: Instance[]; secrets: TeamSecret[] }>>();
   const hosts = new Map<string, HostClaim>();
+  const dataKeys = new Map<string, DataKeyClaim>();
 
   for (const team of selectTeams(userSpace, options.only, relative, error)) {
     const folder = path.join(userSpace, team);
@@ -76,11 +82,15 @@ export function loadUserSpace(options: LoadOptions): UserSpace {
       error(at(folder), `team folder "${team}" is not a valid namespace name: lower-case letters, digits and "-", starting and ending with a letter or digit`);
       continue;
     }
-    const declarations = declare(yamlFiles(folder, relative, problems), relative, problems);
+    const secretSources = new Map<string | undefined, SourceDocument[]>();
+    const declarations = declare(yamlFiles(folder, relative, problems), relative, problems, secretSources, undefined);
     checkWorkspace(team, declarations, at(folder), error);
     checkNamespaceIsFree(team, declarations, at(folder), error);
     checkUniqueNames(declarations, error);
-    const overrides = readOverrides(folder, declarations, relative, problems);
+    const overrides = readOverrides(folder, declarations, relative, problems, secretSources);
+    const secrets = declareSecrets(team, secretSources, problems);
+    const secretsVary = secrets.some((declaration) => declaration.clusters.length < CLUSTERS.length);
+    for (const secret of secrets) claimDataKeys(secret, team, dataKeys, problems);
     // A document without an override is the same instance on every cluster: checked and compiled
     // once, and the very same object, so rendering can reuse its YAML too.
     const unchanged = new Map<Declaration, Instance>();
@@ -90,8 +100,15 @@ export function loadUserSpace(options: LoadOptions): UserSpace {
       if (!unchanged.has(declaration)) unchanged.set(declaration, compile(declaration, undefined, team, problems, hosts));
       return unchanged.get(declaration)!;
     };
-    const perCluster = new Map<string, Instance[]>();
-    for (const cluster of CLUSTERS) perCluster.set(cluster.name, declarations.map((declaration) => compileFor(cluster.name, declaration)).sort(byKindAndName));
+    const perCluster = new Map<string, { instances: Instance[]; secrets: TeamSecret[] }>();
+    for (const cluster of CLUSTERS) {
+      const instances = declarations.map((declaration) => compileFor(cluster.name, declaration)).sort(byKindAndName);
+      const clusterSecrets = secrets.filter((declaration) => declaration.clusters.includes(cluster.name)).sort((a, b) => a.secret.name.localeCompare(b.secret.name));
+      const locate = (instance: Instance, at: readonly string[]) => locators.get(instance)!(at);
+      checkReferences({ team, instances, secrets: clusterSecrets, secretsCluster: secretsVary ? cluster.name : undefined, locate }, problems);
+      for (const application of instances.filter((instance) => instance.kind === 'WebApplication')) checkQuotaFit(application, cluster, (at) => locate(application, at), problems);
+      perCluster.set(cluster.name, { instances, secrets: clusterSecrets.map((declaration) => declaration.secret) });
+    }
     teams.set(team, perCluster);
   }
 
@@ -100,8 +117,8 @@ export function loadUserSpace(options: LoadOptions): UserSpace {
     teams: [...teams.keys()],
     teamsFor(cluster) {
       return [...teams].map(([team, perCluster]) => {
-        const all = perCluster.get(cluster) ?? [];
-        return { team, workspace: all.find((instance) => instance.kind === 'Workspace')!, instances: all.filter((instance) => instance.kind !== 'Workspace') };
+        const { instances: all, secrets } = perCluster.get(cluster) ?? { instances: [], secrets: [] };
+        return { team, workspace: all.find((instance) => instance.kind === 'Workspace')!, instances: all.filter((instance) => instance.kind !== 'Workspace'), secrets };
       }).filter((team) => team.workspace);
     },
   };
@@ -148,16 +165,50 @@ function yamlFiles(folder: string, relative: (file: string) => string, problems:
   return files.sort();
 }
 
-/** The abstraction instances of the team's files; anything else is refused. */
-function declare(files: readonly string[], relative: (file: string) => string, problems: Problem[]): Declaration[] {
+/**
+ * The abstraction instances of the team's files; Secrets go to `secrets` under `cluster` (the
+ * cluster folder they are in, undefined for the team folder); anything else is refused.
+ */
+function declare(files: readonly string[], relative: (file: string) => string, problems: Problem[], secrets: Map<string | undefined, SourceDocument[]>, cluster: string | undefined): Declaration[] {
   const declarations: Declaration[] = [];
   for (const file of files) {
     for (const source of readDocuments(file, relative(file), problems)) {
+      if (isSecretDocument(source.value)) {
+        secrets.set(cluster, [...(secrets.get(cluster) ?? []), source]);
+        continue;
+      }
       const declaration = identify(source, problems);
       if (declaration) declarations.push(declaration);
     }
   }
   return declarations;
+}
+
+/**
+ * The team's Secrets and the clusters each goes to: one in clusters/<cluster>/ replaces the
+ * team folder's Secret of the same name on that cluster; each must be encrypted for all of its
+ * clusters and named once per folder.
+ */
+function declareSecrets(team: string, sources: ReadonlyMap<string | undefined, readonly SourceDocument[]>, problems: Problem[]): SecretDeclaration[] {
+  const nameOf = (source: SourceDocument) => String(((source.value as Record<string, unknown>).metadata as Record<string, unknown> | undefined)?.name ?? '');
+  const declared: SecretDeclaration[] = [];
+  for (const [cluster, documents] of sources) {
+    const seen = new Map<string, SourceDocument>();
+    for (const source of documents) {
+      const name = nameOf(source);
+      const first = seen.get(name);
+      if (first) {
+        problems.push({ severity: 'error', location: source.locate(['metadata', 'name']), message: `Secret "${name}" is declared twice in this folder (also at ${formatLocation(first.locate(['metadata', 'name']))})` });
+        continue;
+      }
+      seen.set(name, source);
+      const replacedOn = (other: string) => (sources.get(other) ?? []).some((document) => nameOf(document) === name);
+      const targets = cluster ? CLUSTERS.filter((config) => config.name === cluster) : CLUSTERS.filter((config) => !replacedOn(config.name));
+      const secret = checkSecret(source, team, targets, problems);
+      if (secret) declared.push({ secret, source, clusters: targets.map((config) => config.name) });
+    }
+  }
+  return declared;
 }
 
 /** Which abstraction a document declares, or a problem saying why it is not accepted. */
@@ -168,11 +219,13 @@ function identify(source: SourceDocument, problems: Problem[]): Declaration | un
     return undefined;
   };
   if (!isPlainObject(value)) return refuse('a team document must be a mapping with apiVersion, kind, metadata and spec');
+  // Encrypting a whole document hides what it is; SOPS must leave all but a Secret's values readable.
+  if (isPlainObject(value.sops)) return refuse('a SOPS-encrypted document must be a Secret with apiVersion, kind and metadata readable: encrypt only data and stringData (the repository\'s .sops.yaml does so with `sops --encrypt --in-place <file>`)');
   const { apiVersion, kind } = value;
   const abstraction = typeof kind === 'string' ? findAbstractionApi(kind) : undefined;
   if (apiVersion !== PLATFORM.abstractionApiVersion || !abstraction) {
     const found = `${String(apiVersion ?? '(no apiVersion)')} ${String(kind ?? '(no kind)')}`;
-    return refuse(`only the platform's abstractions can be declared here (${PLATFORM.abstractionApiVersion} ${ACCEPTED}), not ${found}: Kubernetes objects are made by the abstractions`, abstraction ? ['apiVersion'] : ['kind']);
+    return refuse(`only the platform's abstractions (${PLATFORM.abstractionApiVersion} ${ACCEPTED}) and SOPS-encrypted v1 Secrets can be declared here, not ${found}: Kubernetes objects are made by the abstractions`, abstraction ? ['apiVersion'] : ['kind']);
   }
   const name = isPlainObject(value.metadata) ? value.metadata.name : undefined;
   if (name === undefined) return refuse(`${abstraction.kind}: metadata.name is required`, ['metadata']);
@@ -217,7 +270,7 @@ function checkUniqueNames(declarations: readonly Declaration[], error: (at: Sour
 }
 
 /** Overrides per cluster, keyed like declarations; unknown clusters and unmatched overrides are problems. */
-function readOverrides(folder: string, declarations: readonly Declaration[], relative: (file: string) => string, problems: Problem[]): Map<string, Map<string, SourceDocument>> {
+function readOverrides(folder: string, declarations: readonly Declaration[], relative: (file: string) => string, problems: Problem[], secrets: Map<string | undefined, SourceDocument[]>): Map<string, Map<string, SourceDocument>> {
   const overrides = new Map<string, Map<string, SourceDocument>>();
   const root = path.join(folder, OVERRIDES_FOLDER);
   if (!fs.existsSync(root)) return overrides;
@@ -237,6 +290,10 @@ function readOverrides(folder: string, declarations: readonly Declaration[], rel
     const byKey = new Map<string, SourceDocument>();
     for (const file of yamlFiles(clusterFolder, relative, problems)) {
       for (const source of readDocuments(file, relative(file), problems)) {
+        if (isSecretDocument(source.value)) {
+          secrets.set(entry.name, [...(secrets.get(entry.name) ?? []), source]);
+          continue;
+        }
         const declaration = identify(source, problems);
         if (!declaration) continue;
         if (!known.has(key(declaration))) {
@@ -262,7 +319,7 @@ function compile(declaration: Declaration, override: SourceDocument | undefined,
   const problemsBefore = problems.length;
   const sourcesInOrder = override ? [override, source] : [source];
   const value = (override ? mergeOverride(source.value, override.value) : source.value) as Record<string, unknown>;
-  const locate = (at: string[]) => (override && hasPath(override.value, at) ? override : source).locate(at);
+  const locate = (at: readonly string[]) => (override && hasPath(override.value, at) ? override : source).locate(at);
   const error = (at: string[], message: string) => problems.push({ severity: 'error', location: locate(at), message: `${abstraction.kind} ${name}: ${message}` });
   problems.push(...checkAgainstSchema(abstraction, value, sourcesInOrder));
   const metadata = (isPlainObject(value.metadata) ? value.metadata : {}) as Record<string, unknown>;
@@ -278,6 +335,7 @@ function compile(declaration: Declaration, override: SourceDocument | undefined,
   if (spec.tag === 'latest') {
     problems.push({ severity: 'warning', location: locate(['spec', 'tag']), message: `${abstraction.kind} ${name}: tag "latest" changes under you; pin a version so a rollout is a reviewed change` });
   }
+  if (abstraction.kind === 'WebApplication') checkScaling(spec, locate, error);
   if (typeof spec.host === 'string') claimHost(spec.host, { owner: `${team}/${abstraction.kind}/${name}`, location: () => locate(['spec', 'host']) }, hosts, problems);
   const instance: Instance = {
     apiVersion: PLATFORM.abstractionApiVersion,
@@ -286,6 +344,7 @@ function compile(declaration: Declaration, override: SourceDocument | undefined,
     spec,
   };
   sources.set(instance, source);
+  locators.set(instance, locate);
   if (hasErrors(problems.slice(problemsBefore))) invalid.add(instance);
   return instance;
 }

@@ -21,4 +21,15 @@ export interface TeamInstances {
   readonly workspace: Instance;
   /** Namespaced instances, in a stable order (kind, then name). */
   readonly instances: readonly Instance[];
+  /** The team's Secrets for this cluster, SOPS-encrypted as committed, by name. */
+  readonly secrets: readonly TeamSecret[];
+}
+
+/** A Secret a team committed, SOPS-encrypted: the platform passes it on untouched, Flux decrypts it. */
+export interface TeamSecret {
+  readonly name: string;
+  /** The document as written: encrypted values and the `sops` metadata. */
+  readonly document: Readonly<Record<string, unknown>>;
+  /** Its `data` and `stringData` keys, the names `secretEnv` can refer to. */
+  readonly keys: readonly string[];
 }

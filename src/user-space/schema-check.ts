@@ -1,6 +1,6 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { AbstractionApi, documentSchema } from '../../abstractions/api';
-import { Field } from '../../abstractions/schema';
+import { Field, fieldAtPath } from '../../abstractions/schema';
 import { ABSTRACTION_APIS } from '../../abstractions/apis';
 import { PATTERNS } from '../../abstractions/fields';
 import { PLATFORM } from '../../config/platform';
@@ -66,7 +66,7 @@ function decodePointer(segment: string): string {
 
 /** The field a spec path names, for its hint. */
 function fieldAt(abstraction: AbstractionApi, path: readonly string[]): Field | undefined {
-  return path[0] === 'spec' && path.length === 2 ? abstraction.spec[path[1]] : undefined;
+  return path[0] === 'spec' ? fieldAtPath(abstraction.spec, path.slice(1)) : undefined;
 }
 
 /** Names (metadata.name and namespace, and their copies in spec) all share the DNS label pattern. */
@@ -112,14 +112,15 @@ function requiredHint(abstraction: AbstractionApi, path: string[], missing: stri
     const required = Object.entries(abstraction.spec).filter(([, field]) => field.required).map(([name]) => name);
     return `: a ${abstraction.kind} needs at least ${required.join(', ')} under spec`;
   }
-  const field = path.length === 1 && path[0] === 'spec' ? abstraction.spec[missing] : undefined;
+  const field = fieldAt(abstraction, [...path, missing]);
   return field ? `: ${field.description}` : '';
 }
 
 function knownFields(abstraction: AbstractionApi, path: string[]): string[] {
   if (path.length === 0) return ['apiVersion', 'kind', 'metadata', 'spec'];
   if (path[0] === 'metadata') return abstraction.scope === 'Namespaced' ? ['name', 'namespace'] : ['name'];
-  return Object.keys(abstraction.spec);
+  const group = fieldAt(abstraction, path);
+  return Object.keys(group?.type === 'object' ? group.fields : abstraction.spec);
 }
 
 function article(type: string): string {

@@ -41,7 +41,9 @@ describe.each(ABSTRACTIONS.map((abstraction) => abstraction.kind))('%s', (kind) 
   });
 
   it('writes a SimpleSchema with a description for every field', () => {
-    for (const [field, type] of Object.entries<string>(DEV.get(kind)!.spec.schema.spec)) expect({ field, type }).toEqual({ field, type: expect.stringMatching(/^(string|integer|boolean|map\[string\]string) \| .*description="[^"]+"$/) });
+    const leaves = (fields: Record<string, unknown>, prefix = ''): [string, unknown][] =>
+      Object.entries(fields).flatMap(([name, type]) => (typeof type === 'object' ? leaves(type as Record<string, unknown>, `${prefix}${name}.`) : [[`${prefix}${name}`, type]]));
+    for (const [field, type] of leaves(DEV.get(kind)!.spec.schema.spec)) expect({ field, type }).toEqual({ field, type: expect.stringMatching(/^(string|integer|boolean|map\[string\]string) \| .*description="[^"]+"$/) });
   });
 });
 
@@ -124,7 +126,7 @@ describe('WebApplication', () => {
   });
 
   it('takes image, tag, replicas, port, probes, resources and environment from the instance', () => {
-    expect(deployment.spec.replicas).toBe('${schema.spec.replicas}');
+    expect(deployment.spec.replicas).toBe('${has(schema.spec.autoscale) ? omit() : schema.spec.replicas}');
     expect(pod.containers[0]).toMatchObject({
       image: '${schema.spec.image}:${schema.spec.tag}',
       ports: [{ name: 'http', containerPort: '${schema.spec.port}' }],
@@ -135,23 +137,15 @@ describe('WebApplication', () => {
     expect(web.get('config')!.template.data).toBe('${schema.spec.env}');
   });
 
-  it("tells the application how to reach Kafka as its team's user, whose password Kyverno copies in", () => {
-    const env = new Map(pod.containers[0].env.map((variable: { name: string }) => [variable.name, variable]));
-    expect(env.get('KAFKA_BOOTSTRAP_SERVERS')).toEqual({ name: 'KAFKA_BOOTSTRAP_SERVERS', value: `${PLATFORM.kafka.cluster}-kafka-bootstrap.${PLATFORM.kafka.namespace}.svc:9092` });
-    expect(env.get('KAFKA_USERNAME')).toEqual({ name: 'KAFKA_USERNAME', value: '${schema.metadata.namespace}' });
-    expect(env.get('KAFKA_SASL_MECHANISM')).toMatchObject({ value: 'SCRAM-SHA-512' });
-    expect(env.get('KAFKA_PASSWORD')).toEqual({ name: 'KAFKA_PASSWORD', valueFrom: { secretKeyRef: { name: PLATFORM.kafka.credentialsSecret, key: 'password', optional: true } } });
-  });
-
   it('bounds replicas and requires image, tag and host', () => {
     const spec = DEV.get('WebApplication')!.spec.schema.spec;
     expect(spec.replicas).toMatch(/^integer \| default=1 minimum=1 maximum=20 /);
     for (const field of ['image', 'tag', 'host']) expect(spec[field]).toContain('required=true');
   });
 
-  it('routes its host through the shared Gateway to its Service', () => {
+  it('routes its host through its own HTTPS listener on the shared Gateway to its Service', () => {
     expect(web.get('route')!.template.spec).toEqual({
-      parentRefs: [{ name: PLATFORM.gateway.name, namespace: PLATFORM.gateway.namespace }],
+      parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'ListenerSet', name: '${schema.metadata.name}', sectionName: PLATFORM.gateway.httpsListener }],
       hostnames: ['${schema.spec.host}'],
       rules: [{ backendRefs: [{ name: '${service.metadata.name}', port: 80 }] }],
     });
@@ -182,8 +176,10 @@ describe('Infrastructure', () => {
 
   it('publishes the connection details in one ConfigMap', () => {
     const data = resources(DEV.get('Infrastructure')!).get('connection')!.template.data;
-    expect(Object.keys(data).sort()).toEqual(['CACHE_HOST', 'CACHE_PORT', 'DATABASE_HOST', 'DATABASE_NAME', 'DATABASE_PORT', 'DATABASE_SECRET']);
-    expect(data.DATABASE_SECRET).toBe('${database.metadata.name + "-app"}');
+    expect(Object.keys(data).sort()).toEqual(['CACHE_HOST', 'CACHE_PORT', 'DATABASE_HOST', 'DATABASE_NAME', 'DATABASE_PORT', 'DATABASE_SECRET', 'REDIS_URL']);
+    expect(data.DATABASE_SECRET).toBe('${schema.metadata.name}-app');
+    // Made from the instance alone, so kro creates it with the database, before any credentials exist.
+    expect(JSON.stringify(data)).not.toContain('database.');
   });
 
   it('validates the database name as a safe identifier', () => {

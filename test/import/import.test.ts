@@ -134,7 +134,7 @@ describe('npm run import', () => {
         crds: Object.fromEntries(Object.entries(lock.crds).map(([name, entry]) => [name, entry.url])),
         charts: Object.fromEntries(Object.entries(lock.charts).map(([name, entry]) => [name, `${entry.version} ${entry.url}`])),
       }).toEqual(pinned);
-      expect(Object.keys(lock.charts).sort()).toEqual(['cilium', 'cloudnative-pg', 'vcluster']);
+      expect(Object.keys(lock.charts).sort()).toEqual(['cert-manager', 'cilium', 'cloudnative-pg', 'vcluster']);
     });
 
     it('hold each chart values schema byte for byte as its recorded SHA-256 says, and nothing the lock does not name', () => {

@@ -42,9 +42,9 @@ function chartOf(release: KubeObject): string {
 describe.each(CLUSTERS.map((cluster) => cluster.name))("HelmRelease values on %s against each chart's values.schema.json", (cluster) => {
   const releases = helmReleases(cluster);
 
-  it('check cilium, cloudnative-pg and vcluster, the charts that ship a schema', () => {
-    expect(withSchema.map((chart) => chart.chart).sort()).toEqual(['cilium', 'cloudnative-pg', 'vcluster']);
-    expect(releases.map(({ release }) => chartOf(release))).toEqual(expect.arrayContaining(['cilium', 'cloudnative-pg', 'vcluster']));
+  it('check cert-manager, cilium, cloudnative-pg and vcluster, the charts that ship a schema', () => {
+    expect(withSchema.map((chart) => chart.chart).sort()).toEqual(['cert-manager', 'cilium', 'cloudnative-pg', 'vcluster']);
+    expect(releases.map(({ release }) => chartOf(release))).toEqual(expect.arrayContaining(['cert-manager', 'cilium', 'cloudnative-pg', 'vcluster']));
   });
 
   it('are valid, release by release', () => {

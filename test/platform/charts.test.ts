@@ -19,6 +19,7 @@ import { renderCluster } from '../../src/synth/render';
 import { loadUserSpace } from '../../src/user-space';
 import { ROOT } from '../../src/paths';
 import { ABSTRACTIONS } from '../../abstractions';
+import { AbstractionsChart } from '../../charts/abstractions';
 import { TenantsChart } from '../../charts/tenants';
 import { WorkspacesChart } from '../../charts/workspaces';
 import { KubeObject } from '../helpers';
@@ -90,6 +91,20 @@ describe.each([dev, prd])('helm-releases on $name', (cluster: ClusterConfig) => 
     for (const release of objects.filter((object) => object.metadata.name !== 'cilium')) expect(release.spec.dependsOn).toEqual([{ name: 'cilium' }]);
   });
 
+  it("enables kro's omit() feature gate, which the RGDs use (kro rejects an RGD using it otherwise)", () => {
+    const rgds = JSON.stringify(synth((app) => new AbstractionsChart(app, 'abstractions', { cluster, abstractions: ABSTRACTIONS })));
+    expect(rgds).toContain('omit()');
+    const kro = objects.find((object) => object.metadata.name === CHARTS.kro.chart)!;
+    expect(kro.spec.values.config.featureGates).toEqual({ CELOmitFunction: true });
+  });
+
+  it('serves the resource metrics that CPU autoscalers read, trusting self-signed kubelet certificates only where kubelets have them', () => {
+    const metrics = objects.find((object) => object.metadata.name === CHARTS.metricsServer.chart)!;
+    expect(metrics.spec.targetNamespace).toBe('kube-system');
+    expect(metrics.spec.values.args).toEqual(cluster.kubeletSelfSignedCerts ? ['--kubelet-insecure-tls'] : []);
+    expect(dev.kubeletSelfSignedCerts && !prd.kubeletSelfSignedCerts).toBe(true);
+  });
+
   it("lets Envoy bind the node's ports 80 and 443 in the host network, keeping the chart's own capabilities", () => {
     const { capabilities } = (ciliumValues(cluster).envoy as { securityContext: { capabilities: { keepCapNetBindService: boolean; envoy?: string[] } } }).securityContext;
     expect(capabilities.keepCapNetBindService).toBe(cluster.gatewayHostNetwork);
@@ -138,10 +153,54 @@ describe.each([dev, prd])('shared-resources on $name', (cluster: ClusterConfig) 
     expect(kafka.spec.entityOperator).toEqual({ topicOperator: {}, userOperator: {} });
   });
 
-  it('owns one Gateway that admits routes from team namespaces only', () => {
+  it('owns one Gateway with one plain HTTP listener, admitting routes and ListenerSets from team namespaces only', () => {
     const [gateway] = byKind(objects, 'Gateway');
+    const tenants = { from: 'Selector', selector: { matchExpressions: [{ key: PLATFORM.tenantLabel, operator: 'Exists' }] } };
     expect(gateway.spec.gatewayClassName).toBe('cilium');
-    expect(gateway.spec.listeners[0].allowedRoutes.namespaces).toEqual({ from: 'Selector', selector: { matchExpressions: [{ key: PLATFORM.tenantLabel, operator: 'Exists' }] } });
+    // Every HTTPS listener comes in a team's ListenerSet: the Gateway's own 64-listener limit never binds.
+    expect(gateway.spec.listeners.map((listener: { name: string; port: number; protocol: string }) => [listener.name, listener.port, listener.protocol])).toEqual([['http', 80, 'HTTP']]);
+    expect(gateway.spec.listeners[0].allowedRoutes.namespaces).toEqual(tenants);
+    expect(gateway.spec.allowedListeners.namespaces).toEqual(tenants);
+  });
+
+  it('runs a Cilium that implements ListenerSet (1.20 or later), on which every HTTPS listener depends', () => {
+    const [major, minor] = CHARTS.cilium.version.split('.').map(Number);
+    expect(major > 1 || (major === 1 && minor >= 20)).toBe(true);
+  });
+
+  it("issues certificates from the cluster's certificate authority under one ClusterIssuer name", () => {
+    const issuers = byKind(objects, 'ClusterIssuer');
+    const issuer = issuers.find((object) => object.metadata.name === PLATFORM.certificates.issuer)!;
+    if (cluster.certificates.kind === 'local-ca') {
+      // A self-signed root, kept in cert-manager's namespace, signs every host's certificate.
+      const root = issuers.find((object) => object.metadata.name === PLATFORM.certificates.rootIssuer)!;
+      expect(root.spec).toEqual({ selfSigned: {} });
+      const [ca] = byKind(objects, 'Certificate');
+      expect(ca.metadata).toEqual({ name: PLATFORM.certificates.caSecret, namespace: PLATFORM.certificates.namespace });
+      expect(ca.spec).toMatchObject({ isCA: true, secretName: PLATFORM.certificates.caSecret, issuerRef: { kind: 'ClusterIssuer', name: PLATFORM.certificates.rootIssuer } });
+      expect(issuer.spec).toEqual({ ca: { secretName: PLATFORM.certificates.caSecret } });
+    } else {
+      expect(issuers).toHaveLength(1);
+      expect(issuer.spec.acme).toMatchObject({ server: cluster.certificates.server, email: cluster.certificates.email });
+      const [solver] = issuer.spec.acme.solvers;
+      expect(solver.http01.gatewayHTTPRoute.parentRefs).toEqual([{ name: PLATFORM.gateway.name, namespace: PLATFORM.gateway.namespace, kind: 'Gateway', sectionName: 'http' }]);
+      // The solver pod runs in a team namespace, which admits only restricted pods.
+      expect(solver.http01.gatewayHTTPRoute.podTemplate.spec.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } });
+    }
+  });
+});
+
+describe.each([dev, prd])('cert-manager on $name', (cluster: ClusterConfig) => {
+  it('runs the pinned chart with its CRDs and the Gateway API support the HTTP-01 solver needs, in a restricted namespace', () => {
+    const release = synth((app) => new HelmReleasesChart(app, 'helm-releases', { cluster })).find((object) => object.metadata.name === 'cert-manager')!;
+    expect(release.spec.chart.spec).toMatchObject({ chart: 'cert-manager', version: CHARTS.certManager.version });
+    expect(release.spec.targetNamespace).toBe(PLATFORM.certificates.namespace);
+    expect(release.spec.values).toEqual({
+      crds: { enabled: true, keep: true },
+      config: { apiVersion: 'controller.config.cert-manager.io/v1alpha1', kind: 'ControllerConfiguration', gatewayAPI: { enabled: true } },
+    });
+    const namespaces = synth((app) => new NamespacesChart(app, 'namespaces'));
+    expect(namespaces.find((object) => object.metadata.name === PLATFORM.certificates.namespace)!.metadata.labels!['pod-security.kubernetes.io/enforce']).toBe('restricted');
   });
 });
 
@@ -317,12 +376,26 @@ describe.each([dev, prd])('workspaces and tenants of the fixture teams on $name'
     expect(tenantsChart.documents).toMatchSnapshot();
   });
 
-  it("writes each team's instances, as validated, alone into the folder its Kustomization reads", () => {
-    for (const { team, instances } of teams) {
+  it("writes each team's instances, as validated, and its Secrets, as committed, alone into the folder its Kustomization reads", () => {
+    for (const { team, instances, secrets } of teams) {
       const kustomization = tenants.find((object) => object.kind === 'Kustomization' && object.metadata.name === `tenant-${team}`)!;
       const folder = kustomization.spec.path.replace(`./dist/${cluster.name}/tenants/`, '');
-      expect(tenantsChart.documents.filter(({ file }) => path.posix.dirname(file) === folder).map(({ object }) => object)).toEqual(instances);
+      const inFolder = (file: string) => tenantsChart.documents.filter((document) => document.file === `${folder}/${file}`).map(({ object }) => object);
+      expect(inFolder(PLATFORM.dist.instancesFile)).toEqual(instances);
+      expect(inFolder(PLATFORM.dist.secretsFile)).toEqual(secrets.map((secret) => secret.document));
+      expect(tenantsChart.documents.filter(({ file }) => path.posix.dirname(file) === folder)).toHaveLength(instances.length + secrets.length);
     }
+    expect(teams.find((team) => team.team === 'team-q')!.secrets.map((secret) => secret.name)).toEqual(['team-q-keys']);
+  });
+
+  it("decrypts each team's SOPS-encrypted Secrets with the cluster's age key, which is not in Git", () => {
+    for (const { team } of teams) {
+      const kustomization = tenants.find((object) => object.kind === 'Kustomization' && object.metadata.name === `tenant-${team}`)!;
+      expect(kustomization.spec.decryption).toEqual({ provider: 'sops', secretRef: { name: PLATFORM.sops.keySecret } });
+    }
+    const { files } = renderCluster(cluster, teams);
+    expect(files.get(`${cluster.name}/bootstrap/versions.env`)).toContain(`SOPS_AGE_RECIPIENT=${cluster.sops.ageRecipient}\n`);
+    expect([...files.values()].join('\n')).not.toMatch(/AGE-SECRET-KEY-/);
   });
 
   it('applies one Workspace per team, cluster-scoped', () => {
@@ -351,10 +424,13 @@ describe.each([dev, prd])('workspaces and tenants of the fixture teams on $name'
     expect(parse(files.get(`${cluster.name}/tenants/kustomization.yaml`)!).resources).toContain(path.posix.basename(file));
   });
 
-  it('lets a team manage only the abstraction kinds, only in its own namespace', () => {
+  it('lets a team manage only the abstraction kinds and Secrets, only in its own namespace', () => {
     expect(tenants.filter((object) => object.kind === 'ClusterRoleBinding')).toEqual([]);
     const [role] = tenants.filter((object) => object.kind === 'ClusterRole');
-    expect(role.rules).toEqual([{ apiGroups: ['kro.run'], resources, verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] }]);
+    const verbs = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
+    expect(role.rules).toEqual([{ apiGroups: ['kro.run'], resources, verbs }, { apiGroups: [''], resources: ['secrets'], verbs }]);
+    // The role reaches no namespace by itself: only RoleBindings, one per team in its own namespace, grant it.
+    expect(tenants.filter((object) => object.kind === 'RoleBinding').map((binding) => binding.metadata.namespace)).toEqual(teams.map(({ team }) => team));
     for (const { team } of teams) {
       const binding = tenants.find((object) => object.kind === 'RoleBinding' && object.metadata.namespace === team)!;
       expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: PLATFORM.tenantRole });

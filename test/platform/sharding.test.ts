@@ -13,7 +13,7 @@ import { KubeObject } from '../helpers';
 
 const prd = findCluster('prd')!;
 /** A team that declared nothing but its Workspace. */
-const bare = (team: string): TeamInstances => ({ team, workspace: { apiVersion: PLATFORM.abstractionApiVersion, kind: 'Workspace', metadata: { name: team }, spec: {} }, instances: [] });
+const bare = (team: string): TeamInstances => ({ team, workspace: { apiVersion: PLATFORM.abstractionApiVersion, kind: 'Workspace', metadata: { name: team }, spec: {} }, instances: [], secrets: [] });
 const names = (count: number, from = 1) => Array.from({ length: count }, (_, index) => `team-${from + index}`);
 
 /** Each team's shard as the tenants layer labels its Kustomization. */

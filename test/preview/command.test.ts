@@ -69,7 +69,7 @@ const ready = fs.existsSync(path.join(ROOT, 'dist', 'dev', 'abstractions')) && f
 
   it("prints each instance's resources in kro's creation order", () => {
     const web = stdout.split('---\n').filter((doc) => doc.startsWith('# WebApplication/team-a-instance'));
-    expect(web.map((doc) => /^kind: (\w+)$/m.exec(doc)?.[1])).toEqual(['ConfigMap', 'Deployment', 'Service', 'HTTPRoute']);
+    expect(web.map((doc) => /^kind: (\w+)$/m.exec(doc)?.[1])).toEqual(['ConfigMap', 'Deployment', 'Service', 'Certificate', 'ListenerSet', 'HTTPRoute', 'HTTPRoute']);
   });
 
   it('prints only YAML on stdout, every document naming where it comes from', () => {

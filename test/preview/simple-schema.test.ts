@@ -27,6 +27,13 @@ describe('SimpleSchema', () => {
     expect(applyDefaults(schema, { name: 'x', replicas: 3, database: { version: 17 } })).toMatchObject({ replicas: 3, database: { version: 17, size: '1Gi' } });
   });
 
+  it('leaves out an object with a required field when it is not given, as kro does (no default {})', () => {
+    const schema = parseSimpleSchema({ autoscale: { max: 'integer | required=true', target: 'integer | default=80' }, probe: { path: 'string | default="/"' } });
+    expect(applyDefaults(schema, {})).toEqual({ probe: { path: '/' } });
+    expect(applyDefaults(schema, { autoscale: { max: 3 } })).toEqual({ autoscale: { max: 3, target: 80 }, probe: { path: '/' } });
+    expect(validateAgainst(schema, applyDefaults(schema, {}), 'spec')).toEqual([]);
+  });
+
   it('validates types, bounds, enums, patterns and required fields', () => {
     const value = applyDefaults(schema, { replicas: 0, level: 'trace', labels: { a: 1 }, database: { size: '1G' }, values: { anything: [1] } });
     expect(validateAgainst(schema, value, 'spec')).toEqual([

@@ -155,8 +155,9 @@ describe('mini-atlas status against real sockets', () => {
 
   beforeAll(async () => {
     // Builds the CLI bundle once, so the parallel runs below do not race to build it.
+    // A cold build on a busy 2-core machine takes seconds: wait for it generously.
     await runStatusCli(['--help'], {});
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await Promise.all(servers.map((server) => server.close()));

@@ -146,7 +146,8 @@ describe('synth --user-space --out', () => {
 
     const role = one('dev/tenants/clusterrole-mini-atlas-tenant.yaml', 'ClusterRole');
     const namespaced = ABSTRACTIONS.filter((abstraction) => abstraction.scope === 'Namespaced').map((abstraction) => abstraction.plural);
-    expect(role.rules).toEqual([{ apiGroups: ['kro.run'], resources: namespaced, verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] }]);
+    const verbs = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
+    expect(role.rules).toEqual([{ apiGroups: ['kro.run'], resources: namespaced, verbs }, { apiGroups: [''], resources: ['secrets'], verbs }]);
     expect(namespaced).not.toContain('workspaces');
     expect(JSON.stringify(role)).not.toContain('*');
   });

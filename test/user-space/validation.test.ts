@@ -112,7 +112,7 @@ describe('rejected documents', () => {
       error('team-x/topic.yaml:3:33', 'Topic team-x-orders: unknown field metadata.namespce: did you mean "namespace"?'),
       error('team-x/topic.yaml:5:1', 'Topic team-x-orders: unknown field status: known fields: apiVersion, kind, metadata, spec'),
       error('team-x/web.yaml:10:3', 'WebApplication team-x-web: unknown field spec.replica: did you mean "replicas"?'),
-      error('team-x/web.yaml:11:3', 'WebApplication team-x-web: unknown field spec.frobnicate: known fields: name, namespace, image, tag, replicas, host, port, healthPath, env, cpu, memory'),
+      error('team-x/web.yaml:11:3', 'WebApplication team-x-web: unknown field spec.frobnicate: known fields: name, namespace, image, tag, replicas, autoscale, host, port, healthPath, env, secretEnv, cpu, memory, infrastructure'),
     ]);
   });
 
@@ -171,7 +171,7 @@ describe('rejected documents', () => {
 
 describe('documents that are not abstractions', () => {
   const refused = (found: string) =>
-    `only the platform's abstractions can be declared here (kro.run/v1alpha1 Workspace, WebApplication, Infrastructure, Topic, VirtualCluster), not ${found}: Kubernetes objects are made by the abstractions`;
+    `only the platform's abstractions (kro.run/v1alpha1 Workspace, WebApplication, Infrastructure, Topic, VirtualCluster) and SOPS-encrypted v1 Secrets can be declared here, not ${found}: Kubernetes objects are made by the abstractions`;
 
   it('refuses raw Kubernetes objects, cluster-scoped ones included, at their kind', () => {
     const raw = [
@@ -487,7 +487,7 @@ describe('the report', () => {
   it('has every problem of every team at once, in file order, as <file>:<line>:<col>: <severity>: <message>', () => {
     const fixture = writeTeams(BROKEN);
     expect(fixture.load().problems.map(formatProblem)).toEqual([
-      `${fixture.rel}/team-x/raw.yaml:2:7: error: only the platform's abstractions can be declared here (kro.run/v1alpha1 Workspace, WebApplication, Infrastructure, Topic, VirtualCluster), not v1 ConfigMap: Kubernetes objects are made by the abstractions`,
+      `${fixture.rel}/team-x/raw.yaml:2:7: error: only the platform's abstractions (kro.run/v1alpha1 Workspace, WebApplication, Infrastructure, Topic, VirtualCluster) and SOPS-encrypted v1 Secrets can be declared here, not v1 ConfigMap: Kubernetes objects are made by the abstractions`,
       `${fixture.rel}/team-x/web.yaml:8:8: warning: WebApplication team-x-web: tag "latest" changes under you; pin a version so a rollout is a reviewed change`,
       `${fixture.rel}/team-x/web.yaml:10:3: error: WebApplication team-x-web: unknown field spec.replica: did you mean "replicas"?`,
       `${fixture.rel}/team-y:1:1: error: team "team-y" has no Workspace: add one with metadata.name: team-y`,
@@ -519,7 +519,7 @@ describe('the report', () => {
     const broken = writeTeams(BROKEN);
     const github = runCli('validate', '--user-space', broken.rel, '--format', 'github');
     expect(github.stdout.split('\n')).toEqual([
-      `::error file=${broken.rel}/team-x/raw.yaml,line=2,col=7::only the platform's abstractions can be declared here (kro.run/v1alpha1 Workspace, WebApplication, Infrastructure, Topic, VirtualCluster), not v1 ConfigMap: Kubernetes objects are made by the abstractions`,
+      `::error file=${broken.rel}/team-x/raw.yaml,line=2,col=7::only the platform's abstractions (kro.run/v1alpha1 Workspace, WebApplication, Infrastructure, Topic, VirtualCluster) and SOPS-encrypted v1 Secrets can be declared here, not v1 ConfigMap: Kubernetes objects are made by the abstractions`,
       `::warning file=${broken.rel}/team-x/web.yaml,line=8,col=8::WebApplication team-x-web: tag "latest" changes under you; pin a version so a rollout is a reviewed change`,
       `::error file=${broken.rel}/team-x/web.yaml,line=10,col=3::WebApplication team-x-web: unknown field spec.replica: did you mean "replicas"?`,
       `::error file=${broken.rel}/team-y,line=1,col=1::team "team-y" has no Workspace: add one with metadata.name: team-y`,
@@ -548,5 +548,92 @@ describe('the report', () => {
     const unknown = runCli('validate', '--format', 'xml');
     expect(unknown.stderr).toBe('mini-atlas: --format must be one of text, github, json, not "xml"; usage: mini-atlas validate [<team-or-file>...] [--user-space <dir>] [--format <text|github|json>]\n');
     expect(unknown.status).toBe(2);
+  });
+});
+
+describe('references between a team\'s documents', () => {
+  const database = (name: string) => flow('Infrastructure', `name: ${name}`, 'database: shop');
+
+  it('accepts an infrastructure the team declares, in another file', () => {
+    expect(problemsOf({ 'team-x/web.yaml': webApplication('team-x', 'web', 'web.example.com', '  infrastructure: team-x-db'), 'team-x/db.yaml': database('team-x-db') })).toEqual([]);
+  });
+
+  it('refuses an infrastructure the team does not have at the field, naming the ones it has and where', () => {
+    const fixture = writeTeams({
+      ...TEAM_X,
+      'team-x/web.yaml': webApplication('team-x', 'web', 'web.example.com', '  infrastructure: team-x-bd'),
+      'team-x/db.yaml': [database('team-x-db'), database('team-x-cache')].join('---\n'),
+    });
+    expect(fixture.problems()).toEqual([
+      error(
+        'team-x/web.yaml:10:19',
+        `WebApplication team-x-web: spec.infrastructure "team-x-bd" is no Infrastructure of team "team-x": the team's Infrastructures are team-x-cache (${fixture.rel}/team-x/db.yaml:8:18), team-x-db (${fixture.rel}/team-x/db.yaml:3:18); did you mean "team-x-db"?`,
+      ),
+    ]);
+    expect(problemsOf({ 'team-x/web.yaml': webApplication('team-x', 'web', 'web.example.com', '  infrastructure: team-x-db') })).toEqual([
+      error('team-x/web.yaml:10:19', 'WebApplication team-x-web: spec.infrastructure "team-x-db" is no Infrastructure of team "team-x": team "team-x" declares no Infrastructure'),
+    ]);
+  });
+
+  it('checks a cluster override\'s infrastructure at the override', () => {
+    const fixture = writeTeams({
+      ...TEAM_X,
+      'team-x/web.yaml': webApplication('team-x', 'web', 'web.example.com', '  infrastructure: team-x-db'),
+      'team-x/db.yaml': database('team-x-db'),
+      'team-x/clusters/prd/web.yaml': 'apiVersion: kro.run/v1alpha1\nkind: WebApplication\nmetadata:\n  name: team-x-web\nspec:\n  infrastructure: team-x-prd-db\n',
+    });
+    expect(fixture.problems()).toEqual([
+      error('team-x/clusters/prd/web.yaml:6:19', `WebApplication team-x-web: spec.infrastructure "team-x-prd-db" is no Infrastructure of team "team-x": the team's Infrastructures are team-x-db (${fixture.rel}/team-x/db.yaml:3:18)`),
+    ]);
+  });
+});
+
+describe('scaling', () => {
+  const web = (spec: string) => ({ 'team-x/web.yaml': webApplication('team-x', 'web', 'web.example.com', spec) });
+
+  it('accepts an autoscale range within the quota', () => {
+    expect(problemsOf(web('  autoscale: {minReplicas: 2, maxReplicas: 5, cpuPercent: 70}'))).toEqual([]);
+  });
+
+  /** The problems of team-x with `spec`, and the fixture's folder (messages naming a second place include it). */
+  function check(spec: string): { rel: string; problems: ReportedProblem[] } {
+    const fixture = writeTeams({ ...TEAM_X, ...web(spec) });
+    return { rel: fixture.rel, problems: fixture.problems() };
+  }
+
+  it('refuses replicas with autoscale, naming both places', () => {
+    const { rel, problems } = check('  replicas: 2\n  autoscale: {minReplicas: 2, maxReplicas: 5}');
+    expect(problems).toEqual([
+      error('team-x/web.yaml:11:14', `WebApplication team-x-web: spec.replicas (set at ${rel}/team-x/web.yaml:10:13) and spec.autoscale exclude each other: keep autoscale and remove replicas, or the reverse`),
+    ]);
+  });
+
+  it('refuses a minimum above the maximum, and bounds out of range at the nested field', () => {
+    const { rel, problems } = check('  autoscale:\n    minReplicas: 6\n    maxReplicas: 5\n    cpuPercent: 5');
+    expect(problems).toEqual([
+      error('team-x/web.yaml:11:18', `WebApplication team-x-web: spec.autoscale.minReplicas is 6, more than spec.autoscale.maxReplicas, 5 (at ${rel}/team-x/web.yaml:12:18)`),
+      error('team-x/web.yaml:13:17', 'WebApplication team-x-web: spec.autoscale.cpuPercent is 5 but must be at least 10'),
+    ]);
+    expect(problemsOf(web('  autoscale: {minReplicas: 0, maxReplicas: 21}'))).toEqual([
+      error('team-x/web.yaml:10:28', 'WebApplication team-x-web: spec.autoscale.minReplicas is 0 but must be at least 1'),
+      error('team-x/web.yaml:10:44', 'WebApplication team-x-web: spec.autoscale.maxReplicas is 21 but must be at most 20'),
+    ]);
+  });
+
+  it('names the missing and misspelt fields of autoscale, with their description', () => {
+    expect(problemsOf(web('  autoscale: {minReplicas: 1, maxReplica: 3}'))).toEqual([
+      error('team-x/web.yaml:10:14', 'WebApplication team-x-web: spec.autoscale.maxReplicas is required: Most pods; the namespace quota must hold this many.'),
+      error('team-x/web.yaml:10:31', 'WebApplication team-x-web: unknown field spec.autoscale.maxReplica: did you mean "maxReplicas"?'),
+    ]);
+  });
+
+  it('refuses a maximum the namespace quota cannot hold, per cluster', () => {
+    // dev's quota: 4 CPU, 8Gi, 50 pods; prd's: 16 CPU, 32Gi, 200 pods.
+    expect(problemsOf(web('  cpu: "1"\n  autoscale: {minReplicas: 1, maxReplicas: 10}'))).toEqual([
+      error('team-x/web.yaml:11:44', 'WebApplication team-x-web: on cluster dev, autoscale.maxReplicas 10 needs 10 × 1 CPU, more than the quota\'s 4 (the namespace quota of config/clusters.ts): lower it or the pods\' cpu and memory'),
+    ]);
+    expect(problemsOf(web('  memory: 4Gi\n  replicas: 3'))).toEqual([
+      error('team-x/web.yaml:11:13', 'WebApplication team-x-web: on cluster dev, replicas 3 needs 3 × 4Gi memory, more than the quota\'s 8Gi (the namespace quota of config/clusters.ts): lower it or the pods\' cpu and memory'),
+    ]);
   });
 });
