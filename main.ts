@@ -22,8 +22,7 @@ import { TeamInstances } from './src/user-space/model';
 export function buildCluster(cluster: ClusterConfig, teams: readonly TeamInstances[]): Record<LayerName, LayerChart> {
   const app = new App();
   const namespaced = ABSTRACTIONS.filter((abstraction) => abstraction.scope === 'Namespaced');
-  return {
-    'flux-system': new FluxSystemChart(app, 'flux-system', { cluster }),
+  const layers = {
     namespaces: new NamespacesChart(app, 'namespaces'),
     'helm-repositories': new HelmRepositoriesChart(app, 'helm-repositories', { interval: '1h' }),
     'helm-releases': new HelmReleasesChart(app, 'helm-releases', { cluster }),
@@ -33,4 +32,6 @@ export function buildCluster(cluster: ClusterConfig, teams: readonly TeamInstanc
     workspaces: new WorkspacesChart(app, 'workspaces', { teams }),
     tenants: new TenantsChart(app, 'tenants', { cluster, teams, tenantResources: namespaced.map((abstraction) => abstraction.plural), instanceRoles: ABSTRACTIONS.flatMap((abstraction) => abstraction.clusterRoles?.() ?? []) }),
   };
+  const appliedKinds = Object.fromEntries(Object.entries(layers).map(([name, chart]) => [name, chart.appliedKinds()]));
+  return { 'flux-system': new FluxSystemChart(app, 'flux-system', { cluster, appliedKinds }), ...layers };
 }

@@ -7,7 +7,8 @@ import { ClusterConfig } from '../config/clusters';
 import { FLUX } from '../config/flux';
 import { PLATFORM } from '../config/platform';
 import { receiverManifest } from './receiver';
-import { Layer, LAYERS } from './layers';
+import { healthCheckExprs, KindRef } from './health-checks';
+import { Layer, LayerName, LAYERS } from './layers';
 
 /** The GitRepository every platform Kustomization reads from. */
 export const GIT_SOURCE = { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: 'flux-system' } as const;
@@ -21,6 +22,11 @@ export function distPath(cluster: ClusterConfig, ...segments: string[]): string 
 
 export interface FluxSystemChartProps extends ChartProps {
   readonly cluster: ClusterConfig;
+  /**
+   * The kinds each layer applies: a layer that waits gets the health checks of those kstatus
+   * cannot judge. @default none known (no health checks)
+   */
+  readonly appliedKinds?: Partial<Record<LayerName, readonly KindRef[]>>;
 }
 
 /**
@@ -32,7 +38,7 @@ export class FluxSystemChart extends LayerChart {
     super(scope, id, props);
     this.addGitRepository(props.cluster);
     this.addReceiver(props.cluster);
-    for (const layer of LAYERS) this.addLayer(layer, props.cluster);
+    for (const layer of LAYERS) this.addLayer(layer, props.cluster, props.appliedKinds?.[layer.name] ?? []);
   }
 
   private addGitRepository(cluster: ClusterConfig): void {
@@ -66,7 +72,7 @@ export class FluxSystemChart extends LayerChart {
     }));
   }
 
-  private addLayer(layer: Layer, cluster: ClusterConfig): void {
+  private addLayer(layer: Layer, cluster: ClusterConfig, kinds: readonly KindRef[]): void {
     new Kustomization(this, layer.name, {
       metadata: { name: layer.name, namespace: PLATFORM.fluxNamespace },
       spec: {
@@ -75,6 +81,8 @@ export class FluxSystemChart extends LayerChart {
         path: distPath(cluster, layer.name),
         prune: true,
         wait: layer.wait,
+        // Flux evaluates the expressions only while it waits.
+        healthCheckExprs: layer.wait ? healthCheckExprs(kinds) : undefined,
         timeout: layer.timeout,
         sourceRef: GIT_SOURCE,
         // The lockdown's default service account has no rights; platform layers act as the controller.

@@ -1,4 +1,5 @@
 import { ApiObject, Chart } from 'cdk8s';
+import type { KindRef } from './health-checks';
 
 /**
  * A chart that is one layer of `dist/<cluster>/`. By default each object gets its own file,
@@ -24,6 +25,16 @@ export abstract class LayerChart extends Chart {
    */
   protected addDocument(file: string, object: object): void {
     this.teamDocuments.push({ file, object });
+  }
+
+  /** Every kind of object the layer applies, each once, in the order first seen. */
+  public appliedKinds(): KindRef[] {
+    const objects = [
+      ...this.node.findAll().filter((node): node is ApiObject => node instanceof ApiObject),
+      ...this.teamDocuments.map(({ object }) => object as KindRef),
+    ];
+    const kinds = new Map(objects.map(({ apiVersion, kind }) => [`${apiVersion} ${kind}`, { apiVersion, kind }]));
+    return [...kinds.values()];
   }
 
   /** Files that are not Kubernetes objects (kustomize configs), by path relative to the layer. */

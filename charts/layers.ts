@@ -35,6 +35,7 @@ export const LAYERS: readonly Layer[] = [
   { name: 'policies', dependsOn: ['helm-releases'], wait: true, timeout: '5m', description: 'cluster-wide Kyverno policies' },
   { name: 'abstractions', dependsOn: ['helm-releases'], wait: true, timeout: '5m', description: 'kro ResourceGraphDefinitions' },
   { name: 'workspaces', dependsOn: ['abstractions', 'policies'], wait: true, timeout: '10m', description: "the teams' Workspaces (cluster-scoped)" },
-  // No wait: the layer creates the teams' Kustomizations, whose readiness is their own.
-  { name: 'tenants', dependsOn: ['workspaces', 'shared-resources'], wait: false, timeout: '5m', description: "each team's ServiceAccount, RoleBinding, Kustomization and instances" },
+  // No wait: the layer creates the teams' Kustomizations, whose readiness is their own. Not after
+  // workspaces either: one team's Workspace that is not ready would hold back every team.
+  { name: 'tenants', dependsOn: ['abstractions', 'shared-resources'], wait: false, timeout: '5m', description: "each team's ServiceAccount, Kustomization and instances" },
 ];

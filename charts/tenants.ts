@@ -4,10 +4,11 @@ import { Construct } from 'constructs';
 import { Kustomization, KustomizationSpecDecryptionProvider } from '../imports/flux-kustomization-kustomize.toolkit.fluxcd.io';
 import { ClusterConfig } from '../config/clusters';
 import { FLUX } from '../config/flux';
-import { PLATFORM } from '../config/platform';
+import { PLATFORM, tenantServiceAccount } from '../config/platform';
 import { tenantShard } from '../src/flux/shards';
-import { TeamInstances } from '../src/user-space/model';
+import { Instance, TeamInstances } from '../src/user-space/model';
 import { distPath, GIT_SOURCE } from './flux-system';
+import { healthCheckExprs } from './health-checks';
 import { kustomizationFile, LayerChart } from './layer-chart';
 
 export interface TenantsChartProps extends ChartProps {
@@ -23,11 +24,14 @@ const { tenantAccessFile, instancesFile, secretsFile } = PLATFORM.dist;
 
 /**
  * The tenant role and the roles the abstractions' instances bind; per team: a ServiceAccount
- * that Flux impersonates, a RoleBinding that lets it manage only the abstraction kinds and
- * Secrets in the team's own namespace, the team's Kustomization (which decrypts the team's
- * SOPS-encrypted Secrets with the cluster's key), its instances and Secrets.
- * The Kustomizations live in flux-system beside the one GitRepository (cross-namespace
- * references are locked down), and target the team's namespace.
+ * that Flux impersonates, the team's Kustomization (which decrypts the team's SOPS-encrypted
+ * Secrets with the cluster's key), its instances and its Secrets. Everything the layer
+ * applies is cluster-scoped or in flux-system, so it always applies: Flux applies a
+ * Kustomization all or nothing, and nothing of one team can fail it for the others. The
+ * RoleBinding that lets the ServiceAccount manage the abstraction kinds in the team's namespace
+ * comes with the namespace, from the team's Workspace (see abstractions/workspace). The
+ * Kustomizations live in flux-system beside the one GitRepository (cross-namespace references
+ * are locked down), and target the team's namespace.
  */
 export class TenantsChart extends LayerChart {
   private readonly roles: ApiObject[];
@@ -61,17 +65,9 @@ export class TenantsChart extends LayerChart {
    * thousands of teams would make tens of thousands of constructs.
    */
   private addTeam({ team, instances, secrets }: TeamInstances): void {
-    const serviceAccount = `tenant-${team}`;
+    const serviceAccount = tenantServiceAccount(team);
     this.addDocument(tenantAccessFile, k8s.KubeServiceAccount.manifest({ metadata: { name: serviceAccount, namespace: PLATFORM.fluxNamespace } }));
-    this.addDocument(
-      tenantAccessFile,
-      k8s.KubeRoleBinding.manifest({
-        metadata: { name: 'flux-tenant', namespace: team },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: PLATFORM.tenantRole },
-        subjects: [{ kind: 'ServiceAccount', name: serviceAccount, namespace: PLATFORM.fluxNamespace }],
-      }),
-    );
-    this.addDocument(tenantAccessFile, this.teamKustomization(team, serviceAccount));
+    this.addDocument(tenantAccessFile, this.teamKustomization(team, serviceAccount, instances));
     for (const instance of instances) this.addDocument(`${team}/${instancesFile}`, instance);
     for (const secret of secrets) this.addDocument(`${team}/${secretsFile}`, secret.document);
   }
@@ -82,7 +78,13 @@ export class TenantsChart extends LayerChart {
     return { [PLATFORM.tenantLabel]: team, ...(shard && { [FLUX.sharding.key]: shard }) };
   }
 
-  private teamKustomization(team: string, serviceAccount: string): object {
+  /**
+   * No `dependsOn`: a team waits for nothing but its own namespace and RoleBinding. Until its
+   * Workspace has made them, the apply is refused (as the impersonated ServiceAccount has no
+   * rights yet) and retried every `retryInterval`, for this team alone; a dependency on the
+   * workspaces layer would hold every team back while any one Workspace is not ready.
+   */
+  private teamKustomization(team: string, serviceAccount: string, instances: readonly Instance[]): object {
     const { cluster } = this.props;
     return Kustomization.manifest({
       metadata: { name: `tenant-${team}`, namespace: PLATFORM.fluxNamespace, labels: this.teamLabels(team) },
@@ -93,13 +95,14 @@ export class TenantsChart extends LayerChart {
         path: distPath(cluster, 'tenants', team),
         prune: true,
         wait: true,
+        // kro instances say they are ready in their own way; these tell Flux how.
+        healthCheckExprs: healthCheckExprs(instances),
         timeout: '10m',
         sourceRef: GIT_SOURCE,
         serviceAccountName: serviceAccount,
         targetNamespace: team,
         // Team Secrets are SOPS-encrypted in Git; the cluster's age key (never in Git) decrypts them here.
         decryption: { provider: KustomizationSpecDecryptionProvider.SOPS, secretRef: { name: PLATFORM.sops.keySecret } },
-        dependsOn: [{ name: 'workspaces' }],
       },
     });
   }

@@ -2,12 +2,12 @@
 # Creates (or reconciles) a local kind cluster and hands it to Flux:
 #   kind cluster -> Gateway API CRDs -> Cilium -> Flux (locked down, with the tenants' shards)
 #   -> age key -> the webhook Receiver's token -> dist/<cluster>/flux-system
-# then waits until every layer and abstraction reports ready.
+# then waits until every layer reports ready, and shows the status of everything, teams included.
 #
 # Usage: cluster/bootstrap.sh [--no-wait] [cluster]   (default: dev)
 #        SOPS_AGE_KEY_FILE=<file> or SOPS_AGE_KEY=<key> give the cluster's age key (see install_sops_key)
 #        cluster/teardown.sh [cluster]                 deletes the kind cluster again
-# --no-wait stops once Flux has its sources, for callers that wait on their own (cluster/e2e.sh).
+# --no-wait stops once Flux has its sources, for callers that wait on their own.
 #
 # Every step is idempotent, so re-running it on an existing cluster reconciles instead of failing.
 # Versions and values come from dist/<cluster>/bootstrap/, written by `npm run synth` from
@@ -205,9 +205,19 @@ print_ca_trust() {
   printf '  sudo cp %s /usr/local/share/ca-certificates/ && sudo update-ca-certificates\n' "$file" >&2
 }
 
+# Waits for the platform: every layer's Kustomization Ready (their health checks cover the Kafka,
+# the Gateway, the policies, the RGDs and the Workspaces). Teams are not waited for: an example
+# instance may be expected never to be ready (cluster/e2e-expectations.yaml); status shows them.
 wait_until_ready() {
-  log "waiting for every layer and abstraction to be ready"
-  (cd "$ROOT" && npm run -s status -- --cluster "$CLUSTER" --context "$CONTEXT" --wait 15m)
+  local file layers=()
+  for file in "$FLUX_SYSTEM_DIR"/kustomization-*.yaml; do
+    layers+=("kustomization/$(basename "$file" .yaml | sed 's/^kustomization-//')")
+  done
+  log "waiting for every layer to be ready: ${layers[*]#kustomization/}"
+  local code=0
+  kubectl --context "$CONTEXT" -n flux-system wait "${layers[@]}" --for=condition=Ready --timeout=15m >/dev/null || code=$?
+  (cd "$ROOT" && npm run -s status -- --cluster "$CLUSTER" --context "$CONTEXT") || true
+  return "$code"
 }
 
 main() {

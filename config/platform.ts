@@ -30,6 +30,12 @@ export const PLATFORM = {
   /** The per-team ClusterRole that Flux impersonates, bound only inside a team's namespace. */
   tenantRole: 'mini-atlas-tenant',
   /**
+   * The RoleBinding, in a team's namespace, that grants the tenant role to the ServiceAccount
+   * its Kustomization impersonates. The team's Workspace makes it, so the platform (kro, from
+   * what the platform applied) grants the rights, never the tenant itself.
+   */
+  tenantRoleBinding: 'flux-tenant',
+  /**
    * Files of the teams' objects in dist/<cluster>/, for the charts that write them and the
    * commands that read them. The platform's objects of all teams share one file per layer, and
    * each team's instances are one file in the team's own folder (the folder its Kustomization
@@ -39,7 +45,7 @@ export const PLATFORM = {
   dist: {
     /** Every team's Workspace, in the workspaces layer. */
     workspacesFile: 'workspaces.yaml',
-    /** Every team's ServiceAccount, RoleBinding and Kustomization, in the tenants layer. */
+    /** Every team's ServiceAccount and Kustomization, in the tenants layer (all in flux-system). */
     tenantAccessFile: 'tenants.yaml',
     /** A team's instances, in `tenants/<team>/`. */
     instancesFile: 'instances.yaml',
@@ -47,3 +53,8 @@ export const PLATFORM = {
     secretsFile: 'secrets.yaml',
   },
 } as const;
+
+/** The ServiceAccount in flux-system that `team`'s Kustomization impersonates. */
+export function tenantServiceAccount(team: string): string {
+  return `tenant-${team}`;
+}

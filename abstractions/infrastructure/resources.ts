@@ -4,7 +4,7 @@ import { ClusterConfig } from '../../config/clusters';
 import { VERSIONS } from '../../config/versions';
 import { Abstraction, GraphResource, InstanceRefs, manifest } from '../graph';
 import { appLabels, RESTRICTED, selectorLabels } from '../templates';
-import { expr, mapExpr } from '../expression';
+import { expr } from '../expression';
 import { infrastructureApi, InfrastructureFields } from './api';
 
 /** What kro creates for each Infrastructure. */
@@ -104,7 +104,8 @@ function cacheService({ name, namespace }: Refs): GraphResource {
     template: manifest(k8s.KubeService, {
       metadata: { name: `${name}-cache`, namespace, labels: appLabels(name, CACHE) },
       spec: {
-        selector: mapExpr('cacheDeployment.spec.selector.matchLabels'),
+        // From the instance, not the Deployment, so the Service does not wait for the cache's rollout.
+        selector: selectorLabels(name, CACHE),
         ports: [{ name: 'valkey', port: CACHE_PORT, targetPort: k8s.IntOrString.fromString('valkey') }],
       },
     }),
@@ -112,9 +113,9 @@ function cacheService({ name, namespace }: Refs): GraphResource {
 }
 
 /**
- * The connection details, from the instance alone (no dependency on the database), so kro
- * creates the ConfigMap with the Cluster: it exists long before CloudNativePG has written the
- * credentials Secret that an application's pods wait for.
+ * Every value comes from the instance, none from the database: kro applies a resource only once
+ * every resource it refers to is ready, and the database is ready only when all its PostgreSQL
+ * instances are. Applications get their settings at once and connect when the primary serves.
  */
 function connection({ name, namespace, spec }: Refs): GraphResource {
   const cacheHost = 'schema.metadata.name + "-cache." + schema.metadata.namespace + ".svc"';
@@ -123,9 +124,11 @@ function connection({ name, namespace, spec }: Refs): GraphResource {
     template: manifest(k8s.KubeConfigMap, {
       metadata: { name: `${name}${INFRASTRUCTURE_SUFFIXES.connectionConfigMap}`, namespace, labels: appLabels(name, 'connection') },
       data: {
-        DATABASE_HOST: expr('schema.metadata.name + "-rw." + schema.metadata.namespace + ".svc"'),
+        // CloudNativePG's read-write Service is `<cluster>-rw`; the cluster is named like the instance.
+        DATABASE_HOST: `${name}-rw.${namespace}.svc`,
         DATABASE_PORT: '5432',
         DATABASE_NAME: spec.database,
+        // CloudNativePG writes the owner's username, password and URI into this Secret.
         DATABASE_SECRET: `${name}${INFRASTRUCTURE_SUFFIXES.databaseSecret}`,
         CACHE_HOST: expr(`schema.spec.cache ? ${cacheHost} : ""`),
         CACHE_PORT: expr(`schema.spec.cache ? "${CACHE_PORT}" : ""`),

@@ -52,6 +52,12 @@ const spec = {
     maxLength: 63,
     hint: "the metadata.name of an Infrastructure in the team's files",
   }),
+  runAsUser: field.integer({
+    description: 'User id the container runs as (never root). The root filesystem is read-only and /tmp is scratch space anyone may write, so most images run as any id; set the image\'s own id when it needs to read files only that user may.',
+    default: 65532,
+    minimum: 1,
+    maximum: 2147483647,
+  }),
 };
 
 /** The fields of a WebApplication, as teams write them. */

@@ -11,7 +11,7 @@ import { KAFKA_BOOTSTRAP } from '../../charts/shared-resources';
 import { PLATFORM } from '../../config/platform';
 import { Abstraction, GraphResource, InstanceRefs, manifest } from '../graph';
 import { appLabels, RESTRICTED, selectorLabels } from '../templates';
-import { celLiteral, expr, mapExpr } from '../expression';
+import { celLiteral, expr } from '../expression';
 import { CACHE_URL_KEY, DATABASE_SECRET_KEYS, INFRASTRUCTURE_SUFFIXES } from '../infrastructure/resources';
 import { webApplicationApi, WebApplicationFields } from './api';
 
@@ -72,7 +72,9 @@ function deploymentTemplate({ name, namespace, spec }: Refs): Record<string, unk
           metadata: { labels: appLabels(name, COMPONENT) },
           spec: {
             automountServiceAccountToken: false,
-            securityContext: RESTRICTED.pod,
+            // A numeric user, so the kubelet can verify runAsNonRoot for images whose USER is a
+            // name (podinfo's `app`), which it refuses to start otherwise.
+            securityContext: { ...RESTRICTED.pod, runAsUser: spec.runAsUser, runAsGroup: spec.runAsUser },
             containers: [
               {
                 name: 'app',
@@ -163,13 +165,19 @@ function autoscaler({ name, namespace }: Refs): GraphResource {
   };
 }
 
+/**
+ * The selector comes from the instance, like the Deployment's, not from the Deployment: kro
+ * applies a resource only once every resource it refers to is ready, and the Deployment is
+ * ready only when all replicas are. So the Service and the route exist from the start, and
+ * traffic flows as soon as one pod passes its readiness probe.
+ */
 function service({ name, namespace }: Refs): GraphResource {
   return {
     id: 'service',
     template: manifest(k8s.KubeService, {
       metadata: { name, namespace, labels: appLabels(name, COMPONENT) },
       spec: {
-        selector: mapExpr('deployment.spec.selector.matchLabels'),
+        selector: selectorLabels(name, COMPONENT),
         ports: [{ name: 'http', port: 80, targetPort: k8s.IntOrString.fromString('http') }],
       },
     }),

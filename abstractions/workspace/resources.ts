@@ -13,7 +13,7 @@ import {
 } from '../../imports/strimzi-kafkauser-kafka.strimzi.io';
 import { ClusterConfig } from '../../config/clusters';
 import { PLATFORM_NAMESPACES, SYSTEM_NAMESPACES } from '../../config/namespaces';
-import { PLATFORM } from '../../config/platform';
+import { PLATFORM, tenantServiceAccount } from '../../config/platform';
 import { KAFKA_PORTS } from '../../charts/shared-resources';
 import { Abstraction, GraphResource, InstanceRefs, manifest } from '../graph';
 import { expr } from '../expression';
@@ -23,7 +23,7 @@ import { workspaceApi, WorkspaceFields } from './api';
 export const workspace: Abstraction<WorkspaceFields> = {
   ...workspaceApi,
   status: () => ({ namespace: expr('tenantNamespace.metadata.name'), phase: expr('tenantNamespace.status.phase') }),
-  resources: (instance, cluster) => [namespace(instance), ...networkPolicies(), ...ciliumPolicies(), quota(cluster), limits(cluster), kafkaUser(instance)],
+  resources: (instance, cluster) => [namespace(instance), tenantAccess(instance), ...networkPolicies(), ...ciliumPolicies(), quota(cluster), limits(cluster), kafkaUser(instance)],
 };
 
 type Refs = InstanceRefs<WorkspaceFields>;
@@ -43,6 +43,27 @@ function namespace({ name }: Refs): GraphResource {
       },
     }),
     readyWhen: [expr('tenantNamespace.status.phase == "Active"')],
+  };
+}
+
+/**
+ * The team's rights in its namespace: the tenant role, for the ServiceAccount the team's Flux
+ * Kustomization impersonates. It is made here, with the namespace, and not by the tenants layer:
+ * a RoleBinding in a namespace that does not exist yet would fail the whole layer, every team's
+ * access with it. Here it exists exactly when the namespace does, and the platform grants it
+ * (the Workspace is applied by the platform and expanded by kro), never the tenant, whose role
+ * holds no right on RoleBindings. kro may grant the role because it holds every right the role
+ * does (kro's chart default, `rbac.mode: unrestricted`); in `aggregation` mode it would need
+ * `bind` on it (RBAC escalation prevention).
+ */
+function tenantAccess({ name }: Refs): GraphResource {
+  return {
+    id: 'tenantAccess',
+    template: manifest(k8s.KubeRoleBinding, {
+      metadata: inNamespace(PLATFORM.tenantRoleBinding),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: PLATFORM.tenantRole },
+      subjects: [{ kind: 'ServiceAccount', name: tenantServiceAccount(name), namespace: PLATFORM.fluxNamespace }],
+    }),
   };
 }
 

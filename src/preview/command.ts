@@ -15,7 +15,7 @@ import { parseArgs, usageOf, type CommandSpec } from '../cli/args';
 import { UsageError } from '../cli/usage-error';
 import { CACHE_DIR } from '../compiled-cache';
 import { ROOT } from '../paths';
-import { formatProblem, hasErrors, isInvalid, loadUserSpace, sourceOf, type Instance, type Problem, type TeamInstances } from '../user-space';
+import { formatProblem, hasErrors, isInvalid, loadUserSpace, locateField, sourceOf, type Instance, type Problem, type TeamInstances } from '../user-space';
 import { SchemaChecker } from './check';
 import { diffResources, formatChanges } from './diff';
 import type { ExpandedResource } from './expand';
@@ -65,7 +65,7 @@ export function runPreview(args: string[]): number {
   const selected = selection(options.paths, options.userSpaceDir, committed);
   const problems: Problem[] = [...rgds.problems, ...userSpace.problems];
   const teams = userSpace.teamsFor(options.cluster);
-  const context: PreviewContext = { rgds, checker, sourceOf };
+  const context: PreviewContext = { rgds, checker, sourceOf, locateField };
   const current = teams.flatMap((team) => {
     // An instance the loader found invalid creates nothing; its errors are already reported, once.
     const preview = previewTeam(team, context, (instance) => selected(team.team, instance) && !isInvalid(instance));

@@ -1,11 +1,13 @@
 /**
  * A team's preview: every instance expanded with the cluster's RGDs, each created object checked
- * against its kind's schema, and the objects created for team instances checked against the
- * workspace naming convention (the instances' own names are checked when user-space is loaded).
+ * against its kind's schema and what the API server enforces beyond it, and the objects created
+ * for team instances checked against the workspace naming convention (the instances' own names
+ * are checked when user-space is loaded).
  */
 import { NAMING_CONVENTION } from '../../config/naming';
 import type { Instance, SourceLocation, TeamInstances, TeamSecret } from '../user-space/model';
 import { formatLocation, type Problem } from '../user-space/problems';
+import { apiServerProblems, type FieldLocator } from './api-server';
 import type { SchemaChecker } from './check';
 import { expandInstance, type ExpandedResource } from './expand';
 import type { RgdSet } from './rgd';
@@ -16,6 +18,8 @@ export interface PreviewContext {
   readonly checker: SchemaChecker;
   /** Where an instance was declared; problems about it point there. */
   readonly sourceOf: (instance: Instance) => SourceLocation | undefined;
+  /** Where a field of an instance is written, for what the API server would refuse. @default the instance's location */
+  readonly locateField?: FieldLocator;
 }
 
 export interface TeamPreview {
@@ -35,6 +39,7 @@ export function previewTeam(team: TeamInstances, context: PreviewContext, includ
     problems.push(...expansion.problems);
     for (const resource of expansion.resources) {
       problems.push(...schemaProblems(resource, context.checker, source));
+      problems.push(...apiServerProblems(resource, context.locateField ?? (() => undefined), source));
       if (instance !== team.workspace) problems.push(...namingProblems(resource, workspace, source));
     }
     resources.push(...expansion.resources);

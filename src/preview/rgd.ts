@@ -75,11 +75,12 @@ export function rgdSet(root: string, sources: readonly RgdSource[]): RgdSet {
     if ('rgd' in result) rgds.push(result.rgd);
     problems.push(...result.problems);
   });
-  return {
-    rgds,
-    problems,
-    find: (apiVersion, kind) => rgds.find((rgd) => rgd.apiVersion === apiVersion && rgd.kind === kind),
-  };
+  return indexRgds(rgds, problems);
+}
+
+/** A set of RGDs, found by the kind of instance they define. */
+export function indexRgds(rgds: readonly Rgd[], problems: readonly Problem[]): RgdSet {
+  return { rgds, problems, find: (apiVersion, kind) => rgds.find((rgd) => rgd.apiVersion === apiVersion && rgd.kind === kind) };
 }
 
 /**

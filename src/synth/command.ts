@@ -6,7 +6,8 @@ import { parseArgs, type CommandSpec } from '../cli/args';
 import { UsageError } from '../cli/usage-error';
 import { ROOT } from '../paths';
 import { hasErrors, loadUserSpace, Problem } from '../user-space';
-import { countProblems, report, USER_SPACE_OPTION, userSpaceDir } from '../user-space/command';
+import { checkUserSpace, countProblems, report, USER_SPACE_OPTION, userSpaceDir } from '../user-space/command';
+import { rgdSet, type RgdSource } from '../preview/rgd';
 import { compareDist, DistChanges, DistIndex, DistObject } from './changes';
 import { checkReplaceable, OWNER_MARKER, OWNER_MARKER_TEXT, readTree, replaceTree } from './dist-folder';
 import { generatedDocs, writeGeneratedDocs } from './docs';
@@ -53,11 +54,20 @@ export function synthesize(options: SynthOptions): SynthResult {
     for (const [file, objects] of rendered.index) index.set(file, objects);
     counts.set(cluster.name, rendered.counts);
   }
+  // What the API server would refuse, expanded with the RGDs just rendered (dist/ may be older).
+  const problems = checkUserSpace(userSpace, (cluster) => rgdSet(ROOT, abstractionFiles(files, cluster)));
+  if (hasErrors(problems)) return { problems, teams, counts: new Map() };
   const current = readTree(options.out);
   const changes = compareDist(current, files, index);
   if (changes.added || changes.changed || changes.removed) replaceTree(options.out, files, current);
   if (options.writeDocs) writeGeneratedDocs(generatedDocs());
-  return { problems: userSpace.problems, teams, counts, changes };
+  return { problems, teams, counts, changes };
+}
+
+/** The rendered RGD files of `cluster`, named by their path in the repository. */
+function abstractionFiles(files: DistFiles, cluster: string): RgdSource[] {
+  const prefix = `${cluster}/abstractions/`;
+  return [...files].filter(([file]) => file.startsWith(prefix) && file.endsWith('.yaml')).map(([file, text]) => ({ file: `dist/${file}`, text }));
 }
 
 export const SYNTH_COMMAND: CommandSpec = {

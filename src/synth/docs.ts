@@ -8,6 +8,7 @@ import { PLATFORM } from '../../config/platform';
 import { CHARTS, VERSIONS } from '../../config/versions';
 import { ROOT } from '../paths';
 import { toYaml } from './yaml';
+import { verificationTable } from './verification';
 
 /** Generated files outside dist/, by path relative to the repository root. */
 export type GeneratedDocs = Map<string, string>;
@@ -20,7 +21,10 @@ interface GeneratedSection {
   render(): string;
 }
 
-const README_SECTIONS: readonly GeneratedSection[] = [{ name: 'versions', source: 'config/versions.ts', render: versionsTable }];
+const README_SECTIONS: readonly GeneratedSection[] = [
+  { name: 'versions', source: 'config/versions.ts', render: versionsTable },
+  { name: 'verification', source: 'src/synth/verification.ts', render: verificationTable },
+];
 
 /** Editor schemas (one per kind and one for any team file), the abstraction reference, and the README's versions table. */
 export function generatedDocs(): GeneratedDocs {

@@ -3,7 +3,11 @@ import * as path from 'path';
 import { parseArgs, usageOf, type CommandSpec, type OptionSpec } from '../cli/args';
 import { UsageError } from '../cli/usage-error';
 import { ROOT } from '../paths';
-import { hasErrors, isYamlFile, loadUserSpace, OVERRIDES_FOLDER, Problem } from '.';
+import { CLUSTERS } from '../../config/clusters';
+import { apiServerProblemsOf } from '../preview/api-server';
+import { loadRgds } from '../preview/rgd';
+import { hasErrors, isYamlFile, loadUserSpace, locateField, OVERRIDES_FOLDER, Problem, UserSpace } from '.';
+import { sortProblems } from './problems';
 import { PROBLEM_FORMATS, printProblems, type ProblemFormat } from './report';
 
 export { report } from './report';
@@ -80,6 +84,16 @@ export function countProblems(problems: readonly Problem[]): string {
 }
 
 /**
+ * The team files' problems, and what the API server would refuse of the objects kro makes from
+ * them, expanded with each cluster's RGDs (`rgdsFor`): synth passes the ones it just rendered,
+ * validate the ones in dist/.
+ */
+export function checkUserSpace(userSpace: UserSpace, rgdsFor: Parameters<typeof apiServerProblemsOf>[2]): Problem[] {
+  const clusters = CLUSTERS.map((cluster) => cluster.name);
+  return sortProblems([...userSpace.problems, ...apiServerProblemsOf((cluster) => userSpace.teamsFor(cluster), clusters, rgdsFor, locateField)]);
+}
+
+/**
  * `mini-atlas validate [<team-or-file>...] [--user-space <dir>] [--format <text|github|json>]`:
  * the synth's checks of team files (every team, or the teams holding the paths given), writing
  * nothing. Exit 0 when valid (warnings allowed), 1 when not.
@@ -89,8 +103,9 @@ export function runValidate(args: string[]): number {
   const dir = userSpaceDir(values);
   const only = positionals.length ? selectedPaths(positionals, dir, usageOf(VALIDATE_COMMAND)) : undefined;
   const userSpace = loadUserSpace({ root: ROOT, userSpaceDir: dir, only });
+  const problems = checkUserSpace(userSpace, (cluster) => loadRgds(ROOT, path.join(ROOT, 'dist', cluster, 'abstractions')));
   const teams = userSpace.teams.length;
-  printProblems(userSpace.problems, (values.get('--format') ?? 'text') as ProblemFormat, { teams });
-  process.stderr.write(`validate: ${teams} team${teams === 1 ? '' : 's'}, ${countProblems(userSpace.problems)}\n`);
-  return hasErrors(userSpace.problems) ? 1 : 0;
+  printProblems(problems, (values.get('--format') ?? 'text') as ProblemFormat, { teams });
+  process.stderr.write(`validate: ${teams} team${teams === 1 ? '' : 's'}, ${countProblems(problems)}\n`);
+  return hasErrors(problems) ? 1 : 0;
 }

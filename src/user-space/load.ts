@@ -40,10 +40,11 @@ const TEAM_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export const OVERRIDES_FOLDER = 'clusters';
 const KIND_ORDER = new Map(ABSTRACTION_APIS.map((abstraction, index) => [abstraction.kind, index]));
 const ACCEPTED = ABSTRACTION_APIS.map((abstraction) => abstraction.kind).join(', ');
-/** Where each instance was declared; a document's positions are worked out only when asked for. */
-const sources = new WeakMap<Instance, SourceDocument>();
-/** Where each instance's fields are, its cluster override first. */
-const locators = new WeakMap<Instance, (at: readonly string[]) => SourceLocation>();
+/**
+ * Where each instance was declared: its cluster override (if any), then its base document. A
+ * document's positions are worked out only when asked for.
+ */
+const sources = new WeakMap<Instance, readonly SourceDocument[]>();
 
 /** Instances with an error of their own: the cluster would refuse them, so they create nothing. */
 const invalid = new WeakSet<Instance>();
@@ -55,7 +56,20 @@ export function isInvalid(instance: Instance): boolean {
 
 /** Where `instance` was declared (its base document). */
 export function sourceOf(instance: Instance): SourceLocation | undefined {
-  return sources.get(instance)?.location;
+  return sources.get(instance)?.at(-1)?.location;
+}
+
+/**
+ * Where the field at `at` of `instance` is written (with `key`, its key): a `spec` field in the
+ * cluster override when the override sets it, else in the base document (which declares the
+ * instance, its name included), else its closest parent.
+ */
+export function locateField(instance: Instance, at: readonly (string | number)[], key = false): SourceLocation | undefined {
+  const documents = sources.get(instance);
+  if (!documents) return undefined;
+  const base = documents[documents.length - 1];
+  const document = at[0] === 'spec' ? (documents.find((candidate) => hasPath(candidate.value, at)) ?? base) : base;
+  return document.locate(at, key);
 }
 
 /** A team document that names one of the abstractions. */
@@ -104,7 +118,7 @@ export function loadUserSpace(options: LoadOptions): UserSpace {
     for (const cluster of CLUSTERS) {
       const instances = declarations.map((declaration) => compileFor(cluster.name, declaration)).sort(byKindAndName);
       const clusterSecrets = secrets.filter((declaration) => declaration.clusters.includes(cluster.name)).sort((a, b) => a.secret.name.localeCompare(b.secret.name));
-      const locate = (instance: Instance, at: readonly string[]) => locators.get(instance)!(at);
+      const locate = (instance: Instance, at: readonly string[]) => locateField(instance, at)!;
       checkReferences({ team, instances, secrets: clusterSecrets, secretsCluster: secretsVary ? cluster.name : undefined, locate }, problems);
       for (const application of instances.filter((instance) => instance.kind === 'WebApplication')) checkQuotaFit(application, cluster, (at) => locate(application, at), problems);
       perCluster.set(cluster.name, { instances, secrets: clusterSecrets.map((declaration) => declaration.secret) });
@@ -343,8 +357,7 @@ function compile(declaration: Declaration, override: SourceDocument | undefined,
     metadata: { name, ...(namespaced ? { namespace: team } : {}), ...annotationsOf(abstraction) },
     spec,
   };
-  sources.set(instance, source);
-  locators.set(instance, locate);
+  sources.set(instance, sourcesInOrder);
   if (hasErrors(problems.slice(problemsBefore))) invalid.add(instance);
   return instance;
 }

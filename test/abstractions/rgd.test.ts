@@ -5,7 +5,10 @@ import { ClusterConfig, findCluster, kafkaReplication } from '../../config/clust
 import { PLATFORM } from '../../config/platform';
 import { CHARTS } from '../../config/versions';
 import { k8s } from 'cdk8s-plus-30';
+import { stringify } from 'yaml';
 import { VCLUSTER_DEPLOYER_ROLE, VCLUSTER_SYNCER_RULES, vclusterValues, virtualCluster } from '../../abstractions/virtual-cluster/resources';
+import { dependencies } from '../../src/preview/graph';
+import { readRgd } from '../../src/preview/rgd';
 import { KubeObject } from '../helpers';
 
 const dev = findCluster('dev')!;
@@ -25,6 +28,22 @@ function rgds(cluster: ClusterConfig): Map<string, KubeObject> {
 
 function resources(rgd: KubeObject): Map<string, GraphResource> {
   return new Map((rgd.spec.resources as GraphResource[]).map((resource) => [resource.id, resource]));
+}
+
+/**
+ * The resources with a readiness condition that `id` waits for before kro applies it: those it
+ * refers to, directly or through others (dependencies as the preview engine computes them, like kro).
+ */
+function awaited(rgd: KubeObject, id: string): string[] {
+  const read = readRgd('rgd.yaml', stringify(rgd));
+  if (!('rgd' in read)) throw new Error('unreadable RGD');
+  const nodes = new Map(dependencies(read.rgd).map((node) => [node.id, node]));
+  const seen = new Set<string>();
+  const visit = (next: string) => {
+    for (const dependency of nodes.get(next)!.dependsOn) if (!seen.has(dependency)) (seen.add(dependency), visit(dependency));
+  };
+  visit(id);
+  return [...seen].filter((dependency) => read.rgd.resources.find((resource) => resource.id === dependency)!.readyWhen.length > 0);
 }
 
 const DEV = rgds(dev);
@@ -58,6 +77,18 @@ describe('Workspace', () => {
       name: '${schema.metadata.name}',
       labels: expect.objectContaining({ [PLATFORM.tenantLabel]: '${schema.metadata.name}', 'pod-security.kubernetes.io/enforce': 'restricted' }),
     });
+  });
+
+  it("grants the team's Flux account the tenant role in its namespace, made with the namespace by the platform", () => {
+    expect(workspace.get('tenantAccess')!.template).toEqual({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: PLATFORM.tenantRoleBinding, namespace: '${tenantNamespace.metadata.name}' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: PLATFORM.tenantRole },
+      subjects: [{ kind: 'ServiceAccount', name: 'tenant-${schema.metadata.name}', namespace: PLATFORM.fluxNamespace }],
+    });
+    // kro applies it once the namespace is Active (the namespace's readyWhen), never before.
+    expect(awaited(DEV.get('Workspace')!, 'tenantAccess')).toEqual(['tenantNamespace']);
   });
 
   it('denies all ingress and egress by default and allows traffic within the namespace', () => {
@@ -110,7 +141,9 @@ describe('WebApplication', () => {
   const pod = deployment.spec.template.spec;
 
   it('runs pods that meet the restricted Pod Security Standard', () => {
-    expect(pod.securityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    // A numeric user too: the kubelet refuses runAsNonRoot for an image whose USER is a name.
+    expect(pod.securityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' }, runAsUser: '${schema.spec.runAsUser}', runAsGroup: '${schema.spec.runAsUser}' });
+    expect(DEV.get('WebApplication')!.spec.schema.spec.runAsUser).toMatch(/^integer \| default=65532 minimum=1 /);
     expect(pod.containers[0].securityContext).toEqual({
       allowPrivilegeEscalation: false,
       readOnlyRootFilesystem: true,
@@ -122,7 +155,14 @@ describe('WebApplication', () => {
 
   it('selects its pods by instance, so two applications never share pods', () => {
     expect(deployment.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/instance': '${schema.metadata.name}', 'app.kubernetes.io/component': 'web' });
-    expect(web.get('service')!.template.spec.selector).toBe('${deployment.spec.selector.matchLabels}');
+    expect(web.get('service')!.template.spec.selector).toEqual(deployment.spec.selector.matchLabels);
+  });
+
+  it('routes traffic as soon as one pod serves: neither the Service nor the route waits for the rollout', () => {
+    // kro v0.9.3 applies a resource only once every resource it refers to is ready
+    // (pkg/runtime/node.go resolve: dep.CheckReadiness); the Deployment is ready at full rollout.
+    expect(awaited(DEV.get('WebApplication')!, 'route')).toEqual([]);
+    expect(awaited(DEV.get('WebApplication')!, 'service')).toEqual([]);
   });
 
   it('takes image, tag, replicas, port, probes, resources and environment from the instance', () => {
@@ -180,6 +220,15 @@ describe('Infrastructure', () => {
     expect(data.DATABASE_SECRET).toBe('${schema.metadata.name}-app');
     // Made from the instance alone, so kro creates it with the database, before any credentials exist.
     expect(JSON.stringify(data)).not.toContain('database.');
+    expect(data.DATABASE_HOST).toBe('${schema.metadata.name}-rw.${schema.metadata.namespace}.svc');
+  });
+
+  it('publishes the connection at once and serves the cache as soon as it runs, without waiting for every PostgreSQL instance', () => {
+    const graph = DEV.get('Infrastructure')!;
+    expect(awaited(graph, 'connection')).toEqual([]);
+    expect(awaited(graph, 'cacheService')).toEqual([]);
+    // The connection names what CloudNativePG makes for the cluster, which is named like the instance.
+    expect(resources(graph).get('database')!.template.metadata.name).toBe('${schema.metadata.name}');
   });
 
   it('validates the database name as a safe identifier', () => {

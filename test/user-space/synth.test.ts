@@ -115,34 +115,36 @@ describe('synth --user-space --out', () => {
     });
   });
 
-  it("applies the team's instances as the team, into its namespace, after the workspaces", () => {
+  it("applies the team's instances as the team, into its namespace, waiting for no other team", () => {
     const kustomization = one('dev/tenants/tenants.yaml', 'Kustomization', 'tenant-team-x');
     expect(kustomization.metadata).toMatchObject({ name: 'tenant-team-x', namespace: 'flux-system' });
     expect(kustomization.spec).toMatchObject({
       path: './dist/dev/tenants/team-x',
       serviceAccountName: 'tenant-team-x',
       targetNamespace: 'team-x',
-      dependsOn: [{ name: 'workspaces' }],
     });
+    expect(kustomization.spec).not.toHaveProperty('dependsOn');
   });
 
   it('grants the tenants nothing cluster-wide', () => {
     const objects = allObjects();
     expect(objects.filter((object) => object.kind === 'ClusterRoleBinding')).toEqual([]);
 
-    for (const team of ['team-x', 'team-y']) {
-      const binding = read('dev/tenants/tenants.yaml').find((object) => object.kind === 'RoleBinding' && object.metadata.namespace === team);
-      expect(binding).toEqual({
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'RoleBinding',
-        metadata: { name: 'flux-tenant', namespace: team },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'mini-atlas-tenant' },
-        subjects: [{ kind: 'ServiceAccount', name: `tenant-${team}`, namespace: 'flux-system' }],
-      });
-    }
-    // Nothing else binds a tenant's ServiceAccount.
+    // The one binding of a tenant's ServiceAccount comes with the team's namespace, from its
+    // Workspace (which the platform applies and kro expands), bound in that namespace only.
     const bindsTenant = (object: KubeObject) => /Binding$/.test(object.kind) && JSON.stringify(object.subjects ?? []).includes('"tenant-');
-    expect(objects.filter(bindsTenant)).toHaveLength(2 * 2);
+    const workspaceGraph = one('dev/abstractions/resourcegraphdefinition-workspaces.yaml', 'ResourceGraphDefinition');
+    const { resources } = workspaceGraph.spec as { resources: { template: KubeObject }[] };
+    const bindings = resources.map((resource) => resource.template).filter(bindsTenant);
+    // One per cluster, the Workspace graph's, and no other.
+    expect(objects.filter(bindsTenant)).toEqual([...bindings, ...bindings]);
+    expect(bindings).toEqual([{
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'flux-tenant', namespace: '${tenantNamespace.metadata.name}' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'mini-atlas-tenant' },
+      subjects: [{ kind: 'ServiceAccount', name: 'tenant-${schema.metadata.name}', namespace: 'flux-system' }],
+    }]);
 
     const role = one('dev/tenants/clusterrole-mini-atlas-tenant.yaml', 'ClusterRole');
     const namespaced = ABSTRACTIONS.filter((abstraction) => abstraction.scope === 'Namespaced').map((abstraction) => abstraction.plural);
@@ -195,13 +197,13 @@ describe('synth --user-space --out', () => {
     const result = synth();
     expect(result.status).toBe(0);
     expect(removalSection(result.stdout)).toEqual([
-      'this change removes 34 objects from the clusters:',
+      'this change removes 32 objects from the clusters:',
       '  kept: Flux never prunes them; delete each by hand once their data may go (2 objects):',
       '  - dev: Workspace team-y',
       '  - prd: Workspace team-y',
-      '  pruned by Flux (32 objects):',
-      '  - dev: 1 Kustomization, 1 RoleBinding, 1 ServiceAccount, 13 Topic',
-      '  - prd: 1 Kustomization, 1 RoleBinding, 1 ServiceAccount, 13 Topic',
+      '  pruned by Flux (30 objects):',
+      '  - dev: 1 Kustomization, 1 ServiceAccount, 13 Topic',
+      '  - prd: 1 Kustomization, 1 ServiceAccount, 13 Topic',
     ]);
     expect(fs.existsSync(path.join(ROOT, out, 'dev/tenants/team-y'))).toBe(false);
   });

@@ -112,7 +112,7 @@ describe('rejected documents', () => {
       error('team-x/topic.yaml:3:33', 'Topic team-x-orders: unknown field metadata.namespce: did you mean "namespace"?'),
       error('team-x/topic.yaml:5:1', 'Topic team-x-orders: unknown field status: known fields: apiVersion, kind, metadata, spec'),
       error('team-x/web.yaml:10:3', 'WebApplication team-x-web: unknown field spec.replica: did you mean "replicas"?'),
-      error('team-x/web.yaml:11:3', 'WebApplication team-x-web: unknown field spec.frobnicate: known fields: name, namespace, image, tag, replicas, autoscale, host, port, healthPath, env, secretEnv, cpu, memory, infrastructure'),
+      error('team-x/web.yaml:11:3', 'WebApplication team-x-web: unknown field spec.frobnicate: known fields: name, namespace, image, tag, replicas, autoscale, host, port, healthPath, env, secretEnv, cpu, memory, infrastructure, runAsUser'),
     ]);
   });
 

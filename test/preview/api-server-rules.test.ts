@@ -1,0 +1,126 @@
+/**
+ * The apimachinery rules, with cases from their upstream tests
+ * (k8s.io/apimachinery/pkg/util/validation/validation_test.go and
+ * .../api/validate/content/kube_test.go, Kubernetes v1.34) and the messages upstream returns.
+ */
+import {
+  apiServerViolations,
+  isConfigMapKey,
+  isDns1035Label,
+  isDns1123Label,
+  isDns1123Subdomain,
+  isEnvVarName,
+  isLabelValue,
+  isQualifiedName,
+  isValidPathSegmentName,
+  isValidPortName,
+  isValidPortNum,
+} from '../../src/preview/api-server-rules';
+
+const valid = (rule: (value: string) => string[], values: string[]) => {
+  for (const value of values) expect({ value, errors: rule(value) }).toEqual({ value, errors: [] });
+};
+const invalid = (rule: (value: string) => string[], values: string[]) => {
+  for (const value of values) expect({ value, errors: rule(value) }).toEqual({ value, errors: expect.arrayContaining([expect.any(String)]) });
+};
+
+describe('apimachinery rules (validation.go)', () => {
+  it('IsDNS1123Label', () => {
+    valid(isDns1123Label, ['a', 'ab', 'abc', 'a1', 'a-1', 'a--1--2--b', '0', '01', '012', '1a', '1-a', '1--a--b--2', 'a'.repeat(63)]);
+    invalid(isDns1123Label, ['', 'A', 'ABC', 'aBc', 'A1', 'A-1', '1-A', '-', 'a-', '-a', '1-', '-1', '_', 'a_', '_a', 'a_b', '1_', '_1', '1_2', '.', 'a.', '.a', 'a.b', '1.', '.1', '1.2', ' ', 'a ', ' a', 'a b', '1 ', ' 1', '1 2', 'a'.repeat(64)]);
+    expect(isDns1123Label('a.b')).toEqual(['must not contain dots']);
+  });
+
+  it('IsDNS1123Subdomain', () => {
+    valid(isDns1123Subdomain, ['a', 'ab', 'abc', 'a1', 'a-1', 'a--1--2--b', '0', '01', '012', '1a', '1-a', '1--a--b--2', 'a.a', 'ab.a', 'abc.a', 'a1.a', 'a-1.a', 'a--1--2--b.a', 'a.1', 'ab.1', '0.a', '01.a', '1--a--b--2', `${'a'.repeat(63)}.${'b'.repeat(63)}`, 'a'.repeat(253)]);
+    invalid(isDns1123Subdomain, ['', 'A', 'ABC', 'aBc', 'A1', 'A-1', '1-A', '-', 'a-', '-a', '1-', '-1', '_', 'a_', '_a', 'a_b', '.', 'a.', '.a', 'a..b', '1.', '.1', '1..2', ' ', 'a ', ' a', 'a b', 'A.a', 'aBc.a', 'a.A', 'a.-a', 'a.a-', 'a'.repeat(254)]);
+  });
+
+  it('IsDNS1035Label: what Service names must be, so no leading digit', () => {
+    valid(isDns1035Label, ['a', 'ab', 'abc', 'a1', 'a-1', 'a--1--2--b', 'a'.repeat(63)]);
+    invalid(isDns1035Label, ['0', '01', '012', '1a', '1-a', '1--a--b--2', '', 'A', 'ABC', 'aBc', 'A1', 'A-1', '1-A', '-', 'a-', '-a', '1-', '-1', '_', 'a_', '_a', 'a_b', '1_', '_1', '1_2', '.', 'a.', '.a', 'a.b', 'a'.repeat(64)]);
+    expect(isDns1035Label('9lives-web')).toEqual([
+      "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name' or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')",
+    ]);
+  });
+
+  it('IsQualifiedName (label and annotation keys)', () => {
+    valid(isQualifiedName, ['simple', 'now-with-dashes', '1-starts-with-num', '1234', 'simple/simple', 'now-with-dashes/simple', 'now-with-dashes/now-with-dashes', 'now.with.dots/simple', 'now-with.dashes-and.dots/simple', '1-num.2-num/3-num', '1234/5678', '1.2.3.4/5678', 'Uppercase_Is_OK_123', 'example.com/Uppercase_Is_OK_123', 'requests.storage-foo', 'a'.repeat(63), `${'a'.repeat(253)}/${'b'.repeat(63)}`]);
+    invalid(isQualifiedName, ['nospecialchars%^=@', 'cantendwithadash-', '-cantstartwithadash-', 'only/one/slash', 'Example.com/abc', 'example_com/abc', 'example.com/', '/simple', 'a'.repeat(64), `${'a'.repeat(254)}/abc`]);
+  });
+
+  it('IsValidLabelValue', () => {
+    valid(isLabelValue, ['simple', 'now-with-dashes', '1-starts-with-num', 'end-with-num-1', '1234', 'a'.repeat(63), 'Uppercase_Is_OK_123', '']);
+    invalid(isLabelValue, ['nospecialchars%^=@', 'Tama-nui-te-rā.is.Māori.sun', '\\backslashes\\are\\bad', '-starts-with-dash', 'ends-with-dash-', '.starts.with.dot', 'ends.with.dot.', 'a'.repeat(64)]);
+  });
+
+  it('IsConfigMapKey: the rule an environment variable published as a ConfigMap key must meet', () => {
+    valid(isConfigMapKey, ['a', 'ab', 'abc', 'a1', 'a-1', 'a--1--2--b', '0', '01', '012', '1a', '1-a', '1--a--b--2', 'a.a', 'ab.a', 'abc.a', 'a1.a', 'a-1.a', 'a--1--2--b.a', 'a.1', 'ab.1', '.a', '.1', 'A', 'AB', 'AbC', 'A1', 'A-1', 'a_b', 'KEY_NAME', 'key.name', 'key-name', '.env']);
+    invalid(isConfigMapKey, ['', '.', '..', '..a', 'a b', 'a=b', 'A=B', 'a/b', 'a:b', 'a;b', 'a'.repeat(254)]);
+    expect(isConfigMapKey('A=B')).toEqual(["a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name' or 'KEY_NAME' or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"]);
+    expect(isConfigMapKey('..a')).toEqual(["must not start with '..'"]);
+  });
+
+  it('IsValidPortName (IANA_SVC_NAME): at most 15 characters and at least one letter', () => {
+    valid(isValidPortName, ['telnet', 're-mail-ck', 'pop3', 'a', 'a-1', '1-a', 'a-1-b-2-c', '1-a-2-b-3', 'abcdefghijklmno']);
+    invalid(isValidPortName, ['longerthan15characters', 'www.web', 'ab_cd', 'a--b', '-a', 'a-', '', '1234', 'Http', 'abcdefghijklmnop']);
+    expect(isValidPortName('abcdefghijklmnop')).toEqual(['must be no more than 15 characters']);
+  });
+
+  it('IsValidPortNum', () => {
+    for (const port of [1, 80, 8080, 65535]) expect(isValidPortNum(port)).toEqual([]);
+    for (const port of [0, -1, 65536, 1.5]) expect(isValidPortNum(port)).toEqual(['must be between 1 and 65535, inclusive']);
+  });
+
+  it('IsRelaxedEnvVarName: printable ASCII but "=" (GA in Kubernetes 1.34)', () => {
+    valid(isEnvVarName, ['A', 'ABC', 'AbC_123', 'abc', 'a.b.c', 'a-b-c', 'A_1', '1ABC', '1.1', '*', '$', ' A', 'a b']);
+    invalid(isEnvVarName, ['', 'A=B', 'a\nb', 'é']);
+  });
+
+  it('IsValidPathSegmentName (RBAC object names)', () => {
+    valid(isValidPathSegmentName, ['flux-tenant', 'system:admin', 'a.b']);
+    expect(isValidPathSegmentName('..')).toEqual(["may not be '..'"]);
+    expect(isValidPathSegmentName('a/b%c')).toEqual(["may not contain '/'", "may not contain '%'"]);
+  });
+});
+
+describe('what each kind holds to which rule', () => {
+  it('Service names are DNS-1035 labels; other objects DNS-1123 subdomains; namespaces DNS-1123 labels', () => {
+    expect(apiServerViolations({ apiVersion: 'v1', kind: 'Service', metadata: { name: '9lives-web' } })).toEqual([{ path: ['metadata', 'name'], key: false, message: expect.stringContaining('DNS-1035') }]);
+    expect(apiServerViolations({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: '9lives-web' } })).toEqual([]);
+    expect(apiServerViolations({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team.a' } })).toEqual([{ path: ['metadata', 'name'], key: false, message: 'must not contain dots' }]);
+    expect(apiServerViolations({ apiVersion: 'kafka.strimzi.io/v1', kind: 'KafkaTopic', metadata: { name: 'team-a.orders' } })).toEqual([]);
+  });
+
+  it('ConfigMap data keys, label keys and values, container and Service ports, environment variable names', () => {
+    const violations = apiServerViolations({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'web-env', labels: { 'app.kubernetes.io/instance': `x${'y'.repeat(63)}`, 'bad key!': 'v' } },
+      data: { GOOD: '1', 'A=B': '2' },
+    });
+    expect(violations.map(({ path, key }) => ({ path, key }))).toEqual([
+      { path: ['metadata', 'labels', 'app.kubernetes.io/instance'], key: false },
+      { path: ['metadata', 'labels', 'bad key!'], key: true },
+      { path: ['data', 'A=B'], key: true },
+    ]);
+    const deployment = apiServerViolations({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web' },
+      spec: { template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', ports: [{ name: 'http-alternative', containerPort: 70000 }], env: [{ name: 'A=B', value: '1' }] }] } } },
+    });
+    expect(deployment.map(({ path }) => path.join('.'))).toEqual([
+      'spec.template.spec.containers.0.ports.0.name',
+      'spec.template.spec.containers.0.ports.0.containerPort',
+      'spec.template.spec.containers.0.env.0.name',
+    ]);
+    const service = apiServerViolations({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { selector: { app: 'web!' }, ports: [{ name: 'HTTP', port: 80, targetPort: 'http' }] } });
+    expect(service.map(({ path }) => path.join('.'))).toEqual(['spec.ports.0.name', 'spec.selector.app']);
+  });
+
+  it('leaves values only the cluster knows, and fields that are not there, unchecked', () => {
+    expect(apiServerViolations({ apiVersion: 'v1', kind: 'Service', metadata: { name: '<unresolved: x.metadata.name>' } })).toEqual([]);
+    expect(apiServerViolations({ apiVersion: 'v1', kind: 'ConfigMap' })).toEqual([]);
+  });
+});
