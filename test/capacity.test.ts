@@ -20,6 +20,8 @@ describe('the capacity model', () => {
     fs.writeFileSync(path.join(dist, file), content);
   }
   const capacity = measureCluster(dist, cluster, teams.length);
+  // Jest's workers may end without an exit event, which is when tempDir's own clean-up runs.
+  afterAll(() => fs.rmSync(dist, { recursive: true, force: true }));
 
   it("counts each shard's tenants as the tenants layer labels them, at the tenant interval", () => {
     const expected = new Map<string, number>();
