@@ -67,7 +67,7 @@ export class FluxSystemChart extends LayerChart {
         events: ['ping', 'push'],
         secretRef: { name: FLUX.receiver.tokenSecret },
         resources: [{ apiVersion: GIT_REPOSITORY_API_VERSION, kind: GIT_SOURCE.kind, name: GIT_SOURCE.name }],
-        resourceFilter: `req.ref == 'refs/heads/${cluster.gitBranch}'`,
+        resourceFilter: `has(req.ref) && req.ref == 'refs/heads/${cluster.gitBranch}'`,
       },
     }));
   }

@@ -146,5 +146,7 @@ describe.each(CLUSTERS.map((cluster) => [cluster.name, cluster] as const))('the 
     const onPush = (ref: string) => evaluate(filter, { req: { ref }, res: { metadata: { name: 'flux-system' } } });
     expect(onPush(`refs/heads/${cluster.gitBranch}`)).toEqual({ value: true });
     expect(onPush('refs/heads/some-feature')).toEqual({ value: false });
+    // GitHub's ping, when the webhook is added, carries no ref: no reconcile, and no error either.
+    expect(evaluate(filter, { req: { zen: 'Keep it logically awesome.', hook_id: 1 }, res: { metadata: { name: 'flux-system' } } })).toEqual({ value: false });
   });
 });
