@@ -17,6 +17,11 @@ export const PATTERNS = {
   httpPath: '^/[A-Za-z0-9._~%/-]*$',
   /** `<secret name>/<key>`: a DNS label, a slash, and a Secret key. */
   secretKeyReference: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?/[-._a-zA-Z0-9]+$',
+  /**
+   * A Git host handle as CODEOWNERS takes it: `@user` (GitHub user names: letters, digits and
+   * single inner hyphens) or `@org/team` (a team slug: letters, digits, `-` and `_`).
+   */
+  codeOwner: '^@[A-Za-z0-9](-?[A-Za-z0-9])*(/[A-Za-z0-9][A-Za-z0-9_-]*)?$',
 } as const;
 
 /**

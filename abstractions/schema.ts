@@ -20,6 +20,11 @@ interface FieldBase<T> {
   readonly clusterDefault?: (cluster: ClusterConfig) => T;
   /** What to do about an invalid value, shown after the error. @default none */
   readonly hint?: string;
+  /**
+   * The value is about the repository, not a cluster (who owns the team's files, say): a cluster
+   * override may not set it. @default false
+   */
+  readonly sameOnEveryCluster?: boolean;
 }
 
 export interface StringField extends FieldBase<string> {
@@ -64,8 +69,17 @@ export interface ObjectField<F extends Fields = Fields> extends FieldBase<never>
   readonly fields: F;
 }
 
-export type Field = StringField | IntegerField | BooleanField | StringMapField | ObjectField;
 export type Fields = Readonly<{ [name: string]: Field }>;
+/** A list of distinct strings, each matching `itemPattern`. */
+export interface StringListField extends FieldBase<readonly string[]> {
+  readonly type: 'list';
+  /** RE2-compatible pattern every item must match; enforced by synth (kro's markers cannot say it). @default none */
+  readonly itemPattern?: string;
+  /** @default none */
+  readonly maxItems?: number;
+}
+
+export type Field = StringField | IntegerField | BooleanField | StringMapField | StringListField | ObjectField;
 
 /** The TypeScript type of a field's value. */
 export type ValueOf<F extends Field> = F extends StringField
@@ -76,7 +90,9 @@ export type ValueOf<F extends Field> = F extends StringField
       ? boolean
       : F extends ObjectField<infer G>
         ? Values<G>
-        : Record<string, string>;
+        : F extends StringListField
+          ? readonly string[]
+          : Record<string, string>;
 
 export type Values<F extends Fields> = { readonly [K in keyof F]: ValueOf<F[K]> };
 
@@ -87,6 +103,7 @@ export const field = {
   boolean: <const F extends Omit<BooleanField, 'type'>>(props: F) => ({ type: 'boolean', ...props }) as const,
   stringMap: <const F extends Omit<StringMapField, 'type'>>(props: F) => ({ type: 'map', ...props }) as const,
   object: <const F extends Omit<ObjectField, 'type'>>(props: F) => ({ type: 'object', ...props }) as const,
+  stringList: <const F extends Omit<StringListField, 'type'>>(props: F) => ({ type: 'list', ...props }) as const,
 };
 
 /** Every field with its dotted path (`autoscale.minReplicas`), groups before their fields. */
@@ -124,7 +141,7 @@ export function defaultOn(definition: Field, cluster: ClusterConfig): Field['def
 }
 
 function simpleSchemaOf(definition: Exclude<Field, ObjectField>, cluster: ClusterConfig): string {
-  const type = definition.type === 'map' ? 'map[string]string' : definition.type;
+  const type = definition.type === 'map' ? 'map[string]string' : definition.type === 'list' ? '[]string' : definition.type;
   const markers: string[] = [];
   const fallback = defaultOn(definition, cluster);
   if (definition.required) markers.push('required=true');
@@ -139,11 +156,15 @@ function simpleSchemaOf(definition: Exclude<Field, ObjectField>, cluster: Cluste
     if (definition.minimum !== undefined) markers.push(`minimum=${definition.minimum}`);
     if (definition.maximum !== undefined) markers.push(`maximum=${definition.maximum}`);
   }
+  if (definition.type === 'list') {
+    markers.push('uniqueItems=true');
+    if (definition.maxItems !== undefined) markers.push(`maxItems=${definition.maxItems}`);
+  }
   markers.push(`description=${quote(definition.description)}`);
   return `${type} | ${markers.join(' ')}`;
 }
 
-function marker(value: string | number | boolean | Record<string, string>): string {
+function marker(value: string | number | boolean | Record<string, string> | readonly string[]): string {
   return typeof value === 'string' ? quote(value) : typeof value === 'object' ? quote(JSON.stringify(value)) : String(value);
 }
 
@@ -166,9 +187,13 @@ function jsonSchemaOf(definition: Field): Record<string, unknown> {
   if (definition.type === 'object') return { description: definition.description, ...toJsonSchema(definition.fields) };
   // A per-cluster default has no one value for an editor to show; the description says where it comes from.
   if (definition.type === 'map') {
-    const { type: _type, required: _required, hint: _hint, clusterDefault: _clusterDefault, valuePattern, ...constraints } = definition;
+    const { type: _type, required: _required, hint: _hint, clusterDefault: _clusterDefault, sameOnEveryCluster: _sameOnEveryCluster, valuePattern, ...constraints } = definition;
     return { type: 'object', additionalProperties: { type: 'string', ...(valuePattern ? { pattern: valuePattern } : {}) }, ...constraints };
   }
-  const { type, required: _required, hint: _hint, clusterDefault: _clusterDefault, ...constraints } = definition;
+  const { type, required: _required, hint: _hint, clusterDefault: _clusterDefault, sameOnEveryCluster: _sameOnEveryCluster, ...constraints } = definition;
+  if (type === 'list') {
+    const { itemPattern, ...list } = constraints as Omit<StringListField, 'type' | 'required' | 'hint' | 'clusterDefault' | 'sameOnEveryCluster'>;
+    return { type: 'array', uniqueItems: true, items: { type: 'string', ...(itemPattern ? { pattern: itemPattern } : {}) }, ...list };
+  }
   return { type, ...constraints };
 }

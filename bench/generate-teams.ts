@@ -42,7 +42,7 @@ export function generateTeams(root: string, count: number): GeneratedTeams {
 /** A team's five files by file name. */
 export function teamFiles(team: string, index: number): Record<string, string> {
   return {
-    'workspace.yaml': document('Workspace', { name: team }, `{name: ${team}}`),
+    'workspace.yaml': document('Workspace', { name: team }, `{name: ${team}, owners: ["@mini-atlas/${team}"]}`),
     'web.yaml': webApplication(team, 'web', 'nginx', '1.27', 2 + (index % 2)),
     'api.yaml': webApplication(team, 'api', 'ghcr.io/mini-atlas/echo', '2.4.1', 1 + (index % 3)),
     'infrastructure.yaml': document('Infrastructure', { name: `${team}-db`, namespace: team }, `{name: ${team}-db, namespace: ${team}, database: ${team}-orders}`),

@@ -26,7 +26,8 @@ export interface HelmRepositoriesChartProps extends ChartProps {
 
 /**
  * Flux sources for the platform charts: a HelmRepository for an HTTP(S) repository and, for an
- * OCI chart, an OCIRepository pinned to the chart's tag (HelmRelease then uses `chartRef`).
+ * OCI chart, an OCIRepository pinned to the chart's tag and, where known, its digest (HelmRelease
+ * then uses `chartRef`).
  * They live in flux-system beside the HelmReleases: with cross-namespace references locked
  * down, a release can only use a source of its own namespace.
  */
@@ -53,7 +54,8 @@ export class HelmRepositoriesChart extends LayerChart {
       spec: {
         url: chart.repository,
         interval,
-        ref: { tag: chart.version },
+        // With a digest, Flux pulls exactly it; the tag stays for readers.
+        ref: { tag: chart.version, ...(chart.digest ? { digest: chart.digest } : {}) },
         layerSelector: { mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip', operation: OciRepositorySpecLayerSelectorOperation.COPY },
       },
     });

@@ -21,10 +21,12 @@ export abstract class LayerChart extends Chart {
   /**
    * Adds a team's document as it is: a validated instance, or a typed manifest made for the team
    * (`Kind.manifest(...)`). It is data, not a construct: the thousands of them a large synth
-   * writes need none of cdk8s's resolving, which would cost a third of its time.
+   * writes need none of cdk8s's resolving, which would cost a third of its time. `ownedBy` names
+   * the team whose own files the document compiles (its instances), which then own its file if
+   * nothing else shares it; what the platform makes for a team stays the platform's.
    */
-  protected addDocument(file: string, object: object): void {
-    this.teamDocuments.push({ file, object });
+  protected addDocument(file: string, object: object, ownedBy?: string): void {
+    this.teamDocuments.push(ownedBy ? { file, object, ownedBy } : { file, object });
   }
 
   /** Every kind of object the layer applies, each once, in the order first seen. */
@@ -47,6 +49,8 @@ export abstract class LayerChart extends Chart {
 export interface TeamDocument {
   readonly file: string;
   readonly object: object;
+  /** The team whose own files this document compiles. @default the platform's */
+  readonly ownedBy?: string;
 }
 
 /**

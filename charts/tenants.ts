@@ -68,8 +68,8 @@ export class TenantsChart extends LayerChart {
     const serviceAccount = tenantServiceAccount(team);
     this.addDocument(tenantAccessFile, k8s.KubeServiceAccount.manifest({ metadata: { name: serviceAccount, namespace: PLATFORM.fluxNamespace } }));
     this.addDocument(tenantAccessFile, this.teamKustomization(team, serviceAccount, instances));
-    for (const instance of instances) this.addDocument(`${team}/${instancesFile}`, instance);
-    for (const secret of secrets) this.addDocument(`${team}/${secretsFile}`, secret.document);
+    for (const instance of instances) this.addDocument(`${team}/${instancesFile}`, instance, team);
+    for (const secret of secrets) this.addDocument(`${team}/${secretsFile}`, secret.document, team);
   }
 
   /** The team's label, and the shard that reconciles its Kustomization (if the cluster has shards). */

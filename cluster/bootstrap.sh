@@ -11,7 +11,12 @@
 #
 # Every step is idempotent, so re-running it on an existing cluster reconciles instead of failing.
 # Versions and values come from dist/<cluster>/bootstrap/, written by `npm run synth` from
-# config/, so this script pins nothing itself.
+# config/, so this script pins nothing itself. It downloads nothing either: the Gateway API CRDs
+# are the repository's copy (cluster/gateway-api/, checked against its SHA256SUMS), Flux's
+# manifests are the ones built into the flux CLI (which must be the pinned version), and the node
+# image is pinned by digest, and the Cilium chart is checked against its pinned SHA-256. It
+# trusts docker, kind, kubectl, helm and flux from PATH (README: "Bootstrapping a local cluster"
+# says how to check them).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -38,14 +43,8 @@ BOOTSTRAP_DIR="$ROOT/dist/$CLUSTER/bootstrap"
 FLUX_SYSTEM_DIR="$ROOT/dist/$CLUSTER/flux-system"
 CONTEXT="kind-$CLUSTER"
 
-log() {
-  printf '==> %s\n' "$*" >&2
-}
-
-die() {
-  printf 'bootstrap: %s\n' "$*" >&2
-  exit 1
-}
+# shellcheck source=cluster/lib.sh
+source "$ROOT/cluster/lib.sh"
 
 # How to get each tool, shown only when it is missing.
 install_hint() {
@@ -54,7 +53,7 @@ install_hint() {
     kind) echo "go install sigs.k8s.io/kind@latest, or see https://kind.sigs.k8s.io/docs/user/quick-start/#installation" ;;
     kubectl) echo "see https://kubernetes.io/docs/tasks/tools/#kubectl" ;;
     helm) echo "see https://helm.sh/docs/intro/install/" ;;
-    flux) echo "curl -s https://fluxcd.io/install.sh | sudo bash (any version; bootstrap installs the pinned controllers), or see https://fluxcd.io/flux/installation/#install-the-flux-cli" ;;
+    flux) echo "cluster/install-tools.sh installs the pinned version, checked against its SHA-256 (Linux amd64); or see https://fluxcd.io/flux/installation/#install-the-flux-cli" ;;
   esac
 }
 
@@ -80,10 +79,35 @@ load_versions() {
   # shellcheck source=/dev/null
   source "$env_file"
   local key
-  for key in FLUX_VERSION GATEWAY_API_VERSION KIND_NODE_IMAGE CILIUM_REPOSITORY CILIUM_CHART CILIUM_VERSION CLUSTER_NAME SOPS_AGE_RECIPIENT SOPS_KEY_SECRET SOPS_KEY_ENTRY CERTIFICATES_NAMESPACE RECEIVER_NAME RECEIVER_TOKEN_SECRET; do
+  for key in FLUX_VERSION GATEWAY_API_VERSION KIND_NODE_IMAGE CILIUM_REPOSITORY CILIUM_CHART CILIUM_VERSION CILIUM_CHART_SHA256 CLUSTER_NAME SOPS_AGE_RECIPIENT SOPS_KEY_SECRET SOPS_KEY_ENTRY CERTIFICATES_NAMESPACE RECEIVER_NAME RECEIVER_TOKEN_SECRET; do
     [[ -n "${!key:-}" ]] || die "$env_file does not set $key; run \`npm run synth\` again"
   done
   [[ "$CLUSTER_NAME" == "$CLUSTER" ]] || die "$env_file is for cluster $CLUSTER_NAME, not $CLUSTER"
+}
+
+# `flux install` writes the manifests built into the CLI only when asked for the CLI's own
+# version; for any other it downloads them, unchecked. So the CLI must be the pinned version.
+check_flux_cli() {
+  local version
+  version="$(flux --version 2>/dev/null | awk '{print $NF}')"
+  [[ "${version#v}" == "$FLUX_VERSION" ]] ||
+    die "the flux CLI is ${version:-unknown}, not the pinned $FLUX_VERSION (config/versions.ts): install that one (cluster/install-tools.sh does, checked) so Flux's manifests come from the CLI, not a download"
+}
+
+# `sha256sum --check` on Linux, `shasum -a 256 --check` on macOS; checksum lines on stdin or in $1.
+sha256_check() {
+  if command -v sha256sum >/dev/null 2>&1; then
+    sha256sum --check --quiet "$@"
+  else
+    shasum -a 256 --check --quiet "$@"
+  fi
+}
+
+# Checks every file of a folder against the SHA256SUMS beside them.
+verify_checksums() {
+  local folder="$1"
+  [[ -f "$folder/SHA256SUMS" ]] || die "$folder/SHA256SUMS is missing; run \`npm run import\`"
+  (cd "$folder" && sha256_check SHA256SUMS) || die "$folder does not match its SHA256SUMS; restore it from Git or run \`npm run import\`"
 }
 
 create_cluster() {
@@ -100,21 +124,31 @@ create_cluster() {
 # Cilium's operator enables its Gateway API support only when the CRDs exist at its start, so they
 # go in first; otherwise the shared Gateway would stay unprogrammed until Cilium restarts.
 install_gateway_api() {
-  log "installing Gateway API CRDs v$GATEWAY_API_VERSION (standard channel)"
-  kubectl --context "$CONTEXT" apply --server-side --force-conflicts \
-    -f "https://github.com/kubernetes-sigs/gateway-api/releases/download/v$GATEWAY_API_VERSION/standard-install.yaml"
+  local crds="$ROOT/cluster/gateway-api"
+  log "installing Gateway API CRDs v$GATEWAY_API_VERSION (standard channel, from $crds)"
+  verify_checksums "$crds"
+  kubectl --context "$CONTEXT" apply --server-side --force-conflicts -f "$crds"
 }
 
 # Installed by hand because nothing (Flux included) can run before a CNI. The values are the very
 # ones of Cilium's Flux HelmRelease, so Flux later adopts the release without a change.
+# The chart is pulled into a file and checked against its pinned SHA-256 before helm installs it.
 install_cilium() {
   log "installing Cilium $CILIUM_VERSION"
   local chart=(--repo "$CILIUM_REPOSITORY" "$CILIUM_CHART")
   if [[ "$CILIUM_REPOSITORY" == oci://* ]]; then
     chart=("$CILIUM_REPOSITORY")
   fi
-  helm --kube-context "$CONTEXT" upgrade --install cilium "${chart[@]}" \
-    --version "$CILIUM_VERSION" --namespace kube-system \
+  local work archive
+  work="$(mktemp -d)"
+  # shellcheck disable=SC2064 # expand now: $work is local and gone when the trap fires
+  trap "rm -rf '$work'" EXIT
+  helm pull "${chart[@]}" --version "$CILIUM_VERSION" --destination "$work"
+  archive="$work/$CILIUM_CHART-$CILIUM_VERSION.tgz"
+  printf '%s  %s\n' "$CILIUM_CHART_SHA256" "$archive" | sha256_check ||
+    die "the Cilium chart $CILIUM_VERSION from $CILIUM_REPOSITORY does not have the pinned SHA-256 $CILIUM_CHART_SHA256 (config/versions.ts); not installed"
+  helm --kube-context "$CONTEXT" upgrade --install cilium "$archive" \
+    --namespace kube-system \
     -f "$BOOTSTRAP_DIR/cilium-values.yaml" --wait --timeout 10m
   kubectl --context "$CONTEXT" wait --for=condition=Ready nodes --all --timeout=5m
 }
@@ -201,7 +235,7 @@ print_ca_trust() {
   local file="mini-atlas-$CLUSTER-ca.crt"
   log "HTTPS on $CLUSTER uses the platform's local CA. To trust it, once cert-manager has made it:"
   printf '  kubectl --context %s -n %s get secret %s -o jsonpath=%s | base64 -d > %s\n' "$CONTEXT" "$CERTIFICATES_NAMESPACE" "$LOCAL_CA_SECRET" "'{.data.ca\\.crt}'" "$file" >&2
-  printf '  curl --cacert %s https://<host>/   # one command; or for the whole machine (Debian/Ubuntu):\n' "$file" >&2
+  printf '  %s --cacert %s https://<host>/   # one command; or for the whole machine (Debian/Ubuntu):\n' curl "$file" >&2
   printf '  sudo cp %s /usr/local/share/ca-certificates/ && sudo update-ca-certificates\n' "$file" >&2
 }
 
@@ -223,6 +257,7 @@ wait_until_ready() {
 main() {
   check_prerequisites
   load_versions
+  check_flux_cli
   create_cluster
   install_gateway_api
   install_cilium

@@ -5,6 +5,11 @@ export const PLATFORM = {
   /** API group and version of the abstractions' instances (kept from the Mini-Atlas seed). */
   abstractionApiVersion: 'kro.run/v1alpha1',
   fluxNamespace: 'flux-system',
+  /**
+   * The platform team's Git host handles: code owners of everything no team owns (the code, the
+   * shared layer files of dist/, every team's Workspace and access objects, CODEOWNERS itself).
+   */
+  owners: ['@mini-atlas/platform'],
   kafka: {
     namespace: 'kafka',
     cluster: 'shared',

@@ -18,14 +18,34 @@ export interface ChartVersion {
    * imports/charts/<chart>.values.schema.json. @default none: the chart ships no values schema
    */
   readonly valuesSchema?: string;
+  /**
+   * OCI only: the digest of the chart artifact at `version`, which Flux then pulls instead of
+   * whatever the tag points at now (a registry can repoint a tag). @default none: the tag alone
+   */
+  readonly digest?: string;
+  /**
+   * HTTP(S) only: SHA-256 of the chart archive at `version` (its `digest` in the repository's
+   * index), for installs outside Flux: bootstrap checks Cilium's before installing it.
+   * @default none
+   */
+  readonly archiveSha256?: string;
 }
 
 export const CHARTS = {
-  cilium: { repository: 'https://helm.cilium.io', chart: 'cilium', version: '1.20.0', valuesSchema: 'https://raw.githubusercontent.com/cilium/cilium/v{version}/install/kubernetes/cilium/values.schema.json' },
+  // The archive helm.cilium.io serves from github.com/cilium/charts, whose index lists the same digest.
+  cilium: {
+    repository: 'https://helm.cilium.io',
+    chart: 'cilium',
+    version: '1.20.0',
+    valuesSchema: 'https://raw.githubusercontent.com/cilium/cilium/v{version}/install/kubernetes/cilium/values.schema.json',
+    archiveSha256: 'c5f013912360d1a334f44ef25f36da59ba3414cdb48f466ee12d0c4fdff27883',
+  },
   kyverno: { repository: 'https://kyverno.github.io/kyverno', chart: 'kyverno', version: '3.9.0' },
   strimzi: { repository: 'oci://quay.io/strimzi-helm/strimzi-kafka-operator', chart: 'strimzi-kafka-operator', version: '1.2.0' },
   cloudnativePg: { repository: 'https://cloudnative-pg.github.io/charts', chart: 'cloudnative-pg', version: '0.29.0', valuesSchema: 'https://raw.githubusercontent.com/cloudnative-pg/charts/cloudnative-pg-v{version}/charts/cloudnative-pg/values.schema.json' },
-  kro: { repository: 'oci://registry.k8s.io/kro/charts/kro', chart: 'kro', version: '0.9.3' },
+  // The digest registry.k8s.io serves for 0.9.3: the one its promotion copied from staging
+  // (kubernetes/k8s.io pull request 9770, "promote kro v0.9.3 image and helm chart").
+  kro: { repository: 'oci://registry.k8s.io/kro/charts/kro', chart: 'kro', version: '0.9.3', digest: 'sha256:e0a333049dc8f92f1485b550554344eca90856377fa3c3868d558b5aa25880fb' },
   vcluster: { repository: 'https://charts.loft.sh', chart: 'vcluster', version: '0.30.4', valuesSchema: 'https://raw.githubusercontent.com/loft-sh/vcluster/v{version}/chart/values.schema.json' },
   /** Certificates for every WebApplication host (chart v1.21.1; its CRDs come with it). */
   certManager: { repository: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.21.1', valuesSchema: 'https://raw.githubusercontent.com/cert-manager/cert-manager/{version}/deploy/charts/cert-manager/values.schema.json' },
@@ -38,15 +58,83 @@ export const VERSIONS = {
   flux: '2.9.4',
   /** Gateway API standard-channel CRDs, installed before Cilium starts. */
   gatewayApi: '1.6.1',
-  /** Node image of the local kind cluster. */
-  kindNodeImage: 'kindest/node:v1.34.0',
+  /**
+   * Node image of the local kind cluster, by digest (the one kind v0.30.0's release notes give
+   * for it; kind tests node images only at exact digests).
+   */
+  kindNodeImage: 'kindest/node:v1.34.0@sha256:7416a61b42b1662ca6ca89f02028ac133a309a2a30ba309614e8ec94d976dc5a',
   /** Kafka run by Strimzi 1.2 (supports 4.2.0 to 4.3.1, KRaft only). */
   kafka: { version: '4.3.1', metadataVersion: '4.3-IV0' },
-  /** Images the abstractions run next to the team's own. */
+  /**
+   * Images the abstractions run next to the team's own, by digest (the registry can repoint a
+   * tag); the tag stays for readers. The digest is that of the multi-architecture index.
+   */
   images: {
-    valkey: 'docker.io/valkey/valkey:8.1.4-alpine',
+    valkey: 'docker.io/valkey/valkey:8.1.4-alpine@sha256:e706d1213aaba6896c162bb6a3a9e1894e1a435f28f8f856d14fab2e10aa098b',
   },
 } as const;
+
+/**
+ * What cluster/bootstrap.sh applies before Flux runs, by folder of `cluster/`: `npm run import`
+ * copies each file there from these URLs, with a SHA256SUMS that bootstrap checks before it
+ * applies anything. Gateway API: the standard-channel CRDs Cilium's operator requires
+ * (GatewayClass, Gateway, HTTPRoute, GRPCRoute, ReferenceGrant) and ListenerSet.
+ */
+export const BOOTSTRAP_MANIFESTS: Readonly<Record<string, readonly string[]>> = {
+  'gateway-api': ['gatewayclasses', 'gateways', 'httproutes', 'grpcroutes', 'referencegrants', 'listenersets'].map(
+    (plural) => `https://raw.githubusercontent.com/kubernetes-sigs/gateway-api/v${VERSIONS.gatewayApi}/config/crd/standard/gateway.networking.k8s.io_${plural}.yaml`,
+  ),
+};
+
+/** A tool downloaded to run (by the e2e workflow, or cluster/install-tools.sh for people). */
+export interface ToolDownload {
+  /** Release, as in the download URL. */
+  readonly version: string;
+  /** The Linux amd64 download (CI runners and most laptops' kind hosts). */
+  readonly url: string;
+  /** SHA-256 of the download, as its publisher lists it next to it; checked before anything runs. */
+  readonly sha256: string;
+  /** Path of the binary inside a `.tar.gz` download. @default the download is the binary */
+  readonly binary?: string;
+}
+
+/**
+ * The tools the e2e workflow installs, each with the SHA-256 of its download. A version bump is
+ * a bump of its checksum in the same line: the publishers list them next to each asset (kind:
+ * `<asset>.sha256sum`; kubectl: `<binary>.sha256` on dl.k8s.io; helm: `<archive>.sha256sum`;
+ * Flux: `flux_<version>_checksums.txt`).
+ */
+export const TOOLS = {
+  kind: {
+    version: 'v0.30.0',
+    url: 'https://github.com/kubernetes-sigs/kind/releases/download/v0.30.0/kind-linux-amd64',
+    sha256: '517ab7fc89ddeed5fa65abf71530d90648d9638ef0c4cde22c2c11f8097b8889',
+  },
+  kubectl: {
+    version: 'v1.34.1',
+    url: 'https://dl.k8s.io/release/v1.34.1/bin/linux/amd64/kubectl',
+    sha256: '7721f265e18709862655affba5343e85e1980639395d5754473dafaadcaa69e3',
+  },
+  helm: {
+    version: 'v3.19.0',
+    url: 'https://get.helm.sh/helm-v3.19.0-linux-amd64.tar.gz',
+    sha256: 'a7f81ce08007091b86d8bd696eb4d86b8d0f2e1b9f6c714be62f82f96a594496',
+    binary: 'linux-amd64/helm',
+  },
+  /** The CLI must be the controllers' version: `flux install` then uses its embedded manifests instead of downloading them. */
+  flux: {
+    version: VERSIONS.flux,
+    url: `https://github.com/fluxcd/flux2/releases/download/v${VERSIONS.flux}/flux_${VERSIONS.flux}_linux_amd64.tar.gz`,
+    sha256: 'c2c397a52930f52d2005c01d276116b059d062de379386d58e98115380a766a2',
+    binary: 'flux',
+  },
+} as const satisfies Record<string, ToolDownload>;
+
+/** The tag of an image reference pinned as `repository:tag@sha256:...`, for readers. */
+export function imageTag(image: string): string {
+  const name = image.split('@')[0];
+  return name.slice(name.lastIndexOf(':') + 1);
+}
 
 /** `major.minor` of a version such as `1.20.0` or `v1.6.1`. */
 function minor(version: string): string {

@@ -32,3 +32,30 @@ export function objectsOf(tree: ReadonlyMap<string, string>, cluster: string): A
 
 /** The committed dist/ of the repository. */
 export const COMMITTED_DIST = path.join(ROOT, 'dist');
+
+/** `items` as an array, once it is checked to hold some: a loop over nothing asserts nothing. */
+export function some<T>(items: Iterable<T>): T[] {
+  const array = [...items];
+  expect(array.length).toBeGreaterThan(0);
+  return array;
+}
+
+/** Whether this is a CI run (`CI=true`), which must run every test. */
+const IN_CI = Boolean(process.env.CI) && process.env.CI !== 'false';
+
+/**
+ * `describe` or `it` (`run`) for tests that need what `missing` names (a tool, a folder), as it is
+ * when nothing is missing. Where something is, a developer's run skips them and says what is
+ * missing; a CI run, which must run every test, fails instead.
+ */
+export function ifAvailable(run: jest.Describe | jest.It, missing: string | undefined): (name: string, body: () => void) => void {
+  if (missing === undefined) return run;
+  if (IN_CI) {
+    return (name) =>
+      it(name, () => {
+        throw new Error(`cannot run here: ${missing}`);
+      });
+  }
+  process.stderr.write(`skipped, as a CI run would not: ${missing}\n`);
+  return run.skip;
+}

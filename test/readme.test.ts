@@ -54,6 +54,14 @@ describe('README', () => {
     expect(shown).toBe(preview.stdout);
   });
 
+  it('shows .github/CODEOWNERS as synth wrote it', () => {
+    const marker = 'For the example teams it is:\n\n```\n';
+    const start = README.indexOf(marker);
+    expect(start).toBeGreaterThan(0);
+    const shown = README.slice(start + marker.length, README.indexOf('```\n', start + marker.length));
+    expect(shown).toBe(fs.readFileSync(path.join(ROOT, '.github', 'CODEOWNERS'), 'utf8'));
+  });
+
   it('links the generated abstraction reference', () => {
     expect(README).toContain('[docs/abstractions.md](docs/abstractions.md)');
     expect(fs.readFileSync(path.join(ROOT, 'docs', 'abstractions.md'), 'utf8')).toMatch(/^# Abstraction reference\n/);

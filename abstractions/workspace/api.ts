@@ -1,8 +1,19 @@
 import { PLATFORM } from '../../config/platform';
 import { AbstractionApi } from '../api';
-import { SEED_NAME_FIELD } from '../fields';
+import { field } from '../schema';
+import { PATTERNS, SEED_NAME_FIELD } from '../fields';
 
-const spec = { name: SEED_NAME_FIELD };
+const spec = {
+  name: SEED_NAME_FIELD,
+  owners: field.stringList({
+    description:
+      "Who reviews the team's changes: Git host handles, `@user` or `@org/team`. `npm run synth` makes them the code owners of the team's folder in user-space/ and of its own files in dist/ (.github/CODEOWNERS); without owners, only the platform's owners can approve the team's changes.",
+    itemPattern: PATTERNS.codeOwner,
+    maxItems: 20,
+    hint: 'a Git host handle: "@user" or "@org/team", with the "@"',
+    sameOnEveryCluster: true,
+  }),
+};
 
 /** The fields of a Workspace, as teams write them. */
 export type WorkspaceFields = typeof spec;

@@ -12,6 +12,7 @@ import * as path from 'path';
 import { parseArgs, type CommandSpec } from '../cli/args';
 import { UsageError } from '../cli/usage-error';
 import { ROOT } from '../paths';
+import { vendorBootstrapManifests } from './bootstrap-manifests';
 import { compactCrd, crdSchemaFile } from './crd-schema';
 import { IMPORTS_LAYOUT, importsDir, valuesSchemaFile } from './layout';
 import { localFile, pinnedSources, sourceName, type ImportSource, type LocalFolders } from './sources';
@@ -19,7 +20,7 @@ import { localFile, pinnedSources, sourceName, type ImportSource, type LocalFold
 export const IMPORT_COMMAND: CommandSpec = {
   name: 'import',
   summary:
-    'Regenerates imports/ from the pinned upstream sources: the CRDs listed in cdk8s.yaml (typed classes and compact schemas) and the values.schema.json of each chart in config/versions.ts that ships one, with the SHA-256 of every source in imports/lock.json. Reads the upstream URLs unless told to read local copies.',
+    'Regenerates imports/ from the pinned upstream sources: the CRDs listed in cdk8s.yaml (typed classes and compact schemas) and the values.schema.json of each chart in config/versions.ts that ships one, with the SHA-256 of every source in imports/lock.json; and the manifests cluster/bootstrap.sh applies (config/versions.ts BOOTSTRAP_MANIFESTS) into cluster/<folder>/ with a SHA256SUMS. Reads the upstream URLs unless told to read local copies.',
   options: [
     { flag: '--from', value: '<folder>', description: 'Read the CRDs from this folder (files named like the URLs\' last segment) instead of their URLs.' },
     {
@@ -73,6 +74,8 @@ export async function runImport(args: string[]): Promise<number> {
   const previous = readLock(path.join(importsDir(ROOT), IMPORTS_LAYOUT.lock));
   const lock = await importSources({ root: ROOT, sources, folders: { crds: crds && path.resolve(crds), charts: charts && path.resolve(charts) } });
   process.stdout.write(`import: ${Object.keys(lock.crds).length} CRDs and ${Object.keys(lock.charts).length} chart values schemas into imports/\n`);
+  const copied = await vendorBootstrapManifests(ROOT, crds && path.resolve(crds));
+  process.stdout.write(`import: ${copied.join(', ')} for cluster/bootstrap.sh, with their SHA256SUMS\n`);
   for (const change of changedUnderSameUrl(previous, lock)) process.stdout.write(`import: ${change}\n`);
   return 0;
 }

@@ -8,10 +8,12 @@ import { ROOT } from '../paths';
 import { hasErrors, loadUserSpace, Problem } from '../user-space';
 import { checkUserSpace, countProblems, report, USER_SPACE_OPTION, userSpaceDir } from '../user-space/command';
 import { rgdSet, type RgdSource } from '../preview/rgd';
+import { PLATFORM } from '../../config/platform';
 import { compareDist, DistChanges, DistIndex, DistObject } from './changes';
+import { codeOwners, CODEOWNERS_FILE } from './codeowners';
 import { checkReplaceable, OWNER_MARKER, OWNER_MARKER_TEXT, readTree, replaceTree } from './dist-folder';
-import { generatedDocs, writeGeneratedDocs } from './docs';
-import { DistFiles, ObjectCounts, renderCluster } from './render';
+import { generatedDocs, writeGeneratedDocs, writeIfChanged } from './docs';
+import { DistFiles, ObjectCounts, renderCluster, TeamFiles } from './render';
 
 /** What one synth is asked to do. */
 export interface SynthOptions {
@@ -23,6 +25,11 @@ export interface SynthOptions {
   readonly shownOut?: string;
   /** Also regenerate the editor schemas and the README reference. @default false */
   readonly writeDocs?: boolean;
+  /**
+   * Where to write the CODEOWNERS that goes with the rendered dist/ (the repository's own is
+   * `.github/CODEOWNERS`), only once dist/ is written. @default not written
+   */
+  readonly codeOwnersFile?: string;
 }
 
 /** What a synth did: refused (problems with errors), or rendered and written. */
@@ -32,6 +39,10 @@ export interface SynthResult {
   /** Objects per layer per cluster; empty when refused. */
   readonly counts: ReadonlyMap<string, ObjectCounts>;
   readonly changes?: DistChanges;
+  /** The CODEOWNERS that goes with the rendered dist/; undefined when refused. */
+  readonly codeOwners?: string;
+  /** The files of dist/ that hold one team's own output only, with that team; empty when refused. */
+  readonly teamFiles: TeamFiles;
 }
 
 /**
@@ -44,24 +55,36 @@ export function synthesize(options: SynthOptions): SynthResult {
   checkReplaceable(options.out, options.shownOut ?? options.out);
   const userSpace = loadUserSpace({ root: ROOT, userSpaceDir: options.userSpaceDir });
   const teams = userSpace.teams.length;
-  if (hasErrors(userSpace.problems)) return { problems: userSpace.problems, teams, counts: new Map() };
+  if (hasErrors(userSpace.problems)) return { problems: userSpace.problems, teams, counts: new Map(), teamFiles: new Map() };
   const files: DistFiles = new Map([[OWNER_MARKER, OWNER_MARKER_TEXT]]);
   const index: DistIndex = new Map();
+  const teamFiles: TeamFiles = new Map();
   const counts = new Map<string, ObjectCounts>();
   for (const cluster of CLUSTERS) {
     const rendered = renderCluster(cluster, userSpace.teamsFor(cluster.name));
     for (const [file, content] of rendered.files) files.set(file, content);
     for (const [file, objects] of rendered.index) index.set(file, objects);
+    for (const [file, team] of rendered.teamFiles) teamFiles.set(file, team);
     counts.set(cluster.name, rendered.counts);
   }
   // What the API server would refuse, expanded with the RGDs just rendered (dist/ may be older).
   const problems = checkUserSpace(userSpace, (cluster) => rgdSet(ROOT, abstractionFiles(files, cluster)));
-  if (hasErrors(problems)) return { problems, teams, counts: new Map() };
+  if (hasErrors(problems)) return { problems, teams, counts: new Map(), teamFiles: new Map() };
+  const owners = codeOwners({
+    platformOwners: PLATFORM.owners,
+    teamOwners: userSpace.owners,
+    distFiles: files.keys(),
+    teamFiles,
+    userSpace: repositoryPath(options.userSpaceDir),
+    // What the repository's dist/ holds, wherever this synth writes it (a test's folder, say).
+    dist: 'dist',
+  });
   const current = readTree(options.out);
   const changes = compareDist(current, files, index);
   if (changes.added || changes.changed || changes.removed) replaceTree(options.out, files, current);
+  if (options.codeOwnersFile) writeIfChanged(options.codeOwnersFile, owners);
   if (options.writeDocs) writeGeneratedDocs(generatedDocs());
-  return { problems, teams, counts, changes };
+  return { problems, teams, counts, changes, codeOwners: owners, teamFiles };
 }
 
 /** The rendered RGD files of `cluster`, named by their path in the repository. */
@@ -70,13 +93,18 @@ function abstractionFiles(files: DistFiles, cluster: string): RgdSource[] {
   return [...files].filter(([file]) => file.startsWith(prefix) && file.endsWith('.yaml')).map(([file, text]) => ({ file: `dist/${file}`, text }));
 }
 
+/** `folder` as CODEOWNERS names it: relative to the repository root, '/'-separated. */
+function repositoryPath(folder: string): string {
+  return path.relative(ROOT, path.resolve(folder)).split(path.sep).join('/');
+}
+
 export const SYNTH_COMMAND: CommandSpec = {
   name: 'synth',
   summary:
     'Checks every team file and renders every cluster into dist/ (or --out), then prints objects per cluster and layer and what changed. Invalid team files are reported with file:line:col and leave dist/ exactly as it was (exit 1).',
   options: [
     USER_SPACE_OPTION,
-    { flag: '--out', value: '<dir>', description: 'Write here instead of dist/ (the generated docs and schemas are then left alone).', default: 'dist/' },
+    { flag: '--out', value: '<dir>', description: 'Write here instead of dist/ (the generated docs, schemas and .github/CODEOWNERS are then left alone).', default: 'dist/' },
   ],
   examples: ['npm run synth', 'npm run synth -- --out /tmp/dist  # look without touching dist/'],
 };
@@ -90,7 +118,8 @@ export function runSynth(args: string[]): number {
   const { values } = parseArgs(args, SYNTH_COMMAND);
   const out = path.resolve(values.get('--out') ?? path.join(ROOT, 'dist'));
   const shownOut = path.relative(ROOT, out) || out;
-  const result = synthesize({ userSpaceDir: userSpaceDir(values), out, shownOut, writeDocs: !values.has('--out') });
+  const ownOutput = !values.has('--out');
+  const result = synthesize({ userSpaceDir: userSpaceDir(values), out, shownOut, writeDocs: ownOutput, codeOwnersFile: ownOutput ? path.join(ROOT, CODEOWNERS_FILE) : undefined });
   report(result.problems);
   if (!result.changes) {
     process.stderr.write(`synth: refused (${countProblems(result.problems)}); ${shownOut}/ was not changed\n`);

@@ -5,7 +5,7 @@ import { defaultOn, Field, flattenFields } from '../../abstractions/schema';
 import { CLUSTERS } from '../../config/clusters';
 import { ABSTRACTION_APIS } from '../../abstractions/apis';
 import { PLATFORM } from '../../config/platform';
-import { CHARTS, VERSIONS } from '../../config/versions';
+import { CHARTS, ChartVersion, imageTag, TOOLS, VERSIONS } from '../../config/versions';
 import { ROOT } from '../paths';
 import { toYaml } from './yaml';
 import { verificationTable } from './verification';
@@ -41,12 +41,14 @@ export function generatedDocs(): GeneratedDocs {
 
 /** Writes the files that differ from what is on disk. */
 export function writeGeneratedDocs(docs: GeneratedDocs): void {
-  for (const [file, content] of docs) {
-    const target = path.join(ROOT, file);
-    if (fs.existsSync(target) && fs.readFileSync(target, 'utf8') === content) continue;
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, content);
-  }
+  for (const [file, content] of docs) writeIfChanged(path.join(ROOT, file), content);
+}
+
+/** Writes `content` to `target` unless it holds it already. */
+export function writeIfChanged(target: string, content: string): void {
+  if (fs.existsSync(target) && fs.readFileSync(target, 'utf8') === content) return;
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  fs.writeFileSync(target, content);
 }
 
 function json(value: unknown): string {
@@ -102,14 +104,21 @@ function readmeWithGeneratedSections(readme: string): string {
 /** Every pinned version, as a table. */
 function versionsTable(): string {
   const rows = [
-    ...Object.values(CHARTS).map((chart) => [`${chart.chart} chart`, chart.version, chart.repository]),
+    ...Object.values(CHARTS).map((chart: ChartVersion) => [`${chart.chart} chart`, chart.version, chartSource(chart)]),
     ['Flux', VERSIONS.flux, 'installed by cluster/bootstrap.sh'],
     ['Gateway API CRDs', VERSIONS.gatewayApi, 'standard channel, installed by cluster/bootstrap.sh'],
     ['Kafka', `${VERSIONS.kafka.version} (metadata ${VERSIONS.kafka.metadataVersion})`, 'run by Strimzi'],
-    ['kind node', VERSIONS.kindNodeImage.split(':')[1], VERSIONS.kindNodeImage],
-    ...Object.entries(VERSIONS.images).map(([name, image]) => [name, image.split(':')[1], image]),
+    ['kind node', imageTag(VERSIONS.kindNodeImage), `\`${VERSIONS.kindNodeImage}\``],
+    ...Object.entries(VERSIONS.images).map(([name, image]) => [name, imageTag(image), `\`${image}\``]),
+    ...Object.entries(TOOLS).map(([name, tool]) => [`${name} CLI`, tool.version, `${tool.url}, SHA-256 \`${tool.sha256}\` (e2e workflow, cluster/install-tools.sh)`]),
   ];
   return ['| component | version | from |', '| --- | --- | --- |', ...rows.map((row) => `| ${row.join(' | ')} |`), ''].join('\n');
+}
+
+/** Where a chart comes from, with what pins its bytes. */
+function chartSource(chart: ChartVersion): string {
+  if (chart.digest) return `${chart.repository}@\`${chart.digest}\``;
+  return chart.archiveSha256 ? `${chart.repository}, archive SHA-256 \`${chart.archiveSha256}\`` : chart.repository;
 }
 
 /** docs/abstractions.md: what the reference is, then the reference. */
@@ -146,7 +155,7 @@ function section(abstraction: AbstractionApi): string {
 
 function typeOf(definition: Field): string {
   if (definition.type === 'object') return `object (${Object.keys(definition.fields).map((name) => `\`${name}\``).join(', ')})`;
-  return definition.type === 'map' ? 'map of string' : definition.type;
+  return definition.type === 'map' ? 'map of string' : definition.type === 'list' ? 'list of string' : definition.type;
 }
 
 function defaultOf(definition: Field): string {
@@ -165,5 +174,11 @@ function constraintsOf(definition: Field): string {
     if (definition.pattern) parts.push(`matches \`${definition.pattern.replace(/\|/g, '\\|')}\``);
     if (definition.maxLength !== undefined) parts.push(`≤ ${definition.maxLength} chars`);
   }
+  if (definition.type === 'list') {
+    parts.push('distinct items');
+    if (definition.itemPattern) parts.push(`each matches \`${definition.itemPattern.replace(/\|/g, '\\|')}\``);
+    if (definition.maxItems !== undefined) parts.push(`≤ ${definition.maxItems} items`);
+  }
+  if (definition.sameOnEveryCluster) parts.push('not in cluster overrides');
   return parts.join(', ');
 }

@@ -5,7 +5,7 @@ import { LAYERS } from '../../charts/layers';
 import { ClusterConfig } from '../../config/clusters';
 import { FLUX } from '../../config/flux';
 import { PLATFORM } from '../../config/platform';
-import { CHARTS, VERSIONS } from '../../config/versions';
+import { CHARTS, TOOLS, VERSIONS } from '../../config/versions';
 import { TeamInstances } from '../user-space/model';
 import { DistIndex, identify } from './changes';
 import { toYaml } from './yaml';
@@ -16,6 +16,9 @@ export type DistFiles = Map<string, string>;
 
 /** Objects per layer, for the summary. */
 export type ObjectCounts = Map<string, number>;
+
+/** The files of dist/ that hold one team's own output and nothing else, with that team. */
+export type TeamFiles = Map<string, string>;
 
 /** YAML of the team documents rendered so far, by identity. */
 const renderedDocuments = new WeakMap<object, string>();
@@ -34,6 +37,8 @@ export interface RenderedCluster {
   readonly index: DistIndex;
   /** Objects per layer. */
   readonly counts: ObjectCounts;
+  /** Files of one team's own output only; every other file is the platform's. */
+  readonly teamFiles: TeamFiles;
 }
 
 /** Every file of dist/<cluster>/, with the objects in each file and layer. */
@@ -42,30 +47,39 @@ export function renderCluster(cluster: ClusterConfig, teams: readonly TeamInstan
   const index: DistIndex = new Map();
   const counts: ObjectCounts = new Map();
   const charts = buildCluster(cluster, teams);
+  // Owner of each file so far: a team, or null once the platform or a second team shares it.
+  const owners = new Map<string, string | null>();
   for (const { name } of LAYERS) {
     const chart = charts[name];
     const documents = new Map<string, string[]>();
     const objects = chart.node.findAll().filter((node): node is ApiObject => node instanceof ApiObject);
-    const add = (file: string, manifest: unknown, yaml: string) => {
+    const add = (file: string, manifest: unknown, yaml: string, ownedBy: string | undefined) => {
       const path = `${cluster.name}/${name}/${file}`;
       if (!documents.has(path)) {
         documents.set(path, []);
         index.set(path, []);
+        owners.set(path, ownedBy ?? null);
+      } else if (owners.get(path) !== ownedBy) {
+        owners.set(path, null);
       }
       documents.get(path)!.push(yaml);
       index.get(path)!.push(identify(cluster.name, manifest)!);
     };
     for (const object of objects) {
       const manifest = object.toJson();
-      add(chart.outputFile(object), manifest, toYaml(manifest));
+      add(chart.outputFile(object), manifest, toYaml(manifest), undefined);
     }
-    for (const { file, object } of chart.documents) add(file, object, documentYaml(object));
+    for (const { file, object, ownedBy } of chart.documents) add(file, object, documentYaml(object), ownedBy);
     for (const [file, list] of documents) files.set(file, list.join('---\n'));
-    for (const [file, content] of Object.entries(chart.extraFiles())) files.set(`${cluster.name}/${name}/${file}`, content);
+    for (const [file, content] of Object.entries(chart.extraFiles())) {
+      files.set(`${cluster.name}/${name}/${file}`, content);
+      owners.set(`${cluster.name}/${name}/${file}`, null);
+    }
     counts.set(name, objects.length + chart.documents.length);
   }
   for (const [file, content] of Object.entries(bootstrapFiles(cluster))) files.set(`${cluster.name}/bootstrap/${file}`, content);
-  return { files, index, counts };
+  const teamFiles: TeamFiles = new Map([...owners].filter((entry): entry is [string, string] => entry[1] !== null));
+  return { files, index, counts, teamFiles };
 }
 
 /**
@@ -92,10 +106,26 @@ function bootstrapFiles(cluster: ClusterConfig): Record<string, string> {
     LOCAL_CA_SECRET: cluster.certificates.kind === 'local-ca' ? PLATFORM.certificates.caSecret : '',
     RECEIVER_NAME: FLUX.receiver.name,
     RECEIVER_TOKEN_SECRET: FLUX.receiver.tokenSecret,
+    CILIUM_CHART_SHA256: CHARTS.cilium.archiveSha256,
+    ...toolsEnv(),
   };
   return {
     'versions.env': Object.entries(env).map(([key, value]) => `${key}=${value}\n`).join(''),
     'cilium-values.yaml': toYaml(ciliumValues(cluster)),
     ...fluxInstallFiles(cluster),
   };
+}
+
+/** `KIND_VERSION`, `KIND_URL`, `KIND_SHA256` (and `HELM_BINARY` for an archive) for each tool. */
+function toolsEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, tool] of Object.entries(TOOLS)) {
+    const prefix = name.toUpperCase();
+    // The Flux CLI's version is FLUX_VERSION, which the controllers share.
+    if (name !== 'flux') env[`${prefix}_VERSION`] = tool.version;
+    env[`${prefix}_URL`] = tool.url;
+    env[`${prefix}_SHA256`] = tool.sha256;
+    if ('binary' in tool) env[`${prefix}_BINARY`] = tool.binary;
+  }
+  return env;
 }

@@ -158,6 +158,13 @@ function sourceDocument(file: string, value: unknown, document: () => Document.P
       let node: unknown = document().contents;
       let found: Node | undefined = document().contents ?? undefined;
       for (let index = 0; index < path.length; index++) {
+        if (isSeq(node)) {
+          const item = node.items[Number(path[index])];
+          if (!item) break;
+          found = item as Node;
+          node = item;
+          continue;
+        }
         if (!isMap(node)) break;
         const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && item.key.value === path[index]);
         if (!pair) break;

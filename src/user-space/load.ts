@@ -22,6 +22,8 @@ export interface UserSpace {
   readonly problems: readonly Problem[];
   /** Names of the team folders that were read. */
   readonly teams: readonly string[];
+  /** Each team's code owners (its Workspace's `spec.owners`), for the teams that name any. */
+  readonly owners: ReadonlyMap<string, readonly string[]>;
   /** The teams (sorted by name) as they apply to `cluster`, overrides merged in. */
   teamsFor(cluster: string): readonly TeamInstances[];
 }
@@ -86,6 +88,7 @@ export function loadUserSpace(options: LoadOptions): UserSpace {
   const problems: Problem[] = [];
   const error = (location: SourceLocation, message: string) => problems.push({ severity: 'error', location, message });
   const teams = new Map<string, Map<string, { instances: Instance[]; secrets: TeamSecret[] }>>();
+  const owners = new Map<string, readonly string[]>();
   const hosts = new Map<string, HostClaim>();
   const dataKeys = new Map<string, DataKeyClaim>();
 
@@ -100,6 +103,8 @@ export function loadUserSpace(options: LoadOptions): UserSpace {
     const declarations = declare(yamlFiles(folder, relative, problems), relative, problems, secretSources, undefined);
     checkWorkspace(team, declarations, at(folder), error);
     checkNamespaceIsFree(team, declarations, at(folder), error);
+    const teamOwners = ownersOf(team, declarations, problems);
+    if (teamOwners) owners.set(team, teamOwners);
     checkUniqueNames(declarations, error);
     const overrides = readOverrides(folder, declarations, relative, problems, secretSources);
     const secrets = declareSecrets(team, secretSources, problems);
@@ -129,6 +134,7 @@ export function loadUserSpace(options: LoadOptions): UserSpace {
   return {
     problems: sortProblems(problems),
     teams: [...teams.keys()],
+    owners,
     teamsFor(cluster) {
       return [...teams].map(([team, perCluster]) => {
         const { instances: all, secrets } = perCluster.get(cluster) ?? { instances: [], secrets: [] };
@@ -260,6 +266,27 @@ function checkWorkspace(team: string, declarations: readonly Declaration[], fold
   }
 }
 
+/**
+ * The owners a team's Workspace names. None is allowed but worth a warning: the team's changes
+ * then need a platform owner's review, however small.
+ */
+function ownersOf(team: string, declarations: readonly Declaration[], problems: Problem[]): readonly string[] | undefined {
+  const workspace = declarations.find((declaration) => declaration.abstraction.kind === 'Workspace' && declaration.name === team);
+  if (!workspace) return undefined;
+  const spec = isPlainObject(workspace.source.value) && isPlainObject(workspace.source.value.spec) ? workspace.source.value.spec : undefined;
+  const owners = spec?.owners;
+  if (owners === undefined || (Array.isArray(owners) && owners.length === 0)) {
+    problems.push({
+      severity: 'warning',
+      location: workspace.source.locate(spec ? ['spec'] : ['metadata', 'name']),
+      message: `Workspace ${team}: no spec.owners, so only the platform's code owners can approve changes to the team's files; name the team's reviewers, e.g. owners: ["@your-org/${team}"]`,
+    });
+    return undefined;
+  }
+  // Anything but a list of strings already has its schema error, and then synth writes nothing.
+  return Array.isArray(owners) && owners.every((owner) => typeof owner === 'string') ? owners : undefined;
+}
+
 /** A team's namespace is its own: never one that the platform or Kubernetes runs in. */
 function checkNamespaceIsFree(team: string, declarations: readonly Declaration[], folder: SourceLocation, error: (at: SourceLocation, message: string) => void): void {
   const reason = reservedNamespace(team);
@@ -336,6 +363,7 @@ function compile(declaration: Declaration, override: SourceDocument | undefined,
   const locate = (at: readonly string[]) => (override && hasPath(override.value, at) ? override : source).locate(at);
   const error = (at: string[], message: string) => problems.push({ severity: 'error', location: locate(at), message: `${abstraction.kind} ${name}: ${message}` });
   problems.push(...checkAgainstSchema(abstraction, value, sourcesInOrder));
+  if (override) checkSameOnEveryCluster(abstraction, override, problems);
   const metadata = (isPlainObject(value.metadata) ? value.metadata : {}) as Record<string, unknown>;
   const spec = (isPlainObject(value.spec) ? value.spec : {}) as Record<string, unknown>;
   const namespaced = abstraction.scope === 'Namespaced';
@@ -360,6 +388,14 @@ function compile(declaration: Declaration, override: SourceDocument | undefined,
   sources.set(instance, sourcesInOrder);
   if (hasErrors(problems.slice(problemsBefore))) invalid.add(instance);
   return instance;
+}
+
+/** Fields about the repository (who owns the team's files) cannot differ per cluster. */
+function checkSameOnEveryCluster(abstraction: AbstractionApi, override: SourceDocument, problems: Problem[]): void {
+  for (const [name, definition] of Object.entries(abstraction.spec)) {
+    if (!definition.sameOnEveryCluster || !hasPath(override.value, ['spec', name])) continue;
+    problems.push({ severity: 'error', location: override.locate(['spec', name], true), message: `${abstraction.kind} ${String((override.value as { metadata?: { name?: unknown } }).metadata?.name)}: spec.${name} is the same on every cluster; set it in the team's base file, not in a cluster override` });
+  }
 }
 
 /** Data outlives its files: Flux never prunes an instance of a kept kind, so deleting a file deletes no data. */

@@ -17,8 +17,9 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 export function hasPath(value: unknown, path: readonly (string | number)[]): boolean {
   let node = value;
   for (const segment of path) {
-    if (!isPlainObject(node) || !(segment in node)) return false;
-    node = node[segment];
+    if (Array.isArray(node) && Number(segment) in node) node = node[Number(segment)];
+    else if (isPlainObject(node) && segment in node) node = node[segment];
+    else return false;
   }
   return true;
 }

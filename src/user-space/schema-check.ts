@@ -69,13 +69,28 @@ function fieldAt(abstraction: AbstractionApi, path: readonly string[]): Field | 
   return path[0] === 'spec' ? fieldAtPath(abstraction.spec, path.slice(1)) : undefined;
 }
 
+/** The hint of the field a spec path names; a list's hint is about its items. */
+function hintAt(abstraction: AbstractionApi, path: readonly string[]): string | undefined {
+  if (/^\d+$/.test(path[path.length - 1] ?? '')) {
+    const list = fieldAt(abstraction, path.slice(0, -1));
+    return list?.type === 'list' ? list.hint : undefined;
+  }
+  const field = fieldAt(abstraction, path);
+  return field?.type === 'list' ? undefined : field?.hint;
+}
+
+/** `spec.owners[1]`: list items by index, as editors and people write them. */
+function pathText(path: readonly string[]): string {
+  return path.map((segment, index) => (/^\d+$/.test(segment) ? `[${segment}]` : `${index ? '.' : ''}${segment}`)).join('');
+}
+
 /** Names (metadata.name and namespace, and their copies in spec) all share the DNS label pattern. */
 const DNS_LABEL_HINT = 'a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit';
 
 function explain(error: ErrorObject, path: string[], abstraction: AbstractionApi): { message: string; at: string[]; key: boolean } {
-  const where = path.join('.') || 'the document';
+  const where = pathText(path) || 'the document';
   const params = error.params as Record<string, unknown>;
-  const hint = fieldAt(abstraction, path)?.hint ?? (params.pattern === PATTERNS.dnsLabel ? DNS_LABEL_HINT : undefined);
+  const hint = hintAt(abstraction, path) ?? (params.pattern === PATTERNS.dnsLabel ? DNS_LABEL_HINT : undefined);
   const withHint = (text: string) => (hint ? `${text} (${hint})` : text);
   switch (error.keyword) {
     case 'additionalProperty':

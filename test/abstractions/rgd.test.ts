@@ -9,7 +9,7 @@ import { stringify } from 'yaml';
 import { VCLUSTER_DEPLOYER_ROLE, VCLUSTER_SYNCER_RULES, vclusterValues, virtualCluster } from '../../abstractions/virtual-cluster/resources';
 import { dependencies } from '../../src/preview/graph';
 import { readRgd } from '../../src/preview/rgd';
-import { KubeObject } from '../helpers';
+import { KubeObject, some } from '../helpers';
 
 const dev = findCluster('dev')!;
 const prd = findCluster('prd')!;
@@ -62,7 +62,7 @@ describe.each(ABSTRACTIONS.map((abstraction) => abstraction.kind))('%s', (kind) 
   it('writes a SimpleSchema with a description for every field', () => {
     const leaves = (fields: Record<string, unknown>, prefix = ''): [string, unknown][] =>
       Object.entries(fields).flatMap(([name, type]) => (typeof type === 'object' ? leaves(type as Record<string, unknown>, `${prefix}${name}.`) : [[`${prefix}${name}`, type]]));
-    for (const [field, type] of leaves(DEV.get(kind)!.spec.schema.spec)) expect({ field, type }).toEqual({ field, type: expect.stringMatching(/^(string|integer|boolean|map\[string\]string) \| .*description="[^"]+"$/) });
+    for (const [field, type] of some(leaves(DEV.get(kind)!.spec.schema.spec))) expect({ field, type }).toEqual({ field, type: expect.stringMatching(/^(string|integer|boolean|map\[string\]string|\[\]string) \| .*description="[^"]+"$/) });
   });
 });
 

@@ -6,6 +6,7 @@ import { BENCH_COMMAND } from '../../bench/run';
 import { helpText, parseArgs, usageOf, type CommandSpec } from '../../src/cli/args';
 import { HelpRequested, UsageError } from '../../src/cli/usage-error';
 import { IMPORT_COMMAND } from '../../src/import/command';
+import { MUTATE_COMMAND } from '../../mutation/run';
 import { ROOT } from '../../src/paths';
 import { PREVIEW_COMMAND } from '../../src/preview/command';
 import { STATUS_COMMAND } from '../../src/status/args';
@@ -17,6 +18,7 @@ const SPECS: Record<string, CommandSpec> = {
   bench: BENCH_COMMAND,
   capacity: CAPACITY_COMMAND,
   import: IMPORT_COMMAND,
+  mutate: MUTATE_COMMAND,
   preview: PREVIEW_COMMAND,
   status: STATUS_COMMAND,
   synth: SYNTH_COMMAND,

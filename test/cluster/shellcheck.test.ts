@@ -1,6 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { ifAvailable } from '../helpers';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** The cluster scripts, the CI scripts of the workflows, and .ci/run. */
@@ -9,12 +10,8 @@ const scripts = [path.join(ROOT, 'cluster'), path.join(ROOT, '.github', 'scripts
   .concat(path.join(ROOT, '.ci', 'run'));
 const hasShellcheck = spawnSync('shellcheck', ['--version'], { stdio: 'ignore' }).status === 0;
 
-if (!hasShellcheck) {
-  // CI installs it (.ci/run); a developer without it still gets every other test.
-  process.stderr.write('shell scripts not linted: shellcheck is not installed (apt-get install shellcheck)\n');
-}
-
-(hasShellcheck ? describe : describe.skip)('cluster scripts', () => {
+// CI installs shellcheck (.ci/run); a developer without it still gets every other test.
+ifAvailable(describe, hasShellcheck ? undefined : 'shell scripts not linted: shellcheck is not installed (apt-get install shellcheck)')('cluster scripts', () => {
   it('finds the scripts', () => {
     expect(scripts.map((script) => path.basename(script))).toEqual(expect.arrayContaining(['bootstrap.sh', 'teardown.sh', 'e2e.sh', 'preview-changed-teams.sh', 'run']));
   });

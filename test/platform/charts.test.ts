@@ -22,7 +22,7 @@ import { ABSTRACTIONS } from '../../abstractions';
 import { AbstractionsChart } from '../../charts/abstractions';
 import { TenantsChart } from '../../charts/tenants';
 import { WorkspacesChart } from '../../charts/workspaces';
-import { KubeObject } from '../helpers';
+import { KubeObject, some } from '../helpers';
 import { VCLUSTER_DEPLOYER_ROLE, VCLUSTER_DEPLOYER_RULES } from '../../abstractions/virtual-cluster/resources';
 
 const dev = findCluster('dev')!;
@@ -41,7 +41,7 @@ describe('namespaces', () => {
   it('matches the snapshot', () => expect(objects).toMatchSnapshot());
 
   it('labels every platform namespace with a pod security level, restricted where only platform workloads run', () => {
-    for (const namespace of objects) expect(namespace.metadata.labels?.['pod-security.kubernetes.io/enforce']).toMatch(/^(restricted|baseline)$/);
+    for (const namespace of some(objects)) expect(namespace.metadata.labels?.['pod-security.kubernetes.io/enforce']).toMatch(/^(restricted|baseline)$/);
     const kafka = objects.find((namespace) => namespace.metadata.name === PLATFORM.kafka.namespace)!;
     expect(kafka.metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
   });
@@ -72,7 +72,7 @@ describe.each([dev, prd])('helm-releases on $name', (cluster: ClusterConfig) => 
   });
 
   it('gives every release drift detection, CRD upgrades, the controller account and its own storage namespace', () => {
-    for (const release of objects) {
+    for (const release of some(objects)) {
       expect(release.spec).toMatchObject({ driftDetection: { mode: 'enabled' }, serviceAccountName: 'helm-controller', install: { crds: 'CreateReplace' }, upgrade: { crds: 'CreateReplace' } });
       expect(release.spec.storageNamespace).toBe(release.spec.targetNamespace);
     }
@@ -379,7 +379,7 @@ describe.each([dev, prd])('workspaces and tenants of the fixture teams on $name'
   });
 
   it("writes each team's instances, as validated, and its Secrets, as committed, alone into the folder its Kustomization reads", () => {
-    for (const { team, instances, secrets } of teams) {
+    for (const { team, instances, secrets } of some(teams)) {
       const kustomization = tenants.find((object) => object.kind === 'Kustomization' && object.metadata.name === `tenant-${team}`)!;
       const folder = kustomization.spec.path.replace(`./dist/${cluster.name}/tenants/`, '');
       const inFolder = (file: string) => tenantsChart.documents.filter((document) => document.file === `${folder}/${file}`).map(({ object }) => object);
@@ -405,7 +405,7 @@ describe.each([dev, prd])('workspaces and tenants of the fixture teams on $name'
   });
 
   it("gives each team a Kustomization in flux-system that impersonates the team's own account and targets its namespace", () => {
-    for (const { team } of teams) {
+    for (const { team } of some(teams)) {
       const kustomization = tenants.find((object) => object.kind === 'Kustomization' && object.metadata.name === `tenant-${team}`)!;
       expect(kustomization.metadata.namespace).toBe(PLATFORM.fluxNamespace);
       expect(kustomization.spec).toMatchObject({

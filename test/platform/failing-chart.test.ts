@@ -22,15 +22,18 @@ jest.mock('../../charts/shared-resources', () => {
 describe('a chart that throws', () => {
   afterEach(() => delete process.env.EXPLODE);
 
-  it('leaves the output folder byte-for-byte as it was', () => {
+  it('leaves the output folder and CODEOWNERS byte-for-byte as they were', () => {
     const out = tempDir('untouched');
+    const codeOwnersFile = path.join(tempDir('codeowners'), 'CODEOWNERS');
     const userSpaceDir = path.join(ROOT, 'user-space');
-    synthesize({ userSpaceDir, out });
+    synthesize({ userSpaceDir, out, codeOwnersFile });
     const before = readTree(out);
     fs.rmSync(path.join(out, 'dev', 'abstractions'), { recursive: true });
+    fs.writeFileSync(codeOwnersFile, '* @someone-else\n');
     const damaged = readTree(out);
     process.env.EXPLODE = 'yes';
-    expect(() => synthesize({ userSpaceDir, out })).toThrow('chart exploded');
+    expect(() => synthesize({ userSpaceDir, out, codeOwnersFile })).toThrow('chart exploded');
+    expect(fs.readFileSync(codeOwnersFile, 'utf8')).toBe('* @someone-else\n');
     expect(readTree(out)).toEqual(damaged);
     expect(damaged.size).toBeLessThan(before.size);
     expect(fs.readdirSync(path.dirname(out)).filter((name) => name.startsWith(`${path.basename(out)}.`))).toEqual([]);

@@ -216,7 +216,9 @@ describe('mini-atlas status against real sockets', () => {
     const result = await runStatusCli(['--request-timeout', '1s'], { KUBECONFIG: kubeconfig({ 'kind-dev': server.url }) });
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(`mini-atlas status: the API server ${server.url} did not answer within 1s\n`);
-    expect(result.ms).toBeLessThan(5_000);
+    // It gave up by itself: runStatusCli kills a child still running after 20 s. The margin is wide
+    // on purpose; how fast a loaded machine starts node is not what this test is about.
+    expect(result.ms).toBeLessThan(15_000);
   });
 
   it('says the credentials were rejected on 401, exit 2', async () => {

@@ -80,9 +80,10 @@ export function parseProblem(line: string, rel: string): ReportedProblem {
   return { at: match[1].slice(rel.length + 1), severity: match[2] as ReportedProblem['severity'], message: match[3] };
 }
 
-/** The Workspace document of `team`, in the seed's flow style. */
-export function workspace(team: string): string {
-  return `apiVersion: kro.run/v1alpha1\nkind: Workspace\nmetadata: {name: ${team}}\nspec: {name: ${team}}\n`;
+/** The Workspace document of `team`, in the seed's flow style, owned by `@acme/<team>` unless `owners` says otherwise. */
+export function workspace(team: string, owners: readonly string[] = [`@acme/${team}`]): string {
+  const ownersField = owners.length ? `, owners: [${owners.map((owner) => JSON.stringify(owner)).join(', ')}]` : '';
+  return `apiVersion: kro.run/v1alpha1\nkind: Workspace\nmetadata: {name: ${team}}\nspec: {name: ${team}${ownersField}}\n`;
 }
 
 /** A valid WebApplication of `team`, block style, `spec` fields one a line from line 7. */

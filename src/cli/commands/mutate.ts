@@ -1,0 +1,4 @@
+import { runCommand } from '../run';
+import { runMutate } from '../../../mutation/run';
+
+runCommand(runMutate);

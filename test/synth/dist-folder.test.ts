@@ -1,0 +1,120 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { readTree, replaceTree } from '../../src/synth/dist-folder';
+import { tempDir } from '../helpers';
+
+/** Writes `files` (relative path to content) under `folder`. */
+function write(folder: string, files: Record<string, string>): void {
+  for (const [file, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(folder, file)), { recursive: true });
+    fs.writeFileSync(path.join(folder, file), content);
+  }
+}
+
+/** Every file and folder under `folder`, folders with a trailing `/`, with each file's inode. */
+function listing(folder: string): string[] {
+  return fs
+    .readdirSync(folder, { recursive: true, encoding: 'utf8' })
+    .map((entry) => {
+      const stat = fs.statSync(path.join(folder, entry));
+      return stat.isDirectory() ? `${entry}/` : `${entry} #${stat.ino}`;
+    })
+    .sort();
+}
+
+/** Leftovers beside `folder` (staging folders are its siblings). */
+const siblings = (folder: string) => fs.readdirSync(path.dirname(folder)).filter((name) => name.startsWith(`${path.basename(folder)}.`));
+
+// A file at the top first (as dist/ has none yet), and not in sorted order.
+const OLD = { 'top.yaml': 't: 1\n', 'dev/z.yaml': 'z: 1\n', 'dev/a.yaml': 'a: 1\n', 'dev/layer/b.yaml': 'b: 1\n', 'dev/gone/c.yaml': 'c: 1\n', 'dev/gone/deeper/d.yaml': 'd: 1\n', 'prd/e.yaml': 'e: 1\n' };
+
+describe('readTree', () => {
+  it("reads every file below a folder by '/'-separated relative path, sorted as paths, not as a walk finds them", () => {
+    const folder = path.join(tempDir('read'), 'dist');
+    // A walk visits `x/a/` before `x/a-b.yaml`, but '-' sorts before '/'.
+    write(folder, { ...OLD, 'x/a/b.yaml': 'ab: 1\n', 'x/a-b.yaml': 'a-b: 1\n' });
+    expect(Object.fromEntries(readTree(folder))).toEqual({ ...OLD, 'x/a/b.yaml': 'ab: 1\n', 'x/a-b.yaml': 'a-b: 1\n' });
+    expect([...readTree(folder).keys()]).toEqual(['dev/a.yaml', 'dev/gone/c.yaml', 'dev/gone/deeper/d.yaml', 'dev/layer/b.yaml', 'dev/z.yaml', 'prd/e.yaml', 'top.yaml', 'x/a-b.yaml', 'x/a/b.yaml']);
+  });
+
+  it('is empty for a folder that does not exist', () => {
+    expect(readTree(path.join(tempDir('read'), 'nowhere'))).toEqual(new Map());
+  });
+});
+
+describe('replaceTree', () => {
+  it('creates a new folder holding exactly the files, and nothing beside it', () => {
+    const folder = path.join(tempDir('new'), 'dist');
+    replaceTree(folder, new Map(Object.entries(OLD)), new Map());
+    expect(Object.fromEntries(readTree(folder))).toEqual(OLD);
+    expect(siblings(folder)).toEqual([]);
+  });
+
+  it('changes what changed, keeps unchanged files as they are, and removes the rest with the folders they empty', () => {
+    const folder = path.join(tempDir('existing'), 'dist');
+    write(folder, OLD);
+    const inode = (file: string) => fs.statSync(path.join(folder, file)).ino;
+    const untouched = inode('prd/e.yaml');
+    const next = new Map([
+      ['top.yaml', 't: 1\n'],
+      ['dev/a.yaml', 'a: 2\n'],
+      ['dev/layer/b.yaml', 'b: 1\n'],
+      ['dev/new/f.yaml', 'f: 1\n'],
+      ['prd/e.yaml', 'e: 1\n'],
+    ]);
+    replaceTree(folder, next, readTree(folder));
+    expect(readTree(folder)).toEqual(next);
+    expect(inode('prd/e.yaml')).toBe(untouched);
+    expect(listing(folder).filter((entry) => entry.endsWith('/'))).toEqual(['dev/', 'dev/layer/', 'dev/new/', 'prd/']);
+    expect(siblings(folder)).toEqual([]);
+  });
+
+  it('creates the folders above a new folder that do not exist yet', () => {
+    const folder = path.join(tempDir('deep'), 'out', 'deeper', 'dist');
+    replaceTree(folder, new Map(Object.entries(OLD)), new Map());
+    expect(Object.fromEntries(readTree(folder))).toEqual(OLD);
+  });
+
+  it('clears a staging folder that a crashed synth of the same process id left behind', () => {
+    const folder = path.join(tempDir('stale'), 'dist');
+    write(`${folder}.tmp-${process.pid}`, { 'dev/stale.yaml': 'stale: 1\n', 'stale.yaml': 'stale: 1\n' });
+    replaceTree(folder, new Map(Object.entries(OLD)), new Map());
+    expect(Object.fromEntries(readTree(folder))).toEqual(OLD);
+    expect(siblings(folder)).toEqual([]);
+  });
+
+  it('keeps the folder itself when every file goes', () => {
+    const folder = path.join(tempDir('emptied'), 'dist');
+    write(folder, OLD);
+    replaceTree(folder, new Map(), readTree(folder));
+    expect(fs.readdirSync(folder)).toEqual([]);
+  });
+
+  describe('when a write fails midway', () => {
+    // `dev/a.yaml` is written as a file, so a file below it cannot be: the write fails, for root too.
+    const failing = new Map([
+      ['dev/a.yaml', 'a: 2\n'],
+      ['dev/layer/b.yaml', 'b: 2\n'],
+      ['dev/a.yaml/x.yaml', 'x: 1\n'],
+      ['dev/z.yaml', 'z: 1\n'],
+    ]);
+
+    it('leaves an existing folder byte-for-byte and file-for-file as it was, with no staging folder beside it', () => {
+      const folder = path.join(tempDir('atomic'), 'dist');
+      write(folder, OLD);
+      const before = readTree(folder);
+      const entries = listing(folder);
+      expect(() => replaceTree(folder, failing, before)).toThrow(/ENOTDIR|EEXIST/);
+      expect(readTree(folder)).toEqual(before);
+      expect(listing(folder)).toEqual(entries);
+      expect(siblings(folder)).toEqual([]);
+    });
+
+    it('creates no folder that did not exist', () => {
+      const folder = path.join(tempDir('atomic-new'), 'dist');
+      expect(() => replaceTree(folder, failing, new Map())).toThrow(/ENOTDIR|EEXIST/);
+      expect(fs.existsSync(folder)).toBe(false);
+      expect(siblings(folder)).toEqual([]);
+    });
+  });
+});
