@@ -3,7 +3,9 @@ import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { Kustomization, KustomizationSpecDecryptionProvider } from '../imports/flux-kustomization-kustomize.toolkit.fluxcd.io';
 import { ClusterConfig } from '../config/clusters';
+import { FLUX } from '../config/flux';
 import { PLATFORM, tenantServiceAccount } from '../config/platform';
+import { tenantShard } from '../src/flux/shards';
 import { Instance, TeamInstances } from '../src/user-space/model';
 import { distPath, GIT_SOURCE } from './flux-system';
 import { healthCheckExprs } from './health-checks';
@@ -70,6 +72,12 @@ export class TenantsChart extends LayerChart {
     for (const secret of secrets) this.addDocument(`${team}/${secretsFile}`, secret.document, team);
   }
 
+  /** The team's label, and the shard that reconciles its Kustomization (if the cluster has shards). */
+  private teamLabels(team: string): Record<string, string> {
+    const shard = tenantShard(team, this.props.cluster.flux.tenantShards);
+    return { [PLATFORM.tenantLabel]: team, ...(shard && { [FLUX.sharding.key]: shard }) };
+  }
+
   /**
    * No `dependsOn`: a team waits for nothing but its own namespace and RoleBinding. Until its
    * Workspace has made them, the apply is refused (as the impersonated ServiceAccount has no
@@ -79,9 +87,10 @@ export class TenantsChart extends LayerChart {
   private teamKustomization(team: string, serviceAccount: string, instances: readonly Instance[]): object {
     const { cluster } = this.props;
     return Kustomization.manifest({
-      metadata: { name: `tenant-${team}`, namespace: PLATFORM.fluxNamespace, labels: { [PLATFORM.tenantLabel]: team } },
+      metadata: { name: `tenant-${team}`, namespace: PLATFORM.fluxNamespace, labels: this.teamLabels(team) },
       spec: {
-        interval: cluster.reconcileInterval,
+        // Pushes reconcile it through the Receiver; the interval is the safety net.
+        interval: cluster.flux.tenantInterval,
         retryInterval: '1m',
         path: distPath(cluster, 'tenants', team),
         prune: true,

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Creates (or reconciles) a local kind cluster and hands it to Flux:
-#   kind cluster -> Gateway API CRDs -> Cilium -> Flux (locked down) -> age key -> dist/<cluster>/flux-system
+#   kind cluster -> Gateway API CRDs -> Cilium -> Flux (locked down, with the tenants' shards)
+#   -> age key -> the webhook Receiver's token -> dist/<cluster>/flux-system
 # then waits until every layer reports ready, and shows the status of everything, teams included.
 #
 # Usage: cluster/bootstrap.sh [--no-wait] [cluster]   (default: dev)
@@ -78,7 +79,7 @@ load_versions() {
   # shellcheck source=/dev/null
   source "$env_file"
   local key
-  for key in FLUX_VERSION GATEWAY_API_VERSION KIND_NODE_IMAGE CILIUM_REPOSITORY CILIUM_CHART CILIUM_VERSION CILIUM_CHART_SHA256 CLUSTER_NAME SOPS_AGE_RECIPIENT SOPS_KEY_SECRET SOPS_KEY_ENTRY CERTIFICATES_NAMESPACE; do
+  for key in FLUX_VERSION GATEWAY_API_VERSION KIND_NODE_IMAGE CILIUM_REPOSITORY CILIUM_CHART CILIUM_VERSION CILIUM_CHART_SHA256 CLUSTER_NAME SOPS_AGE_RECIPIENT SOPS_KEY_SECRET SOPS_KEY_ENTRY CERTIFICATES_NAMESPACE RECEIVER_NAME RECEIVER_TOKEN_SECRET; do
     [[ -n "${!key:-}" ]] || die "$env_file does not set $key; run \`npm run synth\` again"
   done
   [[ "$CLUSTER_NAME" == "$CLUSTER" ]] || die "$env_file is for cluster $CLUSTER_NAME, not $CLUSTER"
@@ -153,7 +154,9 @@ install_cilium() {
 }
 
 # Flux's own manifests at the pinned version, patched by dist/<cluster>/bootstrap/flux/ so that
-# tenants' Kustomizations can neither reach across namespaces nor run as Flux's own account.
+# tenants' Kustomizations can neither reach across namespaces nor run as Flux's own account, plus
+# one kustomize-controller per shard (flux/shard*/) with the same lockdown. Each shard folder gets
+# its own copy of the manifests: kustomize refuses files outside a kustomization's folder.
 install_flux() {
   log "installing Flux v$FLUX_VERSION (multi-tenancy lockdown)"
   local work
@@ -162,6 +165,10 @@ install_flux() {
   trap "rm -rf '$work'" EXIT
   cp -R "$BOOTSTRAP_DIR/flux/." "$work/"
   flux install --version="v$FLUX_VERSION" --export >"$work/gotk-components.yaml"
+  local shard
+  for shard in "$work"/shard*/; do
+    if [[ -d "$shard" ]]; then cp "$work/gotk-components.yaml" "$shard"; fi
+  done
   kubectl --context "$CONTEXT" apply --server-side --force-conflicts -k "$work"
   kubectl --context "$CONTEXT" -n flux-system rollout status deployment --timeout=5m
 }
@@ -201,6 +208,19 @@ install_sops_key() {
     printf 'bootstrap: warning: team Secrets are encrypted for %s (config/clusters.ts), not for this key (%s), so Flux cannot decrypt them here. To adopt this key: set sops.ageRecipient of %s in config/clusters.ts to %s, run npm run synth, and have someone holding the old key run sops updatekeys <file> on each encrypted team file.\n' \
       "$SOPS_AGE_RECIPIENT" "$recipient" "$CLUSTER" "$recipient" >&2
   fi
+}
+
+# The token that authenticates the Git host's push events to the Receiver. Made here, never in
+# Git, and kept on a re-run: the webhook configured with it goes on working.
+create_receiver_token() {
+  if kubectl --context "$CONTEXT" -n flux-system get secret "$RECEIVER_TOKEN_SECRET" >/dev/null 2>&1; then
+    log "keeping the webhook token secret/$RECEIVER_TOKEN_SECRET"
+    return
+  fi
+  log "creating the webhook token secret/$RECEIVER_TOKEN_SECRET"
+  local token
+  token="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  kubectl --context "$CONTEXT" -n flux-system create secret generic "$RECEIVER_TOKEN_SECRET" --from-literal=token="$token" >/dev/null
 }
 
 sync_from_git() {
@@ -243,7 +263,9 @@ main() {
   install_cilium
   install_flux
   install_sops_key
+  create_receiver_token
   sync_from_git
+  log "point the Git host's push webhook at the Receiver: README.md, \"Pushes reach the cluster\" (path: kubectl -n flux-system get receiver/$RECEIVER_NAME -o jsonpath='{.status.webhookPath}')"
   if ((WAIT == 0)); then
     log "cluster $CLUSTER is bootstrapped; Flux is now reconciling the layers (npm run status -- --cluster $CLUSTER)"
     print_ca_trust

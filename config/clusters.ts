@@ -39,6 +39,20 @@ export interface ClusterConfig {
   readonly gitBranch: string;
   /** How often Flux reconciles the layers. */
   readonly reconcileInterval: string;
+  readonly flux: {
+    /**
+     * kustomize-controller shards that reconcile the teams' Kustomizations (Flux's horizontal
+     * scaling); the main controller keeps the platform's layers. 0 leaves every team on the main
+     * controller.
+     */
+    readonly tenantShards: number;
+    /**
+     * How often a team's Kustomization reconciles on its own. Pushes reach the cluster through
+     * the Receiver, and a new revision of the GitRepository reconciles every Kustomization that
+     * reads it, so this is only the safety net that undoes drift and covers a lost webhook.
+     */
+    readonly tenantInterval: string;
+  };
   /**
    * Where Cilium reaches the API server: with kube-proxy replaced there is no Service VIP to
    * reach it through before Cilium itself runs.
@@ -125,6 +139,8 @@ export const CLUSTERS: readonly ClusterConfig[] = [
     gitUrl: 'https://github.com/mini-atlas/mini-atlas',
     gitBranch: 'main',
     reconcileInterval: '1m',
+    // Two shards, so that the kind cluster runs the same topology as prd.
+    flux: { tenantShards: 2, tenantInterval: '1h' },
     kubernetesApi: { host: 'dev-control-plane', port: 6443 },
     gatewayHostNetwork: true,
     kubeletSelfSignedCerts: true,
@@ -154,6 +170,8 @@ export const CLUSTERS: readonly ClusterConfig[] = [
     gitUrl: 'https://github.com/mini-atlas/mini-atlas',
     gitBranch: 'release',
     reconcileInterval: '10m',
+    // Sized by `npm run capacity`: see the README's capacity model.
+    flux: { tenantShards: 4, tenantInterval: '1h' },
     kubernetesApi: { host: 'api.prd.mini-atlas.example.com', port: 6443 },
     gatewayHostNetwork: false,
     kubeletSelfSignedCerts: false,

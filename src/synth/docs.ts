@@ -7,7 +7,7 @@ import { ABSTRACTION_APIS } from '../../abstractions/apis';
 import { PLATFORM } from '../../config/platform';
 import { CHARTS, ChartVersion, imageTag, TOOLS, VERSIONS } from '../../config/versions';
 import { ROOT } from '../paths';
-import { toYaml } from './render';
+import { toYaml } from './yaml';
 import { verificationTable } from './verification';
 
 /** Generated files outside dist/, by path relative to the repository root. */

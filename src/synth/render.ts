@@ -1,13 +1,15 @@
 import { ApiObject } from 'cdk8s';
-import { dump } from 'js-yaml';
 import { buildCluster } from '../../main';
 import { ciliumValues } from '../../charts/cilium-values';
 import { LAYERS } from '../../charts/layers';
 import { ClusterConfig } from '../../config/clusters';
+import { FLUX } from '../../config/flux';
 import { PLATFORM } from '../../config/platform';
 import { CHARTS, TOOLS, VERSIONS } from '../../config/versions';
 import { TeamInstances } from '../user-space/model';
 import { DistIndex, identify } from './changes';
+import { toYaml } from './yaml';
+import { fluxInstallFiles } from '../flux/install';
 
 /** Files of dist/, keyed by path relative to dist/, in a stable order. */
 export type DistFiles = Map<string, string>;
@@ -17,15 +19,6 @@ export type ObjectCounts = Map<string, number>;
 
 /** The files of dist/ that hold one team's own output and nothing else, with that team. */
 export type TeamFiles = Map<string, string>;
-
-/**
- * Renders `value` the same way everywhere: block style, no line folding, no anchors. js-yaml
- * writes the thousands of documents of a large synth ten times faster than the `yaml` package,
- * which serves where positions matter: reading team files.
- */
-export function toYaml(value: unknown): string {
-  return dump(value, { lineWidth: -1, noRefs: true });
-}
 
 /** YAML of the team documents rendered so far, by identity. */
 const renderedDocuments = new WeakMap<object, string>();
@@ -90,23 +83,9 @@ export function renderCluster(cluster: ClusterConfig, teams: readonly TeamInstan
 }
 
 /**
- * Flags of Flux's multi-tenancy lockdown (fluxcd.io "Flux multi-tenancy" and "bootstrap
- * customization"), added to the controllers' arguments at every install and upgrade: bootstrap
- * regenerates Flux's manifests at the pinned version and applies them through these patches.
- */
-export const FLUX_LOCKDOWN: ReadonlyArray<{ readonly controllers: readonly string[]; readonly flag: string }> = [
-  // A Kustomization or HelmRelease reaches sources and objects of its own namespace only.
-  { controllers: ['kustomize-controller', 'helm-controller', 'notification-controller', 'image-reflector-controller', 'image-automation-controller'], flag: '--no-cross-namespace-refs=true' },
-  // An object that names no service account acts as `default` of its namespace, which holds no rights.
-  { controllers: ['kustomize-controller', 'helm-controller'], flag: '--default-service-account=default' },
-  // Kustomize overlays may not pull remote bases: everything applied comes from the source Flux verified (kustomize-controller PR 638).
-  { controllers: ['kustomize-controller'], flag: '--no-remote-bases=true' },
-];
-
-/**
  * What cluster/bootstrap.sh needs before Flux runs: the pinned versions, Cilium's values (the
- * same as its HelmRelease's, so Flux adopts the release), and the Flux install's
- * multi-tenancy lockdown.
+ * same as its HelmRelease's, so Flux adopts the release), and the Flux install: its
+ * multi-tenancy lockdown and the tenants' shards.
  */
 function bootstrapFiles(cluster: ClusterConfig): Record<string, string> {
   const env = {
@@ -125,23 +104,15 @@ function bootstrapFiles(cluster: ClusterConfig): Record<string, string> {
     CERTIFICATES_NAMESPACE: PLATFORM.certificates.namespace,
     // Set only where the platform is its own CA, whose root bootstrap tells how to trust.
     LOCAL_CA_SECRET: cluster.certificates.kind === 'local-ca' ? PLATFORM.certificates.caSecret : '',
+    RECEIVER_NAME: FLUX.receiver.name,
+    RECEIVER_TOKEN_SECRET: FLUX.receiver.tokenSecret,
     CILIUM_CHART_SHA256: CHARTS.cilium.archiveSha256,
     ...toolsEnv(),
-  };
-  const kustomization = {
-    apiVersion: 'kustomize.config.k8s.io/v1beta1',
-    kind: 'Kustomization',
-    resources: ['gotk-components.yaml'],
-    patches: FLUX_LOCKDOWN.map(({ controllers, flag }) => ({
-      patch: toYaml([{ op: 'add', path: '/spec/template/spec/containers/0/args/-', value: flag }]),
-      // kustomize anchors a target name as a regular expression, so this names exactly these Deployments.
-      target: { kind: 'Deployment', name: `(${controllers.join('|')})` },
-    })),
   };
   return {
     'versions.env': Object.entries(env).map(([key, value]) => `${key}=${value}\n`).join(''),
     'cilium-values.yaml': toYaml(ciliumValues(cluster)),
-    'flux/kustomization.yaml': toYaml(kustomization),
+    ...fluxInstallFiles(cluster),
   };
 }
 

@@ -1,6 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { CAPACITY_COMMAND } from '../../bench/capacity';
 import { BENCH_COMMAND } from '../../bench/run';
 import { helpText, parseArgs, usageOf, type CommandSpec } from '../../src/cli/args';
 import { HelpRequested, UsageError } from '../../src/cli/usage-error';
@@ -17,6 +18,7 @@ import { VALIDATE_COMMAND } from '../../src/user-space/command';
 /** Every command's spec, by the name `mini-atlas <command>` runs it under. */
 const SPECS: Record<string, CommandSpec> = {
   bench: BENCH_COMMAND,
+  capacity: CAPACITY_COMMAND,
   dashboard: DASHBOARD_COMMAND,
   import: IMPORT_COMMAND,
   kubeconfig: KUBECONFIG_COMMAND,

@@ -319,14 +319,15 @@ describe('the Flux install', () => {
   it.each(CLUSTERS.map((cluster) => cluster.name))('locks multi-tenancy down on %s', (name) => {
     const { files } = renderCluster(findCluster(name)!, []);
     const kustomization = parse(files.get(`${name}/bootstrap/flux/kustomization.yaml`)!);
-    expect(kustomization.resources).toEqual(['gotk-components.yaml']);
+    expect(kustomization.resources[0]).toBe('gotk-components.yaml');
     // What each controller's Deployment gets once kustomize applies the patches (target names are anchored regular expressions).
     const argsOf = (controller: string) =>
       kustomization.patches
         .filter((patch: { target: { kind: string; name: string } }) => patch.target.kind === 'Deployment' && new RegExp(`^(?:${patch.target.name})$`).test(controller))
         .flatMap((patch: { patch: string }) => parse(patch.patch).map((operation: { op: string; path: string; value: string }) => ({ ...operation })));
     const added = (value: string) => ({ op: 'add', path: '/spec/template/spec/containers/0/args/-', value });
-    expect(argsOf('kustomize-controller')).toEqual([added('--no-cross-namespace-refs=true'), added('--default-service-account=default'), added('--no-remote-bases=true')]);
+    // The main controller leaves the tenants' shards (test/platform/sharding.test.ts) their Kustomizations.
+    expect(argsOf('kustomize-controller')).toEqual([added('--no-cross-namespace-refs=true'), added('--default-service-account=default'), added('--no-remote-bases=true'), added('--watch-label-selector=!sharding.fluxcd.io/key')]);
     expect(argsOf('helm-controller')).toEqual([added('--no-cross-namespace-refs=true'), added('--default-service-account=default')]);
     expect(argsOf('notification-controller')).toEqual([added('--no-cross-namespace-refs=true')]);
     expect(argsOf('source-controller')).toEqual([]);
@@ -339,6 +340,19 @@ describe('the Flux install', () => {
     expect(installFlux).toContain('flux install --version="v$FLUX_VERSION" --export >"$work/gotk-components.yaml"');
     expect(installFlux).toContain('cp -R "$BOOTSTRAP_DIR/flux/." "$work/"');
     expect(installFlux).toMatch(/kubectl --context "\$CONTEXT" apply --server-side --force-conflicts -k "\$work"/);
+    // Each shard's folder builds from its own copy: kustomize refuses ../gotk-components.yaml.
+    expect(installFlux).toContain('for shard in "$work"/shard*/; do');
+    expect(installFlux).toContain('cp "$work/gotk-components.yaml" "$shard"');
+  });
+
+  it("creates the Receiver's token Secret at bootstrap, before Flux applies the Receiver, and keeps an existing one", () => {
+    const script = fs.readFileSync(path.join(ROOT, 'cluster', 'bootstrap.sh'), 'utf8');
+    const main = script.slice(script.indexOf('main() {'));
+    expect(main.indexOf('create_receiver_token')).toBeGreaterThan(main.indexOf('install_flux'));
+    expect(main.indexOf('create_receiver_token')).toBeLessThan(main.indexOf('sync_from_git'));
+    const create = script.slice(script.indexOf('create_receiver_token() {'), script.indexOf('\n}\n', script.indexOf('create_receiver_token() {')));
+    expect(create).toMatch(/get secret "\$RECEIVER_TOKEN_SECRET" >\/dev\/null 2>&1; then[^]*return/);
+    expect(create).toContain('create secret generic "$RECEIVER_TOKEN_SECRET" --from-literal=token="$token"');
   });
 });
 

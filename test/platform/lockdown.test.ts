@@ -1,5 +1,6 @@
 import { parse } from 'yaml';
 import { CLUSTERS } from '../../config/clusters';
+import { shardName } from '../../config/flux';
 import { renderCluster } from '../../src/synth/render';
 
 /** The Flux controllers' Deployments, as gotk-components.yaml names them. */
@@ -15,15 +16,19 @@ interface Patch {
  * patches as kustomize does: a target's name is an anchored regular expression.
  */
 function addedArgs(cluster: string): Map<string, string[]> {
-  const kustomization = parse(renderCluster(CLUSTERS.find((each) => each.name === cluster)!, []).files.get(`${cluster}/bootstrap/flux/kustomization.yaml`)!);
-  expect(kustomization.resources).toEqual(['gotk-components.yaml']);
-  const args = new Map(CONTROLLERS.map((controller) => [controller, [] as string[]]));
+  const config = CLUSTERS.find((each) => each.name === cluster)!;
+  const kustomization = parse(renderCluster(config, []).files.get(`${cluster}/bootstrap/flux/kustomization.yaml`)!);
+  // Besides Flux's manifests, a folder per tenant shard, whose kustomize-controller gets the same patches.
+  const shards = Array.from({ length: config.flux.tenantShards }, (_, index) => shardName(index + 1));
+  expect(kustomization.resources).toEqual(['gotk-components.yaml', ...shards]);
+  const controllers = [...CONTROLLERS, ...shards.map((shard) => `kustomize-controller-${shard}`)];
+  const args = new Map(controllers.map((controller) => [controller, [] as string[]]));
   for (const { patch, target } of kustomization.patches as Patch[]) {
     if (target.kind !== 'Deployment') continue;
     const name = new RegExp(`^(?:${target.name})$`);
     for (const operation of parse(patch) as { op: string; path: string; value: string }[]) {
       if (operation.op !== 'add' || operation.path !== '/spec/template/spec/containers/0/args/-') continue;
-      for (const controller of CONTROLLERS) if (name.test(controller)) args.get(controller)!.push(operation.value);
+      for (const controller of args.keys()) if (name.test(controller)) args.get(controller)!.push(operation.value);
     }
   }
   return args;
@@ -32,14 +37,17 @@ function addedArgs(cluster: string): Map<string, string[]> {
 describe.each(CLUSTERS.map((cluster) => cluster.name))("the Flux install's multi-tenancy lockdown on %s", (cluster) => {
   it('forbids cross-namespace references in every controller that follows them', () => {
     const args = addedArgs(cluster);
-    for (const controller of ['kustomize-controller', 'helm-controller', 'notification-controller', 'image-reflector-controller', 'image-automation-controller']) {
+    const shards = [...args.keys()].filter((controller) => controller.startsWith('kustomize-controller-shard'));
+    expect(shards.length).toBeGreaterThan(0);
+    for (const controller of ['kustomize-controller', 'helm-controller', 'notification-controller', 'image-reflector-controller', 'image-automation-controller', ...shards]) {
       expect({ controller, args: args.get(controller) }).toEqual({ controller, args: expect.arrayContaining(['--no-cross-namespace-refs=true']) });
     }
   });
 
   it('makes the controllers that apply objects act as an account without rights unless told otherwise', () => {
     const args = addedArgs(cluster);
-    for (const controller of ['kustomize-controller', 'helm-controller']) {
+    const shards = [...args.keys()].filter((controller) => controller.startsWith('kustomize-controller-shard'));
+    for (const controller of ['kustomize-controller', 'helm-controller', ...shards]) {
       expect({ controller, args: args.get(controller) }).toEqual({ controller, args: expect.arrayContaining(['--default-service-account=default']) });
     }
   });

@@ -1,0 +1,4 @@
+import { runCommand } from '../run';
+import { runCapacity } from '../../../bench/capacity';
+
+runCommand(runCapacity);

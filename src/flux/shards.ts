@@ -1,0 +1,19 @@
+import { createHash } from 'crypto';
+import { shardName } from '../../config/flux';
+
+/**
+ * The shard that reconciles `team`'s Kustomization, out of `count` (undefined when there are
+ * none). Rendezvous hashing: each shard scores `sha256(shard/team)` and the highest wins, so a
+ * team's shard depends on its own name and the shard count alone. Adding or removing a team
+ * never moves another, and adding a shard moves only the teams that the new shard wins (about
+ * one in `count + 1`), where `hash mod count` would move most of them.
+ */
+export function tenantShard(team: string, count: number): string | undefined {
+  let best: { shard: string; score: Buffer } | undefined;
+  for (let index = 1; index <= count; index++) {
+    const shard = shardName(index);
+    const score = createHash('sha256').update(`${shard}/${team}`).digest();
+    if (best === undefined || score.compare(best.score) > 0) best = { shard, score };
+  }
+  return best?.shard;
+}
