@@ -30,7 +30,7 @@ export const IMPORT_COMMAND: CommandSpec = {
       default: 'the folder "charts" beside the --from folder, when there is one',
     },
   ],
-  examples: ['npm run import  # from the upstream URLs', 'npm run import -- --from ../shared/crds  # offline: local copies, charts from ../shared/charts'],
+  examples: ['npm run import  # from the upstream URLs', 'npm run import -- --from <copies>/crds  # offline: local copies (charts from ../charts)'],
 };
 
 /** One imported source, as imports/lock.json records it. */
@@ -68,7 +68,7 @@ export async function runImport(args: string[]): Promise<number> {
   const charts = values.get('--charts-from') ?? (siblingCharts && fs.existsSync(siblingCharts) ? siblingCharts : undefined);
   for (const [flag, folder] of [['--from', crds], ['--charts-from', charts]] as const) {
     if (folder === undefined || fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) continue;
-    throw new UsageError(`${flag} ${folder} ${fs.existsSync(folder) ? 'is a file' : 'does not exist'}: give the folder that holds the pinned ${flag === '--from' ? 'CRD files, e.g. --from ../shared/crds' : 'charts, e.g. --charts-from ../shared/charts'}`);
+    throw new UsageError(`${flag} ${folder} ${fs.existsSync(folder) ? 'is a file' : 'does not exist'}: give the folder that holds the pinned ${flag === '--from' ? 'CRD files, named like the last segment of their URLs in cdk8s.yaml' : 'charts, each unpacked as <chart>-<version>/'}`);
   }
   const sources = pinnedSources(ROOT);
   const previous = readLock(path.join(importsDir(ROOT), IMPORTS_LAYOUT.lock));

@@ -101,7 +101,7 @@ describe('npm run import', () => {
     const run = (...args: string[]) => spawnSync(process.execPath, ['bin/mini-atlas.js', 'import', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
     const lockBefore = fs.readFileSync(path.join(importsDir(ROOT), 'lock.json'), 'utf8');
     const missing = run('--from', path.join(FIXTURES, 'nowhere'));
-    expect({ status: missing.status, stderr: missing.stderr }).toEqual({ status: 2, stderr: `mini-atlas: --from ${path.join(FIXTURES, 'nowhere')} does not exist: give the folder that holds the pinned CRD files, e.g. --from ../shared/crds\n` });
+    expect({ status: missing.status, stderr: missing.stderr }).toEqual({ status: 2, stderr: `mini-atlas: --from ${path.join(FIXTURES, 'nowhere')} does not exist: give the folder that holds the pinned CRD files, named like the last segment of their URLs in cdk8s.yaml\n` });
     const file = run('--from', path.join(FIXTURES, 'crds', fs.readdirSync(path.join(FIXTURES, 'crds'))[0]));
     expect({ status: file.status, stderr: file.stderr }).toEqual({ status: 2, stderr: expect.stringMatching(/^mini-atlas: --from .* is a file: give the folder that holds the pinned CRD files/) });
     const incomplete = run('--from', path.join(FIXTURES, 'crds'), '--charts-from', path.join(FIXTURES, 'crds'));
