@@ -320,8 +320,13 @@ export function fieldAt(schema: FieldSchema, path: readonly string[]): FieldSche
  * braces (`\\PC`), JavaScript's unicode mode needs them (`\\P{C}`).
  */
 export function goRegExp(pattern: string): RegExp {
-  return new RegExp(toJsPattern(pattern), 'u');
+  let regExp = regExps.get(pattern);
+  if (!regExp) regExps.set(pattern, (regExp = new RegExp(toJsPattern(pattern), 'u')));
+  return regExp;
 }
+
+/** Each pattern compiled once: a schema's few patterns are tested for every instance. Without the `g` flag, `test` keeps no state. */
+const regExps = new Map<string, RegExp>();
 
 /** The source of `goRegExp(pattern)`. */
 export function toJsPattern(pattern: string): string {
