@@ -5,7 +5,7 @@ import { PodMonitor, PodMonitorSpecSelectorMatchExpressions } from '../imports/p
 import { PLATFORM } from '../config/platform';
 import { TeamInstances } from '../src/user-space/model';
 import { dashboardConfigMapMetadata, dashboardJson, PLATFORM_DASHBOARD_PANELS, teamDashboardPanels } from './grafana-dashboards';
-import { LayerChart } from './layer-chart';
+import { LayerChart, TeamDocument } from './layer-chart';
 
 /** Pods of a platform component that Prometheus scrapes. */
 interface ScrapeTarget {
@@ -16,12 +16,6 @@ interface ScrapeTarget {
   /** Name of the container port serving /metrics. */
   readonly port: string;
 }
-
-export interface ObservabilityChartProps extends ChartProps {
-  /** The teams, each of which gets its dashboard. */
-  readonly teams: readonly TeamInstances[];
-}
-
 
 /**
  * What Prometheus scrapes of the platform, the platform dashboard that shows it, and each team's
@@ -40,11 +34,15 @@ export class ObservabilityChart extends LayerChart {
     { name: 'kafka', namespace: PLATFORM.kafka.namespace, selector: { 'strimzi.io/kind': 'Kafka', 'strimzi.io/cluster': PLATFORM.kafka.cluster }, port: 'tcp-prometheus' },
   ];
 
-  constructor(scope: Construct, id: string, props: ObservabilityChartProps) {
+  constructor(scope: Construct, id: string, props?: ChartProps) {
     super(scope, id, props);
     for (const target of ObservabilityChart.TARGETS) this.addPodMonitor(target);
     this.addPlatformDashboard();
-    for (const team of props.teams) this.addDocument(PLATFORM.dist.teamDashboardsFile, teamDashboard(team));
+  }
+
+  /** Each team's dashboard. */
+  public teamDocuments(team: TeamInstances): TeamDocument[] {
+    return [{ file: PLATFORM.dist.teamDashboardsFile, object: teamDashboard(team) }];
   }
 
   private addPodMonitor({ name, namespace, selector, port }: ScrapeTarget): void {
@@ -77,6 +75,18 @@ export class ObservabilityChart extends LayerChart {
  */
 function teamDashboard({ team, instances }: TeamInstances): object {
   const webApplications = instances.filter((instance) => instance.kind === 'WebApplication').map((instance) => ({ name: instance.metadata.name, metrics: instance.spec.metrics !== undefined }));
-  const dashboard = dashboardJson(`team-${team}`, `Team ${team}`, teamDashboardPanels(team, webApplications));
-  return k8s.KubeConfigMap.manifest({ metadata: dashboardConfigMapMetadata(`dashboard-team-${team}`, team), data: { [`team-${team}.json`]: JSON.stringify(dashboard) } });
+  const key = JSON.stringify([team, webApplications]);
+  if (lastDashboard?.key !== key) {
+    const dashboard = dashboardJson(`team-${team}`, `Team ${team}`, teamDashboardPanels(team, webApplications));
+    const manifest = k8s.KubeConfigMap.manifest({ metadata: dashboardConfigMapMetadata(`dashboard-team-${team}`, team), data: { [`team-${team}.json`]: JSON.stringify(dashboard) } });
+    lastDashboard = { key, manifest };
+  }
+  return lastDashboard.manifest;
 }
+
+/**
+ * The dashboard made last, by what it was made from. Synth renders a team's clusters one after
+ * the other, and they mostly show the same applications: the same object then comes back, and
+ * its YAML (a few kilobytes of JSON in a string) is rendered once for all of them.
+ */
+let lastDashboard: { readonly key: string; readonly manifest: object } | undefined;

@@ -228,8 +228,8 @@ class Renderer {
     }
     if (!isRecord(value)) return value;
     const result: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) {
-      const rendered = this.renderValue(item, { parent: yamlPath, key }, resourceId, scope);
+    for (const key of Object.keys(value)) {
+      const rendered = this.renderValue(value[key], { parent: yamlPath, key }, resourceId, scope);
       if (rendered !== OMITTED) result[key] = rendered;
     }
     return result;

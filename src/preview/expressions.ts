@@ -253,7 +253,7 @@ export function evaluate(expression: CompiledExpression, bindings: Readonly<Reco
   // converted for nothing. Every unbound identifier of an expression is among its references.
   const input: Record<string, CelInput> = {};
   for (const { root } of expression.references) {
-    if (root in bindings && !(root in input)) input[root] = toCel(bindings[root]);
+    if (root in bindings && !(root in input)) input[root] = celValueOf(bindings[root]);
   }
   try {
     const result = programOf(expression)(input);
@@ -283,6 +283,19 @@ function describeCelError(message: string): string {
   return library
     ? `function ${unbound[1]} (${library}, enabled by kro) is not supported by the offline preview`
     : `unknown function ${unbound[1]}`;
+}
+
+/**
+ * The CEL value of each map or list bound so far: a variable such as `schema` is read by many
+ * expressions of one instance, and is converted once. Bound values are never changed.
+ */
+const celValues = new WeakMap<object, CelInput>();
+
+function celValueOf(value: unknown): CelInput {
+  if (typeof value !== 'object' || value === null || value instanceof Unresolved) return toCel(value);
+  let converted = celValues.get(value);
+  if (converted === undefined) celValues.set(value, (converted = toCel(value)));
+  return converted;
 }
 
 function toCel(value: unknown): CelInput {

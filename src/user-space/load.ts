@@ -12,7 +12,8 @@ import { Instance, SourceLocation, TeamInstances } from './model';
 import { formatLocation, hasErrors, Problem, sortProblems } from './problems';
 import { checkReferences } from './references';
 import { checkQuotaFit, checkScaling } from './scaling';
-import { checkSecret, claimDataKeys, DataKeyClaim, isSecretDocument, SecretDeclaration } from './secrets';
+import { checkClaims, dataKeysOf, type ClaimRef, type TeamClaims } from './claims';
+import { checkSecret, isSecretDocument, SecretDeclaration } from './secrets';
 import { checkAgainstSchema } from './schema-check';
 import { closest } from './suggest';
 import { isYamlFile, OVERRIDES_FOLDER, readTeamFolder, type PendingFile, type TeamFolder } from './team-folder';
@@ -52,17 +53,14 @@ export interface LoadedTeam {
   readonly problems: readonly Problem[];
   /** The team's code owners, when its Workspace names any. */
   readonly owners?: readonly string[];
-  /** What the team claims that no other may use (hostnames, SOPS data keys), in the order declared. */
+  /** What the team claims that no other may use (hostnames, SOPS data keys), checked across teams by `checkClaims`. */
   readonly claims: TeamClaims;
+  /** Where one of the team's claims is written. */
+  locateClaim(kind: ClaimRef['kind'], index: number): SourceLocation;
+  /** The instance that routes the team's `index`-th hostname. */
+  hostInstance(index: number): Instance;
   /** The team as it applies to `cluster`; undefined when it has no Workspace (an error already). */
   instancesFor(cluster: string): TeamInstances | undefined;
-}
-
-/** Values one team may use and no other: checked across teams by `checkClaims`, in team order. */
-export interface TeamClaims {
-  readonly team: string;
-  readonly hosts: readonly HostClaim[];
-  readonly secrets: readonly SecretDeclaration[];
 }
 
 const TEAM_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -125,7 +123,12 @@ export function loadUserSpace(options: LoadOptions): UserSpace {
     if (loaded.owners) owners.set(team, loaded.owners);
     teams.set(team, loaded);
   }
-  problems.push(...checkClaims([...teams.values()].map((team) => team.claims)));
+  const claims = checkClaims(
+    [...teams.values()].map((team) => team.claims),
+    ({ team, kind, index }) => teams.get(team)!.locateClaim(kind, index),
+  );
+  problems.push(...claims.problems);
+  for (const { team, index } of claims.refusedHosts) invalid.add(teams.get(team)!.hostInstance(index));
   return {
     problems: sortProblems(problems),
     teams: [...teams.keys()],
@@ -187,22 +190,15 @@ export function loadTeam(folder: TeamFolder, relative: (absolute: string) => str
     const secretsOnCluster = clusterSecrets.map((declaration) => declaration.secret);
     perCluster.set(cluster.name, workspace && { team, workspace, instances: instances.filter((instance) => instance.kind !== 'Workspace'), secrets: secretsOnCluster });
   }
-  return { team, problems, owners, claims: { team, hosts, secrets }, instancesFor: (cluster) => perCluster.get(cluster) };
-}
-
-/**
- * What teams share: a hostname routes to one application, a SOPS data key belongs to one team.
- * Checked in team order, so that the team found second is the one told, naming the first.
- */
-export function checkClaims(teams: Iterable<TeamClaims>): Problem[] {
-  const problems: Problem[] = [];
-  const hosts = new Map<string, HostClaim>();
-  const dataKeys = new Map<string, DataKeyClaim>();
-  for (const { team, hosts: claimed, secrets } of teams) {
-    for (const claim of claimed) claimHost(claim, hosts, problems);
-    for (const secret of secrets) claimDataKeys(secret, team, dataKeys, problems);
-  }
-  return problems;
+  return {
+    team,
+    problems,
+    owners,
+    claims: { team, hosts: hosts.map(({ host, owner }) => [host, owner]), secrets: secrets.map(({ secret }) => [secret.name, dataKeysOf(secret.document)]) },
+    locateClaim: (kind, index) => (kind === 'host' ? hosts[index].location() : secrets[index].source.locate(['sops'])),
+    hostInstance: (index) => hosts[index].instance,
+    instancesFor: (cluster) => perCluster.get(cluster),
+  };
 }
 
 /**
@@ -477,25 +473,12 @@ function annotationsOf(abstraction: AbstractionApi): { annotations?: Record<stri
 }
 
 /** A hostname an instance routes, and where (worked out only for a message). */
-export interface HostClaim {
+interface HostClaim {
   readonly host: string;
   /** `<team>/<kind>/<name>`. */
   readonly owner: string;
   readonly instance: Instance;
   location(): SourceLocation;
-}
-
-/**
- * A hostname routes to one application on every cluster: a second owner is an error naming the
- * first, and the instance found second creates nothing.
- */
-function claimHost(claim: HostClaim, hosts: Map<string, HostClaim>, problems: Problem[]): void {
-  const first = hosts.get(claim.host);
-  if (!first) hosts.set(claim.host, claim);
-  else if (first.owner !== claim.owner) {
-    problems.push({ severity: 'error', location: claim.location(), message: `host "${claim.host}" is already used by ${first.owner.split('/').join(' ')} at ${formatLocation(first.location())}: hostnames are unique across teams and clusters` });
-    invalid.add(claim.instance);
-  }
 }
 
 function byKindAndName(a: Instance, b: Instance): number {

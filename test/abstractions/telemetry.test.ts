@@ -92,7 +92,8 @@ describe('Workspace network policies for telemetry', () => {
 describe("each team's dashboard", () => {
   const userSpace = loadUserSpace({ root: ROOT });
   const teams = userSpace.teamsFor('dev');
-  const objects = new ObservabilityChart(Testing.app(), 'observability', { teams }).documents.map(({ object }) => object as KubeObject);
+  const chart = new ObservabilityChart(Testing.app(), 'observability');
+  const objects = teams.flatMap((team) => chart.teamDocuments(team)).map(({ object }) => object as KubeObject);
 
   it("is provisioned from Git into the team's own folder, and every query stays in the team's namespace", () => {
     expect(teams.length).toBeGreaterThan(1);

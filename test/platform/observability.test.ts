@@ -93,7 +93,7 @@ describe('observability stack', () => {
 });
 
 describe('observability layer', () => {
-  const objects = synth((app) => new ObservabilityChart(app, 'observability', { teams: [] }));
+  const objects = synth((app) => new ObservabilityChart(app, 'observability'));
 
   it('scrapes Flux, Cilium and Kafka with PodMonitors in their own namespaces', () => {
     const monitors = objects.filter((object) => object.kind === 'PodMonitor').map((monitor) => `${monitor.metadata.namespace}/${monitor.metadata.name}:${monitor.spec.podMetricsEndpoints[0].port}`);
