@@ -132,7 +132,7 @@ export function isValidPortNum(value: number): string[] {
 export function isEnvVarName(value: string): string[] {
   const errors: string[] = [];
   if (value.length === 0) errors.push('environment variable name must be non-empty');
-  if ([...value].some((char) => char.charCodeAt(0) < 32 || char.charCodeAt(0) > 126 || char === '=')) {
+  if (/[^\x20-\x7e]|=/.test(value)) {
     errors.push("a valid environment variable name must consist only of printable ASCII characters other than '='");
   }
   return errors;

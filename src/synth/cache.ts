@@ -48,10 +48,13 @@ interface CachedTeam extends TeamRecord {
   readonly kinds: Readonly<Record<string, number>>;
 }
 
-/** One file of dist/: its SHA-256 and its parts, as [team ('' for the platform), length, documents, owned (1) or not (0)]. */
+/**
+ * One file of dist/: its SHA-256 and its parts, as [team ('' for the platform), length, documents,
+ * owned (1) or not (0), SHA-256 of the part's text ('' for the platform's, which is rendered again)].
+ */
 export interface CachedFile {
   readonly hash: string;
-  readonly parts: readonly (readonly [string, number, number, number])[];
+  readonly parts: readonly (readonly [string, number, number, number, string])[];
 }
 
 /** What the cache file holds. */
@@ -127,7 +130,8 @@ export function openCache(file: string, key: string, current: DistFiles, hashes:
       const outputs = new Map<string, TeamOutput>();
       for (const [cluster, teamParts] of byTeam.get(team) ?? []) {
         const kinds = content.kindSets[entry.kinds?.[cluster]];
-        if (!kinds) return undefined;
+        // Each part is what the team's input rendered to, not merely where the cache says it is.
+        if (!kinds || [...teamParts.values()].some((part) => sha256(part.text) !== part.hash)) return undefined;
         outputs.set(cluster, { team, parts: teamParts, kinds: kindsOf(kinds) });
       }
       const { input: recorded, problems, owners, hosts, secrets } = entry;
@@ -138,7 +142,7 @@ export function openCache(file: string, key: string, current: DistFiles, hashes:
 
 /** A file as the cache describes it: its content's SHA-256, and its parts (none for a file not made of documents). */
 export function describeFile(hash: string, parts: readonly FilePart[] = []): CachedFile {
-  return { hash, parts: parts.map((part) => [part.team ?? '', part.text.length, part.documents, part.owned ? 1 : 0] as const) };
+  return { hash, parts: parts.map((part) => [part.team ?? '', part.text.length, part.documents, part.owned ? 1 : 0, part.team ? (part.hash ?? sha256(part.text)) : ''] as const) };
 }
 
 /**
@@ -166,6 +170,23 @@ export function writeCache(file: string, key: string, written: ReadonlyMap<strin
   const temporary = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
   fs.writeFileSync(temporary, JSON.stringify(content));
   fs.renameSync(temporary, file);
+  forgetOldCaches(path.dirname(file));
+}
+
+/** Caches kept, one per output folder, the most recently written: a cache forgotten costs one full render. */
+const CACHES_KEPT = 8;
+
+/** Removes all but the CACHES_KEPT newest caches of `folder` (outputs of tests and benchmarks come and go). */
+function forgetOldCaches(folder: string): void {
+  const caches = fs.readdirSync(folder).filter((name) => name.endsWith('.json')).map((name) => path.join(folder, name));
+  const byAge = caches.flatMap((cache) => {
+    try {
+      return [{ cache, written: fs.statSync(cache).mtimeMs }];
+    } catch {
+      return []; // removed meanwhile by another synth
+    }
+  });
+  for (const { cache } of byAge.sort((a, b) => b.written - a.written).slice(CACHES_KEPT)) fs.rmSync(cache, { force: true });
 }
 
 /** The shape of a team's entry: one that is not is as good as missing, and the team is rendered. */
@@ -203,13 +224,13 @@ function splitParts(text: string, recorded: CachedFile['parts'] | undefined): Fi
   let at = 0;
   for (const [index, entry] of recorded.entries()) {
     if (!Array.isArray(entry)) return undefined;
-    const [team, length, documents, owned] = entry;
+    const [team, length, documents, owned, hash] = entry;
     if (index > 0) {
       if (!text.startsWith(DOCUMENT_SEPARATOR, at)) return undefined;
       at += DOCUMENT_SEPARATOR.length;
     }
-    if (typeof team !== 'string' || !Number.isInteger(length) || length < 1 || at + length > text.length || !Number.isInteger(documents)) return undefined;
-    parts.push({ ...(team ? { team } : {}), text: text.slice(at, at + length), documents, owned: owned === 1 });
+    if (typeof team !== 'string' || !Number.isInteger(length) || length < 1 || at + length > text.length || !Number.isInteger(documents) || typeof hash !== 'string') return undefined;
+    parts.push({ ...(team ? { team, hash } : {}), text: text.slice(at, at + length), documents, owned: owned === 1 });
     at += length;
   }
   return recorded.length === 0 || at === text.length ? parts : undefined;

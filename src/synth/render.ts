@@ -41,6 +41,8 @@ export interface FilePart {
   readonly owned: boolean;
   /** The objects in the part, when rendered by this run; a part reused from dist/ leaves them out. @default not known */
   readonly objects?: readonly DistObject[];
+  /** SHA-256 of `text`, when the cache recorded it (a part reused from dist/). @default not known */
+  readonly hash?: string;
 }
 
 /** One team's output on one cluster. */
@@ -92,7 +94,7 @@ export function renderCluster(cluster: ClusterConfig, teams: readonly TeamInstan
 export function* clusterFiles({ parts, others }: AssembledCluster): Generator<readonly [string, FileContent, readonly FilePart[] | undefined]> {
   for (const [file, list] of parts) {
     // Each part's text read once (a synth's parts wait in its spool), for this file only.
-    const read = list.map(({ team, text, documents, owned, objects }): FilePart => ({ team, text, documents, owned, objects }));
+    const read = list.map(({ team, text, documents, owned, objects, hash }): FilePart => ({ team, text, documents, owned, objects, hash }));
     yield [file, read.flatMap((part, index) => (index ? [DOCUMENT_SEPARATOR, part.text] : [part.text])), read];
   }
   for (const [file, content] of others) yield [file, content, undefined];
