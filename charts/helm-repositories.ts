@@ -7,7 +7,7 @@ import { PLATFORM } from '../config/platform';
 import { CHARTS, ChartVersion } from '../config/versions';
 
 /** The platform charts Flux installs; the vcluster chart is pulled per team by its abstraction. */
-export const PLATFORM_CHARTS = ['cilium', 'kyverno', 'strimzi', 'cloudnativePg', 'kro', 'metricsServer', 'certManager', 'kubePrometheusStack', 'loki', 'tempo', 'alloy', 'grafana'] as const;
+export const PLATFORM_CHARTS = ['cilium', 'kyverno', 'strimzi', 'cloudnativePg', 'kro', 'metricsServer', 'certManager', 'kubePrometheusStack', 'promLabelProxy', 'loki', 'tempo', 'alloy', 'grafana'] as const;
 export type PlatformChart = (typeof PLATFORM_CHARTS)[number];
 
 export function isOciChart(chart: ChartVersion): boolean {

@@ -66,6 +66,11 @@ export const CHARTS = {
   alloy: { repository: 'https://grafana.github.io/helm-charts', chart: 'alloy', version: '1.11.1' },
   /** Grafana 13.2.0. */
   grafana: { repository: 'https://grafana-community.github.io/helm-charts', chart: 'grafana', version: '12.11.1' },
+  /**
+   * prom-label-proxy v0.13.0 (chart 0.22.0): in front of Prometheus, it adds the team's
+   * `namespace` matcher to every query of a team's Grafana organization.
+   */
+  promLabelProxy: { repository: 'https://prometheus-community.github.io/helm-charts', chart: 'prom-label-proxy', version: '0.22.0' },
 } as const satisfies Record<string, ChartVersion>;
 
 export const VERSIONS = {
@@ -87,6 +92,12 @@ export const VERSIONS = {
   images: {
     valkey: 'docker.io/valkey/valkey:8.1.4-alpine@sha256:e706d1213aaba6896c162bb6a3a9e1894e1a435f28f8f856d14fab2e10aa098b',
   },
+  /**
+   * The image the Grafana chart runs its sidecars with (chart 12.11.1: `sidecar.image`, by tag as
+   * the chart pins it). Its Python runs the organization sync beside Grafana, so the pod pulls no
+   * other image; bump it with the Grafana chart.
+   */
+  grafanaSidecarImage: 'quay.io/kiwigrid/k8s-sidecar:2.10.1',
 } as const;
 
 /**
