@@ -13,11 +13,11 @@ import {
 import { ClusterConfig } from '../config/clusters';
 import { PLATFORM_NAMESPACES, SYSTEM_NAMESPACES } from '../config/namespaces';
 import { PLATFORM } from '../config/platform';
-import { CHARTS, ChartVersion } from '../config/versions';
+import { CHARTS, ChartVersion, isOciChart } from '../config/versions';
 import { ciliumValues } from './cilium-values';
 import { TeamInstances } from '../src/user-space/model';
 import { alloyValues, grafanaValues, labelProxyValues, lokiValues, orgSyncScript, prometheusStackValues, tempoValues } from './observability-values';
-import { chartSourceName, isOciChart, PlatformChart } from './helm-repositories';
+import { chartSourceName, PlatformChart } from './helm-repositories';
 
 /** One platform component installed from a chart. */
 interface PlatformRelease {

@@ -10,7 +10,6 @@ import { ABSTRACTION_APIS } from '../abstractions/apis';
 import { ClusterConfig, ContainerSize, GrafanaGitHubLogin } from '../config/clusters';
 import { RESERVED_NAMESPACES, RESERVED_PREFIX } from '../config/namespaces';
 import { PLATFORM } from '../config/platform';
-import { VERSIONS } from '../config/versions';
 import { ROOT } from '../src/paths';
 import { TeamInstances } from '../src/user-space/model';
 import { platformDataSources } from './grafana-organizations';
@@ -305,8 +304,8 @@ export function grafanaValues(cluster: ClusterConfig, teams: readonly TeamInstan
       },
     },
     extraConfigmapMounts: [{ name: 'org-sync', mountPath: ORG_SYNC_DIR, configMap: monitoring.grafana.orgSyncScript, readOnly: true }],
-    // The chart passes this string through `tpl`, which leaves it as is: it holds no `{{`.
-    extraContainers: stringify([orgSyncContainer(grafana.orgSync)]),
+    // The chart renders this string with `tpl`, which fills in the sidecar image's reference.
+    extraContainers: stringify([orgSyncContainer(grafana.orgSync)], { lineWidth: 0 }),
   };
 }
 
@@ -353,13 +352,21 @@ export function githubOrgMapping(teams: readonly TeamInstances[]): string[] {
   ];
 }
 
+/**
+ * The image the Grafana chart runs its own sidecars with, as its templates name it (registry,
+ * repository, tag and, when the chart sets one, digest of `sidecar.image`): its Python runs the
+ * organization sync, so the pod pulls no other image and the image moves with the chart.
+ */
+export const GRAFANA_SIDECAR_IMAGE =
+  '{{ .Values.global.imageRegistry | default .Values.sidecar.image.registry }}/{{ .Values.sidecar.image.repository }}:{{ .Values.sidecar.image.tag }}{{ with .Values.sidecar.image.sha }}@sha256:{{ . }}{{ end }}';
+
 /** The organization sync (charts/grafana-org-sync.py), beside Grafana in its pod. */
 function orgSyncContainer(resources: ContainerSize): Record<string, unknown> {
   const secret = (key: string) => ({ valueFrom: { secretKeyRef: { name: GRAFANA_ADMIN_SECRET, key } } });
   const { grafana } = monitoring;
   return {
     name: 'org-sync',
-    image: VERSIONS.grafanaSidecarImage,
+    image: GRAFANA_SIDECAR_IMAGE,
     command: ['python', '-u', `${ORG_SYNC_DIR}/${ORG_SYNC_SCRIPT}`],
     env: [
       { name: 'GRAFANA_URL', value: `http://localhost:${grafana.port}` },

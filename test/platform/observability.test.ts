@@ -5,7 +5,7 @@ import { App, Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { HelmReleasesChart } from '../../charts/helm-releases';
 import { ObservabilityChart } from '../../charts/observability';
-import { alloyConfig, lokiValues, platformNamespacePattern } from '../../charts/observability-values';
+import { alloyConfig, GRAFANA_SIDECAR_IMAGE, lokiValues, platformNamespacePattern } from '../../charts/observability-values';
 import { importsDir, valuesSchemaFile } from '../../src/import/layout';
 import { ROOT } from '../../src/paths';
 import { loadUserSpace } from '../../src/user-space';
@@ -13,7 +13,6 @@ import { TeamInstances } from '../../src/user-space/model';
 import { CLUSTERS, ClusterConfig, findCluster } from '../../config/clusters';
 import { RESERVED_NAMESPACES } from '../../config/namespaces';
 import { PLATFORM } from '../../config/platform';
-import { VERSIONS } from '../../config/versions';
 import { KubeObject } from '../helpers';
 
 function synth(make: (app: App) => Chart): KubeObject[] {
@@ -110,7 +109,11 @@ describe('observability stack', () => {
     const values = releases(findCluster('dev')!).get('grafana')!.spec.values;
     expect(values.rbac).toEqual({ namespaced: true });
     const [container] = parse(values.extraContainers) as { name: string; image: string; command: string[]; env: { name: string; value?: string; valueFrom?: unknown }[]; volumeMounts: { name: string; mountPath: string }[]; securityContext: object }[];
-    expect(container).toMatchObject({ name: 'org-sync', image: VERSIONS.grafanaSidecarImage, command: ['python', '-u', '/opt/mini-atlas/org-sync.py'] });
+    // The chart's own sidecar image, as its templates (_pod.tpl, the dashboards sidecar) name it.
+    expect(container).toMatchObject({ name: 'org-sync', image: GRAFANA_SIDECAR_IMAGE, command: ['python', '-u', '/opt/mini-atlas/org-sync.py'] });
+    expect(GRAFANA_SIDECAR_IMAGE).toBe('{{ .Values.global.imageRegistry | default .Values.sidecar.image.registry }}/{{ .Values.sidecar.image.repository }}:{{ .Values.sidecar.image.tag }}{{ with .Values.sidecar.image.sha }}@sha256:{{ . }}{{ end }}');
+    // Nothing else in the string is a template the chart's tpl would touch.
+    expect(values.extraContainers.replace(GRAFANA_SIDECAR_IMAGE, '')).not.toContain('{{');
     const env = Object.fromEntries(container.env.map((variable) => [variable.name, variable.value ?? variable.valueFrom]));
     expect(env).toMatchObject({
       GRAFANA_URL: 'http://localhost:3000',
