@@ -9,25 +9,30 @@ import { LayerChart } from './charts/layer-chart';
 import { LayerName } from './charts/layers';
 import { NamespacesChart } from './charts/namespaces';
 import { ObservabilityChart } from './charts/observability';
+import type { TeamOwners } from './charts/observability-values';
 import { PoliciesChart, tenantKinds } from './charts/policies';
 import { SharedResourcesChart } from './charts/shared-resources';
 import { TenantsChart } from './charts/tenants';
 import { WorkspacesChart } from './charts/workspaces';
 import { ClusterConfig } from './config/clusters';
 
-/** Every layer but flux-system, which applies them. */
-export type AppliedLayerName = Exclude<LayerName, 'flux-system'>;
+/**
+ * The layers whose own objects are the same whatever the teams: built first, and asked for each
+ * team's documents (`LayerChart.teamDocuments`). helm-releases (Grafana's sign-in names every
+ * team's owners) and flux-system (it checks every kind the others apply) come after the teams.
+ */
+export type TeamIndependentLayerName = Exclude<LayerName, 'flux-system' | 'helm-releases'>;
 
-/** The platform of one cluster: a chart per layer; flux-system comes last, from what the others apply. */
+/** The platform of one cluster, before its teams: a chart per layer, in one app. */
 export interface ClusterLayers {
   readonly app: App;
-  readonly layers: Record<AppliedLayerName, LayerChart>;
+  readonly layers: Record<TeamIndependentLayerName, LayerChart>;
 }
 
 /**
- * The platform's layers of one cluster, whatever its teams. Each layer adds the documents of one
- * team when asked (`LayerChart.teamDocuments`), so that `npm run synth` (src/synth) renders every
- * team on its own into dist/<cluster>/<layer>/, for every cluster in config/clusters.ts.
+ * The platform's layers of one cluster that do not depend on its teams. `npm run synth`
+ * (src/synth) renders them, then every team on its own through them, then the layers that
+ * depend on all teams, into dist/<cluster>/<layer>/, for every cluster in config/clusters.ts.
  */
 export function buildLayers(cluster: ClusterConfig): ClusterLayers {
   const app = new App();
@@ -35,7 +40,6 @@ export function buildLayers(cluster: ClusterConfig): ClusterLayers {
   const layers = {
     namespaces: new NamespacesChart(app, 'namespaces'),
     'helm-repositories': new HelmRepositoriesChart(app, 'helm-repositories', { interval: '1h' }),
-    'helm-releases': new HelmReleasesChart(app, 'helm-releases', { cluster }),
     'shared-resources': new SharedResourcesChart(app, 'shared-resources', { cluster }),
     observability: new ObservabilityChart(app, 'observability'),
     policies: new PoliciesChart(app, 'policies', { tenantKinds: tenantKinds(ABSTRACTIONS) }),
@@ -44,6 +48,11 @@ export function buildLayers(cluster: ClusterConfig): ClusterLayers {
     tenants: new TenantsChart(app, 'tenants', { cluster, tenantResources: namespaced.map((abstraction) => abstraction.plural), instanceRoles: ABSTRACTIONS.flatMap((abstraction) => abstraction.clusterRoles?.() ?? []) }),
   };
   return { app, layers };
+}
+
+/** helm-releases of a cluster whose teams have `teamOwners`, in the same app as the other layers. */
+export function buildHelmReleases({ app }: ClusterLayers, cluster: ClusterConfig, teamOwners: TeamOwners): HelmReleasesChart {
+  return new HelmReleasesChart(app, 'helm-releases', { cluster, teamOwners });
 }
 
 /**

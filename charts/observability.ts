@@ -4,7 +4,8 @@ import { Construct } from 'constructs';
 import { PodMonitor, PodMonitorSpecSelectorMatchExpressions } from '../imports/prometheus-podmonitor-monitoring.coreos.com';
 import { PLATFORM } from '../config/platform';
 import { TeamInstances } from '../src/user-space/model';
-import { dashboardConfigMapMetadata, dashboardJson, PLATFORM_DASHBOARD_PANELS, teamDashboardPanels } from './grafana-dashboards';
+import { dashboardConfigMapMetadata, dashboardJson, PLATFORM_DASHBOARD_PANELS } from './grafana-dashboards';
+import { teamOrganizationConfigMap } from './grafana-organizations';
 import { LayerChart, TeamDocument } from './layer-chart';
 
 /** Pods of a platform component that Prometheus scrapes. */
@@ -19,10 +20,10 @@ interface ScrapeTarget {
 
 /**
  * What Prometheus scrapes of the platform, the platform dashboard that shows it, and each team's
- * dashboard. PodMonitors live in
- * the namespace of the pods they select (a monitor names no other namespace), after the
- * helm-releases layer has installed their CRDs. PostgreSQL is scraped per database, by the
- * Infrastructure abstraction's PodMonitor.
+ * Grafana organization (its data sources and dashboard). PodMonitors live in the namespace of
+ * the pods they select (a monitor names no other namespace), after the helm-releases layer has
+ * installed their CRDs. PostgreSQL is scraped per database, by the Infrastructure abstraction's
+ * PodMonitor.
  */
 export class ObservabilityChart extends LayerChart {
   static readonly TARGETS: readonly ScrapeTarget[] = [
@@ -40,9 +41,9 @@ export class ObservabilityChart extends LayerChart {
     this.addPlatformDashboard();
   }
 
-  /** Each team's dashboard. */
+  /** Each team's Grafana organization. */
   public teamDocuments(team: TeamInstances): TeamDocument[] {
-    return [{ file: PLATFORM.dist.teamDashboardsFile, object: teamDashboard(team) }];
+    return [{ file: PLATFORM.dist.teamOrganizationsFile, object: sameAsLast(teamOrganizationConfigMap(team)) }];
   }
 
   private addPodMonitor({ name, namespace, selector, port }: ScrapeTarget): void {
@@ -70,23 +71,14 @@ export class ObservabilityChart extends LayerChart {
 }
 
 /**
- * A team's Grafana dashboard, in its own folder (named like the team), provisioned from Git by
- * Grafana's sidecar and read-only in the UI: a change is a change to this repository.
+ * `manifest`, or the very object returned last when it is the same. Synth renders a team's
+ * clusters one after the other, and they mostly show the same applications: the same object then
+ * comes back, and its YAML (kilobytes of JSON in a string) is rendered once for all of them.
  */
-function teamDashboard({ team, instances }: TeamInstances): object {
-  const webApplications = instances.filter((instance) => instance.kind === 'WebApplication').map((instance) => ({ name: instance.metadata.name, metrics: instance.spec.metrics !== undefined }));
-  const key = JSON.stringify([team, webApplications]);
-  if (lastDashboard?.key !== key) {
-    const dashboard = dashboardJson(`team-${team}`, `Team ${team}`, teamDashboardPanels(team, webApplications));
-    const manifest = k8s.KubeConfigMap.manifest({ metadata: dashboardConfigMapMetadata(`dashboard-team-${team}`, team), data: { [`team-${team}.json`]: JSON.stringify(dashboard) } });
-    lastDashboard = { key, manifest };
-  }
-  return lastDashboard.manifest;
+function sameAsLast(manifest: object): object {
+  const key = JSON.stringify(manifest);
+  if (last?.key !== key) last = { key, manifest };
+  return last.manifest;
 }
 
-/**
- * The dashboard made last, by what it was made from. Synth renders a team's clusters one after
- * the other, and they mostly show the same applications: the same object then comes back, and
- * its YAML (a few kilobytes of JSON in a string) is rendered once for all of them.
- */
-let lastDashboard: { readonly key: string; readonly manifest: object } | undefined;
+let last: { readonly key: string; readonly manifest: object } | undefined;

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { CHARTS, versionConflicts, VERSIONS } from '../../config/versions';
+import { CHARTS, supplyChainExceptions, versionConflicts, VERSIONS, type SupplyChainException } from '../../config/versions';
 import { LAYERS } from '../../charts/layers';
 import { parseArgs, type CommandSpec } from '../cli/args';
 import { UsageError } from '../cli/usage-error';
@@ -158,7 +158,9 @@ function finish(options: SynthOptions, synth: PreparedSynth, results: readonly T
   const loadErrors = hasErrors([...loadProblems, ...claims.problems]);
   const problems = sortProblems([...loadProblems, ...claims.problems, ...(loadErrors ? [] : apiProblems)]);
   if (hasErrors(problems)) return { problems, teams: records.size, counts: new Map(), teamFiles: new Map() };
-  const clusters = platforms.map((platform, index) => assembleCluster(platform, outputs.map((perCluster) => perCluster[index]).filter((output): output is TeamOutput => output !== undefined)));
+  // Each team's owners, in team order: CODEOWNERS, and Grafana's sign-in on a cluster that has it.
+  const teamOwners = new Map([...records].flatMap(([team, { record }]) => (record.owners ? [[team, record.owners]] : [])));
+  const clusters = platforms.map((platform, index) => assembleCluster(platform, outputs.map((perCluster) => perCluster[index]).filter((output): output is TeamOutput => output !== undefined), teamOwners));
   const teamFiles: TeamFiles = new Map(clusters.flatMap((cluster) => [...cluster.teamFiles]));
   const comparison = new DistComparison(current, cache?.parts);
   const written = new Map<string, CachedFile>();
@@ -179,7 +181,7 @@ function finish(options: SynthOptions, synth: PreparedSynth, results: readonly T
   const changes = comparison.finish();
   const owners = codeOwners({
     platformOwners: PLATFORM.owners,
-    teamOwners: new Map([...records].flatMap(([team, { record }]) => (record.owners ? [[team, record.owners]] : []))),
+    teamOwners,
     distFiles: names,
     teamFiles,
     userSpace: repositoryPath(options.userSpaceDir),
@@ -268,6 +270,7 @@ function summary({ counts, teams, changes, render }: SynthResult, seconds: numbe
   lines.push(`synth: ${clusters.length} clusters, ${layers.length} layers, ${teams} team${teams === 1 ? '' : 's'} in ${seconds.toFixed(2)} s`);
   lines.push(renderLine(render!));
   lines.push(changed ? `${out}/: ${changes!.added} files added, ${changes!.changed} changed, ${changes!.removed} removed` : `${out}/: up to date`);
+  lines.push(...supplyChainExceptions(CHARTS).map(exceptionLine));
   lines.push(...removalLines(changes!.removedObjects));
   return `${lines.join('\n')}\n`;
 }
@@ -276,6 +279,12 @@ function summary({ counts, teams, changes, render }: SynthResult, seconds: numbe
 function renderLine({ reused, rendered, doubt }: RenderReport): string {
   if (doubt) return `teams: every one rendered (cache: ${doubt})`;
   return `teams: ${rendered} rendered, ${reused} unchanged (taken from the output as it is)`;
+}
+
+/** A check an OCI chart goes without, on every synth, so that no exception is forgotten. */
+function exceptionLine({ name, chart, check, reason }: SupplyChainException): string {
+  const missing = check === 'digest' ? 'is pulled by its tag, not by a digest' : 'is used without a signature check';
+  return `supply chain: the ${chart.chart} chart ${chart.version} ${missing} (CHARTS.${name}.exceptions.${check}): ${reason}`;
 }
 
 /** Pruned objects listed one by one up to this many; beyond it, counted by cluster and kind. */

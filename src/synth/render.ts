@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
-import { AppliedLayerName, buildFluxSystem, buildLayers, ClusterLayers } from '../../main';
+import { buildFluxSystem, buildHelmReleases, buildLayers, ClusterLayers, TeamIndependentLayerName } from '../../main';
+import type { TeamOwners } from '../../charts/observability-values';
 import { ciliumValues } from '../../charts/cilium-values';
 import type { KindRef } from '../../charts/health-checks';
 import { LayerChart } from '../../charts/layer-chart';
@@ -82,7 +83,8 @@ export interface RenderedCluster extends AssembledCluster {
 /** Every file of dist/<cluster>/ for `teams`: the platform, each team, then the files that depend on them all. */
 export function renderCluster(cluster: ClusterConfig, teams: readonly TeamInstances[]): RenderedCluster {
   const platform = renderPlatform(cluster);
-  const assembled = assembleCluster(platform, teams.map((team) => renderTeam(platform, team)));
+  const owners: TeamOwners = new Map(teams.map(({ team, workspace }) => [team, (workspace.spec.owners as string[] | undefined) ?? []]));
+  const assembled = assembleCluster(platform, teams.map((team) => renderTeam(platform, team)), owners);
   return { ...assembled, files: new Map([...clusterFiles(assembled)].map(([file, content]) => [file, typeof content === 'string' ? content : content.join('')])) };
 }
 
@@ -100,7 +102,7 @@ export function* clusterFiles({ parts, others }: AssembledCluster): Generator<re
   for (const [file, content] of others) yield [file, content, undefined];
 }
 
-/** The platform's layers of `cluster`, without flux-system (which depends on the teams' kinds). */
+/** The layers of `cluster` whose own objects do not depend on its teams (see TeamIndependentLayerName). */
 export function renderPlatform(cluster: ClusterConfig): PlatformRender {
   const layers = buildLayers(cluster);
   const parts = new Map<string, FilePart>();
@@ -122,7 +124,7 @@ function documentYaml(document: object): string {
 export function renderTeam({ cluster, layers }: PlatformRender, team: TeamInstances, objects = true): TeamOutput {
   const files = new Map<string, { yaml: string[]; objects: DistObject[]; owned: boolean }>();
   const kinds = new Map<LayerName, KindRef[]>();
-  for (const [name, chart] of Object.entries(layers.layers) as [AppliedLayerName, LayerChart][]) {
+  for (const [name, chart] of Object.entries(layers.layers) as [TeamIndependentLayerName, LayerChart][]) {
     const layerKinds = new Map<string, KindRef>();
     for (const { file, object, ownedBy } of chart.teamDocuments(team)) {
       const path = `${cluster.name}/${name}/${file}`;
@@ -140,15 +142,17 @@ export function renderTeam({ cluster, layers }: PlatformRender, team: TeamInstan
 }
 
 /**
- * The files of dist/<cluster>/: the platform's and the teams' parts, flux-system (whose health
- * checks depend on every kind the layers apply, the teams' too), the kustomize configs and what
- * bootstrap needs.
+ * The files of dist/<cluster>/: the platform's and the teams' parts, helm-releases (Grafana's
+ * sign-in maps every team's owners, `teamOwners`) and flux-system (whose health checks depend on
+ * every kind the layers apply, the teams' too), the kustomize configs and what bootstrap needs.
  */
-export function assembleCluster(platform: PlatformRender, teams: readonly TeamOutput[]): AssembledCluster {
+export function assembleCluster(platform: PlatformRender, teams: readonly TeamOutput[], teamOwners: TeamOwners): AssembledCluster {
   const { cluster, layers } = platform;
-  const fluxSystem = buildFluxSystem(layers, cluster, appliedKinds(layers, teams));
+  const helmReleases = buildHelmReleases(layers, cluster, teamOwners);
+  const applied: [LayerName, LayerChart][] = [['helm-releases', helmReleases], ...(Object.entries(layers.layers) as [LayerName, LayerChart][])];
+  const fluxSystem = buildFluxSystem(layers, cluster, appliedKinds(applied, teams));
   const parts = new Map<string, FilePart[]>();
-  for (const [file, part] of [...objectParts(cluster.name, 'flux-system', fluxSystem), ...platform.parts]) parts.set(file, [part]);
+  for (const [file, part] of [...objectParts(cluster.name, 'flux-system', fluxSystem), ...objectParts(cluster.name, 'helm-releases', helmReleases), ...platform.parts]) parts.set(file, [part]);
   for (const team of teams) {
     for (const [file, part] of team.parts) {
       const list = parts.get(file);
@@ -157,8 +161,7 @@ export function assembleCluster(platform: PlatformRender, teams: readonly TeamOu
     }
   }
   const others = new Map<string, string>();
-  const charts: [LayerName, LayerChart][] = [['flux-system', fluxSystem], ...(Object.entries(layers.layers) as [LayerName, LayerChart][])];
-  for (const [name, chart] of charts) for (const [file, content] of Object.entries(chart.extraFiles(teams.length))) others.set(`${cluster.name}/${name}/${file}`, content);
+  for (const [name, chart] of [['flux-system', fluxSystem] as [LayerName, LayerChart], ...applied]) for (const [file, content] of Object.entries(chart.extraFiles(teams.length))) others.set(`${cluster.name}/${name}/${file}`, content);
   for (const [file, content] of Object.entries(bootstrapFiles(cluster))) others.set(`${cluster.name}/bootstrap/${file}`, content);
   const counts: ObjectCounts = new Map(LAYERS.map((layer) => [layer.name, 0]));
   for (const [file, list] of parts) {
@@ -170,10 +173,10 @@ export function assembleCluster(platform: PlatformRender, teams: readonly TeamOu
   return { parts, others, counts, teamFiles };
 }
 
-/** The kinds each layer applies: its own objects', then the teams' documents', each once, in the order first seen. */
-export function appliedKinds(layers: ClusterLayers, teams: readonly TeamOutput[]): Partial<Record<LayerName, KindRef[]>> {
+/** The kinds each of the `layers` applies: its own objects', then the teams' documents', each once, in the order first seen. */
+export function appliedKinds(layers: readonly (readonly [LayerName, LayerChart])[], teams: readonly TeamOutput[]): Partial<Record<LayerName, KindRef[]>> {
   const kinds: Partial<Record<LayerName, KindRef[]>> = {};
-  for (const [name, chart] of Object.entries(layers.layers) as [AppliedLayerName, LayerChart][]) {
+  for (const [name, chart] of layers) {
     const seen = new Map(chart.appliedKinds().map((kind) => [`${kind.apiVersion} ${kind.kind}`, kind]));
     for (const team of teams) for (const kind of team.kinds.get(name) ?? []) if (!seen.has(`${kind.apiVersion} ${kind.kind}`)) seen.set(`${kind.apiVersion} ${kind.kind}`, kind);
     kinds[name] = [...seen.values()];

@@ -2,10 +2,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { celEnv, isCelError, parse, plan } from '@bufbuild/cel';
 import { parse as parseYaml } from 'yaml';
-import { buildFluxSystem } from '../../main';
+import { Testing } from 'cdk8s';
+import { buildFluxSystem, buildHelmReleases } from '../../main';
+import { HelmReleasesChart } from '../../charts/helm-releases';
+import { LayerChart } from '../../charts/layer-chart';
 import { appliedKinds, renderPlatform, renderTeam } from '../../src/synth/render';
 import { HealthCheck, healthCheckOf, KindRef } from '../../charts/health-checks';
-import { LAYERS } from '../../charts/layers';
+import { LAYERS, LayerName } from '../../charts/layers';
 import { findCluster } from '../../config/clusters';
 import { PLATFORM } from '../../config/platform';
 import { loadUserSpace } from '../../src/user-space';
@@ -76,8 +79,9 @@ describe('which Kustomizations carry health checks', () => {
   const dev = findCluster('dev')!;
   const userSpace = loadUserSpace({ root: ROOT, userSpaceDir: path.join(ROOT, 'user-space') });
   const platform = renderPlatform(dev);
+  const charts: [LayerName, LayerChart][] = [['helm-releases', buildHelmReleases(platform.layers, dev, new Map())], ...(Object.entries(platform.layers.layers) as [LayerName, LayerChart][])];
   // What each layer applies: its own objects' kinds and its teams' documents'.
-  const applied = appliedKinds(platform.layers, userSpace.teamsFor('dev').map((team) => renderTeam(platform, team)));
+  const applied = appliedKinds(charts, userSpace.teamsFor('dev').map((team) => renderTeam(platform, team)));
   const layers = buildFluxSystem(platform.layers, dev, applied).node.findAll().map((node) => node as unknown as { toJson?: () => KubeObject }).filter((node) => typeof node.toJson === 'function').map((node) => node.toJson!()).filter((object) => object.kind === 'Kustomization');
   /** kstatus judges core Kubernetes kinds and Flux's own (they follow its conventions). */
   const kstatusJudges = ({ apiVersion }: KindRef) => !apiVersion.includes('/') || /^(apps|batch|policy|[a-z.]*\.k8s\.io|[a-z]+\.toolkit\.fluxcd\.io)\//.test(apiVersion) && !apiVersion.startsWith('gateway.networking.k8s.io/');
@@ -96,6 +100,23 @@ describe('which Kustomizations carry health checks', () => {
       expect(kustomization.spec.wait).toBe(true);
       const kinds = [...new Set(team.instances.map((instance) => instance.kind))].sort();
       expect(kustomization.spec.healthCheckExprs.map((check: KindRef) => check.kind)).toEqual(kinds);
+    }
+  });
+});
+
+describe("the Prometheus Operator's monitors", () => {
+  it('are current once applied, because the operator writes their status only behind a feature gate the platform leaves off', () => {
+    const stack = new HelmReleasesChart(Testing.app(), 'helm-releases', { cluster: findCluster('dev')! }).node.findAll()
+      .map((node) => node as unknown as { toJson?: () => KubeObject })
+      .filter((node) => typeof node.toJson === 'function')
+      .map((node) => node.toJson!())
+      .find((object) => object.kind === 'HelmRelease' && object.metadata.name === 'kube-prometheus-stack')!;
+    // kube-prometheus-stack renders prometheusOperator.featureGates as --feature-gates; none is set.
+    expect(stack.spec.values.prometheusOperator.featureGates).toBeUndefined();
+    for (const kind of ['PodMonitor', 'ServiceMonitor']) {
+      const check = healthCheckOf({ apiVersion: 'monitoring.coreos.com/v1', kind })!;
+      // What the operator leaves: no status at all.
+      expect(fluxStatus(check, { apiVersion: 'monitoring.coreos.com/v1', kind, metadata: { name: 'flux', generation: 1 }, spec: {} })).toBe('Current');
     }
   });
 });
