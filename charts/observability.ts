@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'util';
 import { ChartProps } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
@@ -76,9 +77,8 @@ export class ObservabilityChart extends LayerChart {
  * comes back, and its YAML (kilobytes of JSON in a string) is rendered once for all of them.
  */
 function sameAsLast(manifest: object): object {
-  const key = JSON.stringify(manifest);
-  if (last?.key !== key) last = { key, manifest };
-  return last.manifest;
+  if (!isDeepStrictEqual(last, manifest)) last = manifest;
+  return last!;
 }
 
-let last: { readonly key: string; readonly manifest: object } | undefined;
+let last: object | undefined;

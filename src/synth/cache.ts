@@ -142,7 +142,7 @@ export function openCache(file: string, key: string, current: DistFiles, hashes:
 
 /** A file as the cache describes it: its content's SHA-256, and its parts (none for a file not made of documents). */
 export function describeFile(hash: string, parts: readonly FilePart[] = []): CachedFile {
-  return { hash, parts: parts.map((part) => [part.team ?? '', part.text.length, part.documents, part.owned ? 1 : 0, part.team ? (part.hash ?? sha256(part.text)) : ''] as const) };
+  return { hash, parts: parts.map((part) => [part.team ?? '', part.length ?? part.text.length, part.documents, part.owned ? 1 : 0, part.team ? (part.hash ?? sha256(part.text)) : ''] as const) };
 }
 
 /**

@@ -11,12 +11,12 @@ import { checkClaims } from '../user-space/claims';
 import { listTeams, loadTeam, repositoryPaths, teamNameProblem } from '../user-space/load';
 import { readTeamFolder } from '../user-space/team-folder';
 import { PLATFORM } from '../../config/platform';
-import { cacheFile, describeFile, openCache, runningBundleVersion, sha256, writeCache, type CachedFile, type ReusedTeam, type ValidCache } from './cache';
+import { cacheFile, describeFile, openCache, runningBundleVersion, sha256, writeCache, type ReusedTeam, type ValidCache } from './cache';
 import { DistChanges, DistComparison, DistObject } from './changes';
 import { codeOwners, CODEOWNERS_FILE } from './codeowners';
-import { checkReplaceable, contentHash, FileContent, OWNER_MARKER, OWNER_MARKER_TEXT, readTree, replaceTree, sameContent } from './dist-folder';
+import { checkReplaceable, FileContent, OWNER_MARKER, OWNER_MARKER_TEXT, readTree, replaceTree } from './dist-folder';
 import { generatedDocs, writeGeneratedDocs, writeIfChanged } from './docs';
-import { assembleCluster, clusterFiles, DistFiles, ObjectCounts, TeamFiles, TeamOutput } from './render';
+import { assembleCluster, clusterFiles, DistFiles, FilePart, ObjectCounts, TeamFiles, TeamOutput } from './render';
 import { Spool } from './spool';
 import { TeamRenderer, TeamResult } from './teams';
 
@@ -163,33 +163,32 @@ function finish(options: SynthOptions, synth: PreparedSynth, results: readonly T
   const clusters = platforms.map((platform, index) => assembleCluster(platform, outputs.map((perCluster) => perCluster[index]).filter((output): output is TeamOutput => output !== undefined), teamOwners));
   const teamFiles: TeamFiles = new Map(clusters.flatMap((cluster) => [...cluster.teamFiles]));
   const comparison = new DistComparison(current, cache?.parts);
-  const written = new Map<string, CachedFile>();
-  const names: string[] = [];
+  const partsOf = new Map<string, readonly FilePart[] | undefined>();
   /** Every file of the new dist/, put together one at a time, compared with the old one and noted for the cache on its way to the disk. */
   function* files(): Generator<readonly [string, FileContent]> {
     const all = [[[OWNER_MARKER, OWNER_MARKER_TEXT, undefined] as const], ...clusters.map(clusterFiles)];
     for (const source of all) {
       for (const [file, content, parts] of source) {
         comparison.add(file, content, parts);
-        if (options.cache) written.set(file, describeFile(sameContent(current.get(file), content) ? hashes.get(file)! : contentHash(content), parts));
-        names.push(file);
+        partsOf.set(file, parts);
         yield [file, content];
       }
     }
   }
-  replaceTree(options.out, files(), current);
+  const changed = replaceTree(options.out, files(), current);
   const changes = comparison.finish();
   const owners = codeOwners({
     platformOwners: PLATFORM.owners,
     teamOwners,
-    distFiles: names,
+    distFiles: partsOf.keys(),
     teamFiles,
     userSpace: repositoryPath(options.userSpaceDir),
     // What the repository's dist/ holds, wherever this synth writes it (a test's folder, say).
     dist: 'dist',
   });
   const counts = new Map(platforms.map((platform, index) => [platform.cluster.name, clusters[index].counts]));
-  if (options.cache) writeCache(options.cache.file, synth.key!, written, records);
+  // An unchanged file's hash is the one it was read with.
+  if (options.cache) writeCache(options.cache.file, synth.key!, new Map([...partsOf].map(([file, parts]) => [file, describeFile(changed.get(file) ?? hashes.get(file)!, parts)])), records);
   if (options.codeOwnersFile) writeIfChanged(options.codeOwnersFile, owners);
   if (options.writeDocs) writeGeneratedDocs(generatedDocs());
   const reused = [...records.values()].filter((team) => team.reused).length;

@@ -65,48 +65,53 @@ export function readTree(folder: string, onRead?: (file: string, bytes: Buffer) 
   );
 }
 
+/** UTF-8 bytes kept elsewhere (in synth's spool), read each time they are needed. */
+export interface Bytes {
+  read(): Buffer;
+}
+
 /**
- * A file's content: one string, or the strings it is made of, one after the other. The largest
- * files of a large synth (the layer files all teams share, tens of megabytes) are never one
- * string: each copy of one would be the size of the file.
+ * A file's content: one string, or the pieces it is made of, one after the other, each text or
+ * bytes read when needed. The largest files of a large synth (the layer files all teams share,
+ * tens of megabytes) are never one string, nor all in memory at once.
  */
-export type FileContent = string | readonly string[];
+export type FileContent = string | readonly (string | Bytes)[];
+
+const textOf = (piece: string | Bytes) => (typeof piece === 'string' ? piece : piece.read().toString('utf8'));
 
 /** Whether `content` is `text` (false for no text). */
 export function sameContent(text: string | undefined, content: FileContent): boolean {
   if (text === undefined || typeof content === 'string') return text === content;
   let at = 0;
   for (const piece of content) {
-    if (!text.startsWith(piece, at)) return false;
-    at += piece.length;
+    const pieceText = textOf(piece);
+    if (!text.startsWith(pieceText, at)) return false;
+    at += pieceText.length;
   }
   return at === text.length;
 }
 
-/** SHA-256 of `content`'s UTF-8 bytes. */
-export function contentHash(content: FileContent): string {
+/** Writes `content` into `file` and returns the SHA-256 of its bytes, each piece read once. */
+function writeContent(file: string, content: FileContent): string {
   const hash = createHash('sha256');
-  for (const piece of typeof content === 'string' ? [content] : content) hash.update(piece);
-  return hash.digest('hex');
-}
-
-function writeContent(file: string, content: FileContent): void {
-  if (typeof content === 'string') {
-    fs.writeFileSync(file, content);
-    return;
-  }
   const fd = fs.openSync(file, 'w');
   try {
-    for (const piece of content) fs.writeSync(fd, piece);
+    for (const piece of typeof content === 'string' ? [content] : content) {
+      const bytes = typeof piece === 'string' ? Buffer.from(piece) : piece.read();
+      hash.update(bytes);
+      fs.writeSync(fd, bytes);
+    }
   } finally {
     fs.closeSync(fd);
   }
+  return hash.digest('hex');
 }
 
 /**
- * Makes `folder` hold exactly `files`, given what it holds now (`current`, from readTree).
- * `files` is read once, one file at a time: synth hands each file over as it puts it together,
- * so that the largest (the layer files all teams share) are never all in memory at once.
+ * Makes `folder` hold exactly `files`, given what it holds now (`current`, from readTree), and
+ * returns the SHA-256 of each file it wrote (those that changed). `files` is read once, one file
+ * at a time: synth hands each file over as it puts it together, so that the largest (the layer
+ * files all teams share) are never all in memory at once.
  *
  * Everything that changes is first written into a temporary sibling folder; only when all of it
  * is written does anything in `folder` change, so a failure leaves `folder` exactly as it was.
@@ -114,10 +119,10 @@ function writeContent(file: string, content: FileContent): void {
  * rename (atomic per file) and loses the removed ones: on a slow disk, creating and deleting
  * thousands of unchanged files would cost more than rendering them.
  */
-export function replaceTree(folder: string, files: Iterable<readonly [string, FileContent]>, current: DistFiles): void {
+export function replaceTree(folder: string, files: Iterable<readonly [string, FileContent]>, current: DistFiles): ReadonlyMap<string, string> {
   const staging = `${folder}.tmp-${process.pid}`;
   const exists = fs.existsSync(folder);
-  const changed: string[] = [];
+  const changed = new Map<string, string>();
   const kept = new Set<string>();
   fs.rmSync(staging, { recursive: true, force: true });
   try {
@@ -127,8 +132,7 @@ export function replaceTree(folder: string, files: Iterable<readonly [string, Fi
       kept.add(file);
       if (exists && sameContent(current.get(file), content)) continue;
       folders.ensureFor(file);
-      writeContent(path.join(staging, file), content);
-      changed.push(file);
+      changed.set(file, writeContent(path.join(staging, file), content));
     }
   } catch (error) {
     // Stryker disable next-line BooleanLiteral: the staging folder is missing here only when making it failed (EACCES, ENOSPC), which a test run as root cannot provoke
@@ -137,12 +141,13 @@ export function replaceTree(folder: string, files: Iterable<readonly [string, Fi
   }
   if (!exists) {
     fs.renameSync(staging, folder);
-    return;
+    return changed;
   }
-  moveAll(staging, folder, changed);
+  moveAll(staging, folder, [...changed.keys()]);
   removeAll(folder, [...current.keys()].filter((file) => !kept.has(file)));
   // Stryker disable next-line BooleanLiteral: the staging folder was made above, so it exists here and force changes nothing
   fs.rmSync(staging, { recursive: true, force: true });
+  return changed;
 }
 
 function moveAll(from: string, to: string, files: readonly string[]): void {

@@ -11,7 +11,7 @@ import { PLATFORM } from '../../config/platform';
 import { CHARTS, TOOLS, VERSIONS } from '../../config/versions';
 import { TeamInstances } from '../user-space/model';
 import { DistObject, identify } from './changes';
-import type { FileContent } from './dist-folder';
+import type { Bytes, FileContent } from './dist-folder';
 import { toYaml } from './yaml';
 import { fluxInstallFiles } from '../flux/install';
 
@@ -42,8 +42,12 @@ export interface FilePart {
   readonly owned: boolean;
   /** The objects in the part, when rendered by this run; a part reused from dist/ leaves them out. @default not known */
   readonly objects?: readonly DistObject[];
-  /** SHA-256 of `text`, when the cache recorded it (a part reused from dist/). @default not known */
+  /** SHA-256 of `text`, when known without reading it (recorded by the cache, or worked out when spooled). @default not known */
   readonly hash?: string;
+  /** `text.length`, when known without reading it (a part that waits in the spool). @default not known */
+  readonly length?: number;
+  /** Its UTF-8 bytes, when they are kept apart from the part (in the spool): a file is written from them. @default none */
+  read?(): Buffer;
 }
 
 /** One team's output on one cluster. */
@@ -85,7 +89,7 @@ export function renderCluster(cluster: ClusterConfig, teams: readonly TeamInstan
   const platform = renderPlatform(cluster);
   const owners: TeamOwners = new Map(teams.map(({ team, workspace }) => [team, (workspace.spec.owners as string[] | undefined) ?? []]));
   const assembled = assembleCluster(platform, teams.map((team) => renderTeam(platform, team)), owners);
-  return { ...assembled, files: new Map([...clusterFiles(assembled)].map(([file, content]) => [file, typeof content === 'string' ? content : content.join('')])) };
+  return { ...assembled, files: new Map([...clusterFiles(assembled)].map(([file, content]) => [file, typeof content === 'string' ? content : content.map((piece) => (typeof piece === 'string' ? piece : piece.read().toString('utf8'))).join('')])) };
 }
 
 /**
@@ -95,9 +99,9 @@ export function renderCluster(cluster: ClusterConfig, teams: readonly TeamInstan
  */
 export function* clusterFiles({ parts, others }: AssembledCluster): Generator<readonly [string, FileContent, readonly FilePart[] | undefined]> {
   for (const [file, list] of parts) {
-    // Each part's text read once (a synth's parts wait in its spool), for this file only.
-    const read = list.map(({ team, text, documents, owned, objects, hash }): FilePart => ({ team, text, documents, owned, objects, hash }));
-    yield [file, read.flatMap((part, index) => (index ? [DOCUMENT_SEPARATOR, part.text] : [part.text])), read];
+    // A part that waits in synth's spool is read as bytes, when its piece of the file is needed.
+    const pieces = list.map((part): string | Bytes => (part.read ? (part as Bytes) : part.text));
+    yield [file, pieces.flatMap((piece, index) => (index ? [DOCUMENT_SEPARATOR, piece] : [piece])), list];
   }
   for (const [file, content] of others) yield [file, content, undefined];
 }

@@ -29,11 +29,11 @@ export class Spool {
     return entry;
   }
 
-  /** The text put at `entry`. */
-  read({ start, length }: SpoolEntry): string {
+  /** The UTF-8 bytes of the text put at `entry`. */
+  read({ start, length }: SpoolEntry): Buffer {
     const bytes = Buffer.allocUnsafe(length);
     fs.readSync(this.fd, bytes, 0, length, start);
-    return bytes.toString('utf8');
+    return bytes;
   }
 
   /** Closes and removes the spool; what was put can no longer be read. */

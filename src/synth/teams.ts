@@ -5,8 +5,9 @@ import { ROOT } from '../paths';
 import { hasErrors, Problem } from '../user-space';
 import { loadTeam, locateField, repositoryPaths, type LoadedTeam } from '../user-space/load';
 import { readTeamFolder } from '../user-space/team-folder';
-import type { TeamRecord } from './cache';
 import { FilePart, PlatformRender, renderPlatform, renderTeam, TeamOutput } from './render';
+import { sha256, type TeamRecord } from './cache';
+import type { Bytes } from './dist-folder';
 import { Spool, SpoolEntry } from './spool';
 
 /** What rendering teams one after another needs, made once per synth. */
@@ -73,12 +74,17 @@ export class TeamRenderer {
   }
 }
 
-/** A part whose text waits in the spool (see Spool), read when asked for. */
-class SpooledPart implements FilePart {
+/**
+ * A part whose text waits in the spool (see Spool), read when asked for; its length and hash,
+ * which the cache records, are worked out while the text is at hand.
+ */
+class SpooledPart implements FilePart, Bytes {
   readonly team?: string;
   readonly documents: number;
   readonly owned: boolean;
   readonly objects?: FilePart['objects'];
+  readonly length: number;
+  readonly hash: string;
   private readonly entry: SpoolEntry;
 
   constructor(
@@ -89,11 +95,17 @@ class SpooledPart implements FilePart {
     this.documents = part.documents;
     this.owned = part.owned;
     this.objects = part.objects;
+    this.length = part.text.length;
+    this.hash = sha256(part.text);
     this.entry = spool.put(part.text);
   }
 
-  get text(): string {
+  read(): Buffer {
     return this.spool.read(this.entry);
+  }
+
+  get text(): string {
+    return this.read().toString('utf8');
   }
 }
 

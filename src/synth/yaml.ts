@@ -106,6 +106,7 @@ function simpleScalar(text: string): string {
   if (DEPRECATED_BOOLEANS.has(text) || DEPRECATED_BASE60.test(text)) return `'${text}'`;
   if (!PRINTABLE_ASCII_LINE.test(text)) throw NOT_SIMPLE;
   const last = text[text.length - 1];
+  // The cheap tests first: a long JSON text starts with `{`, which rules plain out at once.
   const plain = !NOT_PLAIN_FIRST.has(text[0]) && last !== ' ' && last !== ':' && !text.includes(': ') && !text.includes(' #');
   if (plain && !((IMPLICIT_WORDS.has(text) || NUMBER_LIKE.test(text)) && IMPLICIT_TYPES.some((type) => type.resolve(text)))) return text;
   return `'${text.replace(/'/g, "''")}'`;
