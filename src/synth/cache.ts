@@ -98,6 +98,9 @@ export function cacheFile(folder: string, out: string): string {
  * the SHA-256 of each file's bytes): a ValidCache, or why not.
  */
 export function openCache(file: string, key: string, current: DistFiles, hashes: ReadonlyMap<string, string>): ValidCache | CacheDoubt {
+  if (!fs.existsSync(file)) return { doubt: 'none yet' };
+  // Nothing to take from an empty output: the cache, megabytes for thousands of teams, is not read.
+  if (current.size === 0) return { doubt: 'the output is empty' };
   let content: CacheContent;
   try {
     content = JSON.parse(fs.readFileSync(file, 'utf8')) as CacheContent;

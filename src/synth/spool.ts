@@ -20,9 +20,8 @@ export class Spool {
   private readonly fd = fs.openSync(path.join(this.folder, 'parts'), 'w+');
   private end = 0;
 
-  /** Writes `text` and returns where it is. */
-  put(text: string): SpoolEntry {
-    const bytes = Buffer.from(text);
+  /** Writes `bytes` (a text's UTF-8) and returns where they are. */
+  put(bytes: Buffer): SpoolEntry {
     const entry = { start: this.end, length: bytes.length };
     fs.writeSync(this.fd, bytes, 0, entry.length, entry.start);
     this.end += entry.length;

@@ -95,9 +95,10 @@ class SpooledPart implements FilePart, Bytes {
     this.documents = part.documents;
     this.owned = part.owned;
     this.objects = part.objects;
+    const bytes = Buffer.from(part.text);
     this.length = part.text.length;
-    this.hash = sha256(part.text);
-    this.entry = spool.put(part.text);
+    this.hash = sha256(bytes);
+    this.entry = spool.put(bytes);
   }
 
   read(): Buffer {

@@ -67,6 +67,15 @@ describe('a synth with the incremental cache', () => {
     expectFullRenderOutput(at, result);
   });
 
+  it('renders every team into an empty output, without reading the cache', () => {
+    const at = scene();
+    synth(at);
+    fs.rmSync(at.out, { recursive: true });
+    const result = synth(at);
+    expect(result.render).toEqual({ reused: 0, rendered: 4, doubt: 'the output is empty' });
+    expectFullRenderOutput(at, result);
+  });
+
   it('goes by content, not by time: a file written again with the same bytes changes nothing', () => {
     const at = scene();
     synth(at);
