@@ -26,7 +26,7 @@ export function buildCluster(cluster: ClusterConfig, teams: readonly TeamInstanc
   const layers = {
     namespaces: new NamespacesChart(app, 'namespaces'),
     'helm-repositories': new HelmRepositoriesChart(app, 'helm-repositories', { interval: '1h' }),
-    'helm-releases': new HelmReleasesChart(app, 'helm-releases', { cluster }),
+    'helm-releases': new HelmReleasesChart(app, 'helm-releases', { cluster, teams }),
     'shared-resources': new SharedResourcesChart(app, 'shared-resources', { cluster }),
     observability: new ObservabilityChart(app, 'observability', { teams }),
     policies: new PoliciesChart(app, 'policies', { tenantKinds: tenantKinds(ABSTRACTIONS) }),

@@ -1,6 +1,8 @@
 /**
- * Grafana dashboards as data: the platform's and each team's, provisioned from Git as ConfigMaps
- * that Grafana's sidecar loads (label and folder annotation from config/platform.ts).
+ * Grafana dashboards as data: the platform's, provisioned from Git as a ConfigMap that Grafana's
+ * sidecar loads into the platform's organization (label and folder annotation from
+ * config/platform.ts), and each team's, which the organization sync puts in the team's own
+ * organization (charts/grafana-organizations.ts).
  */
 import { PLATFORM } from '../config/platform';
 

@@ -125,9 +125,13 @@ const GATEWAY: HealthCheck = {
 const CERT_MANAGER: HealthCheck[] = ['ClusterIssuer', 'Issuer', 'Certificate'].map((kind) => ({ apiVersion: 'cert-manager.io/v1', kind, current: judged('Ready', 'True') }));
 
 /**
- * Prometheus Operator v0.93 PodMonitors and ServiceMonitors carry a status only behind the
- * StatusForConfigurationResources feature gate, which the platform leaves off: once applied,
- * there is nothing more to wait for (Prometheus picks them up on its next configuration reload).
+ * Prometheus Operator v0.93 PodMonitors and ServiceMonitors have a status subresource
+ * (`status.bindings[].conditions[type=Accepted]`, one binding per Prometheus that selects the
+ * monitor), but the operator writes it only with the StatusForConfigurationResources feature
+ * gate, which is off by default (pkg/operator/config.go at v0.93.0; the API types say the status
+ * "is under active development") and which the platform leaves off. Without it no status is ever
+ * written, so a check reading one would never pass: once applied there is nothing to wait for
+ * (Prometheus picks a monitor up on its next configuration reload), hence `true`.
  */
 const PROMETHEUS_MONITORS: HealthCheck[] = ['PodMonitor', 'ServiceMonitor'].map((kind) => ({ apiVersion: 'monitoring.coreos.com/v1', kind, current: 'true' }));
 

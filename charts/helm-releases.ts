@@ -1,4 +1,5 @@
 import { ChartProps } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { LayerChart } from './layer-chart';
 import {
@@ -12,10 +13,11 @@ import {
 import { ClusterConfig } from '../config/clusters';
 import { PLATFORM_NAMESPACES, SYSTEM_NAMESPACES } from '../config/namespaces';
 import { PLATFORM } from '../config/platform';
-import { CHARTS, ChartVersion } from '../config/versions';
+import { CHARTS, ChartVersion, isOciChart } from '../config/versions';
 import { ciliumValues } from './cilium-values';
-import { alloyValues, grafanaValues, lokiValues, prometheusStackValues, tempoValues } from './observability-values';
-import { chartSourceName, isOciChart, PlatformChart } from './helm-repositories';
+import { TeamInstances } from '../src/user-space/model';
+import { alloyValues, grafanaValues, labelProxyValues, lokiValues, orgSyncScript, prometheusStackValues, tempoValues } from './observability-values';
+import { chartSourceName, PlatformChart } from './helm-repositories';
 
 /** One platform component installed from a chart. */
 interface PlatformRelease {
@@ -28,20 +30,29 @@ interface PlatformRelease {
 
 export interface HelmReleasesChartProps extends ChartProps {
   readonly cluster: ClusterConfig;
+  /**
+   * The teams, whose Workspaces' owners Grafana's GitHub sign-in maps to their organizations
+   * (only on a cluster with `observability.grafana.github`). @default none
+   */
+  readonly teams?: readonly TeamInstances[];
 }
 
 /**
  * The operators the platform runs: Cilium (CNI, kube-proxy replacement, Gateway API), Kyverno,
- * Strimzi, CloudNativePG, kro, cert-manager and Metrics Server (for autoscalers), and the observability stack (Prometheus, Loki, Tempo, Alloy, Grafana). Every release pins its chart version, installs and upgrades
- * its CRDs, and lets Flux revert manual changes (drift detection).
+ * Strimzi, CloudNativePG, kro, cert-manager and Metrics Server (for autoscalers), and the
+ * observability stack (Prometheus, prom-label-proxy, Loki, Tempo, Alloy, Grafana, with the
+ * script of Grafana's organization sync). Every release pins its chart version, installs and
+ * upgrades its CRDs, and lets Flux revert manual changes (drift detection).
  */
 export class HelmReleasesChart extends LayerChart {
   constructor(scope: Construct, id: string, props: HelmReleasesChartProps) {
     super(scope, id, props);
-    for (const release of this.releases(props.cluster)) this.addRelease(release, props.cluster);
+    for (const release of this.releases(props.cluster, props.teams ?? [])) this.addRelease(release, props.cluster);
+    const script = orgSyncScript();
+    new k8s.KubeConfigMap(this, 'grafana-org-sync', { metadata: { name: script.name, namespace: script.namespace }, data: script.data });
   }
 
-  private releases(cluster: ClusterConfig): PlatformRelease[] {
+  private releases(cluster: ClusterConfig, teams: readonly TeamInstances[]): PlatformRelease[] {
     return [
       { chart: 'cilium', namespace: SYSTEM_NAMESPACES.kubeSystem.name, values: ciliumValues(cluster) },
       { chart: 'kyverno', namespace: PLATFORM_NAMESPACES.kyverno.name, values: kyvernoValues(cluster), dependsOn: ['cilium'] },
@@ -81,19 +92,20 @@ export class HelmReleasesChart extends LayerChart {
         dependsOn: ['cilium'],
         values: { args: cluster.kubeletSelfSignedCerts ? ['--kubelet-insecure-tls'] : [] },
       },
-      ...this.observabilityReleases(cluster),
+      ...this.observabilityReleases(cluster, teams),
     ];
   }
 
-  /** Metrics, logs, traces, the collector and Grafana, all in the monitoring namespace. */
-  private observabilityReleases(cluster: ClusterConfig): PlatformRelease[] {
+  /** Metrics (and the proxy teams query them through), logs, traces, the collector and Grafana, all in the monitoring namespace. */
+  private observabilityReleases(cluster: ClusterConfig, teams: readonly TeamInstances[]): PlatformRelease[] {
     const inMonitoring = (chart: PlatformChart, values: Record<string, unknown>): PlatformRelease => ({ chart, namespace: PLATFORM_NAMESPACES.monitoring.name, values, dependsOn: ['cilium'] });
     return [
       inMonitoring('kubePrometheusStack', prometheusStackValues(cluster)),
+      inMonitoring('promLabelProxy', labelProxyValues(cluster)),
       inMonitoring('loki', lokiValues(cluster)),
       inMonitoring('tempo', tempoValues(cluster)),
       inMonitoring('alloy', alloyValues(cluster)),
-      inMonitoring('grafana', grafanaValues(cluster)),
+      inMonitoring('grafana', grafanaValues(cluster, teams)),
     ];
   }
 

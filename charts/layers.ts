@@ -33,7 +33,7 @@ export const LAYERS: readonly Layer[] = [
   { name: 'helm-repositories', dependsOn: ['namespaces'], wait: true, timeout: '5m', description: 'Helm and OCI chart sources' },
   { name: 'helm-releases', dependsOn: ['helm-repositories'], wait: true, timeout: '15m', description: 'Cilium, Kyverno, Strimzi, CloudNativePG, kro, cert-manager, Metrics Server, and the observability stack' },
   { name: 'shared-resources', dependsOn: ['helm-releases'], wait: true, timeout: '15m', description: 'the shared Kafka and Gateway, and the certificate issuers' },
-  { name: 'observability', dependsOn: ['helm-releases'], wait: true, timeout: '5m', description: 'what Prometheus scrapes of the platform, and the platform dashboard' },
+  { name: 'observability', dependsOn: ['helm-releases'], wait: true, timeout: '5m', description: "what Prometheus scrapes of the platform, the platform dashboard, and each team's Grafana organization" },
   { name: 'policies', dependsOn: ['helm-releases'], wait: true, timeout: '5m', description: 'cluster-wide Kyverno policies' },
   { name: 'abstractions', dependsOn: ['helm-releases'], wait: true, timeout: '5m', description: 'kro ResourceGraphDefinitions' },
   { name: 'workspaces', dependsOn: ['abstractions', 'policies'], wait: true, timeout: '10m', description: "the teams' Workspaces (cluster-scoped)" },

@@ -3,9 +3,16 @@
  * Prometheus Operator), Loki, Tempo, the Alloy collector and Grafana with the three as data
  * sources. Read against each chart's values.yaml at the version pinned in config/versions.ts.
  */
+import * as fs from 'fs';
+import * as path from 'path';
+import { stringify } from 'yaml';
 import { ABSTRACTION_APIS } from '../abstractions/apis';
-import { ClusterConfig, ContainerSize } from '../config/clusters';
+import { ClusterConfig, ContainerSize, GrafanaGitHubLogin } from '../config/clusters';
+import { RESERVED_NAMESPACES, RESERVED_PREFIX } from '../config/namespaces';
 import { PLATFORM } from '../config/platform';
+import { ROOT } from '../src/paths';
+import { TeamInstances } from '../src/user-space/model';
+import { platformDataSources } from './grafana-organizations';
 
 const { monitoring } = PLATFORM;
 
@@ -100,14 +107,17 @@ function readinessMetrics() {
   };
 }
 
-/** Loki as one binary on a filesystem volume, with retention applied by its compactor. */
+/**
+ * Loki as one binary on a filesystem volume, with retention applied by its compactor; one tenant
+ * per team namespace (the collector names it), so a query sees one team's logs only.
+ */
 export function lokiValues(cluster: ClusterConfig): Record<string, unknown> {
   const { logs } = cluster.observability;
   return {
     deploymentMode: 'Monolithic',
     loki: {
-      // One tenant: Grafana OSS cannot restrict a data source to some users anyway (README, Observability).
-      auth_enabled: false,
+      // Every request names its tenant (X-Scope-OrgID); no tenant, no answer.
+      auth_enabled: true,
       commonConfig: { replication_factor: 1 },
       storage: { type: 'filesystem' },
       schemaConfig: { configs: [{ from: '2024-04-01', store: 'tsdb', object_store: 'filesystem', schema: 'v13', index: { prefix: 'loki_index_', period: '24h' } }] },
@@ -138,7 +148,8 @@ export function tempoValues(cluster: ClusterConfig): Record<string, unknown> {
 
 /**
  * Alloy: every pod's logs (read through the API server, so no host paths and no privileged pods)
- * into Loki labelled namespace, app and pod; OTLP from applications forwarded to Tempo.
+ * into Loki labelled namespace, app and pod, each under its namespace's tenant; OTLP from
+ * applications forwarded to Tempo.
  */
 export function alloyValues(cluster: ClusterConfig): Record<string, unknown> {
   const { collector } = monitoring;
@@ -158,9 +169,17 @@ export function alloyValues(cluster: ClusterConfig): Record<string, unknown> {
   };
 }
 
+/**
+ * The namespaces whose logs go to the platform's tenant: Kubernetes' own, kind's and the
+ * platform's, none of which a team may take (config/namespaces.ts), as an RE2 pattern.
+ */
+export function platformNamespacePattern(): string {
+  return [...RESERVED_NAMESPACES.map((namespace) => namespace.name).sort(), `${RESERVED_PREFIX}.*`].join('|');
+}
+
 /** The collector's pipeline, in Alloy's configuration language. */
 export function alloyConfig(): string {
-  const { collector } = monitoring;
+  const { collector, logTenants } = monitoring;
   return `discovery.kubernetes "pods" {
   role = "pod"
 }
@@ -186,11 +205,33 @@ discovery.relabel "pods" {
     regex         = "^;*([^;]+).*$"
     target_label  = "app"
   }
+  // The Loki tenant: the namespace, a team's name; the platform's own namespaces share one.
+  rule {
+    source_labels = ["__meta_kubernetes_namespace"]
+    target_label  = "tenant"
+  }
+  rule {
+    source_labels = ["__meta_kubernetes_namespace"]
+    regex         = "${platformNamespacePattern()}"
+    replacement   = "${logTenants.platformTenant}"
+    target_label  = "tenant"
+  }
 }
 
 loki.source.kubernetes "pods" {
   targets    = discovery.relabel.pods.output
+  forward_to = [loki.process.tenant.receiver]
+}
+
+// Each line is pushed under its tenant, which is not kept as a label.
+loki.process "tenant" {
   forward_to = [loki.write.default.receiver]
+  stage.tenant {
+    label = "tenant"
+  }
+  stage.label_drop {
+    values = ["tenant"]
+  }
 }
 
 loki.write "default" {
@@ -228,24 +269,30 @@ otelcol.exporter.otlp "tempo" {
 `;
 }
 
-/** Grafana with Prometheus, Loki and Tempo, and every dashboard ConfigMap of the monitoring namespace, foldered by annotation. */
-export function grafanaValues(cluster: ClusterConfig): Record<string, unknown> {
+/** The Secret the Grafana chart makes with its `admin` user's credentials (release `grafana`). */
+const GRAFANA_ADMIN_SECRET = 'grafana';
+/** Where the organization sync's script is mounted. */
+const ORG_SYNC_DIR = '/opt/mini-atlas';
+const ORG_SYNC_SCRIPT = 'org-sync.py';
+
+/**
+ * Grafana: organization 1 is the platform's, with Prometheus, Loki (the platform's tenant) and
+ * Tempo as data sources and the dashboards of the ConfigMaps labelled `grafana_dashboard` in
+ * monitoring, foldered by annotation; beside it, the organization sync keeps one organization per
+ * team. With `github`, people sign in with GitHub, each team's GitHub teams into its organization.
+ */
+export function grafanaValues(cluster: ClusterConfig, teams: readonly TeamInstances[] = []): Record<string, unknown> {
   const { grafana } = cluster.observability;
   const size: ContainerSize = { requests: grafana.requests, limits: grafana.limits };
   return {
     resources: size,
     persistence: { enabled: grafana.storage !== undefined, size: grafana.storage ?? '1Gi' },
-    'grafana.ini': { analytics: { reporting_enabled: false, check_for_updates: false }, auth: { disable_login_form: false }, 'auth.anonymous': { enabled: false }, users: { allow_sign_up: false } },
-    datasources: {
-      'datasources.yaml': {
-        apiVersion: 1,
-        datasources: [
-          { name: 'Prometheus', uid: 'prometheus', type: 'prometheus', url: monitoring.prometheusUrl, access: 'proxy', isDefault: true },
-          { name: 'Loki', uid: 'loki', type: 'loki', url: monitoring.lokiUrl, access: 'proxy', jsonData: { derivedFields: [{ name: 'trace', matcherRegex: 'trace_?id[=:"]+(\\w+)', url: '${__value.raw}', datasourceUid: 'tempo' }] } },
-          { name: 'Tempo', uid: 'tempo', type: 'tempo', url: monitoring.tempoUrl, access: 'proxy', jsonData: { tracesToLogsV2: { datasourceUid: 'loki' }, serviceMap: { datasourceUid: 'prometheus' } } },
-        ],
-      },
-    },
+    // The sidecars and the organization sync read ConfigMaps of this namespace only: a Role, not
+    // the chart's default ClusterRole on every Secret of the cluster.
+    rbac: { namespaced: true },
+    'grafana.ini': grafanaIni(grafana.github, teams),
+    ...(grafana.github ? { envValueFrom: { GF_AUTH_GITHUB_CLIENT_SECRET: { secretKeyRef: { name: grafana.github.clientSecret, key: 'client-secret' } } } } : {}),
+    datasources: { 'datasources.yaml': { apiVersion: 1, datasources: platformDataSources() } },
     sidecar: {
       dashboards: {
         enabled: true,
@@ -255,6 +302,109 @@ export function grafanaValues(cluster: ClusterConfig): Record<string, unknown> {
         folderAnnotation: monitoring.grafana.folderAnnotation,
         provider: { foldersFromFilesStructure: true, allowUiUpdates: false },
       },
+    },
+    extraConfigmapMounts: [{ name: 'org-sync', mountPath: ORG_SYNC_DIR, configMap: monitoring.grafana.orgSyncScript, readOnly: true }],
+    // The chart renders this string with `tpl`, which fills in the sidecar image's reference.
+    extraContainers: stringify([orgSyncContainer(grafana.orgSync)], { lineWidth: 0 }),
+  };
+}
+
+/** grafana.ini: no anonymous access, no sign-up, no public dashboards; GitHub sign-in when configured. */
+function grafanaIni(github: GrafanaGitHubLogin | undefined, teams: readonly TeamInstances[]): Record<string, unknown> {
+  return {
+    analytics: { reporting_enabled: false, check_for_updates: false },
+    auth: { disable_login_form: false },
+    'auth.anonymous': { enabled: false },
+    users: { allow_sign_up: false },
+    // An editor could otherwise publish a dashboard of the team's data to anyone with the link.
+    public_dashboards: { enabled: false },
+    ...(github ? { 'auth.github': githubLogin(github, teams) } : {}),
+  };
+}
+
+/**
+ * GitHub sign-in: the members of a team's GitHub teams (its Workspace's `@org/team` owners) get
+ * the Editor role in the team's organization and no other; the platform's owners are Admin of
+ * organization 1; anybody else is refused (`role_attribute_strict`). Editors query and build
+ * dashboards; only an organization's Admin could add a data source that names another team.
+ */
+function githubLogin(github: GrafanaGitHubLogin, teams: readonly TeamInstances[]): Record<string, unknown> {
+  const mapping = githubOrgMapping(teams);
+  const organizations = [...new Set(mapping.map((entry) => entry.slice(1, entry.indexOf('/'))))].sort();
+  return {
+    enabled: true,
+    client_id: github.clientId,
+    scopes: 'user:email,read:org',
+    allow_sign_up: true,
+    allowed_organizations: organizations.join(' '),
+    org_mapping: mapping.join(' '),
+    role_attribute_strict: true,
+    skip_org_role_sync: false,
+  };
+}
+
+/** `org_mapping` entries, `<@org/team>:<organization>:<role>`, from the platform's owners and each Workspace's. */
+export function githubOrgMapping(teams: readonly TeamInstances[]): string[] {
+  const teamHandles = (owners: readonly string[]) => owners.filter((owner) => /^@[^/]+\/.+$/.test(owner));
+  return [
+    ...teamHandles(PLATFORM.owners).map((owner) => `${owner}:1:Admin`),
+    ...teams.flatMap(({ team, workspace }) => teamHandles((workspace.spec.owners as string[] | undefined) ?? []).map((owner) => `${owner}:${team}:Editor`)),
+  ];
+}
+
+/**
+ * The image the Grafana chart runs its own sidecars with, as its templates name it (registry,
+ * repository, tag and, when the chart sets one, digest of `sidecar.image`): its Python runs the
+ * organization sync, so the pod pulls no other image and the image moves with the chart.
+ */
+export const GRAFANA_SIDECAR_IMAGE =
+  '{{ .Values.global.imageRegistry | default .Values.sidecar.image.registry }}/{{ .Values.sidecar.image.repository }}:{{ .Values.sidecar.image.tag }}{{ with .Values.sidecar.image.sha }}@sha256:{{ . }}{{ end }}';
+
+/** The organization sync (charts/grafana-org-sync.py), beside Grafana in its pod. */
+function orgSyncContainer(resources: ContainerSize): Record<string, unknown> {
+  const secret = (key: string) => ({ valueFrom: { secretKeyRef: { name: GRAFANA_ADMIN_SECRET, key } } });
+  const { grafana } = monitoring;
+  return {
+    name: 'org-sync',
+    image: GRAFANA_SIDECAR_IMAGE,
+    command: ['python', '-u', `${ORG_SYNC_DIR}/${ORG_SYNC_SCRIPT}`],
+    env: [
+      { name: 'GRAFANA_URL', value: `http://localhost:${grafana.port}` },
+      { name: 'GRAFANA_USER', ...secret('admin-user') },
+      { name: 'GRAFANA_PASSWORD', ...secret('admin-password') },
+      { name: 'NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+      { name: 'ORGANIZATION_LABEL', value: grafana.teamLabel },
+      { name: 'ORGANIZATION_KEY', value: grafana.organizationKey },
+      { name: 'PYTHONDONTWRITEBYTECODE', value: '1' },
+    ],
+    resources,
+    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+    volumeMounts: [{ name: 'org-sync', mountPath: ORG_SYNC_DIR, readOnly: true }],
+  };
+}
+
+/** The ConfigMap holding the organization sync's script, which the Grafana release mounts. */
+export function orgSyncScript(): { name: string; namespace: string; data: Record<string, string> } {
+  return { name: monitoring.grafana.orgSyncScript, namespace: monitoring.namespace, data: { [ORG_SYNC_SCRIPT]: fs.readFileSync(path.join(ROOT, 'charts', 'grafana-org-sync.py'), 'utf8') } };
+}
+
+/**
+ * prom-label-proxy in front of Prometheus: the value of the header a team organization's data
+ * source sends becomes a `namespace` matcher in every selector of every query (a query that
+ * already names another namespace is refused), and the label APIs answer for that namespace
+ * only; a request without the header is refused.
+ */
+export function labelProxyValues(cluster: ClusterConfig): Record<string, unknown> {
+  return {
+    // The Service is then prom-label-proxy, port 8080 (PLATFORM.monitoring.labelProxy.url).
+    fullnameOverride: 'prom-label-proxy',
+    resources: cluster.observability.labelProxy,
+    podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+    securityContext: { runAsUser: 65534, runAsGroup: 65534, runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+    config: {
+      upstream: monitoring.prometheusUrl,
+      label: 'namespace',
+      extraArgs: [`--header-name=${monitoring.labelProxy.header}`, '--enable-label-apis=true', '--error-on-replace=true'],
     },
   };
 }

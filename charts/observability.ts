@@ -4,7 +4,8 @@ import { Construct } from 'constructs';
 import { PodMonitor, PodMonitorSpecSelectorMatchExpressions } from '../imports/prometheus-podmonitor-monitoring.coreos.com';
 import { PLATFORM } from '../config/platform';
 import { TeamInstances } from '../src/user-space/model';
-import { dashboardConfigMapMetadata, dashboardJson, PLATFORM_DASHBOARD_PANELS, teamDashboardPanels } from './grafana-dashboards';
+import { dashboardConfigMapMetadata, dashboardJson, PLATFORM_DASHBOARD_PANELS } from './grafana-dashboards';
+import { teamOrganizationConfigMap } from './grafana-organizations';
 import { LayerChart } from './layer-chart';
 
 /** Pods of a platform component that Prometheus scrapes. */
@@ -18,17 +19,16 @@ interface ScrapeTarget {
 }
 
 export interface ObservabilityChartProps extends ChartProps {
-  /** The teams, each of which gets its dashboard. */
+  /** The teams, each of which gets its Grafana organization. */
   readonly teams: readonly TeamInstances[];
 }
 
-
 /**
  * What Prometheus scrapes of the platform, the platform dashboard that shows it, and each team's
- * dashboard. PodMonitors live in
- * the namespace of the pods they select (a monitor names no other namespace), after the
- * helm-releases layer has installed their CRDs. PostgreSQL is scraped per database, by the
- * Infrastructure abstraction's PodMonitor.
+ * Grafana organization (its data sources and dashboard). PodMonitors live in the namespace of
+ * the pods they select (a monitor names no other namespace), after the helm-releases layer has
+ * installed their CRDs. PostgreSQL is scraped per database, by the Infrastructure abstraction's
+ * PodMonitor.
  */
 export class ObservabilityChart extends LayerChart {
   static readonly TARGETS: readonly ScrapeTarget[] = [
@@ -44,7 +44,7 @@ export class ObservabilityChart extends LayerChart {
     super(scope, id, props);
     for (const target of ObservabilityChart.TARGETS) this.addPodMonitor(target);
     this.addPlatformDashboard();
-    for (const team of props.teams) this.addDocument(PLATFORM.dist.teamDashboardsFile, teamDashboard(team));
+    for (const team of props.teams) this.addDocument(PLATFORM.dist.teamOrganizationsFile, teamOrganizationConfigMap(team));
   }
 
   private addPodMonitor({ name, namespace, selector, port }: ScrapeTarget): void {
@@ -69,14 +69,4 @@ export class ObservabilityChart extends LayerChart {
       data: { 'platform.json': JSON.stringify(dashboardJson('mini-atlas-platform', 'mini-atlas platform', PLATFORM_DASHBOARD_PANELS)) },
     });
   }
-}
-
-/**
- * A team's Grafana dashboard, in its own folder (named like the team), provisioned from Git by
- * Grafana's sidecar and read-only in the UI: a change is a change to this repository.
- */
-function teamDashboard({ team, instances }: TeamInstances): object {
-  const webApplications = instances.filter((instance) => instance.kind === 'WebApplication').map((instance) => ({ name: instance.metadata.name, metrics: instance.spec.metrics !== undefined }));
-  const dashboard = dashboardJson(`team-${team}`, `Team ${team}`, teamDashboardPanels(team, webApplications));
-  return k8s.KubeConfigMap.manifest({ metadata: dashboardConfigMapMetadata(`dashboard-team-${team}`, team), data: { [`team-${team}.json`]: JSON.stringify(dashboard) } });
 }

@@ -5,7 +5,9 @@
 # evidence why), then sends real traffic: HTTP through the shared Gateway, a Kafka produce and
 # consume as a team's user and a refused read of another team's topic, a PostgreSQL session with
 # the operator's generated credentials, and a Deployment inside a VirtualCluster that must run on
-# the host. Deletes the cluster on exit unless KEEP_CLUSTER=1.
+# the host; then that a web application's metrics and logs arrive, that each team sees only its
+# own (Loki's tenants, prom-label-proxy, its Grafana organization), and that `npm run logs` shows
+# them. Deletes the cluster on exit unless KEEP_CLUSTER=1.
 #
 # Usage: cluster/e2e.sh          (needs docker, kind, kubectl, helm and flux; see bootstrap.sh)
 set -euo pipefail
@@ -271,39 +273,101 @@ has_results() {
   (($(count_results "$@") > 0))
 }
 
-# Polls a query of a monitoring Service, through a port-forward kept for this check only, until
-# it answers with something or 5 minutes have passed (scrapes and log shipping lag behind pods).
-# Arguments: Service, its port, API path, query, extra curl arguments.
-query_monitoring() {
-  local service="$1" port="$2"
+# Whether a query is answered, and with nothing: the data is there (a query under the right
+# tenant found it), so an empty answer is the isolation at work. Arguments as count_results.
+answers_nothing() {
+  local port="$1" api="$2" query="$3"
+  shift 3
+  curl -fsS --max-time 10 --get --data-urlencode "query=$query" "$@" "http://127.0.0.1:$port$api" 2>/dev/null |
+    node -e 'let s = ""; process.stdin.on("data", (c) => (s += c)).on("end", () => { try { process.exit(JSON.parse(s).data.result.length === 0 ? 0 : 1); } catch { process.exit(1); } });'
+}
+
+# Whether every series a Prometheus query answers with (one at least) is of `namespace`.
+# Arguments: local port, API path, query, namespace; extra curl arguments after.
+only_namespace() {
+  local port="$1" api="$2" query="$3" namespace="$4"
+  shift 4
+  curl -fsS --max-time 10 --get --data-urlencode "query=$query" "$@" "http://127.0.0.1:$port$api" 2>/dev/null |
+    node -e 'let s = ""; process.stdin.on("data", (c) => (s += c)).on("end", () => { try { const r = JSON.parse(s).data.result; process.exit(r.length > 0 && r.every((x) => x.metric.namespace === process.argv[1]) ? 0 : 1); } catch { process.exit(1); } });' "$namespace"
+}
+
+# Runs a command while a port-forward to a monitoring Service is open.
+# Arguments: Service, ports (`port`, or `local:remote`), command...
+forwarding() {
+  local service="$1" ports="$2"
   shift 2
-  kube -n monitoring port-forward "svc/$service" "$port:$port" >/dev/null 2>&1 &
+  kube -n monitoring port-forward "svc/$service" "$ports" >/dev/null 2>&1 &
   PORT_FORWARD_PID=$!
   local code=0
-  retry 300 has_results "$port" "$@" || code=$?
+  "$@" || code=$?
   kill "$PORT_FORWARD_PID" 2>/dev/null || true
   PORT_FORWARD_PID=""
   return "$code"
 }
 
+# Loki has the app's lines, labelled namespace, app and pod, under its team's tenant (polled up
+# to 5 minutes: shipping lags), and none under another team's.
+check_loki() {
+  local team="$1" app="$2" other="$3" query start
+  query="{namespace=\"$team\", app=\"$app\", pod=~\"$app-.+\"}"
+  start="$(($(date +%s) - 3600))000000000"
+  retry 300 has_results 3100 /loki/api/v1/query_range "$query" --data-urlencode "start=$start" -H "X-Scope-OrgID: $team" ||
+    fail "Loki has no log line of $app labelled namespace, app and pod under tenant $team after 5 minutes" || return 1
+  printf 'e2e: %s: Loki has %s logs labelled namespace, app and pod, under tenant %s\n' "$team" "$app" "$team" >&2
+  answers_nothing 3100 /loki/api/v1/query_range "$query" --data-urlencode "start=$start" -H "X-Scope-OrgID: $other" ||
+    fail "Loki does not answer tenant $other with nothing for $team's logs" || return 1
+  printf 'e2e: %s: Loki gives tenant %s none of them\n' "$team" "$other" >&2
+}
+
+# prom-label-proxy answers a team's header with its own series only.
+check_label_proxy() {
+  local team="$1" app="$2" other="$3" query
+  query="up{pod=~\"$app-.+\"}"
+  retry 60 only_namespace 8080 /api/v1/query up "$team" -H "X-Namespace: $team" ||
+    fail "prom-label-proxy does not answer $team with series of its namespace only" || return 1
+  has_results 8080 /api/v1/query "$query" -H "X-Namespace: $team" || fail "prom-label-proxy gives $team no series of $app" || return 1
+  answers_nothing 8080 /api/v1/query "$query" -H "X-Namespace: $other" || fail "prom-label-proxy does not answer $other with nothing for $app" || return 1
+  printf 'e2e: %s: prom-label-proxy gives %s its series of %s, and %s none\n' "$team" "$team" "$app" "$other" >&2
+}
+
+# The organization sync made the team's Grafana organization, whose data sources (queried
+# through Grafana, as its admin acting in that organization) return the team's data only.
+check_grafana() {
+  local team="$1" app="$2" other="$3" credentials org start
+  credentials="$(kube -n monitoring get secret grafana -o jsonpath='{.data.admin-user}' | base64 -d):$(kube -n monitoring get secret grafana -o jsonpath='{.data.admin-password}' | base64 -d)"
+  retry 120 curl -fsS --max-time 10 -u "$credentials" "http://127.0.0.1:3000/api/orgs/name/$team" -o "$WORK/organization.json" ||
+    fail "Grafana has no organization $team after 2 minutes (the org-sync container of the Grafana pod makes it)" || return 1
+  org="$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).id)' "$WORK/organization.json")"
+  start="$(($(date +%s) - 3600))000000000"
+  local as_team=(-u "$credentials" -H "X-Grafana-Org-Id: $org")
+  retry 120 has_results 3000 /api/datasources/proxy/uid/loki/loki/api/v1/query_range "{namespace=\"$team\", app=\"$app\"}" --data-urlencode "start=$start" "${as_team[@]}" ||
+    fail "Grafana's organization $team does not show $app's logs" || return 1
+  answers_nothing 3000 /api/datasources/proxy/uid/loki/loki/api/v1/query_range "{namespace=\"$other\"}" --data-urlencode "start=$start" "${as_team[@]}" ||
+    fail "Grafana's organization $team shows logs of $other" || return 1
+  only_namespace 3000 /api/datasources/proxy/uid/prometheus/api/v1/query up "$team" "${as_team[@]}" ||
+    fail "Grafana's organization $team shows series of other namespaces than $team" || return 1
+  printf 'e2e: %s: its Grafana organization (%s) shows its logs and metrics, and none of %s\n' "$team" "$org" "$other" >&2
+}
+
 # The shop's own metrics reach Prometheus (scraped through the PodMonitor its `metrics` field
 # makes, admitted by the NetworkPolicy beside it) and its logs reach Loki labelled namespace, app
-# and pod; `npm run logs` shows its pods' lines.
+# and pod, each team seeing only its own through prom-label-proxy, Loki's tenants and its Grafana
+# organization; `npm run logs` shows its pods' lines.
 check_observability() {
-  local team app lines
-  team="$(expectation traffic.http.team)"
-  app="$(expectation traffic.http.webApplication)"
-  log "observability: $app's metrics in Prometheus, its logs in Loki and from npm run logs"
-  query_monitoring prometheus-prometheus 9090 /api/v1/query \
+  local team app other lines
+  team="$(expectation traffic.observability.team)"
+  app="$(expectation traffic.observability.webApplication)"
+  other="$(expectation traffic.observability.otherTeam)"
+  log "observability: $app's metrics and logs, kept from $other, and npm run logs"
+  forwarding prometheus-prometheus 9090 retry 300 has_results 9090 /api/v1/query \
     "process_cpu_seconds_total{namespace=\"$team\", pod=~\"$app-.*\"} and on (pod) (up{namespace=\"$team\"} == 1)" ||
-    fail "Prometheus has no series of $app's own metrics from a target that is up after 5 minutes"
+    fail "Prometheus has no series of $app's own metrics from a target that is up after 5 minutes" || return 1
   printf 'e2e: %s: Prometheus scrapes %s own metrics\n' "$team" "$app" >&2
-  query_monitoring loki 3100 /loki/api/v1/query_range "{namespace=\"$team\", app=\"$app\", pod=~\"$app-.+\"}" \
-    --data-urlencode "start=$(($(date +%s) - 3600))000000000" ||
-    fail "Loki has no log line of $app labelled namespace, app and pod after 5 minutes"
-  printf 'e2e: %s: Loki has %s logs labelled namespace, app and pod\n' "$team" "$app" >&2
-  lines="$(npm run -s logs -- "$team/$app" --cluster "$CLUSTER" --since 1h)" || fail "npm run logs -- $team/$app failed"
-  grep -q "^\[$app-[a-z0-9-]*\] " <<<"$lines" || fail "npm run logs -- $team/$app printed no line behind a pod name"
+  forwarding prom-label-proxy 8080 check_label_proxy "$team" "$app" "$other" || return 1
+  forwarding loki 3100 check_loki "$team" "$app" "$other" || return 1
+  forwarding grafana 3000:80 check_grafana "$team" "$app" "$other" || return 1
+  lines="$(npm run -s logs -- "$team/$app" --cluster "$CLUSTER" --since 1h)" || fail "npm run logs -- $team/$app failed" || return 1
+  grep -q "^\[$app-[a-z0-9-]*\] " <<<"$lines" || fail "npm run logs -- $team/$app printed no line behind a pod name" || return 1
   printf 'e2e: %s: npm run logs shows %s, each line behind its pod\n' "$team" "$app" >&2
 }
 

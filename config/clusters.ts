@@ -128,7 +128,32 @@ export interface ObservabilitySize {
   readonly operator: ContainerSize;
   /** Alloy, the collector of logs and traces. */
   readonly collector: ContainerSize;
-  readonly grafana: ContainerSize & { readonly storage?: string };
+  /** prom-label-proxy, through which the teams' Grafana organizations query Prometheus. */
+  readonly labelProxy: ContainerSize;
+  readonly grafana: ContainerSize & {
+    readonly storage?: string;
+    /** The organization sync beside Grafana (one organization per team). */
+    readonly orgSync: ContainerSize;
+    /**
+     * Sign-in with GitHub, each team's GitHub teams (its Workspace's `@org/team` owners) mapped
+     * to the team's organization. @default none: only Grafana's own `admin` signs in
+     */
+    readonly github?: GrafanaGitHubLogin;
+  };
+}
+
+/**
+ * A GitHub OAuth app Grafana signs people in with. Its callback URL is
+ * `http://localhost:3000/login/github`, Grafana's own URL, which `npm run dashboard` forwards.
+ */
+export interface GrafanaGitHubLogin {
+  /** The OAuth app's client ID (public). */
+  readonly clientId: string;
+  /**
+   * Secret in the monitoring namespace holding the app's client secret under the key
+   * `client-secret`: made by hand at bootstrap (like the SOPS key), never in Git.
+   */
+  readonly clientSecret: string;
 }
 
 const SMALL: ContainerSize = { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } };
@@ -150,7 +175,7 @@ export const CLUSTERS: readonly ClusterConfig[] = [
     vcluster: { controlPlane: SMALL },
     sops: { ageRecipient: 'age18weuzsdvzfdr94xzrnqa63fctehy7tvewsay2qwnjg7ql034p4vslnq6ts' },
     certificates: { kind: 'local-ca' },
-    // Requests of the main containers, all told: 390m CPU and 1 GiB (README, Observability); data in emptyDirs
+    // Requests of the main containers, all told: 410m CPU and 1120 MiB (README, Observability); data in emptyDirs
     // and small volumes, a few days at most: a laptop's kind cluster is for trying things.
     observability: {
       metrics: { retention: '2d', resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } } },
@@ -158,7 +183,12 @@ export const CLUSTERS: readonly ClusterConfig[] = [
       traces: { retention: '24h', storage: '1Gi', resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } } },
       operator: { requests: { cpu: '20m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
       collector: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
-      grafana: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+      labelProxy: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '128Mi' } },
+      grafana: {
+        requests: { cpu: '50m', memory: '128Mi' },
+        limits: { cpu: '500m', memory: '512Mi' },
+        orgSync: { requests: { cpu: '10m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+      },
     },
     tenant: {
       containerDefaults: SMALL,
@@ -189,7 +219,13 @@ export const CLUSTERS: readonly ClusterConfig[] = [
       traces: { retention: '336h', storage: '20Gi', resources: { requests: { cpu: '250m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } } },
       operator: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
       collector: { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
-      grafana: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' }, storage: '5Gi' },
+      labelProxy: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+      grafana: {
+        requests: { cpu: '100m', memory: '256Mi' },
+        limits: { cpu: '1', memory: '1Gi' },
+        storage: '5Gi',
+        orgSync: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+      },
     },
     tenant: {
       containerDefaults: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },

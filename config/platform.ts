@@ -43,9 +43,29 @@ export const PLATFORM = {
       dashboardLabel: 'grafana_dashboard',
       /** Annotation naming the Grafana folder a dashboard goes in. */
       folderAnnotation: 'grafana_folder',
+      /**
+       * Label of the ConfigMaps (one per team, in this namespace) that each describe a team's
+       * Grafana organization: its data sources and dashboards, under `organizationKey` as JSON.
+       * The organization sync beside Grafana applies them.
+       */
+      teamLabel: 'mini-atlas.io/grafana-organization',
+      organizationKey: 'organization.json',
+      /** ConfigMap holding the organization sync's script. */
+      orgSyncScript: 'grafana-org-sync',
     },
     /** In-cluster URLs of the stores, as Grafana and the collector reach them. */
     prometheusUrl: 'http://prometheus-prometheus.monitoring.svc:9090',
+    /**
+     * prom-label-proxy in front of Prometheus: it adds `namespace="<value of header>"` to every
+     * selector of a query, and refuses a query without the header. Teams' data sources use it.
+     */
+    labelProxy: { url: 'http://prom-label-proxy.monitoring.svc:8080', header: 'X-Namespace' },
+    /**
+     * Loki runs multi-tenant: the collector files each pod's logs under its namespace as tenant,
+     * and those of the platform's and Kubernetes' own namespaces under `platformTenant`, which
+     * no namespace can be named (namespace names have no dots). A query names its tenant in `header`.
+     */
+    logTenants: { header: 'X-Scope-OrgID', platformTenant: 'mini-atlas.platform' },
     lokiUrl: 'http://loki.monitoring.svc:3100',
     tempoUrl: 'http://tempo.monitoring.svc:3200',
     tempoOtlpGrpc: 'tempo.monitoring.svc:4317',
@@ -80,8 +100,8 @@ export const PLATFORM = {
     workspacesFile: 'workspaces.yaml',
     /** Every team's ServiceAccount and Kustomization, in the tenants layer (all in flux-system). */
     tenantAccessFile: 'tenants.yaml',
-    /** Every team's Grafana dashboard, in the observability layer. */
-    teamDashboardsFile: 'team-dashboards.yaml',
+    /** Every team's Grafana organization (data sources and dashboard), in the observability layer. */
+    teamOrganizationsFile: 'team-organizations.yaml',
     /** A team's instances, in `tenants/<team>/`. */
     instancesFile: 'instances.yaml',
     /** A team's SOPS-encrypted Secrets, as committed, in `tenants/<team>/`. */

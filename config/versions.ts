@@ -20,15 +20,36 @@ export interface ChartVersion {
   readonly valuesSchema?: string;
   /**
    * OCI only: the digest of the chart artifact at `version`, which Flux then pulls instead of
-   * whatever the tag points at now (a registry can repoint a tag). @default none: the tag alone
+   * whatever the tag points at now (a registry can repoint a tag). `npm run import` resolves the
+   * tag online and prints the digest to paste here. @default none: the tag alone, which
+   * `exceptions.digest` must explain
    */
   readonly digest?: string;
+  /**
+   * OCI only: the keyless cosign identity that signs the chart artifact (the Fulcio
+   * certificate's OIDC issuer and subject, matched exactly), which Flux checks before it uses the
+   * chart (OCIRepository `spec.verify`). @default none: not checked, which `exceptions.signature`
+   * must explain
+   */
+  readonly cosign?: CosignIdentity;
+  /**
+   * OCI only: why a check is missing, one sentence per missing check (`digest`, `signature`);
+   * synth refuses an OCI chart lacking one without a reason, prints each reason in its summary,
+   * and test/supply-chain/ lists them. @default none: nothing missing
+   */
+  readonly exceptions?: { readonly digest?: string; readonly signature?: string };
   /**
    * HTTP(S) only: SHA-256 of the chart archive at `version` (its `digest` in the repository's
    * index), for installs outside Flux: bootstrap checks Cilium's before installing it.
    * @default none
    */
   readonly archiveSha256?: string;
+}
+
+/** Who signs an artifact keylessly: the OIDC issuer and subject of the signing certificate. */
+export interface CosignIdentity {
+  readonly issuer: string;
+  readonly subject: string;
 }
 
 export const CHARTS = {
@@ -41,11 +62,30 @@ export const CHARTS = {
     archiveSha256: 'c5f013912360d1a334f44ef25f36da59ba3414cdb48f466ee12d0c4fdff27883',
   },
   kyverno: { repository: 'https://kyverno.github.io/kyverno', chart: 'kyverno', version: '3.9.0' },
-  strimzi: { repository: 'oci://quay.io/strimzi-helm/strimzi-kafka-operator', chart: 'strimzi-kafka-operator', version: '1.2.0' },
+  strimzi: {
+    repository: 'oci://quay.io/strimzi-helm/strimzi-kafka-operator',
+    chart: 'strimzi-kafka-operator',
+    version: '1.2.0',
+    exceptions: {
+      digest: 'no registry was reachable where it was pinned and no trustworthy copy of the digest was found; `npm run import` online prints the digest to paste',
+      signature: 'Strimzi signs its container images with cosign, not the chart: its release workflow pushes the chart with `helm push` and gives it only a GitHub build-provenance attestation, which Flux cannot check',
+    },
+  },
   cloudnativePg: { repository: 'https://cloudnative-pg.github.io/charts', chart: 'cloudnative-pg', version: '0.29.0', valuesSchema: 'https://raw.githubusercontent.com/cloudnative-pg/charts/cloudnative-pg-v{version}/charts/cloudnative-pg/values.schema.json' },
   // The digest registry.k8s.io serves for 0.9.3: the one its promotion copied from staging
-  // (kubernetes/k8s.io pull request 9770, "promote kro v0.9.3 image and helm chart").
-  kro: { repository: 'oci://registry.k8s.io/kro/charts/kro', chart: 'kro', version: '0.9.3', digest: 'sha256:e0a333049dc8f92f1485b550554344eca90856377fa3c3868d558b5aa25880fb' },
+  // (kubernetes/k8s.io pull request 9770, "promote kro v0.9.3 image and helm chart"). The
+  // promotion signs what it promotes: kpromo signs every promoted digest keylessly as
+  // krel-trust@k8s-releng-prod (kubernetes-sigs/promo-tools, internal/promoter/image/sign.go and
+  // promoter/image/options/options.go; kubernetes.io blog "The Invisible Rewrite", 2026-03-17).
+  kro: {
+    repository: 'oci://registry.k8s.io/kro/charts/kro',
+    chart: 'kro',
+    // The tag kro's release pushes (`helm push` of the chart at its Git tag, `v0.9.3`; the pull
+    // request above resolved `charts/kro:v0.9.3`); helm's `--version 0.9.3` finds it by semver.
+    version: 'v0.9.3',
+    digest: 'sha256:e0a333049dc8f92f1485b550554344eca90856377fa3c3868d558b5aa25880fb',
+    cosign: { issuer: 'https://accounts.google.com', subject: 'krel-trust@k8s-releng-prod.iam.gserviceaccount.com' },
+  },
   vcluster: { repository: 'https://charts.loft.sh', chart: 'vcluster', version: '0.30.4', valuesSchema: 'https://raw.githubusercontent.com/loft-sh/vcluster/v{version}/chart/values.schema.json' },
   /** Certificates for every WebApplication host (chart v1.21.1; its CRDs come with it). */
   certManager: { repository: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.21.1', valuesSchema: 'https://raw.githubusercontent.com/cert-manager/cert-manager/{version}/deploy/charts/cert-manager/values.schema.json' },
@@ -66,6 +106,11 @@ export const CHARTS = {
   alloy: { repository: 'https://grafana.github.io/helm-charts', chart: 'alloy', version: '1.11.1' },
   /** Grafana 13.2.0. */
   grafana: { repository: 'https://grafana-community.github.io/helm-charts', chart: 'grafana', version: '12.11.1' },
+  /**
+   * prom-label-proxy v0.13.0 (chart 0.22.0): in front of Prometheus, it adds the team's
+   * `namespace` matcher to every query of a team's Grafana organization.
+   */
+  promLabelProxy: { repository: 'https://prometheus-community.github.io/helm-charts', chart: 'prom-label-proxy', version: '0.22.0' },
 } as const satisfies Record<string, ChartVersion>;
 
 export const VERSIONS = {
@@ -176,8 +221,55 @@ export function gatewayApiConflict(cilium: string, gatewayApi: string): string |
   return `Cilium ${cilium} does not run with Gateway API ${gatewayApi} (it supports ${supported.map((version) => `v${version}`).join(', ')}): pin the two together in config/versions.ts`;
 }
 
-/** Every version of `charts` and `versions` that cannot run with another; synth refuses to render the pinned ones while any is left. */
-export function versionConflicts(charts: { readonly cilium: ChartVersion }, versions: { readonly gatewayApi: string }): string[] {
+/** An OCI chart's check that is missing on purpose, and why. */
+export interface SupplyChainException {
+  /** The key of the chart in CHARTS. */
+  readonly name: string;
+  readonly chart: ChartVersion;
+  readonly check: 'digest' | 'signature';
+  readonly reason: string;
+}
+
+/** Whether `chart` is served by an OCI registry (its repository is `oci://...`). */
+export function isOciChart(chart: ChartVersion): boolean {
+  return chart.repository.startsWith('oci://');
+}
+
+/** The checks each OCI chart lacks, with the reason `exceptions` gives, in the order of `charts`. */
+export function supplyChainExceptions(charts: Readonly<Record<string, ChartVersion>>): SupplyChainException[] {
+  return Object.entries(charts).flatMap(([name, chart]) =>
+    (['digest', 'signature'] as const).flatMap((check) => {
+      const reason = chart.exceptions?.[check];
+      return reason === undefined ? [] : [{ name, chart, check, reason }];
+    }),
+  );
+}
+
+/**
+ * What is wrong with how `chart` (CHARTS.`name`) pins its supply chain: an OCI chart without a
+ * digest or a signature check must say why, and only a missing check may have a reason.
+ */
+function supplyChainConflicts(name: string, chart: ChartVersion): string[] {
+  const where = `CHARTS.${name} in config/versions.ts`;
+  if (!isOciChart(chart)) {
+    const ociOnly = (['digest', 'cosign', 'exceptions'] as const).filter((field) => chart[field] !== undefined);
+    return ociOnly.length ? [`${where} is an HTTP(S) chart but sets ${ociOnly.join(', ')}, which only an OCI chart has: an HTTP(S) chart is pinned by its exact version (and archiveSha256 where bootstrap installs it)`] : [];
+  }
+  const present = { digest: chart.digest !== undefined, signature: chart.cosign !== undefined };
+  const hints = {
+    digest: 'run `npm run import` online and paste the digest it prints',
+    signature: 'set cosign to the identity that signs the chart, if its publisher signs it',
+  };
+  return (['digest', 'signature'] as const).flatMap((check) => {
+    const reason = chart.exceptions?.[check];
+    if (!present[check] && reason === undefined) return [`${where} has no ${check === 'digest' ? 'digest' : 'cosign identity'} and says no why: ${hints[check]}, or give the reason in exceptions.${check}`];
+    if (present[check] && reason !== undefined) return [`${where} has a ${check === 'digest' ? 'digest' : 'cosign identity'} and still gives exceptions.${check}: remove the reason`];
+    return [];
+  });
+}
+
+/** Every version of `charts` and `versions` that cannot run with another, or pins less than it says; synth refuses to render the pinned ones while any is left. */
+export function versionConflicts(charts: Readonly<Record<string, ChartVersion>> & { readonly cilium: ChartVersion }, versions: { readonly gatewayApi: string }): string[] {
   const conflict = gatewayApiConflict(charts.cilium.version, versions.gatewayApi);
-  return conflict ? [conflict] : [];
+  return [...(conflict ? [conflict] : []), ...Object.entries(charts).flatMap(([name, chart]) => supplyChainConflicts(name, chart))];
 }

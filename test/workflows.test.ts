@@ -19,7 +19,7 @@ interface Step {
 interface Workflow {
   readonly on: Record<string, unknown>;
   readonly permissions: unknown;
-  readonly jobs: Record<string, { readonly permissions?: unknown; readonly strategy?: { readonly matrix?: { readonly node?: number[] } }; readonly steps: Step[] }>;
+  readonly jobs: Record<string, { readonly permissions?: unknown; readonly strategy?: { readonly matrix?: { readonly node?: string[] } }; readonly steps: Step[] }>;
 }
 
 describe('GitHub workflows', () => {
@@ -52,7 +52,7 @@ describe('GitHub workflows', () => {
 
     it('runs on pull requests and pushes to main, on Node 22 and 24', () => {
       expect(ci.on).toEqual({ pull_request: null, push: { branches: ['main'] } });
-      expect(ci.jobs.test.strategy?.matrix?.node).toEqual([22, 24]);
+      expect(ci.jobs.test.strategy?.matrix?.node?.map((version) => version.split('.')[0])).toEqual(['22', '24']);
     });
 
     it('installs from the lock file, tests, validates as annotations and previews the changed teams into the job summary', () => {

@@ -1,7 +1,8 @@
 /**
  * `mini-atlas import`: regenerates imports/ from the pinned upstream sources (cdk8s.yaml's CRDs,
  * the values schemas of config/versions.ts's charts): typed classes by `cdk8s import`, compact
- * CRD schemas, the charts' values schemas, and a lock file naming each source's URL and SHA-256.
+ * CRD schemas, the charts' values schemas, and a lock file naming each source's URL and SHA-256,
+ * and each OCI chart's tag with the digest its registry serves (compared with config/versions.ts).
  * Everything is generated beside imports/ and swapped in only when every source imported.
  */
 import { spawnSync } from 'child_process';
@@ -15,12 +16,14 @@ import { ROOT } from '../paths';
 import { vendorBootstrapManifests } from './bootstrap-manifests';
 import { compactCrd, crdSchemaFile } from './crd-schema';
 import { IMPORTS_LAYOUT, importsDir, valuesSchemaFile } from './layout';
+import { CHARTS, isOciChart, type ChartVersion } from '../../config/versions';
+import { ociReference, referenceName, resolveDigest } from './oci-digest';
 import { localFile, pinnedSources, sourceName, type ImportSource, type LocalFolders } from './sources';
 
 export const IMPORT_COMMAND: CommandSpec = {
   name: 'import',
   summary:
-    'Regenerates imports/ from the pinned upstream sources: the CRDs listed in cdk8s.yaml (typed classes and compact schemas) and the values.schema.json of each chart in config/versions.ts that ships one, with the SHA-256 of every source in imports/lock.json; and the manifests cluster/bootstrap.sh applies (config/versions.ts BOOTSTRAP_MANIFESTS) into cluster/<folder>/ with a SHA256SUMS. Reads the upstream URLs unless told to read local copies.',
+    'Regenerates imports/ from the pinned upstream sources: the CRDs listed in cdk8s.yaml (typed classes and compact schemas) and the values.schema.json of each chart in config/versions.ts that ships one, with the SHA-256 of every source in imports/lock.json; the digest the registry of each OCI chart serves for its tag, also in imports/lock.json and compared with config/versions.ts (what to paste is printed; exit 1 if a pinned tag now has other bytes); and the manifests cluster/bootstrap.sh applies (config/versions.ts BOOTSTRAP_MANIFESTS) into cluster/<folder>/ with a SHA256SUMS. Reads the upstream URLs and registries unless told to read local copies (offline, the digests recorded before are kept).',
   options: [
     { flag: '--from', value: '<folder>', description: 'Read the CRDs from this folder (files named like the URLs\' last segment) instead of their URLs.' },
     {
@@ -43,10 +46,20 @@ export interface LockEntry {
   readonly schema: string;
 }
 
+/** An OCI chart's tag as the registry resolved it, as imports/lock.json records it. */
+export interface OciChartLock {
+  /** `oci://<registry>/<repository>:<tag>`. */
+  readonly url: string;
+  /** The manifest's digest the registry served for the tag. */
+  readonly digest: string;
+}
+
 /** imports/lock.json: every source by its name in cdk8s.yaml or config/versions.ts. */
 export interface ImportLock {
   readonly crds: Record<string, LockEntry>;
   readonly charts: Record<string, LockEntry>;
+  /** The digest of each OCI chart's tag, by chart name (absent in a lock written before digests were recorded). */
+  readonly ociCharts?: Record<string, OciChartLock>;
 }
 
 /** What one import reads and where it writes. */
@@ -58,6 +71,8 @@ export interface ImportOptions {
   readonly folders?: LocalFolders;
   /** The folder replaced by the result. @default imports/ of `root` */
   readonly out?: string;
+  /** The OCI charts' digests to record. @default none */
+  readonly ociCharts?: Record<string, OciChartLock>;
 }
 
 /** Runs the command; returns the exit code. */
@@ -72,12 +87,65 @@ export async function runImport(args: string[]): Promise<number> {
   }
   const sources = pinnedSources(ROOT);
   const previous = readLock(path.join(importsDir(ROOT), IMPORTS_LAYOUT.lock));
-  const lock = await importSources({ root: ROOT, sources, folders: { crds: crds && path.resolve(crds), charts: charts && path.resolve(charts) } });
+  const offline = crds !== undefined;
+  const ociCharts = offline ? keptOciCharts(previous, CHARTS) : await resolveOciCharts(CHARTS);
+  const lock = await importSources({ root: ROOT, sources, folders: { crds: crds && path.resolve(crds), charts: charts && path.resolve(charts) }, ociCharts });
   process.stdout.write(`import: ${Object.keys(lock.crds).length} CRDs and ${Object.keys(lock.charts).length} chart values schemas into imports/\n`);
   const copied = await vendorBootstrapManifests(ROOT, crds && path.resolve(crds));
   process.stdout.write(`import: ${copied.join(', ')} for cluster/bootstrap.sh, with their SHA256SUMS\n`);
   for (const change of changedUnderSameUrl(previous, lock)) process.stdout.write(`import: ${change}\n`);
-  return 0;
+  const report = digestReport(CHARTS, ociCharts, offline);
+  for (const line of report.lines) process.stdout.write(`import: ${line}\n`);
+  for (const line of report.moved) process.stderr.write(`import: ${line}\n`);
+  return report.moved.length ? 1 : 0;
+}
+
+/** The OCI charts of `charts`, by their key in CHARTS. */
+function ociCharts(charts: Readonly<Record<string, ChartVersion>>): Array<[string, ChartVersion]> {
+  return Object.entries(charts).filter(([, chart]) => isOciChart(chart));
+}
+
+/** `oci://...:<tag>` of an OCI chart, as the lock records it. */
+function ociChartUrl(chart: ChartVersion): string {
+  return referenceName(ociReference(chart.repository, chart.version));
+}
+
+/** Each OCI chart's tag resolved to its digest by its registry, by chart name. */
+export async function resolveOciCharts(charts: Readonly<Record<string, ChartVersion>>): Promise<Record<string, OciChartLock>> {
+  const resolved: Record<string, OciChartLock> = {};
+  for (const [, chart] of ociCharts(charts)) {
+    resolved[chart.chart] = { url: ociChartUrl(chart), digest: await resolveDigest(ociReference(chart.repository, chart.version)) };
+  }
+  return resolved;
+}
+
+/** Offline, the digests the previous lock recorded for the same tags: nothing is resolved, nothing forgotten. */
+export function keptOciCharts(previous: ImportLock | undefined, charts: Readonly<Record<string, ChartVersion>>): Record<string, OciChartLock> {
+  const kept: Record<string, OciChartLock> = {};
+  for (const [, chart] of ociCharts(charts)) {
+    const entry = previous?.ociCharts?.[chart.chart];
+    if (entry && entry.url === ociChartUrl(chart)) kept[chart.chart] = entry;
+  }
+  return kept;
+}
+
+/**
+ * What the recorded digests mean for config/versions.ts: each OCI chart's digest matches the pin,
+ * is there to paste (no pin yet), was not resolved (offline), or differs from the pin (`moved`:
+ * the registry now serves other bytes under the reviewed tag).
+ */
+export function digestReport(charts: Readonly<Record<string, ChartVersion>>, recorded: Readonly<Record<string, OciChartLock>>, offline: boolean): { lines: string[]; moved: string[] } {
+  const lines: string[] = [];
+  const moved: string[] = [];
+  for (const [name, chart] of ociCharts(charts)) {
+    const entry = recorded[chart.chart];
+    const what = `${chart.chart} ${chart.version}`;
+    if (!entry) lines.push(`${what}: digest not resolved (offline import); run \`npm run import\` online to resolve ${ociChartUrl(chart)}`);
+    else if (chart.digest === entry.digest) lines.push(`${what}: ${entry.digest} matches config/versions.ts${offline ? ' (recorded before; offline, not resolved again)' : ''}`);
+    else if (chart.digest === undefined) lines.push(`${what}: ${entry.url} is ${entry.digest}; to pin it, paste digest: '${entry.digest}' into CHARTS.${name} in config/versions.ts and drop its exceptions.digest`);
+    else moved.push(`${what}: ${entry.url} is now ${entry.digest}, but config/versions.ts pins ${chart.digest}: the tag was moved to other bytes; find out why before changing the pin`);
+  }
+  return { lines, moved };
 }
 
 /**
@@ -114,7 +182,7 @@ export async function importSources(options: ImportOptions): Promise<ImportLock>
   try {
     fs.mkdirSync(path.join(staging, IMPORTS_LAYOUT.crds));
     fs.mkdirSync(path.join(staging, IMPORTS_LAYOUT.charts));
-    const lock: ImportLock = { crds: {}, charts: {} };
+    const lock: ImportLock = { crds: {}, charts: {}, ociCharts: options.ociCharts ?? {} };
     for (const source of options.sources) {
       const file = localFile(source, options.folders ?? {}) ?? (await download(source, downloads));
       const bytes = fs.readFileSync(file);

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { CLUSTERS } from '../../config/clusters';
-import { CHARTS, versionConflicts, VERSIONS } from '../../config/versions';
+import { CHARTS, supplyChainExceptions, versionConflicts, VERSIONS, type SupplyChainException } from '../../config/versions';
 import { LAYERS } from '../../charts/layers';
 import { parseArgs, type CommandSpec } from '../cli/args';
 import { UsageError } from '../cli/usage-error';
@@ -143,8 +143,15 @@ function summary(counts: ReadonlyMap<string, ObjectCounts>, teams: number, chang
   lines.push('');
   lines.push(`synth: ${clusters.length} clusters, ${layers.length} layers, ${teams} team${teams === 1 ? '' : 's'} in ${seconds.toFixed(2)} s`);
   lines.push(changed ? `${out}/: ${changes.added} files added, ${changes.changed} changed, ${changes.removed} removed` : `${out}/: up to date`);
+  lines.push(...supplyChainExceptions(CHARTS).map(exceptionLine));
   lines.push(...removalLines(changes.removedObjects));
   return `${lines.join('\n')}\n`;
+}
+
+/** A check an OCI chart goes without, on every synth, so that no exception is forgotten. */
+function exceptionLine({ name, chart, check, reason }: SupplyChainException): string {
+  const missing = check === 'digest' ? 'is pulled by its tag, not by a digest' : 'is used without a signature check';
+  return `supply chain: the ${chart.chart} chart ${chart.version} ${missing} (CHARTS.${name}.exceptions.${check}): ${reason}`;
 }
 
 /** Pruned objects listed one by one up to this many; beyond it, counted by cluster and kind. */

@@ -5,7 +5,7 @@ import { defaultOn, Field, flattenFields } from '../../abstractions/schema';
 import { CLUSTERS } from '../../config/clusters';
 import { ABSTRACTION_APIS } from '../../abstractions/apis';
 import { PLATFORM } from '../../config/platform';
-import { CHARTS, ChartVersion, imageTag, TOOLS, VERSIONS } from '../../config/versions';
+import { CHARTS, ChartVersion, imageTag, isOciChart, TOOLS, VERSIONS } from '../../config/versions';
 import { ROOT } from '../paths';
 import { toYaml } from './yaml';
 import { verificationTable } from './verification';
@@ -115,9 +115,11 @@ function versionsTable(): string {
   return ['| component | version | from |', '| --- | --- | --- |', ...rows.map((row) => `| ${row.join(' | ')} |`), ''].join('\n');
 }
 
-/** Where a chart comes from, with what pins its bytes. */
+/** Where a chart comes from, with what pins its bytes and who signs them. */
 function chartSource(chart: ChartVersion): string {
-  if (chart.digest) return `${chart.repository}@\`${chart.digest}\``;
+  const signed = chart.cosign ? `, cosign signature of \`${chart.cosign.subject}\` checked` : '';
+  if (chart.digest) return `${chart.repository}@\`${chart.digest}\`${signed}`;
+  if (isOciChart(chart)) return `${chart.repository}, **by tag only** (see Supply chain)${signed}`;
   return chart.archiveSha256 ? `${chart.repository}, archive SHA-256 \`${chart.archiveSha256}\`` : chart.repository;
 }
 

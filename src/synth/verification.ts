@@ -63,6 +63,12 @@ const PROOFS: readonly Proof[] = [
     e2eOnly: 'the release installs; a Deployment created inside the virtual cluster runs on the host as a renamed pod in the team\'s namespace',
   },
   {
+    component: 'Observability (kube-prometheus-stack / prom-label-proxy / Loki / Alloy / Grafana)',
+    version: [CHARTS.kubePrometheusStack, CHARTS.promLabelProxy, CHARTS.loki, CHARTS.alloy, CHARTS.grafana].map((chart) => chart.version).join(' / '),
+    offline: "Loki's values against its values.schema.json; the collector labels every line namespace, app and pod and files it under its namespace as tenant, the platform's namespaces under one no namespace can be named; prom-label-proxy's flags; Grafana's platform data sources, Role, sign-in settings and GitHub `org_mapping` from the Workspaces (test/platform/observability.test.ts); each team organization's data sources name only its own namespace and tenant, none is the platform's, and every dashboard query names its namespace (test/abstractions/telemetry.test.ts); the organization sync run against fake Grafana and Kubernetes APIs: makes each organization with exactly its data sources and dashboard, updates in place, follows the watch, makes a lost organization again (test/platform/grafana-org-sync.test.ts); the Workspace's policies open only OTLP to the collector and Prometheus to declared metrics ports; the monitors' health check, against the operator's feature gates (test/platform/health-checks.test.ts)",
+    e2eOnly: "the shop's metrics reach Prometheus and its logs Loki; another team's tenant, prom-label-proxy header and Grafana organization get none of them; `npm run logs` shows them; that Grafana, Loki, Alloy and prom-label-proxy accept their configuration and the organization sync's calls",
+  },
+  {
     component: 'Kubernetes (kind node)',
     version: VERSIONS.kindNodeImage.split(':')[1],
     offline: 'core objects against kubernetes-models\' schemas; apimachinery\'s rules beyond them (names, labels, ConfigMap keys, ports, environment variables) on the team\'s field (test/preview/api-server-rules.test.ts, test/user-space/api-server.test.ts); restricted security contexts on every pod template',

@@ -5,6 +5,7 @@ import { ABSTRACTIONS } from '../../abstractions';
 import { AbstractionsChart } from '../../charts/abstractions';
 import { HelmReleasesChart } from '../../charts/helm-releases';
 import { ObservabilityChart } from '../../charts/observability';
+import { TeamOrganization } from '../../charts/grafana-organizations';
 import { findCluster } from '../../config/clusters';
 import { PLATFORM } from '../../config/platform';
 import { loadUserSpace } from '../../src/user-space';
@@ -89,36 +90,71 @@ describe('Workspace network policies for telemetry', () => {
   });
 });
 
-describe("each team's dashboard", () => {
+describe("each team's Grafana organization", () => {
   const userSpace = loadUserSpace({ root: ROOT });
   const teams = userSpace.teamsFor('dev');
-  const objects = new ObservabilityChart(Testing.app(), 'observability', { teams }).documents.map(({ object }) => object as KubeObject);
+  const chart = new ObservabilityChart(Testing.app(), 'observability', { teams });
+  const configMaps = chart.documents.map(({ file, object }) => ({ file, object: object as KubeObject }));
+  const organizationOf = (team: string) => {
+    const entry = configMaps.find(({ object }) => object.metadata.labels?.[PLATFORM.monitoring.grafana.teamLabel] === team)!;
+    return { ...entry, organization: JSON.parse((entry.object.data as Record<string, string>)[PLATFORM.monitoring.grafana.organizationKey]) as TeamOrganization };
+  };
+  type Source = TeamOrganization['dataSources'][number];
+  const headerOf = (source: Source) => ({ name: source.jsonData?.httpHeaderName1, value: source.secureJsonData?.httpHeaderValue1 });
 
-  it("is provisioned from Git into the team's own folder, and every query stays in the team's namespace", () => {
+  it('is described, one ConfigMap per team, to the organization sync in the monitoring namespace, and never loaded into the platform\'s organization', () => {
     expect(teams.length).toBeGreaterThan(1);
+    expect(configMaps.map(({ file, object }) => `${file} ${object.kind} ${object.metadata.namespace}/${object.metadata.name}`)).toEqual(
+      teams.map(({ team }) => `${PLATFORM.dist.teamOrganizationsFile} ConfigMap monitoring/grafana-organization-${team}`),
+    );
+    // Grafana's own sidecar loads only ConfigMaps with its label, into organization 1.
+    for (const { object } of configMaps) expect(object.metadata.labels?.[PLATFORM.monitoring.grafana.dashboardLabel]).toBeUndefined();
+    for (const { team } of teams) expect(organizationOf(team).organization.name).toBe(team);
+  });
+
+  it("has only data sources that return the team's own data: Prometheus through prom-label-proxy pinned to its namespace, Loki pinned to its tenant", () => {
+    const { monitoring } = PLATFORM;
+    for (const { team } of teams) {
+      const sources = organizationOf(team).organization.dataSources;
+      expect(sources.map((source) => [source.uid, source.type, source.url, headerOf(source)])).toEqual([
+        ['prometheus', 'prometheus', monitoring.labelProxy.url, { name: 'X-Namespace', value: team }],
+        ['loki', 'loki', monitoring.lokiUrl, { name: 'X-Scope-OrgID', value: team }],
+      ]);
+      // None of the platform organization's: no Prometheus without the proxy, no Tempo, no other tenant.
+      expect(sources.map((source) => source.url)).not.toContain(monitoring.prometheusUrl);
+      expect(sources.map((source) => source.type)).not.toContain('tempo');
+      expect(JSON.stringify(sources)).not.toContain(monitoring.logTenants.platformTenant);
+      for (const other of teams.filter((candidate) => candidate.team !== team)) expect(sources.map((source) => headerOf(source).value)).not.toContain(other.team);
+    }
+  });
+
+  it('holds the team\'s dashboard, every query of it in the team\'s namespace, with pods, restarts and logs, and request rate, errors and latency where Prometheus scrapes an application', () => {
     for (const { team, instances } of teams) {
-      const configMap = objects.find((object) => object.kind === 'ConfigMap' && object.metadata.name === `dashboard-team-${team}`);
-      expect(configMap?.metadata).toMatchObject({ namespace: 'monitoring', labels: { grafana_dashboard: '1' }, annotations: { grafana_folder: team } });
-      const dashboard = JSON.parse((configMap!.data as Record<string, string>)[`team-${team}.json`]);
-      const queries: string[] = dashboard.panels.map((panel: { targets: { expr: string }[] }) => panel.targets[0].expr);
-      expect(queries.length).toBeGreaterThan(0);
+      const { organization } = organizationOf(team);
+      expect(organization.dashboards).toHaveLength(1);
+      const [dashboard] = organization.dashboards as { uid: string; panels: { title: string; datasource: { uid: string }; targets: { expr: string }[] }[] }[];
+      expect(dashboard.uid).toBe(`team-${team}`);
+      const queries = dashboard.panels.map((panel) => panel.targets[0].expr);
       for (const query of queries) {
-        const selectors = query.match(/\{[^}]*\}/g) ?? [];
+        const selectors = (query.match(/\{[^}]*\}/g) ?? []).filter((text) => !text.startsWith('{{'));
         expect(selectors.length).toBeGreaterThan(0);
-        for (const selector of selectors.filter((text) => !text.startsWith('{{'))) expect({ query, selector }).toEqual({ query, selector: expect.stringContaining(`namespace="${team}"`) });
+        for (const selector of selectors) expect({ query, selector }).toEqual({ query, selector: expect.stringContaining(`namespace="${team}"`) });
       }
+      const titles = dashboard.panels.map((panel) => panel.title);
+      expect(titles).toEqual(expect.arrayContaining(['Pods ready', 'Container restarts in the last hour', 'Restarts by pod', `Logs of ${team}`]));
       for (const app of instances.filter((instance) => instance.kind === 'WebApplication')) {
         const name = app.metadata.name;
         expect(queries).toContain(`{namespace="${team}", app="${name}"}`);
-        // Request rate, errors and latency only where Prometheus scrapes the application.
-        const titles = dashboard.panels.map((panel: { title: string }) => panel.title);
+        expect(titles).toContain(`${name}: pods ready`);
         const red = [`${name}: requests per second`, `${name}: errors (5xx share)`, `${name}: latency p95`];
         if (app.spec.metrics) expect(titles).toEqual(expect.arrayContaining(red));
         else for (const title of red) expect(titles).not.toContain(title);
       }
-      expect(instances.some((instance) => instance.spec.metrics) || team !== 'team-b').toBe(true);
-      const sources = new Set(dashboard.panels.map((panel: { datasource: { uid: string } }) => panel.datasource.uid));
-      expect([...sources].sort()).toEqual(['loki', 'prometheus']);
+      // The data sources its panels use are the organization's own.
+      const uids = new Set(dashboard.panels.map((panel) => panel.datasource.uid));
+      expect([...uids].sort()).toEqual(organization.dataSources.map((source) => source.uid).sort());
     }
+    // team-b's shop declares metrics, so the RED panels are really exercised.
+    expect(teams.find(({ team }) => team === 'team-b')!.instances.some((instance) => instance.spec.metrics)).toBe(true);
   });
 });

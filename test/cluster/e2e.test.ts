@@ -16,6 +16,7 @@ interface Expectations {
     kafka: { team: string; topic: string; otherTeam: string };
     postgres: { team: string; infrastructure: string };
     virtualCluster: { team: string; name: string };
+    observability: { team: string; webApplication: string; otherTeam: string };
   };
 }
 
@@ -38,7 +39,7 @@ describe('cluster/e2e-expectations.yaml', () => {
   });
 
   it('sends traffic to instances that exist, and expects from the web application what it is told to serve', () => {
-    const { http, kafka, postgres, virtualCluster } = expectations.traffic;
+    const { http, kafka, postgres, virtualCluster, observability } = expectations.traffic;
     const instance = (team: string, kind: string, name: string) => userSpace.teamsFor('dev').find((entry) => entry.team === team)!.instances.find((entry) => entry.kind === kind && entry.metadata.name === name);
     const web = instance(http.team, 'WebApplication', http.webApplication)!;
     expect(Object.values(web.spec.env as Record<string, string>)).toContain(http.bodyContains);
@@ -46,8 +47,12 @@ describe('cluster/e2e-expectations.yaml', () => {
     expect(declared(kafka.otherTeam)).toContainEqual({ kind: 'Workspace', name: kafka.otherTeam });
     expect(instance(postgres.team, 'Infrastructure', postgres.infrastructure)).toBeDefined();
     expect(instance(virtualCluster.team, 'VirtualCluster', virtualCluster.name)).toBeDefined();
+    // The application whose metrics and logs the e2e looks for is scraped (it declares metrics), and the other team exists.
+    expect(instance(observability.team, 'WebApplication', observability.webApplication)?.spec.metrics).toBeDefined();
+    expect(declared(observability.otherTeam)).toContainEqual({ kind: 'Workspace', name: observability.otherTeam });
+    expect(observability.otherTeam).not.toBe(observability.team);
     // None of them may be one that is expected not to work.
-    for (const [team, name] of [[http.team, http.webApplication], [postgres.team, postgres.infrastructure]]) expect(expectations.notReady).not.toContainEqual(expect.objectContaining({ team, name }));
+    for (const [team, name] of [[http.team, http.webApplication], [postgres.team, postgres.infrastructure], [observability.team, observability.webApplication]]) expect(expectations.notReady).not.toContainEqual(expect.objectContaining({ team, name }));
   });
 });
 

@@ -4,7 +4,9 @@ import * as fs from 'fs';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import * as path from 'path';
-import { changedUnderSameUrl, importSources, type ImportLock } from '../../src/import/command';
+import { CHARTS, isOciChart, type ChartVersion } from '../../config/versions';
+import { changedUnderSameUrl, digestReport, importSources, keptOciCharts, resolveOciCharts, type ImportLock, type OciChartLock } from '../../src/import/command';
+import { HELM_CONFIG_MEDIA_TYPE, MANIFEST_MEDIA_TYPES, ociReference, resolveDigest } from '../../src/import/oci-digest';
 import { type CompactCrd } from '../../src/import/crd-schema';
 import { importsDir } from '../../src/import/layout';
 import { pinnedSources, type ImportSource } from '../../src/import/sources';
@@ -29,6 +31,7 @@ function expectGadgetImport(out: string, urls: { crd: string; values: string }):
   expect(readJson<ImportLock>(path.join(out, 'lock.json'))).toEqual({
     crds: { gadget: { url: urls.crd, sha256: sha256(GADGET_CRD), schema: 'crds/gadget.example.com.json' } },
     charts: { gadget: { version: '1.2.3', url: urls.values, sha256: sha256(GADGET_VALUES), schema: 'charts/gadget.values.schema.json' } },
+    ociCharts: {},
   });
   expect(readJson<CompactCrd>(path.join(out, 'crds', 'gadget.example.com.json'))).toEqual({
     group: 'example.com',
@@ -120,6 +123,117 @@ describe('npm run import', () => {
     expect(changedUnderSameUrl(undefined, after)).toEqual([]);
   });
 
+  describe("an OCI chart's digest, from its registry", () => {
+    /** A Helm chart's manifest as `helm push` writes it, and a container image's. */
+    const manifest = (configType: string) =>
+      Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          config: { mediaType: configType, digest: `sha256:${'1'.repeat(64)}`, size: 117 },
+          layers: [{ mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip', digest: `sha256:${'2'.repeat(64)}`, size: 3658 }],
+        }),
+      );
+    const chart = manifest(HELM_CONFIG_MEDIA_TYPE);
+    const chartDigest = `sha256:${createHash('sha256').update(chart).digest('hex')}`;
+    let server: http.Server;
+    let registry: string;
+    let requests: Array<{ url: string; accept?: string; authorization?: string }>;
+
+    /**
+     * A registry as the distribution spec has it: charts/gadget wants a bearer token from /token
+     * (as quay.io and ghcr.io do), charts/moved redirects to a mirror of it (as registry.k8s.io
+     * does), charts/liar sends a Docker-Content-Digest that is not its manifest's, charts/app
+     * holds a container image; every other name or tag is unknown.
+     */
+    beforeAll(async () => {
+      server = http.createServer((request, response) => {
+        const url = request.url ?? '';
+        requests.push({ url, accept: request.headers.accept, authorization: request.headers.authorization });
+        const send = (body: Buffer, digest: string) => void response.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'docker-content-digest': digest }).end(body);
+        if (url === '/token?service=fake-registry&scope=repository%3Acharts%2Fgadget%3Apull') return void response.writeHead(200, { 'content-type': 'application/json' }).end('{"token":"pull-token"}');
+        if (url === '/v2/charts/gadget/manifests/1.2.3' || url === '/mirror/v2/charts/gadget/manifests/1.2.3') {
+          if (request.headers.authorization === 'Bearer pull-token') return send(chart, chartDigest);
+          return void response.writeHead(401, { 'www-authenticate': `Bearer realm="${registry}/token",service="fake-registry",scope="repository:charts/gadget:pull"` }).end();
+        }
+        if (url === '/v2/charts/moved/manifests/1.2.3') return void response.writeHead(307, { location: '/mirror/v2/charts/gadget/manifests/1.2.3' }).end();
+        if (url === '/v2/charts/liar/manifests/1.0.0') return send(chart, `sha256:${'0'.repeat(64)}`);
+        if (url === '/v2/charts/app/manifests/1.0.0') return send(manifest('application/vnd.oci.image.config.v1+json'), '');
+        return void response.writeHead(404).end();
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      registry = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    beforeEach(() => (requests = []));
+    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+    const at = (path: string, tag: string) => ociReference(`oci://${registry.replace('http://', '')}/${path}`, tag);
+
+    it('is the SHA-256 of the manifest the registry serves for the tag, fetched with the token its challenge names', async () => {
+      await expect(resolveDigest(at('charts/gadget', '1.2.3'))).resolves.toBe(chartDigest);
+      expect(requests.map(({ url, authorization }) => ({ url, authorization }))).toEqual([
+        { url: '/v2/charts/gadget/manifests/1.2.3', authorization: undefined },
+        { url: '/token?service=fake-registry&scope=repository%3Acharts%2Fgadget%3Apull', authorization: undefined },
+        { url: '/v2/charts/gadget/manifests/1.2.3', authorization: 'Bearer pull-token' },
+      ]);
+      expect(requests[0].accept?.split(', ')).toEqual([...MANIFEST_MEDIA_TYPES]);
+    });
+
+    it('follows a redirect and sends the token to where the manifest is', async () => {
+      await expect(resolveDigest(at('charts/moved', '1.2.3'))).resolves.toBe(chartDigest);
+      expect(requests.at(-1)).toMatchObject({ url: '/mirror/v2/charts/gadget/manifests/1.2.3', authorization: 'Bearer pull-token' });
+    });
+
+    it.each([
+      ['a Docker-Content-Digest that is not the bytes sent', 'charts/liar', '1.0.0', `the registry says its manifest is sha256:${'0'.repeat(64)}, but the manifest it sent is ${chartDigest}; not recording either`],
+      ['an unknown tag', 'charts/gadget', '9.9.9', 'the registry has no such tag (404)'],
+      ['a container image', 'charts/app', '1.0.0', `is not a Helm chart: its manifest's config is application/vnd.oci.image.config.v1+json, not ${HELM_CONFIG_MEDIA_TYPE}`],
+    ])('refuses %s, naming the reference', async (_name, repository, tag, problem) => {
+      const name = `oci://${registry.replace('http://', '')}/${repository}:${tag}`;
+      await expect(resolveDigest(at(repository, tag))).rejects.toThrow(`${name}${problem.startsWith('is ') ? ' ' : ': '}${problem}`);
+    });
+
+    it('is resolved for each OCI chart of the pinned ones, and only those', async () => {
+      const charts: Record<string, ChartVersion> = {
+        gadget: { repository: `oci://${registry.replace('http://', '')}/charts/gadget`, chart: 'gadget', version: '1.2.3' },
+        plain: { repository: registry, chart: 'plain', version: '1.0.0' },
+      };
+      await expect(resolveOciCharts(charts)).resolves.toEqual({ gadget: { url: `${charts.gadget.repository}:1.2.3`, digest: chartDigest } });
+    });
+  });
+
+  describe('the recorded OCI digests against config/versions.ts', () => {
+    const oci = (version: string, digest?: string): ChartVersion => ({ repository: 'oci://registry.example/charts/gadget', chart: 'gadget', version, ...(digest ? { digest } : {}) });
+    const recorded = (digest: string): Record<string, OciChartLock> => ({ gadget: { url: 'oci://registry.example/charts/gadget:1.2.3', digest } });
+    const [a, b] = [`sha256:${'a'.repeat(64)}`, `sha256:${'b'.repeat(64)}`];
+
+    it('says a pinned digest matches, gives an unpinned one to paste, and names a moved tag apart', () => {
+      expect(digestReport({ gadget: oci('1.2.3', a) }, recorded(a), false)).toEqual({ lines: [`gadget 1.2.3: ${a} matches config/versions.ts`], moved: [] });
+      expect(digestReport({ gadget: oci('1.2.3') }, recorded(a), false)).toEqual({
+        lines: [`gadget 1.2.3: oci://registry.example/charts/gadget:1.2.3 is ${a}; to pin it, paste digest: '${a}' into CHARTS.gadget in config/versions.ts and drop its exceptions.digest`],
+        moved: [],
+      });
+      expect(digestReport({ gadget: oci('1.2.3', a) }, recorded(b), false)).toEqual({
+        lines: [],
+        moved: [`gadget 1.2.3: oci://registry.example/charts/gadget:1.2.3 is now ${b}, but config/versions.ts pins ${a}: the tag was moved to other bytes; find out why before changing the pin`],
+      });
+      expect(digestReport({ gadget: oci('1.2.3', a) }, {}, true).lines).toEqual(['gadget 1.2.3: digest not resolved (offline import); run `npm run import` online to resolve oci://registry.example/charts/gadget:1.2.3']);
+    });
+
+    it('keeps, offline, only the digests recorded for the very tags pinned now', () => {
+      const previous: ImportLock = { crds: {}, charts: {}, ociCharts: recorded(a) };
+      expect(keptOciCharts(previous, { gadget: oci('1.2.3') })).toEqual(recorded(a));
+      expect(keptOciCharts(previous, { gadget: oci('1.3.0') })).toEqual({});
+      expect(keptOciCharts(undefined, { gadget: oci('1.2.3') })).toEqual({});
+    });
+
+    it('are written to the lock beside the sources', async () => {
+      const out = path.join(tempDir('import-oci'), 'imports');
+      await importSources({ root: ROOT, sources: [], out, ociCharts: recorded(a) });
+      expect(readJson<ImportLock>(path.join(out, 'lock.json')).ociCharts).toEqual(recorded(a));
+    });
+  });
+
   describe('the committed imports/', () => {
     const lock = readJson<ImportLock>(path.join(importsDir(ROOT), 'lock.json'));
     const sources = pinnedSources(ROOT);
@@ -135,6 +249,16 @@ describe('npm run import', () => {
         charts: Object.fromEntries(Object.entries(lock.charts).map(([name, entry]) => [name, `${entry.version} ${entry.url}`])),
       }).toEqual(pinned);
       expect(Object.keys(lock.charts).sort()).toEqual(['cert-manager', 'cilium', 'cloudnative-pg', 'loki', 'vcluster']);
+    });
+
+    it('record OCI digests only for the tags pinned now, each equal to the pinned digest (paste an unpinned one)', () => {
+      const oci = Object.fromEntries((Object.values(CHARTS) as ChartVersion[]).filter(isOciChart).map((chart) => [chart.chart, chart]));
+      expect(Object.keys(oci).length).toBeGreaterThan(0);
+      for (const [name, entry] of Object.entries(lock.ociCharts ?? {})) {
+        const chart = oci[name];
+        expect({ name, url: entry.url }).toEqual({ name, url: `${chart?.repository}:${chart?.version}` });
+        expect({ name, digest: entry.digest }).toEqual({ name, digest: chart.digest });
+      }
     });
 
     it('hold each chart values schema byte for byte as its recorded SHA-256 says, and nothing the lock does not name', () => {

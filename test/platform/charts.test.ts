@@ -61,9 +61,14 @@ describe('helm-repositories', () => {
 });
 
 describe.each([dev, prd])('helm-releases on $name', (cluster: ClusterConfig) => {
-  const objects = synth((app) => new HelmReleasesChart(app, 'helm-releases', { cluster }));
+  const layer = synth((app) => new HelmReleasesChart(app, 'helm-releases', { cluster }));
+  const objects = layer.filter((object) => object.kind === 'HelmRelease');
 
-  it('matches the snapshot', () => expect(objects).toMatchSnapshot());
+  it('matches the snapshot', () => expect(layer).toMatchSnapshot());
+
+  it('holds the HelmReleases, and the script of the organization sync the Grafana release mounts', () => {
+    expect(layer.filter((object) => object.kind !== 'HelmRelease').map((object) => `${object.kind} ${object.metadata.namespace}/${object.metadata.name}`)).toEqual(['ConfigMap monitoring/grafana-org-sync']);
+  });
 
   it('installs Cilium as CNI, kube-proxy replacement and Gateway API implementation', () => {
     const cilium = objects.find((object) => object.metadata.name === 'cilium')!;

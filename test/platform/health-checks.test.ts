@@ -96,3 +96,20 @@ describe('which Kustomizations carry health checks', () => {
     }
   });
 });
+
+describe("the Prometheus Operator's monitors", () => {
+  it('are current once applied, because the operator writes their status only behind a feature gate the platform leaves off', () => {
+    const stack = buildCluster(findCluster('dev')!, [])['helm-releases'].node.findAll()
+      .map((node) => node as unknown as { toJson?: () => KubeObject })
+      .filter((node) => typeof node.toJson === 'function')
+      .map((node) => node.toJson!())
+      .find((object) => object.kind === 'HelmRelease' && object.metadata.name === 'kube-prometheus-stack')!;
+    // kube-prometheus-stack renders prometheusOperator.featureGates as --feature-gates; none is set.
+    expect(stack.spec.values.prometheusOperator.featureGates).toBeUndefined();
+    for (const kind of ['PodMonitor', 'ServiceMonitor']) {
+      const check = healthCheckOf({ apiVersion: 'monitoring.coreos.com/v1', kind })!;
+      // What the operator leaves: no status at all.
+      expect(fluxStatus(check, { apiVersion: 'monitoring.coreos.com/v1', kind, metadata: { name: 'flux', generation: 1 }, spec: {} })).toBe('Current');
+    }
+  });
+});

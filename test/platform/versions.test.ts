@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { CHARTS, gatewayApiConflict, VERSIONS, versionConflicts } from '../../config/versions';
+import { CHARTS, gatewayApiConflict, VERSIONS, versionConflicts, type ChartVersion } from '../../config/versions';
 import { ROOT } from '../../src/paths';
 import { readTree } from '../../src/synth/dist-folder';
 import { tempDir } from '../helpers';
@@ -38,5 +38,33 @@ describe('synth with a known-bad pair pinned', () => {
       expect(synth).toThrow('Cilium 1.19.4 does not run with Gateway API 1.6.1');
       expect(readTree(out).size).toBe(0);
     });
+  });
+});
+
+describe('OCI charts without a digest or a signature check', () => {
+  const digest = `sha256:${'a'.repeat(64)}`;
+  const cosign = { issuer: 'https://issuer.example', subject: 'signer@example.com' };
+  const oci = (fields: Partial<ChartVersion>): ChartVersion => ({ repository: 'oci://registry.example/charts/gadget', chart: 'gadget', version: '1.2.3', ...fields });
+  const conflicts = (gadget: ChartVersion) => versionConflicts({ ...CHARTS, gadget }, VERSIONS);
+
+  it('are accepted with a digest and a signer, or with the reason each is missing', () => {
+    expect(conflicts(oci({ digest, cosign }))).toEqual([]);
+    expect(conflicts(oci({ exceptions: { digest: 'not published yet', signature: 'the publisher does not sign it' } }))).toEqual([]);
+  });
+
+  it('are refused without the reason, with what to do', () => {
+    expect(conflicts(oci({ cosign }))).toEqual([
+      'CHARTS.gadget in config/versions.ts has no digest and says no why: run `npm run import` online and paste the digest it prints, or give the reason in exceptions.digest',
+    ]);
+    expect(conflicts(oci({ digest }))).toEqual([
+      'CHARTS.gadget in config/versions.ts has no cosign identity and says no why: set cosign to the identity that signs the chart, if its publisher signs it, or give the reason in exceptions.signature',
+    ]);
+  });
+
+  it('are refused with a reason for a check they have, and an HTTP(S) chart with OCI-only fields', () => {
+    expect(conflicts(oci({ digest, cosign, exceptions: { digest: 'stale' } }))).toEqual(['CHARTS.gadget in config/versions.ts has a digest and still gives exceptions.digest: remove the reason']);
+    expect(conflicts({ repository: 'https://charts.example', chart: 'gadget', version: '1.2.3', digest })).toEqual([
+      'CHARTS.gadget in config/versions.ts is an HTTP(S) chart but sets digest, which only an OCI chart has: an HTTP(S) chart is pinned by its exact version (and archiveSha256 where bootstrap installs it)',
+    ]);
   });
 });

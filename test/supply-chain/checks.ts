@@ -16,6 +16,8 @@ const DOWNLOAD = /(^|[\s;|&(])(curl|wget)\s/;
 /** A request to the machine itself (the kind node's ports, as the e2e sends traffic): nothing is downloaded to run. */
 const LOCAL_REQUEST = /\bhttps?:\/\/(127\.0\.0\.1|localhost)[:/]|--resolve\s+"?[^\s"]+:127\.0\.0\.1\b/;
 const CHECKSUM = /\bsha256sum\b[^\n]*--check|\bshasum\s+-a\s*256\b[^\n]*--check/;
+/** npm resolving and fetching packages by name or range, with no lock file's integrity hashes to check them against. */
+const NPM_RESOLVE = /(^|[\s;|&(])(npm\s+(install|i|add|exec|x)|npx)(\s|$)/;
 
 /**
  * Pinned-Dependencies, Token-Permissions and Dangerous-Workflow in the OpenSSF Scorecard's sense:
@@ -88,7 +90,8 @@ function runBlocks(workflow: { jobs?: Record<string, WorkflowJob> }): string[] {
 /**
  * Every download in `scripts` (shell, one string each) must go into a file and be checked
  * against a SHA-256 in the same shell function (or the same workflow step) before use: no
- * `curl | sh`, `curl | tar`, no unchecked file, and no `kubectl apply` of a URL.
+ * `curl | sh`, `curl | tar`, no unchecked file, no `kubectl apply` of a URL, and no npm install
+ * or npx of a package (npm ci of a lock file checks each package's integrity hash).
  */
 export function checkDownloads(file: string, scripts: readonly string[]): Finding[] {
   const findings: Finding[] = [];
@@ -99,6 +102,7 @@ export function checkDownloads(file: string, scripts: readonly string[]): Findin
       const at = `${file}:${index + 1}`;
       const command = joinContinuations(lines, index);
       if (/kubectl\b[^\n]*\b(apply|create)\b[\s\S]*\s-[fk]\s*"?https?:\/\//.test(command)) findings.push({ at, problem: 'kubectl applies a URL: apply the repository\'s checked copy instead' });
+      if (NPM_RESOLVE.test(line)) findings.push({ at, problem: 'npm fetches packages by name, unchecked: install a package-lock.json with npm ci, which checks each against its integrity hash' });
       if (!DOWNLOAD.test(line) || LOCAL_REQUEST.test(command)) continue;
       if (/\|\s*(sudo\s+)?(sh|bash|tar|python3?|kubectl)\b/.test(command)) {
         findings.push({ at, problem: 'a download is piped into a program before its checksum is known' });

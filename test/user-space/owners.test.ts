@@ -142,9 +142,9 @@ describe('.github/CODEOWNERS', () => {
 });
 
 describe("a team's files", () => {
-  const { workspacesFile, tenantAccessFile, teamDashboardsFile } = PLATFORM.dist;
+  const { workspacesFile, tenantAccessFile, teamOrganizationsFile } = PLATFORM.dist;
   /** The layer files every team has entries in; everything else a team makes is in its own paths. */
-  const SHARED = new Set<string>([workspacesFile, tenantAccessFile, teamDashboardsFile]);
+  const SHARED = new Set<string>([workspacesFile, tenantAccessFile, teamOrganizationsFile]);
   const INSTANCE_KINDS = ABSTRACTION_APIS.filter((abstraction) => abstraction.scope === 'Namespaced').map((abstraction) => abstraction.kind);
   const EXAMPLES = path.join(ROOT, 'user-space');
   const exampleFiles = fs.readdirSync(EXAMPLES, { recursive: true, encoding: 'utf8' }).filter((file) => fs.statSync(path.join(EXAMPLES, file)).isFile());
@@ -182,7 +182,7 @@ describe("a team's files", () => {
       expect(before.filter((document) => after.includes(document))).toEqual(after);
       for (const document of teams) {
         const { kind, metadata } = parse(document) as { kind: string; metadata: { name: string; namespace?: string } };
-        expect([metadata.name, metadata.namespace].some((name) => name === team || name === `tenant-${team}` || name === `dashboard-team-${team}`)).toBe(true);
+        expect([metadata.name, metadata.namespace].some((name) => name === team || name === `tenant-${team}` || name === `grafana-organization-${team}`)).toBe(true);
         // The team's instances never land in a shared file, where the platform's owners would own them.
         expect(INSTANCE_KINDS).not.toContain(kind);
       }

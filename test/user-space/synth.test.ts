@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { ABSTRACTIONS } from '../../abstractions';
+import { CHARTS, supplyChainExceptions } from '../../config/versions';
 import { formatProblem } from '../../src/user-space';
 import { CliResult, makeTempDir, removeFixtures, ROOT, runInProcess, UserSpaceFixture, workspace, writeTeams } from './helpers';
 
@@ -87,6 +88,12 @@ describe('synth --user-space --out', () => {
     expect(first.stderr).toBe('');
     expect(first.stdout).toContain('synth: 2 clusters, 10 layers, 2 teams in');
     expect(first.stdout).not.toContain('removes');
+    // Every check an OCI chart goes without, on every synth.
+    const exceptions = supplyChainExceptions(CHARTS);
+    expect(exceptions.length).toBeGreaterThan(0);
+    for (const { name, chart, check, reason } of exceptions) {
+      expect(first.stdout).toContain(`supply chain: the ${chart.chart} chart ${chart.version} ${check === 'digest' ? 'is pulled by its tag, not by a digest' : 'is used without a signature check'} (CHARTS.${name}.exceptions.${check}): ${reason}\n`);
+    }
     expect(first.status).toBe(0);
     for (const cluster of ['dev', 'prd']) {
       for (const file of ['tenants/tenants.yaml', 'tenants/team-x/instances.yaml', 'workspaces/workspaces.yaml', 'tenants/team-y/instances.yaml']) {

@@ -515,7 +515,7 @@ describe('team names', () => {
   it('include every namespace the platform charts create, Flux, and the ones Kubernetes makes', () => {
     expect(taken).toEqual(expect.arrayContaining(['default', 'kube-system', 'kube-public', 'kube-node-lease', 'flux-system', PLATFORM.kafka.namespace, PLATFORM.gateway.namespace]));
     const platform = synthOf(NamespacesChart).map((namespace) => namespace.metadata.name);
-    const releases = synthOf(HelmReleasesChart).map((release) => release.spec.targetNamespace as string);
+    const releases = synthOf(HelmReleasesChart).map((object) => (object.kind === 'HelmRelease' ? (object.spec.targetNamespace as string) : object.metadata.namespace!));
     expect(platform.length).toBeGreaterThan(0);
     for (const name of [...platform, ...releases]) expect(taken).toContain(name);
   });
