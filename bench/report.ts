@@ -2,9 +2,11 @@ import * as os from 'os';
 
 /**
  * The commands the benchmark compares: `synth` writes into an empty folder, `resynth` finds its
- * output already there; `baseline` is the conventional cdk8s app in bench/conventional.
+ * output already there, `resynth-one` finds it there after a change to one team; `floor` only
+ * reads, parses and writes (bench/io-floor.js); `baseline` is the conventional cdk8s app in
+ * bench/conventional.
  */
-export type CaseName = 'synth' | 'resynth' | 'validate' | 'preview' | 'baseline';
+export type CaseName = 'floor' | 'synth' | 'resynth' | 'resynth-one' | 'validate' | 'preview' | 'baseline';
 
 /** How a case fared at one size over all its runs. */
 export type Outcome =
@@ -29,12 +31,16 @@ export interface Row {
 
 /** The goals of the performance issue are stated for this many teams. */
 export const REFERENCE_TEAMS = 1000;
+/** And these for this many. */
+export const LARGE_TEAMS = 10000;
 
-const GOALS = { synthShareOfBaseline: 0.25, synthPeakRssMiB: 400, previewSeconds: 0.5, marginalCostGrowth: 1.5 } as const;
+const GOALS = { synthShareOfBaseline: 0.25, synthPeakRssMiB: 400, previewSeconds: 0.5, marginalCostGrowth: 1.5, synthOverFloor: 1.5, resynthOneShareOfSynth: 0.25 } as const;
 
 const LABELS: Record<CaseName, string> = {
+  floor: 'I/O floor (`node bench/io-floor.js`)',
   synth: '`npm run synth`',
   resynth: '`npm run synth`, output up to date',
+  'resynth-one': '`npm run synth`, one team changed',
   validate: '`npm run validate`',
   preview: '`npm run preview` (one team)',
   baseline: 'conventional cdk8s app (`npx ts-node main.ts`)',
@@ -62,6 +68,9 @@ export function renderReport(rows: readonly Row[], command: string, loadAverages
     '',
     `Goals at ${REFERENCE_TEAMS} teams:`,
     ...renderGoals(rows).map((line) => `- ${line}`),
+    '',
+    `Goals at ${LARGE_TEAMS} teams:`,
+    ...renderLargeGoals(rows).map((line) => `- ${line}`),
     '',
   ].join('\n');
 }
@@ -102,6 +111,18 @@ function renderGoals(rows: readonly Row[]): string[] {
     synth && validate ? `validate vs synth: ${seconds(validate)} vs ${seconds(synth)} (goal: no slower): ${verdict(validate.medianSeconds <= synth.medianSeconds)}` : missing('validate vs synth'),
     preview ? `preview of one team: ${seconds(preview)} (goal < ${GOALS.previewSeconds} s): ${verdict(preview.medianSeconds < GOALS.previewSeconds)}` : missing('preview'),
     ...(['synth', 'resynth', 'validate'] as const).map((name) => linearity(rows, name)),
+  ];
+}
+
+function renderLargeGoals(rows: readonly Row[]): string[] {
+  const missing = (what: string) => `${what}: not measured at ${LARGE_TEAMS} teams`;
+  const floor = measured(rows, 'floor', LARGE_TEAMS);
+  const synth = measured(rows, 'synth', LARGE_TEAMS);
+  const one = measured(rows, 'resynth-one', LARGE_TEAMS);
+  return [
+    synth && floor ? `synth vs the I/O floor: ${seconds(synth)} vs ${seconds(floor)} = ${(synth.medianSeconds / floor.medianSeconds).toFixed(2)}× (goal ≤ ${GOALS.synthOverFloor}×): ${verdict(synth.medianSeconds <= GOALS.synthOverFloor * floor.medianSeconds)}; CPU time ${(synth.medianCpuSeconds / floor.medianCpuSeconds).toFixed(2)}×` : missing('synth vs the I/O floor'),
+    synth ? `synth peak RSS: ${Math.round(synth.peakRssMiB)} MiB (goal ≤ ${GOALS.synthPeakRssMiB} MiB): ${verdict(synth.peakRssMiB <= GOALS.synthPeakRssMiB)}` : missing('synth peak RSS'),
+    synth && one ? `synth after a change to one team vs a full synth: ${seconds(one)} vs ${seconds(synth)} = ${percent(one.medianSeconds / synth.medianSeconds)} (goal ≤ ${percent(GOALS.resynthOneShareOfSynth)}): ${verdict(one.medianSeconds <= GOALS.resynthOneShareOfSynth * synth.medianSeconds)}; CPU time ${percent(one.medianCpuSeconds / synth.medianCpuSeconds)}` : missing('synth after a change to one team'),
   ];
 }
 

@@ -3,8 +3,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseArgs, usageOf, type CommandSpec } from '../src/cli/args';
 import { UsageError } from '../src/cli/usage-error';
+import { CLUSTERS } from '../config/clusters';
 import { ROOT } from '../src/paths';
-import { generateTeams, GeneratedTeams } from './generate-teams';
+import { generateTeams, GeneratedTeams, teamFiles } from './generate-teams';
 import { BenchCommand, CommandFailed, measure, Measurement, median } from './measure';
 import { CaseName, Outcome, REFERENCE_TEAMS, renderReport, Row } from './report';
 
@@ -18,18 +19,18 @@ export interface BenchOptions {
   readonly runs: number;
 }
 
-const DEFAULT_SIZES = [1, 100, 1000, 3000];
+const DEFAULT_SIZES = [1, 100, 1000, 3000, 10000];
 const DEFAULT_RUNS = 3;
 export const BENCH_COMMAND: CommandSpec = {
   name: 'bench',
   summary:
-    'Generates each number of teams into a temporary folder, times synth, validate, preview and a conventional cdk8s app side by side, and prints a Markdown table with the goals they are measured against.',
+    'Generates each number of teams into a temporary folder, times synth (into an empty folder, over its own output, and after a change to one team), validate, preview, the I/O floor and a conventional cdk8s app side by side, and prints a Markdown table with the goals they are measured against.',
   options: [
     { flag: '--sizes', value: '<n,...>', description: 'Numbers of teams, one round each.', default: DEFAULT_SIZES.join(',') },
     { flag: '--baseline-sizes', value: '<n,...>', description: 'Rounds that also time the conventional cdk8s app (seconds even for one team); each must be among --sizes.', default: `${REFERENCE_TEAMS} when it is among --sizes` },
     { flag: '--runs', value: '<n>', description: 'Runs per command and size; the table shows the median.', default: String(DEFAULT_RUNS) },
   ],
-  examples: ['npm run bench', 'npm run bench -- --sizes 1,100 --baseline-sizes 100 --runs 1  # a quick look'],
+  examples: ['npm run bench', 'npm run bench -- --sizes 1,100 --baseline-sizes 100 --runs 1  # a quick look', 'npm run bench -- --sizes 1000,10000 --runs 1  # the goals only, once each'],
 };
 const USAGE = usageOf(BENCH_COMMAND);
 
@@ -38,12 +39,26 @@ interface BenchCase {
   readonly name: CaseName;
   readonly inputFiles: number;
   readonly command: BenchCommand;
-  /** Clears the output folder, so every run writes everything (not timed). */
-  readonly prepare?: () => void;
+  /** Clears the output folder, so every run writes everything, or changes a team (not timed); gets the run's number. */
+  readonly prepare?: (run: number) => void;
 }
 
-const LAUNCHER = path.join(ROOT, 'bin', 'mini-atlas.js');
 const CONVENTIONAL_APP = path.join(ROOT, 'bench', 'conventional');
+const IO_FLOOR = path.join(ROOT, 'bench', 'io-floor.js');
+
+/**
+ * What `npm run <script> -- <args>` runs, without npm: the script's command line (Node with its
+ * options, then the launcher and the command) and `args`.
+ */
+export function scriptCommand(script: string, args: readonly string[], scripts = packageScripts()): BenchCommand {
+  const words = scripts[script]?.split(/\s+/) ?? [];
+  if (words[0] !== 'node' || words.length < 2) throw new Error(`package.json's script "${script}" does not run node: the bench runs each command as its script does`);
+  return { executable: process.execPath, args: [...words.slice(1).map((word) => (word.startsWith('bin/') ? path.join(ROOT, word) : word)), ...args], cwd: ROOT };
+}
+
+function packageScripts(): Readonly<Record<string, string>> {
+  return (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+}
 
 /**
  * `mini-atlas bench [--sizes ...] [--baseline-sizes ...] [--runs N]`: for each size, generates
@@ -101,7 +116,7 @@ function benchCases(root: string, generated: GeneratedTeams): BenchCase[] {
   const { userSpace, teams, files } = generated;
   const synthOut = path.join(root, 'dist');
   const baselineOut = path.join(root, 'conventional');
-  const cli = (...args: string[]): BenchCommand => ({ executable: process.execPath, args: [LAUNCHER, ...args], cwd: ROOT });
+  const floorOut = path.join(root, 'floor');
   // Deleting thousands of files keeps the disk busy for seconds after rm returns, which would bill
   // the next timed run; renaming the old output aside is instant, and it goes with `root`.
   const setAside = path.join(root, 'previous-outputs');
@@ -111,12 +126,18 @@ function benchCases(root: string, generated: GeneratedTeams): BenchCase[] {
     fs.mkdirSync(setAside, { recursive: true });
     fs.renameSync(folder, path.join(setAside, String(++previous)));
   };
+  const synth = scriptCommand('synth', ['--user-space', userSpace, '--out', synthOut]);
   return [
-    { name: 'synth', inputFiles: files.length, command: cli('synth', '--user-space', userSpace, '--out', synthOut), prepare: clear(synthOut) },
+    // Reads and parses every team file and writes the instance files: what synth cannot do without.
+    { name: 'floor', inputFiles: files.length, command: { executable: process.execPath, args: [IO_FLOOR, userSpace, floorOut, ...CLUSTERS.map((cluster) => cluster.name)], cwd: ROOT }, prepare: clear(floorOut) },
+    // Into an emptied folder, where the cache of the run before describes nothing: every team is rendered.
+    { name: 'synth', inputFiles: files.length, command: synth, prepare: clear(synthOut) },
     // Right after the runs above, so the output is what this synth would write: the everyday case.
-    { name: 'resynth', inputFiles: files.length, command: cli('synth', '--user-space', userSpace, '--out', synthOut) },
-    { name: 'validate', inputFiles: files.length, command: cli('validate', '--user-space', userSpace) },
-    { name: 'preview', inputFiles: files.length / teams.length, command: cli('preview', path.join(userSpace, teams[0]), '--cluster', 'dev', '--user-space', userSpace) },
+    { name: 'resynth', inputFiles: files.length, command: synth },
+    // A team's pull request: one line of one team's file changed since the last synth.
+    { name: 'resynth-one', inputFiles: files.length, command: synth, prepare: (run) => changeOneTeam(userSpace, teams, run) },
+    { name: 'validate', inputFiles: files.length, command: scriptCommand('validate', ['--user-space', userSpace]) },
+    { name: 'preview', inputFiles: files.length / teams.length, command: scriptCommand('preview', [path.join(userSpace, teams[0]), '--cluster', 'dev', '--user-space', userSpace]) },
     {
       name: 'baseline',
       inputFiles: files.length,
@@ -127,11 +148,23 @@ function benchCases(root: string, generated: GeneratedTeams): BenchCase[] {
   ];
 }
 
+/**
+ * Changes one line of one team's file (its web application's replicas: 4 and 5 in turn, never
+ * what the generator wrote), the team in the middle of the user space, so that every run has a
+ * change to render.
+ */
+function changeOneTeam(userSpace: string, teams: readonly string[], run: number): void {
+  const index = Math.ceil(teams.length / 2);
+  const team = teams[index - 1];
+  const file = path.join(userSpace, team, 'web.yaml');
+  fs.writeFileSync(file, teamFiles(team, index)['web.yaml'].replace(/replicas: \d+/, `replicas: ${run % 2 ? 4 : 5}`));
+}
+
 /** Runs a case `runs` times: median and best wall time, median CPU time and the largest peak RSS, or why there is none. */
 function runCase(benchCase: BenchCase, teams: number, runs: number): Outcome {
   const results: Measurement[] = [];
   for (let run = 1; run <= runs; run++) {
-    benchCase.prepare?.();
+    benchCase.prepare?.(run);
     try {
       results.push(measure(benchCase.command));
     } catch (error) {

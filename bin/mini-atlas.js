@@ -74,6 +74,9 @@ function build() {
 }
 
 if (!isFresh()) build();
+// V8 compiles the bundle (a few megabytes) on every run unless its code is cached: Node keeps
+// the compiled code in .build/compile-cache/ and checks it against the bundle's content.
+require('module').enableCompileCache?.(path.join(outDir, 'compile-cache'));
 // The command reads its own arguments from process.argv, without the command name.
 process.argv = [process.argv[0], bundle, ...args];
 require(bundle);

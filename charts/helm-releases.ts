@@ -15,8 +15,7 @@ import { PLATFORM_NAMESPACES, SYSTEM_NAMESPACES } from '../config/namespaces';
 import { PLATFORM } from '../config/platform';
 import { CHARTS, ChartVersion, isOciChart } from '../config/versions';
 import { ciliumValues } from './cilium-values';
-import { TeamInstances } from '../src/user-space/model';
-import { alloyValues, grafanaValues, labelProxyValues, lokiValues, orgSyncScript, prometheusStackValues, tempoValues } from './observability-values';
+import { alloyValues, grafanaValues, labelProxyValues, lokiValues, orgSyncScript, prometheusStackValues, tempoValues, type TeamOwners } from './observability-values';
 import { chartSourceName, PlatformChart } from './helm-repositories';
 
 /** One platform component installed from a chart. */
@@ -31,10 +30,10 @@ interface PlatformRelease {
 export interface HelmReleasesChartProps extends ChartProps {
   readonly cluster: ClusterConfig;
   /**
-   * The teams, whose Workspaces' owners Grafana's GitHub sign-in maps to their organizations
-   * (only on a cluster with `observability.grafana.github`). @default none
+   * Each team's owners, whom Grafana's GitHub sign-in maps to the team's organization (only on a
+   * cluster with `observability.grafana.github`). @default none
    */
-  readonly teams?: readonly TeamInstances[];
+  readonly teamOwners?: TeamOwners;
 }
 
 /**
@@ -47,12 +46,12 @@ export interface HelmReleasesChartProps extends ChartProps {
 export class HelmReleasesChart extends LayerChart {
   constructor(scope: Construct, id: string, props: HelmReleasesChartProps) {
     super(scope, id, props);
-    for (const release of this.releases(props.cluster, props.teams ?? [])) this.addRelease(release, props.cluster);
+    for (const release of this.releases(props.cluster, props.teamOwners ?? new Map())) this.addRelease(release, props.cluster);
     const script = orgSyncScript();
     new k8s.KubeConfigMap(this, 'grafana-org-sync', { metadata: { name: script.name, namespace: script.namespace }, data: script.data });
   }
 
-  private releases(cluster: ClusterConfig, teams: readonly TeamInstances[]): PlatformRelease[] {
+  private releases(cluster: ClusterConfig, teamOwners: TeamOwners): PlatformRelease[] {
     return [
       { chart: 'cilium', namespace: SYSTEM_NAMESPACES.kubeSystem.name, values: ciliumValues(cluster) },
       { chart: 'kyverno', namespace: PLATFORM_NAMESPACES.kyverno.name, values: kyvernoValues(cluster), dependsOn: ['cilium'] },
@@ -92,12 +91,12 @@ export class HelmReleasesChart extends LayerChart {
         dependsOn: ['cilium'],
         values: { args: cluster.kubeletSelfSignedCerts ? ['--kubelet-insecure-tls'] : [] },
       },
-      ...this.observabilityReleases(cluster, teams),
+      ...this.observabilityReleases(cluster, teamOwners),
     ];
   }
 
   /** Metrics (and the proxy teams query them through), logs, traces, the collector and Grafana, all in the monitoring namespace. */
-  private observabilityReleases(cluster: ClusterConfig, teams: readonly TeamInstances[]): PlatformRelease[] {
+  private observabilityReleases(cluster: ClusterConfig, teamOwners: TeamOwners): PlatformRelease[] {
     const inMonitoring = (chart: PlatformChart, values: Record<string, unknown>): PlatformRelease => ({ chart, namespace: PLATFORM_NAMESPACES.monitoring.name, values, dependsOn: ['cilium'] });
     return [
       inMonitoring('kubePrometheusStack', prometheusStackValues(cluster)),
@@ -105,7 +104,7 @@ export class HelmReleasesChart extends LayerChart {
       inMonitoring('loki', lokiValues(cluster)),
       inMonitoring('tempo', tempoValues(cluster)),
       inMonitoring('alloy', alloyValues(cluster)),
-      inMonitoring('grafana', grafanaValues(cluster, teams)),
+      inMonitoring('grafana', grafanaValues(cluster, teamOwners)),
     ];
   }
 

@@ -1,4 +1,5 @@
 import { ApiObject, Chart } from 'cdk8s';
+import type { TeamInstances } from '../src/user-space/model';
 import type { KindRef } from './health-checks';
 
 /**
@@ -6,41 +7,33 @@ import type { KindRef } from './health-checks';
  * named after its kind and name, so a review diff names what changed.
  */
 export abstract class LayerChart extends Chart {
-  private readonly teamDocuments: TeamDocument[] = [];
-
-  /** Team documents of the layer, in the order they were added. */
-  public get documents(): readonly TeamDocument[] {
-    return this.teamDocuments;
-  }
-
   /** File of `object`, relative to the layer's folder. */
   public outputFile(object: ApiObject): string {
     return `${object.kind.toLowerCase()}-${object.name}.yaml`;
   }
 
   /**
-   * Adds a team's document as it is: a validated instance, or a typed manifest made for the team
-   * (`Kind.manifest(...)`). It is data, not a construct: the thousands of them a large synth
-   * writes need none of cdk8s's resolving, which would cost a third of its time. `ownedBy` names
-   * the team whose own files the document compiles (its instances), which then own its file if
+   * What the layer holds for one team: its validated instances, or typed manifests made for it
+   * (`Kind.manifest(...)`). They are data, not constructs: the thousands of them a large synth
+   * writes need none of cdk8s's resolving, which would cost a third of its time, and synth renders
+   * each team on its own, so that an unchanged team's output can be reused. A document
+   * `ownedBy` the team compiles its own files (its instances), and its file is the team's if
    * nothing else shares it; what the platform makes for a team stays the platform's.
+   * @default none
    */
-  protected addDocument(file: string, object: object, ownedBy?: string): void {
-    this.teamDocuments.push(ownedBy ? { file, object, ownedBy } : { file, object });
+  public teamDocuments(_team: TeamInstances): TeamDocument[] {
+    return [];
   }
 
-  /** Every kind of object the layer applies, each once, in the order first seen. */
+  /** Every kind of the layer's own objects (the teams' documents aside), each once, in the order first seen. */
   public appliedKinds(): KindRef[] {
-    const objects = [
-      ...this.node.findAll().filter((node): node is ApiObject => node instanceof ApiObject),
-      ...this.teamDocuments.map(({ object }) => object as KindRef),
-    ];
+    const objects = this.node.findAll().filter((node): node is ApiObject => node instanceof ApiObject);
     const kinds = new Map(objects.map(({ apiVersion, kind }) => [`${apiVersion} ${kind}`, { apiVersion, kind }]));
     return [...kinds.values()];
   }
 
-  /** Files that are not Kubernetes objects (kustomize configs), by path relative to the layer. */
-  public extraFiles(): Record<string, string> {
+  /** Files that are not Kubernetes objects (kustomize configs), by path relative to the layer, for a cluster with `teams` teams. */
+  public extraFiles(_teams: number): Record<string, string> {
     return {};
   }
 }

@@ -11,7 +11,6 @@ import { ClusterConfig, ContainerSize, GrafanaGitHubLogin } from '../config/clus
 import { RESERVED_NAMESPACES, RESERVED_PREFIX } from '../config/namespaces';
 import { PLATFORM } from '../config/platform';
 import { ROOT } from '../src/paths';
-import { TeamInstances } from '../src/user-space/model';
 import { platformDataSources } from './grafana-organizations';
 
 const { monitoring } = PLATFORM;
@@ -281,7 +280,7 @@ const ORG_SYNC_SCRIPT = 'org-sync.py';
  * monitoring, foldered by annotation; beside it, the organization sync keeps one organization per
  * team. With `github`, people sign in with GitHub, each team's GitHub teams into its organization.
  */
-export function grafanaValues(cluster: ClusterConfig, teams: readonly TeamInstances[] = []): Record<string, unknown> {
+export function grafanaValues(cluster: ClusterConfig, teamOwners: TeamOwners = new Map()): Record<string, unknown> {
   const { grafana } = cluster.observability;
   const size: ContainerSize = { requests: grafana.requests, limits: grafana.limits };
   return {
@@ -290,7 +289,7 @@ export function grafanaValues(cluster: ClusterConfig, teams: readonly TeamInstan
     // The sidecars and the organization sync read ConfigMaps of this namespace only: a Role, not
     // the chart's default ClusterRole on every Secret of the cluster.
     rbac: { namespaced: true },
-    'grafana.ini': grafanaIni(grafana.github, teams),
+    'grafana.ini': grafanaIni(grafana.github, teamOwners),
     ...(grafana.github ? { envValueFrom: { GF_AUTH_GITHUB_CLIENT_SECRET: { secretKeyRef: { name: grafana.github.clientSecret, key: 'client-secret' } } } } : {}),
     datasources: { 'datasources.yaml': { apiVersion: 1, datasources: platformDataSources() } },
     sidecar: {
@@ -310,7 +309,7 @@ export function grafanaValues(cluster: ClusterConfig, teams: readonly TeamInstan
 }
 
 /** grafana.ini: no anonymous access, no sign-up, no public dashboards; GitHub sign-in when configured. */
-function grafanaIni(github: GrafanaGitHubLogin | undefined, teams: readonly TeamInstances[]): Record<string, unknown> {
+function grafanaIni(github: GrafanaGitHubLogin | undefined, teamOwners: TeamOwners): Record<string, unknown> {
   return {
     analytics: { reporting_enabled: false, check_for_updates: false },
     auth: { disable_login_form: false },
@@ -318,7 +317,7 @@ function grafanaIni(github: GrafanaGitHubLogin | undefined, teams: readonly Team
     users: { allow_sign_up: false },
     // An editor could otherwise publish a dashboard of the team's data to anyone with the link.
     public_dashboards: { enabled: false },
-    ...(github ? { 'auth.github': githubLogin(github, teams) } : {}),
+    ...(github ? { 'auth.github': githubLogin(github, teamOwners) } : {}),
   };
 }
 
@@ -328,8 +327,8 @@ function grafanaIni(github: GrafanaGitHubLogin | undefined, teams: readonly Team
  * organization 1; anybody else is refused (`role_attribute_strict`). Editors query and build
  * dashboards; only an organization's Admin could add a data source that names another team.
  */
-function githubLogin(github: GrafanaGitHubLogin, teams: readonly TeamInstances[]): Record<string, unknown> {
-  const mapping = githubOrgMapping(teams);
+function githubLogin(github: GrafanaGitHubLogin, teamOwners: TeamOwners): Record<string, unknown> {
+  const mapping = githubOrgMapping(teamOwners);
   const organizations = [...new Set(mapping.map((entry) => entry.slice(1, entry.indexOf('/'))))].sort();
   return {
     enabled: true,
@@ -343,12 +342,15 @@ function githubLogin(github: GrafanaGitHubLogin, teams: readonly TeamInstances[]
   };
 }
 
+/** Each team's code owners (its Workspace's `spec.owners`), in team order, for the teams that name any. */
+export type TeamOwners = ReadonlyMap<string, readonly string[]>;
+
 /** `org_mapping` entries, `<@org/team>:<organization>:<role>`, from the platform's owners and each Workspace's. */
-export function githubOrgMapping(teams: readonly TeamInstances[]): string[] {
+export function githubOrgMapping(teamOwners: TeamOwners): string[] {
   const teamHandles = (owners: readonly string[]) => owners.filter((owner) => /^@[^/]+\/.+$/.test(owner));
   return [
     ...teamHandles(PLATFORM.owners).map((owner) => `${owner}:1:Admin`),
-    ...teams.flatMap(({ team, workspace }) => teamHandles((workspace.spec.owners as string[] | undefined) ?? []).map((owner) => `${owner}:${team}:Editor`)),
+    ...[...teamOwners].flatMap(([team, owners]) => teamHandles(owners).map((owner) => `${owner}:${team}:Editor`)),
   ];
 }
 

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'util';
 import { ChartProps } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
@@ -6,7 +7,7 @@ import { PLATFORM } from '../config/platform';
 import { TeamInstances } from '../src/user-space/model';
 import { dashboardConfigMapMetadata, dashboardJson, PLATFORM_DASHBOARD_PANELS } from './grafana-dashboards';
 import { teamOrganizationConfigMap } from './grafana-organizations';
-import { LayerChart } from './layer-chart';
+import { LayerChart, TeamDocument } from './layer-chart';
 
 /** Pods of a platform component that Prometheus scrapes. */
 interface ScrapeTarget {
@@ -16,11 +17,6 @@ interface ScrapeTarget {
   readonly selector: Readonly<Record<string, string | readonly string[]>>;
   /** Name of the container port serving /metrics. */
   readonly port: string;
-}
-
-export interface ObservabilityChartProps extends ChartProps {
-  /** The teams, each of which gets its Grafana organization. */
-  readonly teams: readonly TeamInstances[];
 }
 
 /**
@@ -40,11 +36,15 @@ export class ObservabilityChart extends LayerChart {
     { name: 'kafka', namespace: PLATFORM.kafka.namespace, selector: { 'strimzi.io/kind': 'Kafka', 'strimzi.io/cluster': PLATFORM.kafka.cluster }, port: 'tcp-prometheus' },
   ];
 
-  constructor(scope: Construct, id: string, props: ObservabilityChartProps) {
+  constructor(scope: Construct, id: string, props?: ChartProps) {
     super(scope, id, props);
     for (const target of ObservabilityChart.TARGETS) this.addPodMonitor(target);
     this.addPlatformDashboard();
-    for (const team of props.teams) this.addDocument(PLATFORM.dist.teamOrganizationsFile, teamOrganizationConfigMap(team));
+  }
+
+  /** Each team's Grafana organization. */
+  public teamDocuments(team: TeamInstances): TeamDocument[] {
+    return [{ file: PLATFORM.dist.teamOrganizationsFile, object: sameAsLast(teamOrganizationConfigMap(team)) }];
   }
 
   private addPodMonitor({ name, namespace, selector, port }: ScrapeTarget): void {
@@ -70,3 +70,15 @@ export class ObservabilityChart extends LayerChart {
     });
   }
 }
+
+/**
+ * `manifest`, or the very object returned last when it is the same. Synth renders a team's
+ * clusters one after the other, and they mostly show the same applications: the same object then
+ * comes back, and its YAML (kilobytes of JSON in a string) is rendered once for all of them.
+ */
+function sameAsLast(manifest: object): object {
+  if (!isDeepStrictEqual(last, manifest)) last = manifest;
+  return last!;
+}
+
+let last: object | undefined;

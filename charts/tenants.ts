@@ -9,11 +9,10 @@ import { tenantShard } from '../src/flux/shards';
 import { Instance, TeamInstances } from '../src/user-space/model';
 import { distPath, GIT_SOURCE } from './flux-system';
 import { healthCheckExprs } from './health-checks';
-import { kustomizationFile, LayerChart } from './layer-chart';
+import { kustomizationFile, LayerChart, TeamDocument } from './layer-chart';
 
 export interface TenantsChartProps extends ChartProps {
   readonly cluster: ClusterConfig;
-  readonly teams: readonly TeamInstances[];
   /** Plural resource names of the namespaced abstractions a team may manage. */
   readonly tenantResources: readonly string[];
   /** ClusterRoles the abstractions' instances bind inside a team's namespace. @default none */
@@ -39,12 +38,11 @@ export class TenantsChart extends LayerChart {
   constructor(scope: Construct, id: string, private readonly props: TenantsChartProps) {
     super(scope, id, props);
     this.roles = [this.addTenantRole(props.tenantResources), ...(props.instanceRoles ?? []).map((role) => new k8s.KubeClusterRole(this, role.metadata!.name!, role))];
-    for (const team of props.teams) this.addTeam(team);
   }
 
   /** The platform's Kustomization applies the roles and each team's access; instances are the teams'. */
-  public extraFiles(): Record<string, string> {
-    return kustomizationFile([...this.roles.map((role) => this.outputFile(role)), ...(this.props.teams.length ? [tenantAccessFile] : [])]);
+  public extraFiles(teams: number): Record<string, string> {
+    return kustomizationFile([...this.roles.map((role) => this.outputFile(role)), ...(teams ? [tenantAccessFile] : [])]);
   }
 
   /** Bound per team by a RoleBinding in the team's namespace, so every right stops at that namespace. */
@@ -64,12 +62,14 @@ export class TenantsChart extends LayerChart {
    * A team's objects are typed manifests, not constructs: they need nothing cdk8s resolves, and
    * thousands of teams would make tens of thousands of constructs.
    */
-  private addTeam({ team, instances, secrets }: TeamInstances): void {
+  public teamDocuments({ team, instances, secrets }: TeamInstances): TeamDocument[] {
     const serviceAccount = tenantServiceAccount(team);
-    this.addDocument(tenantAccessFile, k8s.KubeServiceAccount.manifest({ metadata: { name: serviceAccount, namespace: PLATFORM.fluxNamespace } }));
-    this.addDocument(tenantAccessFile, this.teamKustomization(team, serviceAccount, instances));
-    for (const instance of instances) this.addDocument(`${team}/${instancesFile}`, instance, team);
-    for (const secret of secrets) this.addDocument(`${team}/${secretsFile}`, secret.document, team);
+    return [
+      { file: tenantAccessFile, object: k8s.KubeServiceAccount.manifest({ metadata: { name: serviceAccount, namespace: PLATFORM.fluxNamespace } }) },
+      { file: tenantAccessFile, object: this.teamKustomization(team, serviceAccount, instances) },
+      ...instances.map((instance) => ({ file: `${team}/${instancesFile}`, object: instance, ownedBy: team })),
+      ...secrets.map((secret) => ({ file: `${team}/${secretsFile}`, object: secret.document, ownedBy: team })),
+    ];
   }
 
   /** The team's label, and the shard that reconciles its Kustomization (if the cluster has shards). */

@@ -14,3 +14,9 @@ function findRoot(start: string): string {
   }
   return dir;
 }
+
+/**
+ * The esbuild bundle this code runs from (bin/mini-atlas.js builds one per command, into .build/),
+ * or undefined when it runs from the sources (ts-jest, ts-node).
+ */
+export const RUNNING_BUNDLE: string | undefined = __filename.endsWith('.js') ? __filename : undefined;

@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -6,11 +7,12 @@ import { parseAllDocuments } from 'yaml';
 import { addCluster } from '../bench/conventional/main';
 import { generateTeams } from '../bench/generate-teams';
 import { CommandFailed, measure, median } from '../bench/measure';
-import { REFERENCE_TEAMS, renderReport, Row } from '../bench/report';
-import { parseOptions } from '../bench/run';
+import { LARGE_TEAMS, REFERENCE_TEAMS, renderReport, Row } from '../bench/report';
+import { parseOptions, scriptCommand } from '../bench/run';
 import { CLUSTERS } from '../config/clusters';
 import { NAMING_CONVENTION } from '../config/naming';
 import { UsageError } from '../src/cli/usage-error';
+import { ROOT } from '../src/paths';
 
 interface Document {
   readonly apiVersion: string;
@@ -71,8 +73,8 @@ describe('the conventional baseline app', () => {
 });
 
 describe('bench options', () => {
-  it('defaults to four sizes, the baseline at 1000 teams only, and three runs', () => {
-    expect(parseOptions([])).toEqual({ sizes: [1, 100, 1000, 3000], baselineSizes: [1000], runs: 3 });
+  it('defaults to five sizes, the baseline at 1000 teams only, and three runs', () => {
+    expect(parseOptions([])).toEqual({ sizes: [1, 100, 1000, 3000, 10000], baselineSizes: [1000], runs: 3 });
     expect(parseOptions(['--sizes', '1,10', '--runs', '1'])).toEqual({ sizes: [1, 10], baselineSizes: [], runs: 1 });
     expect(parseOptions(['--sizes', '1,10', '--baseline-sizes', '10'])).toEqual({ sizes: [1, 10], baselineSizes: [10], runs: 3 });
   });
@@ -83,6 +85,36 @@ describe('bench options', () => {
     expect(() => parseOptions(['--runs'])).toThrow(UsageError);
     expect(() => parseOptions(['--fast', '1'])).toThrow(UsageError);
     expect(() => parseOptions(['--sizes', '1', '--baseline-sizes', '1000'])).toThrow(UsageError);
+  });
+});
+
+describe('the I/O floor', () => {
+  it("reads every team's files and writes its documents into each cluster's instance file", () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-floor-'));
+    try {
+      const { userSpace, teams, files } = generateTeams(root, 2);
+      const out = path.join(root, 'floor');
+      const run = spawnSync(process.execPath, [path.join(ROOT, 'bench', 'io-floor.js'), userSpace, out, 'dev', 'prd'], { encoding: 'utf8' });
+      expect(run.status).toBe(0);
+      for (const cluster of ['dev', 'prd']) {
+        for (const team of teams) {
+          const written = parseAllDocuments(fs.readFileSync(path.join(out, cluster, 'tenants', team, 'instances.yaml'), 'utf8')).map((document) => document.toJS());
+          expect(written).toEqual(files.filter((file) => file.includes(`/${team}/`)).sort().flatMap(readDocuments));
+        }
+      }
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the commands the bench times', () => {
+  it("are the package.json scripts' command lines, Node's options included, without npm", () => {
+    const synth = scriptCommand('synth', ['--out', 'x']);
+    expect(synth.executable).toBe(process.execPath);
+    expect(synth.args).toEqual(['--max-semi-space-size=8', path.join(ROOT, 'bin', 'mini-atlas.js'), 'synth', '--out', 'x']);
+    expect(scriptCommand('validate', []).args).toEqual([path.join(ROOT, 'bin', 'mini-atlas.js'), 'validate']);
+    expect(() => scriptCommand('test', [])).toThrow('does not run node');
   });
 });
 
@@ -105,6 +137,15 @@ describe('the report', () => {
     expect(report).toContain('synth linearity: time per team 5.00 ms at 100, 1.40 ms at 1000, 1.13 ms at 3000; marginal cost per team 1.00 ms 100→1000, 1.00 ms 1000→3000');
     expect(report).toContain('| `npm run synth` | 1000 | 5000 | 1.40 | 1.26 | 2.10 | 100 | 3571 |');
     expect(report).toContain('validate vs synth: not measured at 1000 teams');
+  });
+
+  it(`compares synth at ${LARGE_TEAMS} teams with the I/O floor, and a synth after a change to one team with a full one`, () => {
+    const report = renderReport([row('floor', LARGE_TEAMS, 10), row('synth', LARGE_TEAMS, 14, 380), row('resynth-one', LARGE_TEAMS, 4)], 'npm run bench', LOAD);
+    expect(report).toContain('synth vs the I/O floor: 14.00 s vs 10.00 s = 1.40× (goal ≤ 1.5×): met; CPU time 1.40×');
+    expect(report).toContain(`Goals at ${LARGE_TEAMS} teams:\n- synth vs the I/O floor`);
+    expect(report).toContain('synth peak RSS: 380 MiB (goal ≤ 400 MiB): met');
+    expect(report).toContain('synth after a change to one team vs a full synth: 4.00 s vs 14.00 s = 28.6% (goal ≤ 25.0%): **not met**; CPU time 28.6%');
+    expect(report).toContain('| I/O floor (`node bench/io-floor.js`) | 10000 | 50000 | 10.00 |');
   });
 
   it('shows a skipped command in its row', () => {

@@ -1,4 +1,4 @@
-import { createHash } from 'crypto';
+import { hash } from 'crypto';
 import { shardName } from '../../config/flux';
 
 /**
@@ -9,11 +9,12 @@ import { shardName } from '../../config/flux';
  * one in `count + 1`), where `hash mod count` would move most of them.
  */
 export function tenantShard(team: string, count: number): string | undefined {
-  let best: { shard: string; score: Buffer } | undefined;
+  let best: { shard: string; score: string } | undefined;
   for (let index = 1; index <= count; index++) {
     const shard = shardName(index);
-    const score = createHash('sha256').update(`${shard}/${team}`).digest();
-    if (best === undefined || score.compare(best.score) > 0) best = { shard, score };
+    // Hex digests of equal length compare as their bytes do.
+    const score = hash('sha256', `${shard}/${team}`);
+    if (best === undefined || score > best.score) best = { shard, score };
   }
   return best?.shard;
 }

@@ -132,7 +132,7 @@ export function isValidPortNum(value: number): string[] {
 export function isEnvVarName(value: string): string[] {
   const errors: string[] = [];
   if (value.length === 0) errors.push('environment variable name must be non-empty');
-  if ([...value].some((char) => char.charCodeAt(0) < 32 || char.charCodeAt(0) > 126 || char === '=')) {
+  if (/[^\x20-\x7e]|=/.test(value)) {
     errors.push("a valid environment variable name must consist only of printable ASCII characters other than '='");
   }
   return errors;
@@ -166,6 +166,21 @@ function nameRule(apiVersion: string, kind: string): (value: string) => string[]
   return isDns1123Subdomain;
 }
 
+/** Kinds whose pod template apiServerViolations checks. */
+const WORKLOADS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job'];
+
+/**
+ * The values of an object of `kind` that apiServerViolations reads, as the paths below which they
+ * are: a value elsewhere breaks no rule it knows. Validate and synth expand only these.
+ */
+export function checkedPaths(apiVersion: string, kind: string): readonly (readonly string[])[] {
+  const paths: string[][] = [['metadata']];
+  if (kind === 'ConfigMap' && apiVersion === 'v1') paths.push(['data'], ['binaryData']);
+  if (kind === 'Service' && apiVersion === 'v1') paths.push(['spec', 'ports'], ['spec', 'selector']);
+  if (WORKLOADS.includes(kind)) paths.push(['spec', 'template', 'metadata'], ['spec', 'template', 'spec', 'initContainers'], ['spec', 'template', 'spec', 'containers']);
+  return paths;
+}
+
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 /** A value only the cluster knows, shown by the preview as `<unresolved: ...>`: not checkable. */
@@ -178,42 +193,43 @@ const known = (value: unknown): value is string => typeof value === 'string' && 
  */
 export function apiServerViolations(object: Json): ApiServerViolation[] {
   const violations: ApiServerViolation[] = [];
-  const add = (path: readonly (string | number)[], errors: string[], key = false) => {
-    for (const message of errors) violations.push({ path, key, message });
+  // Most values break nothing: a path is spelled out only for an error.
+  const add = (errors: string[], path: () => readonly (string | number)[], key = false) => {
+    for (const message of errors) violations.push({ path: path(), key, message });
   };
   const apiVersion = String(object.apiVersion);
   const kind = String(object.kind);
   const metadata = isObject(object.metadata) ? object.metadata : {};
-  if (known(metadata.name)) add(['metadata', 'name'], nameRule(apiVersion, kind)(metadata.name));
-  if (known(metadata.namespace)) add(['metadata', 'namespace'], isDns1123Label(metadata.namespace));
+  if (known(metadata.name)) add(nameRule(apiVersion, kind)(metadata.name), () => ['metadata', 'name']);
+  if (known(metadata.namespace)) add(isDns1123Label(metadata.namespace), () => ['metadata', 'namespace']);
   checkObjectMeta(metadata, ['metadata'], add);
   if (kind === 'ConfigMap' && apiVersion === 'v1') checkConfigMap(object, add);
   if (kind === 'Service' && apiVersion === 'v1') checkService(object, add);
   const spec = isObject(object.spec) ? object.spec : {};
   const template = isObject(spec.template) ? spec.template : undefined;
-  if (template && ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job'].includes(kind)) {
+  if (template && WORKLOADS.includes(kind)) {
     checkObjectMeta(isObject(template.metadata) ? template.metadata : {}, ['spec', 'template', 'metadata'], add);
     checkPodSpec(isObject(template.spec) ? template.spec : {}, ['spec', 'template', 'spec'], add);
   }
   return violations;
 }
 
-type Add = (path: readonly (string | number)[], errors: string[], key?: boolean) => void;
+type Add = (errors: string[], path: () => readonly (string | number)[], key?: boolean) => void;
 
 /** ValidateObjectMeta's labels and annotations. */
 function checkObjectMeta(metadata: Json, at: readonly (string | number)[], add: Add): void {
   const labels = isObject(metadata.labels) ? metadata.labels : {};
   for (const [key, value] of Object.entries(labels)) {
-    add([...at, 'labels', key], isQualifiedName(key), true);
-    if (known(value)) add([...at, 'labels', key], isLabelValue(value));
+    add(isQualifiedName(key), () => [...at, 'labels', key], true);
+    if (known(value)) add(isLabelValue(value), () => [...at, 'labels', key]);
   }
   const annotations = isObject(metadata.annotations) ? metadata.annotations : {};
   let size = 0;
   for (const [key, value] of Object.entries(annotations)) {
-    add([...at, 'annotations', key], isQualifiedName(key.toLowerCase()), true);
+    add(isQualifiedName(key.toLowerCase()), () => [...at, 'annotations', key], true);
     size += key.length + String(value).length;
   }
-  if (size > MAX_ANNOTATION_BYTES) add([...at, 'annotations'], [`may not have more than ${MAX_ANNOTATION_BYTES} bytes`]);
+  if (size > MAX_ANNOTATION_BYTES) add([`may not have more than ${MAX_ANNOTATION_BYTES} bytes`], () => [...at, 'annotations']);
 }
 
 /** ValidateConfigMap: keys and total size. */
@@ -222,11 +238,11 @@ function checkConfigMap(object: Json, add: Add): void {
   for (const field of ['data', 'binaryData']) {
     const data = isObject(object[field]) ? (object[field] as Json) : {};
     for (const [key, value] of Object.entries(data)) {
-      add([field, key], isConfigMapKey(key), true);
+      add(isConfigMapKey(key), () => [field, key], true);
       size += Buffer.byteLength(String(value));
     }
   }
-  if (size > MAX_CONFIG_MAP_BYTES) add(['data'], [`ConfigMap data may not have more than ${MAX_CONFIG_MAP_BYTES} bytes`]);
+  if (size > MAX_CONFIG_MAP_BYTES) add([`ConfigMap data may not have more than ${MAX_CONFIG_MAP_BYTES} bytes`], () => ['data']);
 }
 
 /** ValidateService: port names, numbers, named target ports, selector. */
@@ -235,14 +251,14 @@ function checkService(object: Json, add: Add): void {
   const ports = Array.isArray(spec.ports) ? spec.ports : [];
   ports.forEach((port: unknown, index) => {
     if (!isObject(port)) return;
-    if (known(port.name)) add(['spec', 'ports', index, 'name'], isDns1123Label(port.name));
-    if (typeof port.port === 'number') add(['spec', 'ports', index, 'port'], isValidPortNum(port.port));
-    if (known(port.targetPort)) add(['spec', 'ports', index, 'targetPort'], isValidPortName(port.targetPort));
+    if (known(port.name)) add(isDns1123Label(port.name), () => ['spec', 'ports', index, 'name']);
+    if (typeof port.port === 'number') add(isValidPortNum(port.port), () => ['spec', 'ports', index, 'port']);
+    if (known(port.targetPort)) add(isValidPortName(port.targetPort), () => ['spec', 'ports', index, 'targetPort']);
   });
   const selector = isObject(spec.selector) ? spec.selector : {};
   for (const [key, value] of Object.entries(selector)) {
-    add(['spec', 'selector', key], isQualifiedName(key), true);
-    if (known(value)) add(['spec', 'selector', key], isLabelValue(value));
+    add(isQualifiedName(key), () => ['spec', 'selector', key], true);
+    if (known(value)) add(isLabelValue(value), () => ['spec', 'selector', key]);
   }
 }
 
@@ -253,16 +269,16 @@ function checkPodSpec(spec: Json, at: readonly (string | number)[], add: Add): v
     containers.forEach((container, index) => {
       if (!isObject(container)) return;
       const here = [...at, field, index];
-      if (known(container.name)) add([...here, 'name'], isDns1123Label(container.name));
+      if (known(container.name)) add(isDns1123Label(container.name), () => [...here, 'name']);
       const ports = Array.isArray(container.ports) ? container.ports : [];
       ports.forEach((port: unknown, portIndex) => {
         if (!isObject(port)) return;
-        if (known(port.name)) add([...here, 'ports', portIndex, 'name'], isValidPortName(port.name));
-        if (typeof port.containerPort === 'number') add([...here, 'ports', portIndex, 'containerPort'], isValidPortNum(port.containerPort));
+        if (known(port.name)) add(isValidPortName(port.name), () => [...here, 'ports', portIndex, 'name']);
+        if (typeof port.containerPort === 'number') add(isValidPortNum(port.containerPort), () => [...here, 'ports', portIndex, 'containerPort']);
       });
       const env = Array.isArray(container.env) ? container.env : [];
       env.forEach((variable: unknown, envIndex) => {
-        if (isObject(variable) && known(variable.name)) add([...here, 'env', envIndex, 'name'], isEnvVarName(variable.name));
+        if (isObject(variable) && known(variable.name)) add(isEnvVarName(variable.name), () => [...here, 'env', envIndex, 'name']);
       });
     });
   }

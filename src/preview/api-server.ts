@@ -12,7 +12,7 @@
  */
 import type { Instance, SourceLocation, TeamInstances } from '../user-space/model';
 import type { Problem } from '../user-space/problems';
-import { apiServerViolations, type ApiServerViolation } from './api-server-rules';
+import { apiServerViolations, checkedPaths, type ApiServerViolation } from './api-server-rules';
 import { compile, segmentsOf, type Reference } from './expressions';
 import { expandInstance, type ExpandedResource } from './expand';
 import { indexRgds, type ResourceDefinition, type Rgd, type RgdSet } from './rgd';
@@ -32,20 +32,39 @@ export function apiServerProblems(resource: ExpandedResource, locate: FieldLocat
  * cut down to the team values; a problem found on several clusters is reported once.
  */
 export function apiServerProblemsOf(teamsFor: (cluster: string) => readonly TeamInstances[], clusters: readonly string[], rgdsFor: (cluster: string) => RgdSet, locate: FieldLocator): Problem[] {
-  const seen = new Map<string, Problem>();
-  // An instance without a cluster override is one object on every cluster, and clusters whose
-  // graphs agree on what team values reach make the same objects of it: checked once.
-  const checked = new Map<string, WeakSet<Instance>>();
-  for (const cluster of clusters) {
-    const graphs = teamValueGraphs(rgdsFor(cluster));
-    const signature = JSON.stringify(graphs.rgds.map((rgd) => [rgd.apiVersion, rgd.kind, rgd.resources]));
-    const done = checked.get(signature) ?? new WeakSet<Instance>();
-    checked.set(signature, done);
-    for (const problem of checkTeamsAgainstApiServer(teamsFor(cluster), graphs, locate, done)) {
-      seen.set(`${problem.location.file}:${problem.location.line}:${problem.location.col} ${problem.message}`, problem);
-    }
+  return new ApiServerCheck(clusters, rgdsFor, locate).problemsOf(teamsFor);
+}
+
+/** The check of `apiServerProblemsOf`, with each cluster's graphs pruned once, for one team after another. */
+export class ApiServerCheck {
+  private readonly clusters: readonly { readonly name: string; readonly graphs: RgdSet; readonly signature: string }[];
+
+  constructor(
+    clusters: readonly string[],
+    rgdsFor: (cluster: string) => RgdSet,
+    private readonly locate: FieldLocator,
+  ) {
+    this.clusters = clusters.map((name) => {
+      const graphs = teamValueGraphs(rgdsFor(name));
+      return { name, graphs, signature: JSON.stringify(graphs.rgds.map((rgd) => [rgd.apiVersion, rgd.kind, rgd.resources])) };
+    });
   }
-  return [...seen.values()];
+
+  /** The problems of `teamsFor` (every team, or one), each once. */
+  problemsOf(teamsFor: (cluster: string) => readonly TeamInstances[]): Problem[] {
+    const seen = new Map<string, Problem>();
+    // An instance without a cluster override is one object on every cluster, and clusters whose
+    // graphs agree on what team values reach make the same objects of it: checked once.
+    const checked = new Map<string, WeakSet<Instance>>();
+    for (const { name, graphs, signature } of this.clusters) {
+      const done = checked.get(signature) ?? new WeakSet<Instance>();
+      checked.set(signature, done);
+      for (const problem of checkTeamsAgainstApiServer(teamsFor(name), graphs, this.locate, done)) {
+        seen.set(`${problem.location.file}:${problem.location.line}:${problem.location.col} ${problem.message}`, problem);
+      }
+    }
+    return [...seen.values()];
+  }
 }
 
 /** What validate and synth check of `teams` against `rgds` (already pruned by `teamValueGraphs`), skipping instances in `done`. */
@@ -81,18 +100,38 @@ function lazyLocation(compute: () => SourceLocation): SourceLocation {
   };
 }
 
-/** `rgds` with each template cut down to the values that come from the instance alone. */
+/**
+ * `rgds` with each template cut down to the values that come from the instance alone and that
+ * the API server's rules read (checkedPaths); a resource that is an instance of another of the
+ * RGDs keeps every instance-derived value, which its own expansion reads.
+ */
 export function teamValueGraphs(rgds: RgdSet): RgdSet {
-  const pruned = rgds.rgds.map((rgd): Rgd => ({ ...rgd, resources: rgd.resources.flatMap(teamValuesOf), status: {} }));
+  const kinds = new Set(rgds.rgds.map((rgd) => `${rgd.apiVersion} ${rgd.kind}`));
+  const pruned = rgds.rgds.map((rgd): Rgd => ({ ...rgd, resources: rgd.resources.flatMap((resource) => teamValuesOf(resource, kinds)), status: {} }));
   return indexRgds(pruned, []);
 }
 
-/** A resource with only its instance-derived values; none when it cannot be expanded from the instance alone. */
-function teamValuesOf(resource: ResourceDefinition): ResourceDefinition[] {
+/** A resource with only its checked instance-derived values; none when it cannot be expanded from the instance alone. */
+function teamValuesOf(resource: ResourceDefinition, rgdKinds: ReadonlySet<string>): ResourceDefinition[] {
   if (!resource.forEach.every((iterator) => readsOnlyInstance(iterator.expression))) return [];
-  const template = prune(resource.template, true);
+  const { apiVersion, kind } = resource.template as { apiVersion?: unknown; kind?: unknown };
+  const checked = rgdKinds.has(`${String(apiVersion)} ${String(kind)}`) ? undefined : checkedPaths(String(apiVersion), String(kind));
+  const template = prune(keepOnly(resource.template, checked), true);
   if (!isRecord(template) || Object.keys(template).length <= 2) return [];
   return [{ ...resource, template, readyWhen: [], includeWhen: resource.includeWhen.filter(readsOnlyInstance) }];
+}
+
+/** `template` with only apiVersion, kind and what is below `paths` (all of it without paths). */
+function keepOnly(template: unknown, paths: readonly (readonly string[])[] | undefined, at: readonly string[] = []): unknown {
+  if (!paths || !isRecord(template)) return template;
+  const result: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(template)) {
+    const here = [...at, key];
+    if (at.length === 0 && (key === 'apiVersion' || key === 'kind')) result[key] = value;
+    else if (paths.some((path) => path.length <= here.length && path.every((segment, index) => segment === here[index]))) result[key] = value;
+    else if (paths.some((path) => path.length > here.length && here.every((segment, index) => segment === path[index]))) result[key] = keepOnly(value, paths, here);
+  }
+  return result;
 }
 
 /**

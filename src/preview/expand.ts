@@ -85,15 +85,40 @@ function expandInto(
     }
     const objects = renderer.renderResource(definition, instance.metadata.namespace, rgds);
     if (!objects) continue;
-    const templateLocation = rgd.locate(['spec', 'resources', rgd.resources.indexOf(definition), 'template']);
+    const templateLocation = templateLocationOf(rgd, rgd.resources.indexOf(definition));
     for (const object of objects) {
-      const plain = materialize(object) as Record<string, unknown>;
+      // Placeholders become text in what is shown; the bindings keep them, for later references.
+      const plain = (renderer.placeholders ? materialize(object) : object) as Record<string, unknown>;
       resources.push({ instance: declared, rgd, resourceId: node.id, object: plain, templateLocation });
       if (depth < MAX_NESTING && rgds.find(String(plain.apiVersion), String(plain.kind))) {
         expandInto(asInstance(plain), declared, rgds, source, depth + 1, resources, problems);
       }
     }
   }
+}
+
+const templateLocations = new WeakMap<Rgd, SourceLocation[]>();
+
+/** Where the template of `rgd`'s resource at `index` is, worked out once per RGD and resource. */
+function templateLocationOf(rgd: Rgd, index: number): SourceLocation {
+  const locations = templateLocations.get(rgd) ?? templateLocations.set(rgd, []).get(rgd)!;
+  return (locations[index] ??= rgd.locate(['spec', 'resources', index, 'template']));
+}
+
+/**
+ * A path into the RGD file, linked to its parent: rendering visits every value of every template,
+ * and a path is spelled out only for a problem.
+ */
+interface TemplatePath {
+  readonly parent: PathInRgd;
+  readonly key: string | number;
+}
+
+/** A path into the RGD file, spelled out or linked. */
+type PathInRgd = TemplatePath | readonly (string | number)[];
+
+function spell(path: PathInRgd): (string | number)[] {
+  return Array.isArray(path) ? [...path] : [...spell((path as TemplatePath).parent), (path as TemplatePath).key];
 }
 
 /** What `schema` is in expressions: the instance as the API server holds it, defaults applied. */
@@ -123,6 +148,8 @@ class Renderer {
   readonly excluded = new Set<string>();
   /** How many expressions failed so far (each reported); a resource with a failure is left out. */
   private failures = 0;
+  /** Whether the resource rendered last holds a value only the cluster knows. */
+  placeholders = false;
 
   constructor(
     private readonly rgd: Rgd,
@@ -149,9 +176,10 @@ class Renderer {
   renderResource(definition: ResourceDefinition, namespace: string | undefined, rgds: RgdSet): Record<string, unknown>[] | undefined {
     const index = this.rgd.resources.indexOf(definition);
     const failuresBefore = this.failures;
+    this.placeholders = false;
     const objects = (this.iterations(definition, index) ?? []).map((iteration) => {
       const scope = { ...this.bindings, ...iteration };
-      const object = withoutOmitted(this.renderValue(definition.template, ['spec', 'resources', index, 'template'], definition.id, scope)) as Record<string, unknown>;
+      const object = this.renderValue(definition.template, ['spec', 'resources', index, 'template'], definition.id, scope) as Record<string, unknown>;
       return withDefaultNamespace(object, namespace, rgds);
     });
     if (this.failures > failuresBefore) {
@@ -179,12 +207,31 @@ class Renderer {
     return iterations;
   }
 
-  private renderValue(value: unknown, yamlPath: readonly (string | number)[], resourceId: string, scope: Record<string, unknown>): unknown {
-    if (typeof value === 'string') return value.includes('${') ? this.renderString(value, yamlPath, resourceId, scope) : value;
-    if (Array.isArray(value)) return value.map((item, i) => this.renderValue(item, [...yamlPath, i], resourceId, scope));
+  /**
+   * The template value with every expression evaluated and what omit() removed left out (kro's
+   * cleanOmitSentinels). A map or list an expression returns is copied, omissions inside it left
+   * out, so that no rendered object shares the instance's own values.
+   */
+  private renderValue(value: unknown, yamlPath: PathInRgd, resourceId: string, scope: Record<string, unknown>): unknown {
+    if (typeof value === 'string') {
+      if (!value.includes('${')) return value;
+      const rendered = this.renderString(value, yamlPath, resourceId, scope);
+      return typeof rendered === 'object' && rendered !== null && !(rendered instanceof Unresolved) ? withoutOmitted(rendered) : rendered;
+    }
+    if (Array.isArray(value)) {
+      const items: unknown[] = [];
+      for (let i = 0; i < value.length; i++) {
+        const item = this.renderValue(value[i], { parent: yamlPath, key: i }, resourceId, scope);
+        if (item !== OMITTED) items.push(item);
+      }
+      return items;
+    }
     if (!isRecord(value)) return value;
     const result: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) result[key] = this.renderValue(item, [...yamlPath, key], resourceId, scope);
+    for (const key of Object.keys(value)) {
+      const rendered = this.renderValue(value[key], { parent: yamlPath, key }, resourceId, scope);
+      if (rendered !== OMITTED) result[key] = rendered;
+    }
     return result;
   }
 
@@ -192,9 +239,13 @@ class Renderer {
    * A standalone expression keeps its value's type; a string template concatenates strings.
    * Undefined means the expression failed (and was reported).
    */
-  private renderString(text: string, yamlPath: readonly (string | number)[], resourceId: string, scope: Record<string, unknown>): unknown {
+  private renderString(text: string, yamlPath: PathInRgd, resourceId: string, scope: Record<string, unknown>): unknown {
     const segments = segmentsOf(text);
-    if (isStandalone(segments)) return this.evaluateSegment((segments[0] as { expression: string }).expression, yamlPath, resourceId, scope);
+    if (isStandalone(segments)) {
+      const value = this.evaluateSegment((segments[0] as { expression: string }).expression, yamlPath, resourceId, scope);
+      if (value instanceof Unresolved) this.placeholders = true;
+      return value;
+    }
     let result = '';
     let unresolved: Unresolved | undefined;
     for (const segment of segments) {
@@ -217,10 +268,12 @@ class Renderer {
         return undefined;
       }
     }
-    return unresolved ? new Unresolved(unresolved.reference, result) : result;
+    if (!unresolved) return result;
+    this.placeholders = true;
+    return new Unresolved(unresolved.reference, result);
   }
 
-  private evaluateSegment(source: string, yamlPath: readonly (string | number)[], resourceId: string, scope: Record<string, unknown>): unknown {
+  private evaluateSegment(source: string, yamlPath: PathInRgd, resourceId: string, scope: Record<string, unknown>): unknown {
     let expression: CompiledExpression;
     try {
       expression = compile(source);
@@ -238,7 +291,7 @@ class Renderer {
       else lastValue = lookup.value;
     }
     // A plain field reference is the field's value: CEL would return the same, only slower.
-    if (!missing && expression.references.length === 1 && !expression.references[0].testOnly && formatReference(expression.references[0]) === source.trim()) return lastValue;
+    if (!missing && expression.plainReference) return lastValue;
     const result = evaluate(expression, scope);
     if ('error' in result && missing) {
       this.failures++;
@@ -273,17 +326,18 @@ class Renderer {
       }
       current = next;
     }
-    const inner = firstUnresolved(current);
+    // The instance's own values are plain data: only resources' rendered values hold placeholders.
+    const inner = reference.root === 'schema' ? undefined : firstUnresolved(current);
     return inner ? { unresolved: inner } : { value: current };
   }
 
-  private fail(yamlPath: readonly (string | number)[], resourceId: string, message: string): void {
+  private fail(yamlPath: PathInRgd, resourceId: string, message: string): void {
     this.failures++;
     this.report('error', yamlPath, resourceId, message);
   }
 
-  private report(severity: 'error' | 'warning', yamlPath: readonly (string | number)[], resourceId: string, message: string): void {
-    this.problems.push({ severity, location: this.rgd.locate(yamlPath), message: `resource "${resourceId}" for ${this.label}: ${message}` });
+  private report(severity: 'error' | 'warning', yamlPath: PathInRgd, resourceId: string, message: string): void {
+    this.problems.push({ severity, location: this.rgd.locate(spell(yamlPath)), message: `resource "${resourceId}" for ${this.label}: ${message}` });
   }
 }
 

@@ -18,7 +18,17 @@ export type Segment = { readonly literal: string } | { readonly expression: stri
  * Splits `text` into literal text and expressions. Braces and quotes inside an expression are
  * tracked, so that `${{"a": 1}}` and `${"${VAR}"}` end where kro ends them.
  */
-export function segmentsOf(text: string): Segment[] {
+export function segmentsOf(text: string): readonly Segment[] {
+  if (!text.includes('${')) return text ? [{ literal: text }] : [];
+  let segments = segmentsByText.get(text);
+  if (!segments) segmentsByText.set(text, (segments = split(text)));
+  return segments;
+}
+
+/** The segments of each template string seen: an RGD's few hundred templates are split once, not once per instance. */
+const segmentsByText = new Map<string, readonly Segment[]>();
+
+function split(text: string): Segment[] {
   const segments: Segment[] = [];
   let literal = '';
   let i = 0;
@@ -76,6 +86,8 @@ export interface CompiledExpression {
   /** Called functions, namespaced ones as `base64.encode`. */
   readonly functions: readonly string[];
   readonly expr: Expr;
+  /** Whether it is one field reference and nothing else (`schema.spec.env`): its value is the field's, without CEL. */
+  readonly plainReference: boolean;
 }
 
 /** CEL that does not parse; the message is @bufbuild/cel's. */
@@ -96,7 +108,8 @@ export function compile(source: string): CompiledExpression {
   const references: Reference[] = [];
   const functions: string[] = [];
   collect(expr, new Set(), references, functions);
-  const result = { source, references, functions, expr };
+  const plainReference = references.length === 1 && !references[0].testOnly && formatReference(references[0]) === source.trim();
+  const result = { source, references, functions, expr, plainReference };
   compiled.set(source, result);
   return result;
 }
@@ -236,16 +249,31 @@ export type Evaluation = { readonly value: unknown } | { readonly error: string 
  * maps become objects, lists arrays.
  */
 export function evaluate(expression: CompiledExpression, bindings: Readonly<Record<string, unknown>>): Evaluation {
-  environment ??= celEnv({ funcs: [...strings, omit, sort] });
+  // Only the variables the expression names: the others (every resource rendered so far) would be
+  // converted for nothing. Every unbound identifier of an expression is among its references.
   const input: Record<string, CelInput> = {};
-  for (const [name, value] of Object.entries(bindings)) input[name] = toCel(value);
+  for (const { root } of expression.references) {
+    if (root in bindings && !(root in input)) input[root] = celValueOf(bindings[root]);
+  }
   try {
-    const result = plan(environment, expression.expr)(input);
+    const result = programOf(expression)(input);
     if (isCelError(result)) return { error: describeCelError(result.message) };
     return { value: fromCel(result) };
   } catch (error) {
     return { error: error instanceof Error ? error.message : String(error) };
   }
+}
+
+/** The planned program of each expression, made once: planning costs more than most evaluations. */
+const programs = new WeakMap<CompiledExpression, ReturnType<typeof plan>>();
+
+function programOf(expression: CompiledExpression): ReturnType<typeof plan> {
+  let program = programs.get(expression);
+  if (!program) {
+    environment ??= celEnv({ funcs: [...strings, omit, sort] });
+    programs.set(expression, (program = plan(environment, expression.expr)));
+  }
+  return program;
 }
 
 function describeCelError(message: string): string {
@@ -255,6 +283,19 @@ function describeCelError(message: string): string {
   return library
     ? `function ${unbound[1]} (${library}, enabled by kro) is not supported by the offline preview`
     : `unknown function ${unbound[1]}`;
+}
+
+/**
+ * The CEL value of each map or list bound so far: a variable such as `schema` is read by many
+ * expressions of one instance, and is converted once. Bound values are never changed.
+ */
+const celValues = new WeakMap<object, CelInput>();
+
+function celValueOf(value: unknown): CelInput {
+  if (typeof value !== 'object' || value === null || value instanceof Unresolved) return toCel(value);
+  let converted = celValues.get(value);
+  if (converted === undefined) celValues.set(value, (converted = toCel(value)));
+  return converted;
 }
 
 function toCel(value: unknown): CelInput {

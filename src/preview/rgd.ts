@@ -10,7 +10,7 @@ import { CACHE_DIR, loadCompiled, packageVersion } from '../compiled-cache';
 import type { SourceLocation } from '../user-space/model';
 import type { KindRef } from './check';
 import type { Problem } from '../user-space/problems';
-import { CelSyntaxError, compile, isStandalone, segmentsOf, type CompiledExpression, type Reference, type Segment } from './expressions';
+import { CelSyntaxError, compile, isStandalone, segmentsOf, type CompiledExpression, type Reference } from './expressions';
 import { fieldAt, isRecord, parseSimpleSchema, SimpleSchemaError, type FieldSchema } from './simple-schema';
 
 /** One iterator of a kro 0.9 `forEach`: `- item: ${schema.spec.items}`. */
@@ -259,7 +259,7 @@ export function walkStrings(value: unknown, at: readonly (string | number)[], vi
 }
 
 function sitesIn(text: string, yamlPath: readonly (string | number)[], field: ExpressionField, resourceId?: string): ExpressionSite[] {
-  const segments: Segment[] = segmentsOf(text);
+  const segments = segmentsOf(text);
   const standalone = isStandalone(segments);
   return segments.flatMap((segment): ExpressionSite[] => {
     if (!('expression' in segment)) return [];

@@ -227,7 +227,8 @@ export interface SchemaViolation {
  * (a default is applied where the field is absent; defaults of nested fields then apply inside it).
  */
 export function applyDefaults(schema: FieldSchema, value: unknown): unknown {
-  const current = value === undefined ? structuredClone(schema.default) : value;
+  // A default that is a map or list is copied: every instance gets its own.
+  const current = value === undefined ? (typeof schema.default === 'object' && schema.default !== null ? structuredClone(schema.default) : schema.default) : value;
   if (current === undefined || current === null) return current;
   if (schema.type === 'array' && schema.items && Array.isArray(current)) {
     return current.map((item) => applyDefaults(schema.items as FieldSchema, item));
@@ -320,8 +321,13 @@ export function fieldAt(schema: FieldSchema, path: readonly string[]): FieldSche
  * braces (`\\PC`), JavaScript's unicode mode needs them (`\\P{C}`).
  */
 export function goRegExp(pattern: string): RegExp {
-  return new RegExp(toJsPattern(pattern), 'u');
+  let regExp = regExps.get(pattern);
+  if (!regExp) regExps.set(pattern, (regExp = new RegExp(toJsPattern(pattern), 'u')));
+  return regExp;
 }
+
+/** Each pattern compiled once: a schema's few patterns are tested for every instance. Without the `g` flag, `test` keeps no state. */
+const regExps = new Map<string, RegExp>();
 
 /** The source of `goRegExp(pattern)`. */
 export function toJsPattern(pattern: string): string {

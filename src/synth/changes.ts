@@ -1,4 +1,5 @@
 import { loadAll } from 'js-yaml';
+import { FileContent, sameContent } from './dist-folder';
 import { DistFiles } from './render';
 
 /** Flux leaves objects with this annotation set to `disabled` in the cluster when they leave Git. */
@@ -14,9 +15,6 @@ export interface DistObject {
   readonly kept: boolean;
 }
 
-/** The objects of each file of dist/. */
-export type DistIndex = Map<string, DistObject[]>;
-
 /** What a synth changes in dist/, and which cluster objects that removes. */
 export interface DistChanges {
   readonly added: number;
@@ -25,33 +23,78 @@ export interface DistChanges {
   readonly removedObjects: readonly DistObject[];
 }
 
+/** A run of documents of a file of dist/ (see FilePart): whose they are, and their text. */
+export interface Part {
+  /** @default the platform's */
+  readonly team?: string;
+  readonly text: string;
+  /** The objects in it; needed for the new parts that are not in the old file as they are. @default none */
+  readonly objects?: readonly DistObject[];
+}
+
 /**
- * Compares the new dist/ with the old one. Only old files whose content differs are parsed (the
- * new ones' objects are known from rendering), so an unchanged tree of thousands of files costs
- * one string comparison per file.
+ * Compares the new dist/ with the old one, one new file at a time (`add`), then the old files no
+ * new one replaced (`finish`). Only what differs is parsed: files whose content differs, and in
+ * them only the parts (one team's documents, or the platform's) that differ, when the old file's
+ * parts are known (`beforeParts`); otherwise the whole old file. The new parts' objects are known
+ * from rendering, so an unchanged tree of thousands of files costs one string comparison per
+ * file, and one changed team in a file all teams share costs that team's part. An object of a
+ * changed old part is removed unless a changed new part holds it: a team's objects are its
+ * alone, so none moves into a part that did not change.
  */
-export function compareDist(before: DistFiles, after: DistFiles, afterIndex: DistIndex): DistChanges {
-  let added = 0;
-  let changed = 0;
-  let removed = 0;
-  const oldObjects = new Map<string, DistObject>();
-  const newObjects = new Set<string>();
-  for (const [file, content] of before) {
-    const next = after.get(file);
-    if (next === content) continue;
-    if (next === undefined) removed++;
-    else changed++;
-    for (const object of objectsIn(file, content)) oldObjects.set(object.id, object);
-  }
-  for (const [file, content] of after) {
-    const previous = before.get(file);
+export class DistComparison {
+  private added = 0;
+  private changed = 0;
+  private readonly seen = new Set<string>();
+  private readonly oldObjects = new Map<string, DistObject>();
+  private readonly newObjects = new Set<string>();
+
+  constructor(
+    private readonly before: DistFiles,
+    private readonly beforeParts?: ReadonlyMap<string, readonly Part[]>,
+  ) {}
+
+  /** One file of the new dist/, with its parts when it is made of documents. */
+  add(file: string, content: FileContent, parts: readonly Part[] = []): void {
+    this.seen.add(file);
+    const previous = this.before.get(file);
     // Stryker disable next-line ConditionalExpression: saves indexing unchanged files only; their objects were in them before too, so none of them was removed
-    if (previous === content) continue;
-    if (previous === undefined) added++;
-    for (const { id } of afterIndex.get(file) ?? []) newObjects.add(id);
+    if (sameContent(previous, content)) return;
+    if (previous === undefined) this.added++;
+    else this.changed++;
+    const old = textsByOwner(this.beforeParts?.get(file));
+    for (const part of parts) {
+      const oldText = old.get(part.team ?? '');
+      if (oldText !== undefined && oldText === part.text) continue;
+      for (const { id } of part.objects ?? []) this.newObjects.add(id);
+    }
+    if (previous !== undefined) this.collectRemoved(file, previous, textsByOwner(parts));
   }
-  const removedObjects = [...oldObjects.values()].filter(({ id }) => !newObjects.has(id)).sort((a, b) => a.id.localeCompare(b.id));
-  return { added, changed, removed, removedObjects };
+
+  /** What changed, once every new file was added: the old files not among them are removed. */
+  finish(): DistChanges {
+    let removed = 0;
+    for (const [file, content] of this.before) {
+      if (this.seen.has(file)) continue;
+      removed++;
+      this.collectRemoved(file, content, new Map());
+    }
+    const removedObjects = [...this.oldObjects.values()].filter(({ id }) => !this.newObjects.has(id)).sort((a, b) => a.id.localeCompare(b.id));
+    return { added: this.added, changed: this.changed, removed, removedObjects };
+  }
+
+  /** The objects of the old file's parts that the new file does not hold as they were (`kept`, by owner). */
+  private collectRemoved(file: string, content: string, kept: ReadonlyMap<string, string>): void {
+    for (const part of this.beforeParts?.get(file) ?? [{ text: content }]) {
+      if (kept.get(part.team ?? '') === part.text) continue;
+      for (const object of objectsIn(file, part.text)) this.oldObjects.set(object.id, object);
+    }
+  }
+}
+
+/** Each part's text by its owner (a team, or '' for the platform). */
+function textsByOwner(parts: readonly Part[] | undefined): Map<string, string> {
+  return new Map((parts ?? []).map((part) => [part.team ?? '', part.text]));
 }
 
 function objectsIn(file: string, content: string): DistObject[] {

@@ -1,19 +1,24 @@
 import * as path from 'path';
-import { CLUSTERS } from '../../config/clusters';
 import { CHARTS, supplyChainExceptions, versionConflicts, VERSIONS, type SupplyChainException } from '../../config/versions';
 import { LAYERS } from '../../charts/layers';
 import { parseArgs, type CommandSpec } from '../cli/args';
 import { UsageError } from '../cli/usage-error';
 import { ROOT } from '../paths';
-import { hasErrors, loadUserSpace, Problem } from '../user-space';
-import { checkUserSpace, countProblems, report, USER_SPACE_OPTION, userSpaceDir } from '../user-space/command';
-import { rgdSet, type RgdSource } from '../preview/rgd';
+import { hasErrors, Problem } from '../user-space';
+import { sortProblems } from '../user-space/problems';
+import { countProblems, report, USER_SPACE_OPTION, userSpaceDir } from '../user-space/command';
+import { checkClaims } from '../user-space/claims';
+import { listTeams, loadTeam, repositoryPaths, teamNameProblem } from '../user-space/load';
+import { readTeamFolder } from '../user-space/team-folder';
 import { PLATFORM } from '../../config/platform';
-import { compareDist, DistChanges, DistIndex, DistObject } from './changes';
+import { cacheFile, describeFile, openCache, runningBundleVersion, sha256, writeCache, type ReusedTeam, type ValidCache } from './cache';
+import { DistChanges, DistComparison, DistObject } from './changes';
 import { codeOwners, CODEOWNERS_FILE } from './codeowners';
-import { checkReplaceable, OWNER_MARKER, OWNER_MARKER_TEXT, readTree, replaceTree } from './dist-folder';
+import { checkReplaceable, FileContent, OWNER_MARKER, OWNER_MARKER_TEXT, readTree, replaceTree } from './dist-folder';
 import { generatedDocs, writeGeneratedDocs, writeIfChanged } from './docs';
-import { DistFiles, ObjectCounts, renderCluster, TeamFiles } from './render';
+import { assembleCluster, clusterFiles, DistFiles, FilePart, ObjectCounts, TeamFiles, TeamOutput } from './render';
+import { Spool } from './spool';
+import { TeamRenderer, TeamResult } from './teams';
 
 /** What one synth is asked to do. */
 export interface SynthOptions {
@@ -30,6 +35,26 @@ export interface SynthOptions {
    * `.github/CODEOWNERS`), only once dist/ is written. @default not written
    */
   readonly codeOwnersFile?: string;
+  /** The incremental cache (see cache.ts): teams whose files did not change are taken from `out` as they are. @default none: every team is rendered */
+  readonly cache?: SynthCacheOptions;
+  /** Render every team even when the cache could serve them; the cache is written again. @default false */
+  readonly full?: boolean;
+}
+
+/** Where the incremental cache is, and what it must have been written by. */
+export interface SynthCacheOptions {
+  /** The cache file (cacheFile() names one per output folder). */
+  readonly file: string;
+  /** The running code's version (runningBundleVersion()): a cache written by other code is not used. */
+  readonly codeVersion: string;
+}
+
+/** How the teams were rendered: reused from the output through the cache, or rendered, and why everything was. */
+export interface RenderReport {
+  readonly reused: number;
+  readonly rendered: number;
+  /** Why no team could be reused, when a cache was given. @default none */
+  readonly doubt?: string;
 }
 
 /** What a synth did: refused (problems with errors), or rendered and written. */
@@ -43,54 +68,141 @@ export interface SynthResult {
   readonly codeOwners?: string;
   /** The files of dist/ that hold one team's own output only, with that team; empty when refused. */
   readonly teamFiles: TeamFiles;
+  /** How many teams were reused and rendered; undefined when refused. */
+  readonly render?: RenderReport;
 }
 
 /**
  * Loads and checks user-space/, renders every cluster in memory, and only then replaces `out`:
- * invalid input or a failing chart leaves it exactly as it was.
+ * invalid input or a failing chart leaves it exactly as it was. Each team is loaded, checked and
+ * rendered on its own (or, with a cache, reused from `out` when its files did not change); what
+ * crosses teams (hostnames, data keys, the files all teams share, flux-system, CODEOWNERS) is
+ * worked out from all of them afterwards.
  */
 export function synthesize(options: SynthOptions): SynthResult {
+  const spool = new Spool();
+  try {
+    const synth = prepare(options, spool);
+    return finish(options, synth, synth.teams.map((team) => synth.renderer.render(team, synth.cache?.inputOf(team))));
+  } finally {
+    spool.close();
+  }
+}
+
+/** A synth before its teams are rendered. */
+interface PreparedSynth {
+  /** dist/ as it is, and the SHA-256 of each file (when there is a cache). */
+  readonly current: DistFiles;
+  readonly hashes: ReadonlyMap<string, string>;
+  readonly key?: string;
+  readonly cache?: ValidCache;
+  readonly doubt?: string;
+  /** Problems found before any team: files in the user space itself, team folders with invalid names. */
+  readonly problems: readonly Problem[];
+  readonly renderer: TeamRenderer;
+  /** The team folders with valid names, in order. */
+  readonly teams: readonly string[];
+}
+
+function prepare(options: SynthOptions, spool: Spool): PreparedSynth {
   const conflicts = versionConflicts(CHARTS, VERSIONS);
   if (conflicts.length) throw new UsageError(conflicts.join('; '));
   checkReplaceable(options.out, options.shownOut ?? options.out);
-  const userSpace = loadUserSpace({ root: ROOT, userSpaceDir: options.userSpaceDir });
-  const teams = userSpace.teams.length;
-  if (hasErrors(userSpace.problems)) return { problems: userSpace.problems, teams, counts: new Map(), teamFiles: new Map() };
-  const files: DistFiles = new Map([[OWNER_MARKER, OWNER_MARKER_TEXT]]);
-  const index: DistIndex = new Map();
-  const teamFiles: TeamFiles = new Map();
-  const counts = new Map<string, ObjectCounts>();
-  for (const cluster of CLUSTERS) {
-    const rendered = renderCluster(cluster, userSpace.teamsFor(cluster.name));
-    for (const [file, content] of rendered.files) files.set(file, content);
-    for (const [file, objects] of rendered.index) index.set(file, objects);
-    for (const [file, team] of rendered.teamFiles) teamFiles.set(file, team);
-    counts.set(cluster.name, rendered.counts);
+  const hashes = new Map<string, string>();
+  const current = readTree(options.out, options.cache ? (file, bytes) => hashes.set(file, sha256(bytes)) : undefined);
+  const key = options.cache && cacheKey(options, options.cache.codeVersion);
+  const opened = !options.cache ? { doubt: 'not used' } : options.full ? { doubt: 'not read (--full)' } : openCache(options.cache.file, key!, current, hashes);
+  const cache = 'reuse' in opened ? opened : undefined;
+  const relative = repositoryPaths(ROOT);
+  const problems: Problem[] = [];
+  const teams = listTeams(options.userSpaceDir, relative, problems).filter((team) => {
+    const misnamed = teamNameProblem(path.join(options.userSpaceDir, team), relative);
+    if (misnamed) problems.push(misnamed);
+    return !misnamed;
+  });
+  // Objects are named only to tell what a change removes: nothing, from an empty output.
+  const renderer = new TeamRenderer(options.userSpaceDir, current.size > 0, spool, hasErrors(problems));
+  return { current, hashes, key, cache, doubt: 'doubt' in opened ? opened.doubt : undefined, problems, renderer, teams };
+}
+
+/** What every team rendered to, or its output taken from dist/ as it is; then everything across teams, and dist/ written. */
+function finish(options: SynthOptions, synth: PreparedSynth, results: readonly TeamResult[]): SynthResult {
+  const { current, hashes, cache, renderer } = synth;
+  const platforms = renderer.platforms;
+  const records = new Map<string, SynthTeam>();
+  const outputs: (readonly (TeamOutput | undefined)[])[] = [];
+  const loadProblems: Problem[] = [...synth.problems];
+  const apiProblems: Problem[] = [];
+  for (const result of results) {
+    const reused = result.reused ? cache!.reuse(result.team, result.input) : undefined;
+    if (reused) {
+      loadProblems.push(...reused.record.problems);
+      records.set(result.team, { ...reused, reused: true });
+      outputs.push(platforms.map((platform) => reused.outputs.get(platform.cluster.name)));
+      continue;
+    }
+    // A team whose cache entry turns out to be unusable is rendered after all.
+    const rendered = result.reused ? renderer.render(result.team, undefined) : result;
+    if (rendered.reused) throw new Error(`${result.team} cannot be both unchanged and not`);
+    loadProblems.push(...rendered.loadProblems);
+    apiProblems.push(...rendered.apiProblems);
+    records.set(rendered.team, { record: rendered.record, outputs: new Map(rendered.outputs.flatMap((output, index) => (output ? [[platforms[index].cluster.name, output]] : []))), reused: false });
+    outputs.push(rendered.outputs);
   }
-  // What the API server would refuse, expanded with the RGDs just rendered (dist/ may be older).
-  const problems = checkUserSpace(userSpace, (cluster) => rgdSet(ROOT, abstractionFiles(files, cluster)));
-  if (hasErrors(problems)) return { problems, teams, counts: new Map(), teamFiles: new Map() };
+  const relative = repositoryPaths(ROOT);
+  const claims = checkClaims(
+    [...records].map(([team, { record }]) => ({ team, hosts: record.hosts, secrets: record.secrets })),
+    // Where a clashing claim is written: its team is loaded again (its folder is as it was read).
+    ({ team, kind, index }) => loadTeam(readTeamFolder(options.userSpaceDir, team), relative).locateClaim(kind, index),
+  );
+  const loadErrors = hasErrors([...loadProblems, ...claims.problems]);
+  const problems = sortProblems([...loadProblems, ...claims.problems, ...(loadErrors ? [] : apiProblems)]);
+  if (hasErrors(problems)) return { problems, teams: records.size, counts: new Map(), teamFiles: new Map() };
+  // Each team's owners, in team order: CODEOWNERS, and Grafana's sign-in on a cluster that has it.
+  const teamOwners = new Map([...records].flatMap(([team, { record }]) => (record.owners ? [[team, record.owners]] : [])));
+  const clusters = platforms.map((platform, index) => assembleCluster(platform, outputs.map((perCluster) => perCluster[index]).filter((output): output is TeamOutput => output !== undefined), teamOwners));
+  const teamFiles: TeamFiles = new Map(clusters.flatMap((cluster) => [...cluster.teamFiles]));
+  const comparison = new DistComparison(current, cache?.parts);
+  const partsOf = new Map<string, readonly FilePart[] | undefined>();
+  /** Every file of the new dist/, put together one at a time, compared with the old one and noted for the cache on its way to the disk. */
+  function* files(): Generator<readonly [string, FileContent]> {
+    const all = [[[OWNER_MARKER, OWNER_MARKER_TEXT, undefined] as const], ...clusters.map(clusterFiles)];
+    for (const source of all) {
+      for (const [file, content, parts] of source) {
+        comparison.add(file, content, parts);
+        partsOf.set(file, parts);
+        yield [file, content];
+      }
+    }
+  }
+  const changed = replaceTree(options.out, files(), current);
+  const changes = comparison.finish();
   const owners = codeOwners({
     platformOwners: PLATFORM.owners,
-    teamOwners: userSpace.owners,
-    distFiles: files.keys(),
+    teamOwners,
+    distFiles: partsOf.keys(),
     teamFiles,
     userSpace: repositoryPath(options.userSpaceDir),
     // What the repository's dist/ holds, wherever this synth writes it (a test's folder, say).
     dist: 'dist',
   });
-  const current = readTree(options.out);
-  const changes = compareDist(current, files, index);
-  if (changes.added || changes.changed || changes.removed) replaceTree(options.out, files, current);
+  const counts = new Map(platforms.map((platform, index) => [platform.cluster.name, clusters[index].counts]));
+  // An unchanged file's hash is the one it was read with.
+  if (options.cache) writeCache(options.cache.file, synth.key!, new Map([...partsOf].map(([file, parts]) => [file, describeFile(changed.get(file) ?? hashes.get(file)!, parts)])), records);
   if (options.codeOwnersFile) writeIfChanged(options.codeOwnersFile, owners);
   if (options.writeDocs) writeGeneratedDocs(generatedDocs());
-  return { problems, teams, counts, changes, codeOwners: owners, teamFiles };
+  const reused = [...records.values()].filter((team) => team.reused).length;
+  return { problems, teams: records.size, counts, changes, codeOwners: owners, teamFiles, render: { reused, rendered: records.size - reused, ...(synth.doubt && { doubt: synth.doubt }) } };
 }
 
-/** The rendered RGD files of `cluster`, named by their path in the repository. */
-function abstractionFiles(files: DistFiles, cluster: string): RgdSource[] {
-  const prefix = `${cluster}/abstractions/`;
-  return [...files].filter(([file]) => file.startsWith(prefix) && file.endsWith('.yaml')).map(([file, text]) => ({ file: `dist/${file}`, text }));
+/** Everything a cache entry depends on outside the team folders, but for the code: where the repository, the user space and the output are. */
+function cacheKey(options: SynthOptions, codeVersion: string): string {
+  return sha256(JSON.stringify([codeVersion, ROOT, path.resolve(options.userSpaceDir), repositoryPath(options.userSpaceDir), path.resolve(options.out)]));
+}
+
+/** A team as this synth has it: what the cache keeps of it, its output per cluster, and whether it came from the cache. */
+interface SynthTeam extends ReusedTeam {
+  readonly reused: boolean;
 }
 
 /** `folder` as CODEOWNERS names it: relative to the repository root, '/'-separated. */
@@ -98,40 +210,53 @@ function repositoryPath(folder: string): string {
   return path.relative(ROOT, path.resolve(folder)).split(path.sep).join('/');
 }
 
+/** The cache of the repository's commands, beside the bundles in .build/ (not committed, never in dist/). */
+export const SYNTH_CACHE_DIR = path.join(ROOT, '.build', 'synth-cache');
+
 export const SYNTH_COMMAND: CommandSpec = {
   name: 'synth',
   summary:
-    'Checks every team file and renders every cluster into dist/ (or --out), then prints objects per cluster and layer and what changed. Invalid team files are reported with file:line:col and leave dist/ exactly as it was (exit 1).',
+    'Checks every team file and renders every cluster into dist/ (or --out), then prints objects per cluster and layer and what changed. Teams whose files did not change since the last synth into the same folder are taken from it as they are (see --full). Invalid team files are reported with file:line:col and leave dist/ exactly as it was (exit 1).',
   options: [
     USER_SPACE_OPTION,
     { flag: '--out', value: '<dir>', description: 'Write here instead of dist/ (the generated docs, schemas and .github/CODEOWNERS are then left alone).', default: 'dist/' },
+    { flag: '--full', description: 'Render every team, whatever the cache in .build/synth-cache/ says, and write the cache again.' },
   ],
-  examples: ['npm run synth', 'npm run synth -- --out /tmp/dist  # look without touching dist/'],
+  examples: ['npm run synth', 'npm run synth -- --out /tmp/dist  # look without touching dist/', 'npm run synth -- --full  # render every team again'],
 };
 
 /**
- * `mini-atlas synth [--user-space <dir>] [--out <dir>]`: renders every cluster into dist/ (or
- * `--out`) and prints a summary. Exit 1 on invalid team files, with dist/ untouched.
+ * `mini-atlas synth [--user-space <dir>] [--out <dir>] [--full]`: renders every cluster into
+ * dist/ (or `--out`) and prints a summary. Exit 1 on invalid team files, with dist/ untouched.
  */
 export function runSynth(args: string[]): number {
   const started = process.hrtime.bigint();
-  const { values } = parseArgs(args, SYNTH_COMMAND);
+  const { values, switches } = parseArgs(args, SYNTH_COMMAND);
   const out = path.resolve(values.get('--out') ?? path.join(ROOT, 'dist'));
   const shownOut = path.relative(ROOT, out) || out;
   const ownOutput = !values.has('--out');
-  const result = synthesize({ userSpaceDir: userSpaceDir(values), out, shownOut, writeDocs: ownOutput, codeOwnersFile: ownOutput ? path.join(ROOT, CODEOWNERS_FILE) : undefined });
+  const codeVersion = runningBundleVersion();
+  const result = synthesize({
+    userSpaceDir: userSpaceDir(values),
+    out,
+    shownOut,
+    writeDocs: ownOutput,
+    codeOwnersFile: ownOutput ? path.join(ROOT, CODEOWNERS_FILE) : undefined,
+    cache: codeVersion ? { file: cacheFile(SYNTH_CACHE_DIR, out), codeVersion } : undefined,
+    full: switches.has('--full'),
+  });
   report(result.problems);
   if (!result.changes) {
     process.stderr.write(`synth: refused (${countProblems(result.problems)}); ${shownOut}/ was not changed\n`);
     return 1;
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  process.stdout.write(summary(result.counts, result.teams, result.changes, seconds, shownOut));
+  process.stdout.write(summary(result, seconds, shownOut));
   return 0;
 }
 
-/** One screen: objects per cluster and layer, what changed, and what the cluster would lose. */
-function summary(counts: ReadonlyMap<string, ObjectCounts>, teams: number, changes: DistChanges, seconds: number, out: string): string {
+/** One screen: objects per cluster and layer, how the teams were rendered, what changed, and what the cluster would lose. */
+function summary({ counts, teams, changes, render }: SynthResult, seconds: number, out: string): string {
   const layers = LAYERS.map((layer) => layer.name);
   const width = Math.max(...layers.map((layer) => layer.length), 'layer'.length);
   const clusters = [...counts.keys()];
@@ -139,13 +264,20 @@ function summary(counts: ReadonlyMap<string, ObjectCounts>, teams: number, chang
   for (const layer of layers) lines.push(`${layer.padEnd(width)}  ${clusters.map((cluster) => String(counts.get(cluster)!.get(layer) ?? 0).padStart(6)).join('  ')}`);
   const total = (cluster: string) => [...counts.get(cluster)!.values()].reduce((sum, count) => sum + count, 0);
   lines.push(`${'objects'.padEnd(width)}  ${clusters.map((cluster) => String(total(cluster)).padStart(6)).join('  ')}`);
-  const changed = changes.added + changes.changed + changes.removed;
+  const changed = changes!.added + changes!.changed + changes!.removed;
   lines.push('');
   lines.push(`synth: ${clusters.length} clusters, ${layers.length} layers, ${teams} team${teams === 1 ? '' : 's'} in ${seconds.toFixed(2)} s`);
-  lines.push(changed ? `${out}/: ${changes.added} files added, ${changes.changed} changed, ${changes.removed} removed` : `${out}/: up to date`);
+  lines.push(renderLine(render!));
+  lines.push(changed ? `${out}/: ${changes!.added} files added, ${changes!.changed} changed, ${changes!.removed} removed` : `${out}/: up to date`);
   lines.push(...supplyChainExceptions(CHARTS).map(exceptionLine));
-  lines.push(...removalLines(changes.removedObjects));
+  lines.push(...removalLines(changes!.removedObjects));
   return `${lines.join('\n')}\n`;
+}
+
+/** `teams: 1 rendered, 999 unchanged (taken from the output as it is)`, or why every team was rendered. */
+function renderLine({ reused, rendered, doubt }: RenderReport): string {
+  if (doubt) return `teams: every one rendered (cache: ${doubt})`;
+  return `teams: ${rendered} rendered, ${reused} unchanged (taken from the output as it is)`;
 }
 
 /** A check an OCI chart goes without, on every synth, so that no exception is forgotten. */

@@ -1,13 +1,17 @@
 import { ApiObject } from 'cdk8s';
-import { buildCluster } from '../../main';
+import { buildFluxSystem, buildHelmReleases, buildLayers, ClusterLayers, TeamIndependentLayerName } from '../../main';
+import type { TeamOwners } from '../../charts/observability-values';
 import { ciliumValues } from '../../charts/cilium-values';
-import { LAYERS } from '../../charts/layers';
+import type { KindRef } from '../../charts/health-checks';
+import { LayerChart } from '../../charts/layer-chart';
+import { LayerName, LAYERS } from '../../charts/layers';
 import { ClusterConfig } from '../../config/clusters';
 import { FLUX } from '../../config/flux';
 import { PLATFORM } from '../../config/platform';
 import { CHARTS, TOOLS, VERSIONS } from '../../config/versions';
 import { TeamInstances } from '../user-space/model';
-import { DistIndex, identify } from './changes';
+import { DistObject, identify } from './changes';
+import type { Bytes, FileContent } from './dist-folder';
 import { toYaml } from './yaml';
 import { fluxInstallFiles } from '../flux/install';
 
@@ -20,6 +24,96 @@ export type ObjectCounts = Map<string, number>;
 /** The files of dist/ that hold one team's own output and nothing else, with that team. */
 export type TeamFiles = Map<string, string>;
 
+/** Between two documents of a file, and between two parts of it. */
+export const DOCUMENT_SEPARATOR = '---\n';
+
+/**
+ * A run of documents of one file: the platform's own objects, or what one team's documents
+ * render to. A file of documents is its parts joined by DOCUMENT_SEPARATOR, the platform's part
+ * first, then the teams' in team order.
+ */
+export interface FilePart {
+  /** The team whose documents these are. @default the platform's */
+  readonly team?: string;
+  /** The documents' YAML, joined by DOCUMENT_SEPARATOR. */
+  readonly text: string;
+  readonly documents: number;
+  /** Whether every document is the team's own (compiled from its files), not the platform's made for it. */
+  readonly owned: boolean;
+  /** The objects in the part, when rendered by this run; a part reused from dist/ leaves them out. @default not known */
+  readonly objects?: readonly DistObject[];
+  /** SHA-256 of `text`, when known without reading it (recorded by the cache, or worked out when spooled). @default not known */
+  readonly hash?: string;
+  /** `text.length`, when known without reading it (a part that waits in the spool). @default not known */
+  readonly length?: number;
+  /** Its UTF-8 bytes, when they are kept apart from the part (in the spool): a file is written from them. @default none */
+  read?(): Buffer;
+}
+
+/** One team's output on one cluster. */
+export interface TeamOutput {
+  readonly team: string;
+  /** The team's part of each file it has documents in, by path relative to dist/. */
+  readonly parts: ReadonlyMap<string, FilePart>;
+  /** Kinds of the team's documents per layer, each once, in the order first seen. */
+  readonly kinds: ReadonlyMap<LayerName, readonly KindRef[]>;
+}
+
+/** One cluster's platform, rendered before and apart from its teams. */
+export interface PlatformRender {
+  readonly cluster: ClusterConfig;
+  readonly layers: ClusterLayers;
+  /** The platform's objects, by file. */
+  readonly parts: ReadonlyMap<string, FilePart>;
+}
+
+/** What one cluster renders to, its files not put together yet. */
+export interface AssembledCluster {
+  /** The parts of each file made of documents, in order. */
+  readonly parts: ReadonlyMap<string, readonly FilePart[]>;
+  /** The other files (kustomize configs, what bootstrap needs), whole. */
+  readonly others: ReadonlyMap<string, string>;
+  /** Objects per layer. */
+  readonly counts: ObjectCounts;
+  /** Files of one team's own output only; every other file is the platform's. */
+  readonly teamFiles: TeamFiles;
+}
+
+/** What one cluster renders to, every file put together. */
+export interface RenderedCluster extends AssembledCluster {
+  readonly files: DistFiles;
+}
+
+/** Every file of dist/<cluster>/ for `teams`: the platform, each team, then the files that depend on them all. */
+export function renderCluster(cluster: ClusterConfig, teams: readonly TeamInstances[]): RenderedCluster {
+  const platform = renderPlatform(cluster);
+  const owners: TeamOwners = new Map(teams.map(({ team, workspace }) => [team, (workspace.spec.owners as string[] | undefined) ?? []]));
+  const assembled = assembleCluster(platform, teams.map((team) => renderTeam(platform, team)), owners);
+  return { ...assembled, files: new Map([...clusterFiles(assembled)].map(([file, content]) => [file, typeof content === 'string' ? content : content.map((piece) => (typeof piece === 'string' ? piece : piece.read().toString('utf8'))).join('')])) };
+}
+
+/**
+ * Each file of an assembled cluster with its content (and its parts, when made of documents),
+ * put together one at a time when asked for: the files all teams share are the largest of a
+ * large synth, and need not all be in memory at once.
+ */
+export function* clusterFiles({ parts, others }: AssembledCluster): Generator<readonly [string, FileContent, readonly FilePart[] | undefined]> {
+  for (const [file, list] of parts) {
+    // A part that waits in synth's spool is read as bytes, when its piece of the file is needed.
+    const pieces = list.map((part): string | Bytes => (part.read ? (part as Bytes) : part.text));
+    yield [file, pieces.flatMap((piece, index) => (index ? [DOCUMENT_SEPARATOR, piece] : [piece])), list];
+  }
+  for (const [file, content] of others) yield [file, content, undefined];
+}
+
+/** The layers of `cluster` whose own objects do not depend on its teams (see TeamIndependentLayerName). */
+export function renderPlatform(cluster: ClusterConfig): PlatformRender {
+  const layers = buildLayers(cluster);
+  const parts = new Map<string, FilePart>();
+  for (const [name, chart] of Object.entries(layers.layers)) for (const [file, part] of objectParts(cluster.name, name, chart)) parts.set(file, part);
+  return { cluster, layers, parts };
+}
+
 /** YAML of the team documents rendered so far, by identity. */
 const renderedDocuments = new WeakMap<object, string>();
 
@@ -30,56 +124,81 @@ function documentYaml(document: object): string {
   return yaml;
 }
 
-/** What one cluster renders to. */
-export interface RenderedCluster {
-  readonly files: DistFiles;
-  /** The objects of each file, so that what a synth removes is known without parsing them again. */
-  readonly index: DistIndex;
-  /** Objects per layer. */
-  readonly counts: ObjectCounts;
-  /** Files of one team's own output only; every other file is the platform's. */
-  readonly teamFiles: TeamFiles;
+/** What every layer of the platform holds for one team, by file; with `objects`, each part names its objects. */
+export function renderTeam({ cluster, layers }: PlatformRender, team: TeamInstances, objects = true): TeamOutput {
+  const files = new Map<string, { yaml: string[]; objects: DistObject[]; owned: boolean }>();
+  const kinds = new Map<LayerName, KindRef[]>();
+  for (const [name, chart] of Object.entries(layers.layers) as [TeamIndependentLayerName, LayerChart][]) {
+    const layerKinds = new Map<string, KindRef>();
+    for (const { file, object, ownedBy } of chart.teamDocuments(team)) {
+      const path = `${cluster.name}/${name}/${file}`;
+      const entry = files.get(path) ?? files.set(path, { yaml: [], objects: [], owned: true }).get(path)!;
+      entry.yaml.push(documentYaml(object));
+      if (objects) entry.objects.push(identify(cluster.name, object)!);
+      entry.owned &&= ownedBy === team.team;
+      const { apiVersion, kind } = object as KindRef;
+      if (!layerKinds.has(`${apiVersion} ${kind}`)) layerKinds.set(`${apiVersion} ${kind}`, { apiVersion, kind });
+    }
+    if (layerKinds.size) kinds.set(name, [...layerKinds.values()]);
+  }
+  const parts = new Map([...files].map(([path, entry]): [string, FilePart] => [path, { team: team.team, text: entry.yaml.join(DOCUMENT_SEPARATOR), documents: entry.yaml.length, owned: entry.owned, ...(objects && { objects: entry.objects }) }]));
+  return { team: team.team, parts, kinds };
 }
 
-/** Every file of dist/<cluster>/, with the objects in each file and layer. */
-export function renderCluster(cluster: ClusterConfig, teams: readonly TeamInstances[]): RenderedCluster {
-  const files: DistFiles = new Map();
-  const index: DistIndex = new Map();
-  const counts: ObjectCounts = new Map();
-  const charts = buildCluster(cluster, teams);
-  // Owner of each file so far: a team, or null once the platform or a second team shares it.
-  const owners = new Map<string, string | null>();
-  for (const { name } of LAYERS) {
-    const chart = charts[name];
-    const documents = new Map<string, string[]>();
-    const objects = chart.node.findAll().filter((node): node is ApiObject => node instanceof ApiObject);
-    const add = (file: string, manifest: unknown, yaml: string, ownedBy: string | undefined) => {
-      const path = `${cluster.name}/${name}/${file}`;
-      if (!documents.has(path)) {
-        documents.set(path, []);
-        index.set(path, []);
-        owners.set(path, ownedBy ?? null);
-      } else if (owners.get(path) !== ownedBy) {
-        owners.set(path, null);
-      }
-      documents.get(path)!.push(yaml);
-      index.get(path)!.push(identify(cluster.name, manifest)!);
-    };
-    for (const object of objects) {
-      const manifest = object.toJson();
-      add(chart.outputFile(object), manifest, toYaml(manifest), undefined);
+/**
+ * The files of dist/<cluster>/: the platform's and the teams' parts, helm-releases (Grafana's
+ * sign-in maps every team's owners, `teamOwners`) and flux-system (whose health checks depend on
+ * every kind the layers apply, the teams' too), the kustomize configs and what bootstrap needs.
+ */
+export function assembleCluster(platform: PlatformRender, teams: readonly TeamOutput[], teamOwners: TeamOwners): AssembledCluster {
+  const { cluster, layers } = platform;
+  const helmReleases = buildHelmReleases(layers, cluster, teamOwners);
+  const applied: [LayerName, LayerChart][] = [['helm-releases', helmReleases], ...(Object.entries(layers.layers) as [LayerName, LayerChart][])];
+  const fluxSystem = buildFluxSystem(layers, cluster, appliedKinds(applied, teams));
+  const parts = new Map<string, FilePart[]>();
+  for (const [file, part] of [...objectParts(cluster.name, 'flux-system', fluxSystem), ...objectParts(cluster.name, 'helm-releases', helmReleases), ...platform.parts]) parts.set(file, [part]);
+  for (const team of teams) {
+    for (const [file, part] of team.parts) {
+      const list = parts.get(file);
+      if (list) list.push(part);
+      else parts.set(file, [part]);
     }
-    for (const { file, object, ownedBy } of chart.documents) add(file, object, documentYaml(object), ownedBy);
-    for (const [file, list] of documents) files.set(file, list.join('---\n'));
-    for (const [file, content] of Object.entries(chart.extraFiles())) {
-      files.set(`${cluster.name}/${name}/${file}`, content);
-      owners.set(`${cluster.name}/${name}/${file}`, null);
-    }
-    counts.set(name, objects.length + chart.documents.length);
   }
-  for (const [file, content] of Object.entries(bootstrapFiles(cluster))) files.set(`${cluster.name}/bootstrap/${file}`, content);
-  const teamFiles: TeamFiles = new Map([...owners].filter((entry): entry is [string, string] => entry[1] !== null));
-  return { files, index, counts, teamFiles };
+  const others = new Map<string, string>();
+  for (const [name, chart] of [['flux-system', fluxSystem] as [LayerName, LayerChart], ...applied]) for (const [file, content] of Object.entries(chart.extraFiles(teams.length))) others.set(`${cluster.name}/${name}/${file}`, content);
+  for (const [file, content] of Object.entries(bootstrapFiles(cluster))) others.set(`${cluster.name}/bootstrap/${file}`, content);
+  const counts: ObjectCounts = new Map(LAYERS.map((layer) => [layer.name, 0]));
+  for (const [file, list] of parts) {
+    const layer = file.split('/')[1];
+    counts.set(layer, (counts.get(layer) ?? 0) + list.reduce((sum, part) => sum + part.documents, 0));
+  }
+  const teamFiles: TeamFiles = new Map();
+  for (const [file, list] of parts) if (list.length === 1 && list[0].team && list[0].owned) teamFiles.set(file, list[0].team);
+  return { parts, others, counts, teamFiles };
+}
+
+/** The kinds each of the `layers` applies: its own objects', then the teams' documents', each once, in the order first seen. */
+export function appliedKinds(layers: readonly (readonly [LayerName, LayerChart])[], teams: readonly TeamOutput[]): Partial<Record<LayerName, KindRef[]>> {
+  const kinds: Partial<Record<LayerName, KindRef[]>> = {};
+  for (const [name, chart] of layers) {
+    const seen = new Map(chart.appliedKinds().map((kind) => [`${kind.apiVersion} ${kind.kind}`, kind]));
+    for (const team of teams) for (const kind of team.kinds.get(name) ?? []) if (!seen.has(`${kind.apiVersion} ${kind.kind}`)) seen.set(`${kind.apiVersion} ${kind.kind}`, kind);
+    kinds[name] = [...seen.values()];
+  }
+  return kinds;
+}
+
+/** The chart's own objects (its constructs), each file one part of the platform's. */
+function objectParts(cluster: string, layer: string, chart: LayerChart): Map<string, FilePart> {
+  const files = new Map<string, { yaml: string[]; objects: DistObject[] }>();
+  for (const object of chart.node.findAll().filter((node): node is ApiObject => node instanceof ApiObject)) {
+    const manifest = object.toJson();
+    const path = `${cluster}/${layer}/${chart.outputFile(object)}`;
+    const entry = files.get(path) ?? files.set(path, { yaml: [], objects: [] }).get(path)!;
+    entry.yaml.push(toYaml(manifest));
+    entry.objects.push(identify(cluster, manifest)!);
+  }
+  return new Map([...files].map(([path, { yaml, objects }]) => [path, { text: yaml.join(DOCUMENT_SEPARATOR), documents: yaml.length, owned: false, objects }]));
 }
 
 /**

@@ -8,13 +8,17 @@ import { reservedNamespace } from '../../config/namespaces';
 import { PLATFORM } from '../../config/platform';
 import { readDocuments, SourceDocument } from './documents';
 import { hasPath, isPlainObject, mergeOverride } from './merge';
-import { Instance, SourceLocation, TeamInstances, TeamSecret } from './model';
+import { Instance, SourceLocation, TeamInstances } from './model';
 import { formatLocation, hasErrors, Problem, sortProblems } from './problems';
 import { checkReferences } from './references';
 import { checkQuotaFit, checkScaling } from './scaling';
-import { checkSecret, claimDataKeys, DataKeyClaim, isSecretDocument, SecretDeclaration } from './secrets';
+import { checkClaims, dataKeysOf, type ClaimRef, type TeamClaims } from './claims';
+import { checkSecret, isSecretDocument, SecretDeclaration } from './secrets';
 import { checkAgainstSchema } from './schema-check';
 import { closest } from './suggest';
+import { isYamlFile, OVERRIDES_FOLDER, readTeamFolder, type PendingFile, type TeamFolder } from './team-folder';
+
+export { isYamlFile, OVERRIDES_FOLDER, type PendingFile } from './team-folder';
 
 /** What loading user-space/ found: every problem, and the teams' instances per cluster. */
 export interface UserSpace {
@@ -42,15 +46,24 @@ export interface LoadOptions {
   readonly pending?: PendingFile;
 }
 
-/** A file's absolute path and the text it would hold. */
-export interface PendingFile {
-  readonly path: string;
-  readonly text: string;
+/** One team as loaded from its folder alone; what it shares with other teams is checked by `checkClaims`. */
+export interface LoadedTeam {
+  readonly team: string;
+  /** The team's own problems (not those between teams), unsorted. */
+  readonly problems: readonly Problem[];
+  /** The team's code owners, when its Workspace names any. */
+  readonly owners?: readonly string[];
+  /** What the team claims that no other may use (hostnames, SOPS data keys), checked across teams by `checkClaims`. */
+  readonly claims: TeamClaims;
+  /** Where one of the team's claims is written. */
+  locateClaim(kind: ClaimRef['kind'], index: number): SourceLocation;
+  /** The instance that routes the team's `index`-th hostname. */
+  hostInstance(index: number): Instance;
+  /** The team as it applies to `cluster`; undefined when it has no Workspace (an error already). */
+  instancesFor(cluster: string): TeamInstances | undefined;
 }
 
 const TEAM_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-/** The folder of a team's per-cluster overrides: `<team>/clusters/<cluster>/`. */
-export const OVERRIDES_FOLDER = 'clusters';
 const KIND_ORDER = new Map(ABSTRACTION_APIS.map((abstraction, index) => [abstraction.kind, index]));
 const ACCEPTED = ABSTRACTION_APIS.map((abstraction) => abstraction.kind).join(', ');
 /**
@@ -95,68 +108,107 @@ interface Declaration {
 /** Reads, checks and compiles user-space/. Never throws for bad input: that is what `problems` are for. */
 export function loadUserSpace(options: LoadOptions): UserSpace {
   const userSpace = options.userSpaceDir ?? path.join(options.root, 'user-space');
-  const relative = (absolute: string) => path.relative(options.root, absolute).split(path.sep).join('/');
+  const relative = repositoryPaths(options.root);
   const problems: Problem[] = [];
-  const error = (location: SourceLocation, message: string) => problems.push({ severity: 'error', location, message });
-  const teams = new Map<string, Map<string, { instances: Instance[]; secrets: TeamSecret[] }>>();
+  const teams = new Map<string, LoadedTeam>();
   const owners = new Map<string, readonly string[]>();
-  const hosts = new Map<string, HostClaim>();
-  const dataKeys = new Map<string, DataKeyClaim>();
-
-  for (const team of selectTeams(userSpace, options.only, relative, error, options.pending)) {
-    const folder = path.join(userSpace, team);
-    const at = (file: string): SourceLocation => ({ file: relative(file), line: 1, col: 1 });
-    if (!TEAM_NAME.test(team)) {
-      error(at(folder), `team folder "${team}" is not a valid namespace name: lower-case letters, digits and "-", starting and ending with a letter or digit`);
+  for (const team of listTeams(userSpace, relative, problems, options)) {
+    const misnamed = teamNameProblem(path.join(userSpace, team), relative);
+    if (misnamed) {
+      problems.push(misnamed);
       continue;
     }
-    const secretSources = new Map<string | undefined, SourceDocument[]>();
-    const declarations = declare(yamlFiles(folder, relative, problems, options.pending), relative, problems, secretSources, undefined, options.pending);
-    checkWorkspace(team, declarations, at(folder), error);
-    checkNamespaceIsFree(team, declarations, at(folder), error);
-    const teamOwners = ownersOf(team, declarations, problems);
-    if (teamOwners) owners.set(team, teamOwners);
-    checkUniqueNames(declarations, error);
-    const overrides = readOverrides(folder, declarations, relative, problems, secretSources);
-    const secrets = declareSecrets(team, secretSources, problems);
-    const secretsVary = secrets.some((declaration) => declaration.clusters.length < CLUSTERS.length);
-    for (const secret of secrets) claimDataKeys(secret, team, dataKeys, problems);
-    // A document without an override is the same instance on every cluster: checked and compiled
-    // once, and the very same object, so rendering can reuse its YAML too.
-    const unchanged = new Map<Declaration, Instance>();
-    const compileFor = (cluster: string, declaration: Declaration): Instance => {
-      const override = overrides.get(cluster)?.get(key(declaration));
-      if (override) return compile(declaration, override, team, problems, hosts);
-      if (!unchanged.has(declaration)) unchanged.set(declaration, compile(declaration, undefined, team, problems, hosts));
-      return unchanged.get(declaration)!;
-    };
-    const perCluster = new Map<string, { instances: Instance[]; secrets: TeamSecret[] }>();
-    for (const cluster of CLUSTERS) {
-      const instances = declarations.map((declaration) => compileFor(cluster.name, declaration)).sort(byKindAndName);
-      const clusterSecrets = secrets.filter((declaration) => declaration.clusters.includes(cluster.name)).sort((a, b) => a.secret.name.localeCompare(b.secret.name));
-      const locate = (instance: Instance, at: readonly string[]) => locateField(instance, at)!;
-      checkReferences({ team, instances, secrets: clusterSecrets, secretsCluster: secretsVary ? cluster.name : undefined, locate }, problems);
-      for (const application of instances.filter((instance) => instance.kind === 'WebApplication')) checkQuotaFit(application, cluster, (at) => locate(application, at), problems);
-      perCluster.set(cluster.name, { instances, secrets: clusterSecrets.map((declaration) => declaration.secret) });
-    }
-    teams.set(team, perCluster);
+    const loaded = loadTeam(readTeamFolder(userSpace, team, options.pending), relative);
+    problems.push(...loaded.problems);
+    if (loaded.owners) owners.set(team, loaded.owners);
+    teams.set(team, loaded);
   }
-
+  const claims = checkClaims(
+    [...teams.values()].map((team) => team.claims),
+    ({ team, kind, index }) => teams.get(team)!.locateClaim(kind, index),
+  );
+  problems.push(...claims.problems);
+  for (const { team, index } of claims.refusedHosts) invalid.add(teams.get(team)!.hostInstance(index));
   return {
     problems: sortProblems(problems),
     teams: [...teams.keys()],
     owners,
     teamsFor(cluster) {
-      return [...teams].map(([team, perCluster]) => {
-        const { instances: all, secrets } = perCluster.get(cluster) ?? { instances: [], secrets: [] };
-        return { team, workspace: all.find((instance) => instance.kind === 'Workspace')!, instances: all.filter((instance) => instance.kind !== 'Workspace'), secrets };
-      }).filter((team) => team.workspace);
+      return [...teams.values()].flatMap((team) => team.instancesFor(cluster) ?? []);
     },
   };
 }
 
-/** Team folders to load: all of them (and the pending file's, which may not exist yet), or those holding the `only` paths. */
-function selectTeams(userSpace: string, only: readonly string[] | undefined, relative: (file: string) => string, error: (at: SourceLocation, message: string) => void, pending?: PendingFile): string[] {
+/** How problems name a file: relative to the repository root, '/'-separated. */
+export function repositoryPaths(root: string): (absolute: string) => string {
+  return (absolute) => path.relative(root, absolute).split(path.sep).join('/');
+}
+
+/** The problem with a team folder's name, if it cannot be a namespace's; such a folder is not read. */
+export function teamNameProblem(folder: string, relative: (absolute: string) => string): Problem | undefined {
+  const team = path.basename(folder);
+  if (TEAM_NAME.test(team)) return undefined;
+  return { severity: 'error', location: { file: relative(folder), line: 1, col: 1 }, message: `team folder "${team}" is not a valid namespace name: lower-case letters, digits and "-", starting and ending with a letter or digit` };
+}
+
+/**
+ * One team whose folder has a valid name (see `teamNameProblem`), from its folder alone: its
+ * documents checked and compiled for every cluster, with their problems. Never throws for bad input.
+ */
+export function loadTeam(folder: TeamFolder, relative: (absolute: string) => string): LoadedTeam {
+  const { team } = folder;
+  const problems: Problem[] = [];
+  const error = (location: SourceLocation, message: string) => problems.push({ severity: 'error', location, message });
+  const at = (file: string): SourceLocation => ({ file: relative(file), line: 1, col: 1 });
+  const hosts: HostClaim[] = [];
+  const secretSources = new Map<string | undefined, SourceDocument[]>();
+  const declarations = declare(folder, '', relative, problems, secretSources, undefined);
+  checkWorkspace(team, declarations, at(folder.path), error);
+  checkNamespaceIsFree(team, declarations, at(folder.path), error);
+  const owners = ownersOf(team, declarations, problems);
+  checkUniqueNames(declarations, error);
+  const overrides = readOverrides(folder, declarations, relative, problems, secretSources);
+  const secrets = declareSecrets(team, secretSources, problems);
+  const secretsVary = secrets.some((declaration) => declaration.clusters.length < CLUSTERS.length);
+  // A document without an override is the same instance on every cluster: checked and compiled
+  // once, and the very same object, so rendering can reuse its YAML too.
+  const unchanged = new Map<Declaration, Instance>();
+  const compileFor = (cluster: string, declaration: Declaration): Instance => {
+    const override = overrides.get(cluster)?.get(key(declaration));
+    if (override) return compile(declaration, override, team, problems, hosts);
+    if (!unchanged.has(declaration)) unchanged.set(declaration, compile(declaration, undefined, team, problems, hosts));
+    return unchanged.get(declaration)!;
+  };
+  const perCluster = new Map<string, TeamInstances | undefined>();
+  for (const cluster of CLUSTERS) {
+    const instances = declarations.map((declaration) => compileFor(cluster.name, declaration)).sort(byKindAndName);
+    const clusterSecrets = secrets.filter((declaration) => declaration.clusters.includes(cluster.name)).sort((a, b) => a.secret.name.localeCompare(b.secret.name));
+    const locate = (instance: Instance, at: readonly string[]) => locateField(instance, at)!;
+    checkReferences({ team, instances, secrets: clusterSecrets, secretsCluster: secretsVary ? cluster.name : undefined, locate }, problems);
+    for (const application of instances.filter((instance) => instance.kind === 'WebApplication')) checkQuotaFit(application, cluster, (at) => locate(application, at), problems);
+    const workspace = instances.find((instance) => instance.kind === 'Workspace');
+    const secretsOnCluster = clusterSecrets.map((declaration) => declaration.secret);
+    perCluster.set(cluster.name, workspace && { team, workspace, instances: instances.filter((instance) => instance.kind !== 'Workspace'), secrets: secretsOnCluster });
+  }
+  return {
+    team,
+    problems,
+    owners,
+    claims: { team, hosts: hosts.map(({ host, owner }) => [host, owner]), secrets: secrets.map(({ secret }) => [secret.name, dataKeysOf(secret.document)]) },
+    locateClaim: (kind, index) => (kind === 'host' ? hosts[index].location() : secrets[index].source.locate(['sops'])),
+    hostInstance: (index) => hosts[index].instance,
+    instancesFor: (cluster) => perCluster.get(cluster),
+  };
+}
+
+/**
+ * The team folders of the user space (and the pending file's, which may not exist yet), or those
+ * holding the `only` paths; a YAML file directly in the user space, or a path in no team
+ * folder, is a problem.
+ */
+export function listTeams(userSpace: string, relative: (file: string) => string, problems: Problem[], options: Pick<LoadOptions, 'only' | 'pending'> = {}): string[] {
+  const { only, pending } = options;
+  const error = (location: SourceLocation, message: string) => problems.push({ severity: 'error', location, message });
   const entries = fs.existsSync(userSpace) ? fs.readdirSync(userSpace, { withFileTypes: true }) : [];
   for (const entry of entries) {
     if (entry.isFile() && isYamlFile(entry.name)) error({ file: relative(path.join(userSpace, entry.name)), line: 1, col: 1 }, 'team files belong in a team folder: user-space/<team>/');
@@ -174,45 +226,42 @@ function selectTeams(userSpace: string, only: readonly string[] | undefined, rel
   return [...selected].sort();
 }
 
-/** Whether `name` is a YAML file, in any spelling (`.yaml`, `.yml`, `.YAML`, ...): none is skipped silently. */
-export function isYamlFile(name: string): boolean {
-  return /\.ya?ml$/i.test(name);
-}
-
-/** The team's own files; any other folder than clusters/ is a mistake worth saying. */
-function yamlFiles(folder: string, relative: (file: string) => string, problems: Problem[], pending?: PendingFile): string[] {
-  const files: string[] = pending && path.dirname(pending.path) === folder ? [pending.path] : [];
+/** The YAML files of the folder at `relative` in the team folder; any folder but the team folder's clusters/ is a mistake worth saying. */
+function yamlFiles(folder: TeamFolder, relative: string, repositoryPath: (file: string) => string, problems: Problem[]): string[] {
+  const files: string[] = [];
   const error = (location: SourceLocation, message: string) => problems.push({ severity: 'error', location, message });
   const warn = (location: SourceLocation, message: string) => problems.push({ severity: 'warning', location, message });
-  for (const entry of fs.existsSync(folder) ? fs.readdirSync(folder, { withFileTypes: true }) : []) {
-    const absolute = path.join(folder, entry.name);
-    if (entry.isDirectory() && entry.name !== OVERRIDES_FOLDER) {
-      error({ file: relative(absolute), line: 1, col: 1 }, `unexpected folder: team files live directly in the team folder, cluster overrides in ${OVERRIDES_FOLDER}/<cluster>/`);
-    } else if (entry.isFile() && isYamlFile(entry.name)) {
-      files.push(absolute);
-    } else if (entry.isFile() && !entry.name.startsWith('.')) {
-      warn({ file: relative(absolute), line: 1, col: 1 }, 'not read: only files ending in .yaml or .yml are team files; rename it, or move it out of the team folder');
+  for (const entry of folder.entries(relative)) {
+    const child = relative ? `${relative}/${entry.name}` : entry.name;
+    const absolute = path.join(folder.path, child);
+    if (entry.type === 'folder' && (relative !== '' || entry.name !== OVERRIDES_FOLDER)) {
+      error({ file: repositoryPath(absolute), line: 1, col: 1 }, `unexpected folder: team files live directly in the team folder, cluster overrides in ${OVERRIDES_FOLDER}/<cluster>/`);
+    } else if (entry.type === 'file' && isYamlFile(entry.name)) {
+      files.push(child);
+    } else if (entry.type === 'file' && !entry.name.startsWith('.')) {
+      warn({ file: repositoryPath(absolute), line: 1, col: 1 }, 'not read: only files ending in .yaml or .yml are team files; rename it, or move it out of the team folder');
     }
   }
   return files.sort();
 }
 
 /**
- * The abstraction instances of the team's files; Secrets go to `secrets` under `cluster` (the
- * cluster folder they are in, undefined for the team folder); anything else is refused.
+ * The abstraction instances of the YAML files in the folder at `relative`; Secrets go to
+ * `secrets` under `cluster` (the cluster folder they are in, undefined for the team folder);
+ * anything else is refused.
  */
 function declare(
-  files: readonly string[],
-  relative: (file: string) => string,
+  folder: TeamFolder,
+  relative: string,
+  repositoryPath: (file: string) => string,
   problems: Problem[],
   secrets: Map<string | undefined, SourceDocument[]>,
   cluster: string | undefined,
-  pending?: PendingFile,
 ): Declaration[] {
   const declarations: Declaration[] = [];
-  for (const file of files) {
-    const contents = file === pending?.path ? Buffer.from(pending.text) : undefined;
-    for (const source of readDocuments(file, relative(file), problems, contents)) {
+  for (const file of yamlFiles(folder, relative, repositoryPath, problems)) {
+    const absolute = path.join(folder.path, file);
+    for (const source of readDocuments(absolute, repositoryPath(absolute), problems, folder.bytes(file))) {
       if (isSecretDocument(source.value)) {
         secrets.set(cluster, [...(secrets.get(cluster) ?? []), source]);
         continue;
@@ -331,16 +380,14 @@ function checkUniqueNames(declarations: readonly Declaration[], error: (at: Sour
 }
 
 /** Overrides per cluster, keyed like declarations; unknown clusters and unmatched overrides are problems. */
-function readOverrides(folder: string, declarations: readonly Declaration[], relative: (file: string) => string, problems: Problem[], secrets: Map<string | undefined, SourceDocument[]>): Map<string, Map<string, SourceDocument>> {
+function readOverrides(folder: TeamFolder, declarations: readonly Declaration[], relative: (file: string) => string, problems: Problem[], secrets: Map<string | undefined, SourceDocument[]>): Map<string, Map<string, SourceDocument>> {
   const overrides = new Map<string, Map<string, SourceDocument>>();
-  const root = path.join(folder, OVERRIDES_FOLDER);
-  if (!fs.existsSync(root)) return overrides;
   const known = new Set(declarations.map(key));
-  for (const entry of fs.readdirSync(root, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const clusterFolder = path.join(root, entry.name);
-    if (!entry.isDirectory() || !CLUSTERS.some((cluster) => cluster.name === entry.name)) {
+  for (const entry of [...folder.entries(OVERRIDES_FOLDER)].sort((a, b) => a.name.localeCompare(b.name))) {
+    const clusterFolder = path.join(folder.path, OVERRIDES_FOLDER, entry.name);
+    if (entry.type !== 'folder' || !CLUSTERS.some((cluster) => cluster.name === entry.name)) {
       const names = CLUSTERS.map((cluster) => cluster.name);
-      const suggestion = entry.isDirectory() ? closest(entry.name, names) : undefined;
+      const suggestion = entry.type === 'folder' ? closest(entry.name, names) : undefined;
       problems.push({
         severity: 'error',
         location: { file: relative(clusterFolder), line: 1, col: 1 },
@@ -349,8 +396,10 @@ function readOverrides(folder: string, declarations: readonly Declaration[], rel
       continue;
     }
     const byKey = new Map<string, SourceDocument>();
-    for (const file of yamlFiles(clusterFolder, relative, problems)) {
-      for (const source of readDocuments(file, relative(file), problems)) {
+    const inFolder = `${OVERRIDES_FOLDER}/${entry.name}`;
+    for (const file of yamlFiles(folder, inFolder, relative, problems)) {
+      const absolute = path.join(folder.path, file);
+      for (const source of readDocuments(absolute, relative(absolute), problems, folder.bytes(file))) {
         if (isSecretDocument(source.value)) {
           secrets.set(entry.name, [...(secrets.get(entry.name) ?? []), source]);
           continue;
@@ -375,7 +424,7 @@ function readOverrides(folder: string, declarations: readonly Declaration[], rel
 }
 
 /** One instance as it applies to a cluster: merged, checked, its namespace forced to the team's. */
-function compile(declaration: Declaration, override: SourceDocument | undefined, team: string, problems: Problem[], hosts: Map<string, HostClaim>): Instance {
+function compile(declaration: Declaration, override: SourceDocument | undefined, team: string, problems: Problem[], hosts: HostClaim[]): Instance {
   const { abstraction, name, source } = declaration;
   const problemsBefore = problems.length;
   const sourcesInOrder = override ? [override, source] : [source];
@@ -398,13 +447,13 @@ function compile(declaration: Declaration, override: SourceDocument | undefined,
     problems.push({ severity: 'warning', location: locate(['spec', 'tag']), message: `${abstraction.kind} ${name}: tag "latest" changes under you; pin a version so a rollout is a reviewed change` });
   }
   if (abstraction.kind === 'WebApplication') checkScaling(spec, locate, error);
-  if (typeof spec.host === 'string') claimHost(spec.host, { owner: `${team}/${abstraction.kind}/${name}`, location: () => locate(['spec', 'host']) }, hosts, problems);
   const instance: Instance = {
     apiVersion: PLATFORM.abstractionApiVersion,
     kind: abstraction.kind,
     metadata: { name, ...(namespaced ? { namespace: team } : {}), ...annotationsOf(abstraction) },
     spec,
   };
+  if (typeof spec.host === 'string') hosts.push({ host: spec.host, owner: `${team}/${abstraction.kind}/${name}`, instance, location: () => locate(['spec', 'host']) });
   sources.set(instance, sourcesInOrder);
   if (hasErrors(problems.slice(problemsBefore))) invalid.add(instance);
   return instance;
@@ -423,19 +472,13 @@ function annotationsOf(abstraction: AbstractionApi): { annotations?: Record<stri
   return abstraction.keptWhenRemoved ? { annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } } : {};
 }
 
-/** Who uses a hostname, and where (worked out only for a message). */
+/** A hostname an instance routes, and where (worked out only for a message). */
 interface HostClaim {
+  readonly host: string;
+  /** `<team>/<kind>/<name>`. */
   readonly owner: string;
+  readonly instance: Instance;
   location(): SourceLocation;
-}
-
-/** A hostname routes to one application on every cluster: a second owner is an error naming the first. */
-function claimHost(host: string, claim: HostClaim, hosts: Map<string, HostClaim>, problems: Problem[]): void {
-  const first = hosts.get(host);
-  if (!first) hosts.set(host, claim);
-  else if (first.owner !== claim.owner) {
-    problems.push({ severity: 'error', location: claim.location(), message: `host "${host}" is already used by ${first.owner.split('/').join(' ')} at ${formatLocation(first.location())}: hostnames are unique across teams and clusters` });
-  }
 }
 
 function byKindAndName(a: Instance, b: Instance): number {

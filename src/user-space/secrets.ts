@@ -2,8 +2,8 @@ import { ClusterConfig } from '../../config/clusters';
 import { NAMING_CONVENTION } from '../../config/naming';
 import { SourceDocument } from './documents';
 import { isPlainObject } from './merge';
-import { SourceLocation, TeamSecret } from './model';
-import { formatLocation, Problem } from './problems';
+import { TeamSecret } from './model';
+import { Problem } from './problems';
 
 /**
  * Teams may commit Kubernetes Secrets, and only SOPS-encrypted for every cluster they go to:
@@ -94,37 +94,6 @@ function checkSopsMetadata(sops: unknown, clusters: readonly ClusterConfig[], er
   for (const cluster of clusters) {
     if (!recipients.includes(cluster.sops.ageRecipient)) {
       error(['sops'], `it is not encrypted for cluster ${cluster.name} (age recipient ${cluster.sops.ageRecipient}, config/clusters.ts), which the file goes to: ${HOW_TO}, or \`sops updatekeys <file>\` if it is already encrypted`);
-    }
-  }
-}
-
-/** Where a Secret's encrypted data key was first seen: the same key in two teams' files means a copied Secret. */
-export interface DataKeyClaim {
-  readonly team: string;
-  readonly secret: string;
-  readonly location: SourceLocation;
-}
-
-/**
- * One cluster key decrypts every team's Secrets, so a team that copied another team's encrypted
- * file into its own folder would have Flux decrypt it into its own namespace. Each encryption
- * makes a fresh data key, and its age stanzas are unique: the same stanza in two teams' files is
- * a copy, refused where it is found second.
- */
-export function claimDataKeys(declaration: SecretDeclaration, team: string, claims: Map<string, DataKeyClaim>, problems: Problem[]): void {
-  const sops = declaration.secret.document.sops;
-  const stanzas = isPlainObject(sops) && Array.isArray(sops.age) ? sops.age.filter(isPlainObject) : [];
-  for (const stanza of stanzas) {
-    if (typeof stanza.enc !== 'string') continue;
-    const first = claims.get(stanza.enc);
-    if (!first) claims.set(stanza.enc, { team, secret: declaration.secret.name, location: declaration.source.locate(['sops']) });
-    else if (first.team !== team) {
-      problems.push({
-        severity: 'error',
-        location: declaration.source.locate(['sops']),
-        message: `Secret ${declaration.secret.name}: it is encrypted with the same data key as team ${first.team}'s Secret ${first.secret} at ${formatLocation(first.location)}: a Secret copied from another team is refused; encrypt your own values`,
-      });
-      return;
     }
   }
 }

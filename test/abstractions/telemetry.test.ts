@@ -93,8 +93,8 @@ describe('Workspace network policies for telemetry', () => {
 describe("each team's Grafana organization", () => {
   const userSpace = loadUserSpace({ root: ROOT });
   const teams = userSpace.teamsFor('dev');
-  const chart = new ObservabilityChart(Testing.app(), 'observability', { teams });
-  const configMaps = chart.documents.map(({ file, object }) => ({ file, object: object as KubeObject }));
+  const chart = new ObservabilityChart(Testing.app(), 'observability');
+  const configMaps = teams.flatMap((team) => chart.teamDocuments(team)).map(({ file, object }) => ({ file, object: object as KubeObject }));
   const organizationOf = (team: string) => {
     const entry = configMaps.find(({ object }) => object.metadata.labels?.[PLATFORM.monitoring.grafana.teamLabel] === team)!;
     return { ...entry, organization: JSON.parse((entry.object.data as Record<string, string>)[PLATFORM.monitoring.grafana.organizationKey]) as TeamOrganization };

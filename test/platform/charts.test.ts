@@ -373,24 +373,26 @@ describe.each([dev, prd])('workspaces and tenants of the fixture teams on $name'
   it('has the fixture teams', () => expect(teams.map(({ team }) => team)).toEqual(['team-p', 'team-q']));
 
   const resources = ABSTRACTIONS.filter((abstraction) => abstraction.scope === 'Namespaced').map((abstraction) => abstraction.plural);
-  const workspaces = new WorkspacesChart(Testing.app(), 'workspaces', { teams }).documents.map(({ object }) => object as KubeObject);
-  const tenantsChart = new TenantsChart(Testing.app(), 'tenants', { cluster, teams, tenantResources: resources });
+  const workspacesChart = new WorkspacesChart(Testing.app(), 'workspaces');
+  const workspaces = teams.flatMap((team) => workspacesChart.teamDocuments(team)).map(({ object }) => object as KubeObject);
+  const tenantsChart = new TenantsChart(Testing.app(), 'tenants', { cluster, tenantResources: resources });
+  const tenantDocuments = teams.flatMap((team) => tenantsChart.teamDocuments(team));
   // What the layer writes: its constructs and the teams' documents.
-  const tenants = [...Testing.synth(tenantsChart), ...tenantsChart.documents.map(({ object }) => object)] as KubeObject[];
+  const tenants = [...Testing.synth(tenantsChart), ...tenantDocuments.map(({ object }) => object)] as KubeObject[];
 
   it('match the snapshots', () => {
     expect(workspaces).toMatchSnapshot();
-    expect(tenantsChart.documents).toMatchSnapshot();
+    expect(tenantDocuments).toMatchSnapshot();
   });
 
   it("writes each team's instances, as validated, and its Secrets, as committed, alone into the folder its Kustomization reads", () => {
     for (const { team, instances, secrets } of some(teams)) {
       const kustomization = tenants.find((object) => object.kind === 'Kustomization' && object.metadata.name === `tenant-${team}`)!;
       const folder = kustomization.spec.path.replace(`./dist/${cluster.name}/tenants/`, '');
-      const inFolder = (file: string) => tenantsChart.documents.filter((document) => document.file === `${folder}/${file}`).map(({ object }) => object);
+      const inFolder = (file: string) => tenantDocuments.filter((document) => document.file === `${folder}/${file}`).map(({ object }) => object);
       expect(inFolder(PLATFORM.dist.instancesFile)).toEqual(instances);
       expect(inFolder(PLATFORM.dist.secretsFile)).toEqual(secrets.map((secret) => secret.document));
-      expect(tenantsChart.documents.filter(({ file }) => path.posix.dirname(file) === folder)).toHaveLength(instances.length + secrets.length);
+      expect(tenantDocuments.filter(({ file }) => path.posix.dirname(file) === folder)).toHaveLength(instances.length + secrets.length);
     }
     expect(teams.find((team) => team.team === 'team-q')!.secrets.map((secret) => secret.name)).toEqual(['team-q-keys']);
   });
@@ -436,7 +438,7 @@ describe.each([dev, prd])('workspaces and tenants of the fixture teams on $name'
   it('applies only cluster-scoped objects and objects in flux-system, so no team can make the layer fail for the others', () => {
     // The layer's own files: its constructs and the shared file of every team's access; each
     // team's instances are in the team's folder, applied by the team's Kustomization.
-    const applied = [...Testing.synth(tenantsChart), ...tenantsChart.documents.filter(({ file }) => file === PLATFORM.dist.tenantAccessFile).map(({ object }) => object)] as KubeObject[];
+    const applied = [...Testing.synth(tenantsChart), ...tenantDocuments.filter(({ file }) => file === PLATFORM.dist.tenantAccessFile).map(({ object }) => object)] as KubeObject[];
     expect(applied.filter((object) => object.metadata.namespace !== undefined && object.metadata.namespace !== PLATFORM.fluxNamespace)).toEqual([]);
     expect([...new Set(applied.map((object) => object.kind))].sort()).toEqual(['ClusterRole', 'Kustomization', 'ServiceAccount']);
   });

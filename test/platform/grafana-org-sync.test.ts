@@ -154,8 +154,8 @@ function served(configMap: KubeObject, resourceVersion: string): KubeObject {
 /** The ConfigMaps synth writes for the example teams, as the API server would serve them. */
 function teamConfigMaps(): KubeObject[] {
   const teams = loadUserSpace({ root: ROOT }).teamsFor('dev');
-  const chart = new ObservabilityChart(Testing.app(), 'observability', { teams });
-  return chart.documents.map(({ object }, index) => served(object as KubeObject, String(50 + index)));
+  const chart = new ObservabilityChart(Testing.app(), 'observability');
+  return teams.flatMap((team) => chart.teamDocuments(team)).map(({ object }, index) => served(object as KubeObject, String(50 + index)));
 }
 
 function organizationIn(configMap: KubeObject) {

@@ -2,9 +2,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { celEnv, isCelError, parse, plan } from '@bufbuild/cel';
 import { parse as parseYaml } from 'yaml';
-import { buildCluster } from '../../main';
+import { Testing } from 'cdk8s';
+import { buildFluxSystem, buildHelmReleases } from '../../main';
+import { HelmReleasesChart } from '../../charts/helm-releases';
+import { LayerChart } from '../../charts/layer-chart';
+import { appliedKinds, renderPlatform, renderTeam } from '../../src/synth/render';
 import { HealthCheck, healthCheckOf, KindRef } from '../../charts/health-checks';
-import { LAYERS } from '../../charts/layers';
+import { LAYERS, LayerName } from '../../charts/layers';
 import { findCluster } from '../../config/clusters';
 import { PLATFORM } from '../../config/platform';
 import { loadUserSpace } from '../../src/user-space';
@@ -74,20 +78,23 @@ describe('health check expressions, evaluated as Flux does against status object
 describe('which Kustomizations carry health checks', () => {
   const dev = findCluster('dev')!;
   const userSpace = loadUserSpace({ root: ROOT, userSpaceDir: path.join(ROOT, 'user-space') });
-  const charts = buildCluster(dev, userSpace.teamsFor('dev'));
-  const layers = charts['flux-system'].node.findAll().map((node) => node as unknown as { toJson?: () => KubeObject }).filter((node) => typeof node.toJson === 'function').map((node) => node.toJson!()).filter((object) => object.kind === 'Kustomization');
+  const platform = renderPlatform(dev);
+  const charts: [LayerName, LayerChart][] = [['helm-releases', buildHelmReleases(platform.layers, dev, new Map())], ...(Object.entries(platform.layers.layers) as [LayerName, LayerChart][])];
+  // What each layer applies: its own objects' kinds and its teams' documents'.
+  const applied = appliedKinds(charts, userSpace.teamsFor('dev').map((team) => renderTeam(platform, team)));
+  const layers = buildFluxSystem(platform.layers, dev, applied).node.findAll().map((node) => node as unknown as { toJson?: () => KubeObject }).filter((node) => typeof node.toJson === 'function').map((node) => node.toJson!()).filter((object) => object.kind === 'Kustomization');
   /** kstatus judges core Kubernetes kinds and Flux's own (they follow its conventions). */
   const kstatusJudges = ({ apiVersion }: KindRef) => !apiVersion.includes('/') || /^(apps|batch|policy|[a-z.]*\.k8s\.io|[a-z]+\.toolkit\.fluxcd\.io)\//.test(apiVersion) && !apiVersion.startsWith('gateway.networking.k8s.io/');
 
   it.each(LAYERS.filter((layer) => layer.wait).map((layer) => layer.name))('layer %s: every kind it applies that kstatus cannot judge has an expression', (name) => {
     const kustomization = layers.find((object) => object.metadata.name === name)!;
-    const needed = charts[name].appliedKinds().filter((kind) => !kstatusJudges(kind));
+    const needed = (applied[name] ?? []).filter((kind) => !kstatusJudges(kind));
     const declared = (kustomization.spec.healthCheckExprs ?? []).map(({ apiVersion, kind }: KindRef) => `${apiVersion} ${kind}`);
     expect(declared.sort()).toEqual(needed.map(({ apiVersion, kind }) => `${apiVersion} ${kind}`).sort());
   });
 
   it("a team's Kustomization checks each abstraction kind the team uses, and only those", () => {
-    const documents = charts.tenants.documents.map(({ object }) => object as KubeObject);
+    const documents = userSpace.teamsFor('dev').flatMap((team) => platform.layers.layers.tenants.teamDocuments(team)).map(({ object }) => object as KubeObject);
     for (const team of userSpace.teamsFor('dev')) {
       const kustomization = documents.find((object) => object.kind === 'Kustomization' && object.metadata.name === `tenant-${team.team}`)!;
       expect(kustomization.spec.wait).toBe(true);
@@ -99,7 +106,7 @@ describe('which Kustomizations carry health checks', () => {
 
 describe("the Prometheus Operator's monitors", () => {
   it('are current once applied, because the operator writes their status only behind a feature gate the platform leaves off', () => {
-    const stack = buildCluster(findCluster('dev')!, [])['helm-releases'].node.findAll()
+    const stack = new HelmReleasesChart(Testing.app(), 'helm-releases', { cluster: findCluster('dev')! }).node.findAll()
       .map((node) => node as unknown as { toJson?: () => KubeObject })
       .filter((node) => typeof node.toJson === 'function')
       .map((node) => node.toJson!())

@@ -20,7 +20,8 @@ function synth(make: (app: App) => Chart): KubeObject[] {
 }
 
 function releases(cluster: ClusterConfig, teams: readonly TeamInstances[] = []): Map<string, KubeObject> {
-  const objects = synth((app) => new HelmReleasesChart(app, 'helm-releases', { cluster, teams }));
+  const teamOwners = new Map(teams.map(({ team, workspace }) => [team, (workspace.spec.owners as string[] | undefined) ?? []]));
+  const objects = synth((app) => new HelmReleasesChart(app, 'helm-releases', { cluster, teamOwners }));
   return new Map(objects.filter((object) => object.kind === 'HelmRelease').map((release) => [release.metadata.name, release]));
 }
 
@@ -183,7 +184,7 @@ describe('observability stack', () => {
 });
 
 describe('observability layer', () => {
-  const objects = synth((app) => new ObservabilityChart(app, 'observability', { teams: [] }));
+  const objects = synth((app) => new ObservabilityChart(app, 'observability'));
 
   it('scrapes Flux, Cilium and Kafka with PodMonitors in their own namespaces', () => {
     const monitors = objects.filter((object) => object.kind === 'PodMonitor').map((monitor) => `${monitor.metadata.namespace}/${monitor.metadata.name}:${monitor.spec.podMetricsEndpoints[0].port}`);

@@ -18,8 +18,8 @@ const names = (count: number, from = 1) => Array.from({ length: count }, (_, ind
 
 /** Each team's shard as the tenants layer labels its Kustomization. */
 function shardsInChart(cluster: ClusterConfig, teams: readonly string[]): Map<string, string | undefined> {
-  const chart = new TenantsChart(Testing.app(), 'tenants', { cluster, teams: teams.map(bare), tenantResources: ['webapplications'] });
-  const kustomizations = chart.documents.map(({ object }) => object as KubeObject).filter((object) => object.kind === 'Kustomization');
+  const chart = new TenantsChart(Testing.app(), 'tenants', { cluster, tenantResources: ['webapplications'] });
+  const kustomizations = teams.flatMap((team) => chart.teamDocuments(bare(team))).map(({ object }) => object as KubeObject).filter((object) => object.kind === 'Kustomization');
   return new Map(kustomizations.map((object) => [object.metadata.labels![PLATFORM.tenantLabel], object.metadata.labels![FLUX.sharding.key]]));
 }
 
@@ -60,8 +60,8 @@ describe("a team's shard", () => {
   });
 
   it('sets the tenant interval, not the layers’ one, on a team’s Kustomization', () => {
-    const chart = new TenantsChart(Testing.app(), 'tenants', { cluster: prd, teams: [bare('team-a')], tenantResources: [] });
-    const kustomization = chart.documents.map(({ object }) => object as KubeObject).find((object) => object.kind === 'Kustomization')!;
+    const chart = new TenantsChart(Testing.app(), 'tenants', { cluster: prd, tenantResources: [] });
+    const kustomization = chart.teamDocuments(bare('team-a')).map(({ object }) => object as KubeObject).find((object) => object.kind === 'Kustomization')!;
     expect(kustomization.spec.interval).toBe(prd.flux.tenantInterval);
     expect(prd.flux.tenantInterval).not.toBe(prd.reconcileInterval);
   });

@@ -3,8 +3,14 @@
  * (k8s.io/apimachinery/pkg/util/validation/validation_test.go and
  * .../api/validate/content/kube_test.go, Kubernetes v1.34) and the messages upstream returns.
  */
+import * as path from 'path';
+import { loadRgds } from '../../src/preview/rgd';
+import { ROOT } from '../../src/paths';
+import { CLUSTERS } from '../../config/clusters';
+import { some } from '../helpers';
 import {
   apiServerViolations,
+  checkedPaths,
   isConfigMapKey,
   isDns1035Label,
   isDns1123Label,
@@ -122,5 +128,30 @@ describe('what each kind holds to which rule', () => {
   it('leaves values only the cluster knows, and fields that are not there, unchecked', () => {
     expect(apiServerViolations({ apiVersion: 'v1', kind: 'Service', metadata: { name: '<unresolved: x.metadata.name>' } })).toEqual([]);
     expect(apiServerViolations({ apiVersion: 'v1', kind: 'ConfigMap' })).toEqual([]);
+  });
+});
+
+describe('checkedPaths', () => {
+  /** `value` with every string but its apiVersion and kind made invalid for every rule, and every number too. */
+  const spoiled = (value: unknown, top = true): unknown => {
+    if (typeof value === 'string') return 'NOT VALID=!';
+    if (typeof value === 'number') return -1;
+    if (Array.isArray(value)) return value.map((item) => spoiled(item, false));
+    if (typeof value !== 'object' || value === null) return value;
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, top && (key === 'apiVersion' || key === 'kind') ? item : spoiled(item, false)]));
+  };
+  const templates = CLUSTERS.flatMap((cluster) => loadRgds(ROOT, path.join(ROOT, 'dist', cluster.name, 'abstractions')).rgds.flatMap((rgd) => rgd.resources.map((resource) => resource.template as Record<string, unknown>)));
+
+  it('covers every value apiServerViolations reads, in every resource the abstractions create: synth expands no other', () => {
+    const violations = some(templates).flatMap((template) => {
+      const object = spoiled(template) as Record<string, unknown>;
+      return apiServerViolations(object).map((violation) => ({ object, violation }));
+    });
+    // Spoiled, they break rules of every kind: names, labels, ConfigMap keys, ports, environment variables.
+    expect(new Set(violations.map(({ violation }) => violation.path.filter((segment) => typeof segment === 'string').at(-1))).size).toBeGreaterThan(5);
+    for (const { object, violation } of violations) {
+      const paths = checkedPaths(String(object.apiVersion), String(object.kind));
+      expect({ kind: object.kind, path: violation.path, checked: paths.some((checked) => checked.every((segment, index) => violation.path[index] === segment)) }).toMatchObject({ checked: true });
+    }
   });
 });

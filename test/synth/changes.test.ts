@@ -1,12 +1,19 @@
 import { parseAllDocuments } from 'yaml';
-import { compareDist, DistIndex, identify } from '../../src/synth/changes';
+import { DistChanges, DistComparison, DistObject, identify, Part } from '../../src/synth/changes';
 
 const yaml = (kind: string, name: string, extra = '') => `apiVersion: v1\nkind: ${kind}\nmetadata:\n  name: ${name}\n${extra}`;
 const KEPT = '  annotations:\n    kustomize.toolkit.fluxcd.io/prune: disabled\n';
 
-/** The index synth builds from what it rendered: the objects of each new file. */
-function indexOf(after: Map<string, string>): DistIndex {
-  return new Map([...after].map(([file, content]) => [file, parseAllDocuments(content).flatMap((document) => identify(file.split('/')[0], document.toJS()) ?? [])]));
+/** The objects of a file, as synth knows them from rendering. */
+function objectsOf(file: string, content: string): DistObject[] {
+  return parseAllDocuments(content).flatMap((document) => identify(file.split('/')[0], document.toJS()) ?? []);
+}
+
+/** What synth does: each new file (as one part, the platform's, its objects known), then the old files left. */
+function compareDist(before: Map<string, string>, after: Map<string, string>): DistChanges {
+  const comparison = new DistComparison(before);
+  for (const [file, content] of after) comparison.add(file, content, [{ text: content, objects: objectsOf(file, content) }]);
+  return comparison.finish();
 }
 
 describe('what a synth changes in dist/', () => {
@@ -25,7 +32,7 @@ describe('what a synth changes in dist/', () => {
     ['dev/a/configmap.yaml', yaml('ConfigMap', 'settings', '  namespace: team-a\n  labels: {}\n')],
     ['dev/b/new.yaml', yaml('ConfigMap', 'new')],
   ]);
-  const changes = compareDist(before, after, indexOf(after));
+  const changes = compareDist(before, after);
 
   it('counts files added, changed and removed; unchanged ones are none of them', () => {
     expect(changes).toMatchObject({ added: 2, changed: 1, removed: 5 });
@@ -45,7 +52,21 @@ describe('what a synth changes in dist/', () => {
   });
 
   it('says nothing changed for the same tree', () => {
-    expect(compareDist(before, before, new Map())).toEqual({ added: 0, changed: 0, removed: 0, removedObjects: [] });
+    expect(compareDist(before, before)).toEqual({ added: 0, changed: 0, removed: 0, removedObjects: [] });
+  });
+});
+
+describe('a file all teams share, when the old one is known by parts', () => {
+  const file = 'dev/tenants/tenants.yaml';
+  // Not YAML: reading it would throw, so a test passes only if the unchanged part is never read.
+  const unchanged: Part = { team: 'team-a', text: 'a: [unclosed\n' };
+  const before: Part = { team: 'team-b', text: `${yaml('ServiceAccount', 'tenant-team-b', '  namespace: flux-system\n')}---\n${yaml('ConfigMap', 'gone', '  namespace: flux-system\n')}` };
+  const after: Part = { team: 'team-b', text: yaml('ServiceAccount', 'tenant-team-b', '  namespace: flux-system\n'), objects: objectsOf(file, yaml('ServiceAccount', 'tenant-team-b', '  namespace: flux-system\n')) };
+  const comparison = new DistComparison(new Map([[file, `${unchanged.text}---\n${before.text}`]]), new Map([[file, [unchanged, before]]]));
+  comparison.add(file, [unchanged.text, '---\n', after.text], [unchanged, after]);
+
+  it("reads only the parts that changed: an object a team's part no longer holds is removed", () => {
+    expect(comparison.finish()).toEqual({ added: 0, changed: 1, removed: 0, removedObjects: [{ id: 'dev: ConfigMap flux-system/gone', cluster: 'dev', kind: 'ConfigMap', kept: false }] });
   });
 });
 

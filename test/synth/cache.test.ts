@@ -1,0 +1,184 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { generateTeams } from '../../bench/generate-teams';
+import { formatProblem } from '../../src/user-space';
+import { synthesize, SynthOptions, SynthResult } from '../../src/synth/command';
+import { readTree } from '../../src/synth/dist-folder';
+import { tempDir } from '../helpers';
+
+/**
+ * The incremental cache may make synth faster, never different: every test ends with the output
+ * a full render of the same team files writes, byte for byte, whatever state the cache is in.
+ */
+
+const FIXTURE_TEAMS = path.join(__dirname, '..', 'platform', 'fixtures', 'user-space');
+const CODE = 'the code of this test';
+
+/** A user space (the fixture teams, with overrides and a Secret, and two generated teams), an output folder and a cache file. */
+interface Scene {
+  readonly userSpace: string;
+  readonly out: string;
+  readonly cache: string;
+}
+
+/** One temporary folder for all: a folder of its own for each scene and each full render. */
+const TEMP = tempDir('cache');
+const folder = (prefix: string) => fs.mkdtempSync(path.join(TEMP, prefix));
+
+function scene(): Scene {
+  const root = folder('scene-');
+  const userSpace = path.join(root, 'user-space');
+  fs.cpSync(FIXTURE_TEAMS, userSpace, { recursive: true });
+  generateTeams(path.join(root, 'generated'), 2);
+  fs.cpSync(path.join(root, 'generated', 'user-space'), userSpace, { recursive: true });
+  return { userSpace, out: path.join(root, 'dist'), cache: path.join(root, 'cache', 'synth.json') };
+}
+
+function synth({ userSpace, out, cache }: Scene, options: Partial<SynthOptions> = {}): SynthResult {
+  return synthesize({ userSpaceDir: userSpace, out, cache: { file: cache, codeVersion: CODE }, ...options });
+}
+
+/** What a full render of the scene's team files writes, into a folder of its own, without a cache; and its result. */
+function fullRender({ userSpace }: Scene): { tree: Map<string, string>; result: SynthResult } {
+  const out = path.join(folder('full-'), 'dist');
+  const result = synthesize({ userSpaceDir: userSpace, out });
+  return { tree: readTree(out), result };
+}
+
+/** The output and the CODEOWNERS that go with it are those of a full render. */
+function expectFullRenderOutput(at: Scene, result: SynthResult): void {
+  const full = fullRender(at);
+  expect(readTree(at.out)).toEqual(full.tree);
+  expect(result.codeOwners).toBe(full.result.codeOwners);
+  expect(result.problems.map(formatProblem)).toEqual(full.result.problems.map(formatProblem));
+}
+
+const web = (at: Scene) => path.join(at.userSpace, 'team-0001', 'web.yaml');
+const changeOneTeam = (at: Scene) => fs.writeFileSync(web(at), fs.readFileSync(web(at), 'utf8').replace(/replicas: \d+/, 'replicas: 4'));
+
+describe('a synth with the incremental cache', () => {
+  it('renders only the team whose files changed, and writes what a full render writes', () => {
+    const at = scene();
+    expect(synth(at).render).toEqual({ reused: 0, rendered: 4, doubt: 'none yet' });
+    changeOneTeam(at);
+    const result = synth(at);
+    expect(result.render).toEqual({ reused: 3, rendered: 1 });
+    expect(result.changes).toMatchObject({ added: 0, changed: 2, removed: 0 });
+    expectFullRenderOutput(at, result);
+  });
+
+  it('renders every team into an empty output, without reading the cache', () => {
+    const at = scene();
+    synth(at);
+    fs.rmSync(at.out, { recursive: true });
+    const result = synth(at);
+    expect(result.render).toEqual({ reused: 0, rendered: 4, doubt: 'the output is empty' });
+    expectFullRenderOutput(at, result);
+  });
+
+  it('goes by content, not by time: a file written again with the same bytes changes nothing', () => {
+    const at = scene();
+    synth(at);
+    fs.writeFileSync(web(at), fs.readFileSync(web(at)));
+    fs.utimesSync(web(at), new Date(), new Date(Date.now() + 60_000));
+    expect(synth(at)).toMatchObject({ render: { reused: 4, rendered: 0 }, changes: { added: 0, changed: 0, removed: 0 } });
+  });
+
+  it('puts the shared files together again when teams come and go, and reports the warnings of the teams it reuses', () => {
+    const at = scene();
+    synth(at);
+    fs.rmSync(path.join(at.userSpace, 'team-0002'), { recursive: true });
+    fs.cpSync(path.join(at.userSpace, 'team-0001'), path.join(at.userSpace, 'team-0003'), { recursive: true });
+    for (const file of fs.readdirSync(path.join(at.userSpace, 'team-0003'))) {
+      const target = path.join(at.userSpace, 'team-0003', file);
+      fs.writeFileSync(target, fs.readFileSync(target, 'utf8').replace(/team-0001/g, 'team-0003'));
+    }
+    const result = synth(at);
+    expect(result.render).toEqual({ reused: 3, rendered: 1 });
+    expect(result.problems.length).toBeGreaterThan(0);
+    expectFullRenderOutput(at, result);
+  });
+
+  it('reports a hostname that a changed team takes from an unchanged one where both are written, as a full synth does', () => {
+    const at = scene();
+    synth(at);
+    const host = /host: ([^,}]+)/.exec(fs.readFileSync(path.join(at.userSpace, 'team-0002', 'web.yaml'), 'utf8'))![1];
+    fs.writeFileSync(web(at), fs.readFileSync(web(at), 'utf8').replace(/host: [^,}]+/, `host: ${host}`));
+    const before = readTree(at.out);
+    const result = synth(at);
+    expect(result.changes).toBeUndefined();
+    expect(result.problems.map(formatProblem)).toEqual(fullRender(at).result.problems.map(formatProblem));
+    // team-0001 comes first, so the unchanged team-0002 is told, where its file says so.
+    expect(result.problems.map(formatProblem).join('\n')).toMatch(/team-0002\/web\.yaml:\d+:\d+: error: host "[^"]+" is already used by team-0001 WebApplication team-0001-web at [^ ]*team-0001\/web\.yaml:\d+:\d+/);
+    expect(readTree(at.out)).toEqual(before);
+  });
+});
+
+describe('a cache that cannot be trusted means a full render, and the output of one', () => {
+  /** A synthesized scene, then `spoil` done to it, one team changed, and a synth. */
+  function afterSpoiling(spoil: (at: Scene) => void): { at: Scene; result: SynthResult } {
+    const at = scene();
+    synth(at);
+    spoil(at);
+    changeOneTeam(at);
+    return { at, result: synth(at) };
+  }
+
+  it.each([
+    ['cut short', 'unreadable', (at: Scene) => fs.truncateSync(at.cache, Math.floor(fs.statSync(at.cache).size / 2))],
+    ['not JSON', 'unreadable', (at: Scene) => fs.writeFileSync(at.cache, fs.readFileSync(at.cache).map((byte, index) => (index % 7 ? byte : 0x7b)))],
+    ['JSON of another shape', 'not one synth wrote', (at: Scene) => fs.writeFileSync(at.cache, JSON.stringify({ format: 1, teams: [] }))],
+    ['written by other code', 'written by other code, or for another user space or output', (at: Scene) => synth(at, { cache: { file: at.cache, codeVersion: 'other code' } })],
+  ])('a cache %s', (_, doubt, spoil) => {
+    const { at, result } = afterSpoiling(spoil);
+    expect(result.render).toEqual({ reused: 0, rendered: 4, doubt });
+    expectFullRenderOutput(at, result);
+  });
+
+  it('a stale cache: one written before the last synth', () => {
+    const { at, result } = afterSpoiling((scene) => {
+      const stale = fs.readFileSync(scene.cache);
+      changeOneTeam(scene);
+      synth(scene);
+      fs.writeFileSync(scene.cache, stale);
+      fs.writeFileSync(web(scene), fs.readFileSync(web(scene), 'utf8').replace(/replicas: \d+/, 'replicas: 5'));
+    });
+    expect(result.render).toEqual({ reused: 0, rendered: 4, doubt: 'the output is not what it recorded' });
+    expectFullRenderOutput(at, result);
+  });
+
+  it.each([
+    ['a file edited', (at: Scene) => fs.appendFileSync(path.join(at.out, 'dev', 'tenants', 'team-0002', 'instances.yaml'), '# edited by hand\n')],
+    ['a file added', (at: Scene) => fs.writeFileSync(path.join(at.out, 'dev', 'tenants', 'extra.yaml'), 'kind: ConfigMap\n')],
+    ['a file removed', (at: Scene) => fs.rmSync(path.join(at.out, 'prd', 'tenants', 'team-0002', 'instances.yaml'))],
+  ])('an output changed by hand after the cache was written: %s', (_, edit) => {
+    const { at, result } = afterSpoiling(edit);
+    expect(result.render).toEqual({ reused: 0, rendered: 4, doubt: 'the output is not what it recorded' });
+    expectFullRenderOutput(at, result);
+  });
+
+  it('parts the cache places wrongly in a file all teams share: the teams they belong to are rendered', () => {
+    const { at, result } = afterSpoiling((scene) => {
+      const cache = JSON.parse(fs.readFileSync(scene.cache, 'utf8'));
+      // Move the first document of team-0002's part into team-0001's: the parts still add up to the file.
+      const file = 'dev/tenants/tenants.yaml';
+      const content = fs.readFileSync(path.join(scene.out, file), 'utf8');
+      const parts: [string, number, number, number, string][] = cache.files[file].parts;
+      const first = parts.findIndex(([team]) => team === 'team-0001');
+      const offset = parts.slice(0, first + 1).reduce((sum, [, length]) => sum + length + 4, 0);
+      const moved = content.indexOf('---\n', offset) + 4 - offset;
+      parts[first][1] += moved;
+      parts[first + 1][1] -= moved;
+      fs.writeFileSync(scene.cache, JSON.stringify(cache));
+    });
+    expect(result.render).toEqual({ reused: 2, rendered: 2 });
+    expectFullRenderOutput(at, result);
+  });
+
+  it('asked not to read it (--full)', () => {
+    const { at } = afterSpoiling(() => undefined);
+    const full = synth(at, { full: true });
+    expect(full.render).toEqual({ reused: 0, rendered: 4, doubt: 'not read (--full)' });
+    expectFullRenderOutput(at, full);
+  });
+});
