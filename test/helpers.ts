@@ -1,8 +1,19 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { ROOT } from '../src/paths';
+
+/**
+ * Why the repository is not the top of a git checkout, or undefined when it is: tests that read
+ * its history (`preview --diff`, the files Git would commit) need one. Stryker's sandbox, a copy
+ * of the repository inside the ignored .stryker-tmp/, has none of its own.
+ */
+export const NOT_A_CHECKOUT: string | undefined = (() => {
+  const top = spawnSync('git', ['-C', ROOT, 'rev-parse', '--show-toplevel'], { encoding: 'utf8' });
+  return top.status === 0 && path.resolve(top.stdout.trim()) === ROOT ? undefined : `${ROOT} is not the top of a git checkout (as in Stryker's sandbox)`;
+})();
 
 /** A Kubernetes object as read from YAML. */
 export interface KubeObject {

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { ROOT } from '../src/paths';
 import { readTree } from '../src/synth/dist-folder';
 import { loadUserSpace } from '../src/user-space';
-import { makeTempDir, removeFixtures, runCli, workspace, writeTeams } from './user-space/helpers';
+import { makeTempDir, removeFixtures, runInProcess, workspace, writeTeams } from './user-space/helpers';
 
 const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 
@@ -83,14 +83,14 @@ describe('README', () => {
     }
   });
 
-  it("shows synth's summary of a retired team as synth prints it", () => {
+  it("shows synth's summary of a retired team as synth prints it", async () => {
     const [shown] = blocks('').filter((block) => block.startsWith('this change removes'));
     expect(shown).toBeDefined();
     const fixture = writeTeams({ 'team-x/workspace.yaml': workspace('team-x'), 'team-y/workspace.yaml': workspace('team-y') });
     const out = makeTempDir();
-    expect(runCli('synth', '--user-space', fixture.rel, '--out', out).status).toBe(0);
+    expect((await runInProcess('synth', '--user-space', fixture.rel, '--out', out)).status).toBe(0);
     fixture.remove('team-y');
-    const { stdout } = runCli('synth', '--user-space', fixture.rel, '--out', out);
+    const { stdout } = await runInProcess('synth', '--user-space', fixture.rel, '--out', out);
     expect(stdout.slice(stdout.indexOf('this change removes'))).toBe(shown);
   });
 

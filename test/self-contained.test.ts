@@ -2,14 +2,14 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ROOT } from '../src/paths';
-import { tempDir } from './helpers';
+import { ifAvailable, NOT_A_CHECKOUT, tempDir } from './helpers';
 
 /**
  * A user clones the repository alone: nothing beside it. A copy of every file Git would commit
  * (node_modules linked, as `npm ci` would install it) must preview every team with every object
  * schema-checked, reading nothing outside itself.
  */
-describe('a copy of the repository with nothing beside it', () => {
+ifAvailable(describe, NOT_A_CHECKOUT)('a copy of the repository with nothing beside it', () => {
   const clone = path.join(tempDir('clone'), 'mini-atlas');
   beforeAll(() => {
     const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);

@@ -1,3 +1,4 @@
+import { celEnv, parse, plan } from '@bufbuild/cel';
 import { NAMING_CONVENTION } from '../../config/naming';
 
 describe('the naming convention', () => {
@@ -9,5 +10,18 @@ describe('the naming convention', () => {
 
   it('says the rule', () => {
     expect(NAMING_CONVENTION.describe('team-x')).toBe('names in workspace "team-x" must start with "team-x-"');
+  });
+
+  /** What Kyverno's CEL makes of `expression` for an object `name` in namespace `workspace`. */
+  function kyverno(expression: string, workspace: string, name: string): unknown {
+    return plan(celEnv(), parse(expression))({ object: { metadata: { name, namespace: workspace } } });
+  }
+
+  it('is the same rule in the cluster: the policy admits exactly the names synth accepts', () => {
+    expect(names.filter((name) => kyverno(NAMING_CONVENTION.celExpression, 'team-x', name) === true)).toEqual(['team-x-w', 'team-x-web', 'team-x-x-1']);
+  });
+
+  it("says the same rule in the cluster's refusal", () => {
+    expect(kyverno(NAMING_CONVENTION.celMessage, 'team-x', 'team-xweb')).toBe(NAMING_CONVENTION.describe('team-x'));
   });
 });

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { CHARTS, gatewayApiConflict, VERSIONS, versionConflicts, type ChartVersion } from '../../config/versions';
+import { CHARTS, gatewayApiConflict, imageTag, VERSIONS, versionConflicts, type ChartVersion } from '../../config/versions';
 import { ROOT } from '../../src/paths';
 import { readTree } from '../../src/synth/dist-folder';
 import { tempDir } from '../helpers';
@@ -16,9 +16,22 @@ describe('Cilium and Gateway API versions', () => {
     expect(gatewayApiConflict('1.19.4', '1.4.1')).toBeUndefined();
   });
 
+  it('reads versions with or without the v of a Git tag', () => {
+    expect(gatewayApiConflict('v1.20.0', 'v1.6.1')).toBeUndefined();
+    expect(gatewayApiConflict('v1.19.4', '1.4.1')).toBeUndefined();
+  });
+
   it('refuses Cilium 1.20 with an older Gateway API, and a Cilium the table does not know', () => {
     expect(gatewayApiConflict('1.20.0', '1.4.1')).toMatch(/does not run with Gateway API 1\.4\.1 \(it supports v1\.6\)/);
     expect(gatewayApiConflict('1.21.0', '1.6.1')).toMatch(/^Cilium 1\.21\.0 is not in CILIUM_GATEWAY_API/);
+  });
+});
+
+describe('the tag of an image pinned by digest, for readers', () => {
+  it('is what stands between the last colon of the name and the digest', () => {
+    expect(imageTag('docker.io/valkey/valkey:8.1.4-alpine@sha256:e706d1213aaba6896c162bb6a3a9e1894e1a435f28f8f856d14fab2e10aa098b')).toBe('8.1.4-alpine');
+    expect(imageTag('registry.example:5000/team/app:v1.2.3@sha256:00')).toBe('v1.2.3');
+    expect(imageTag('kindest/node:v1.34.0')).toBe('v1.34.0');
   });
 });
 

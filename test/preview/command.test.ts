@@ -2,6 +2,7 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { UsageError } from '../../src/cli/usage-error';
 import { runPreview } from '../../src/preview/command';
+import { ifAvailable, NOT_A_CHECKOUT } from '../helpers';
 import { FIXTURES, ROOT } from './helpers';
 
 /** Runs the command in-process, returning its exit code and what it wrote. */
@@ -76,7 +77,7 @@ describe('npm run preview -- user-space/team-a', () => {
     expect(parseAllDocuments(stdout).every((doc) => doc.errors.length === 0)).toBe(true);
   });
 
-  it('diffs against the committed dist/ instances, which match the team files', () => {
+  ifAvailable(it, NOT_A_CHECKOUT)('diffs against the committed dist/ instances, which match the team files', () => {
     expect(preview(teamA, '--diff')).toEqual({ code: 0, stdout: 'No changes to the created resources.\n', stderr: expect.not.stringContaining(': error: ') });
   });
 
@@ -89,7 +90,7 @@ describe('npm run preview -- user-space/team-a', () => {
 describe('preview command line', () => {
   const fixtures = path.join(FIXTURES, 'user-space');
 
-  it('--diff shows what a change to the team files changes in the created resources', () => {
+  ifAvailable(it, NOT_A_CHECKOUT)('--diff shows what a change to the team files changes in the created resources', () => {
     const { code, stdout } = preview(path.join(fixtures, 'team-a'), '--user-space', fixtures, '--diff');
     expect(stdout.split('\n\n').map((block) => block.split('\n').filter((line) => /^(\S|    [-+] )/.test(line)).join('\n'))).toEqual([
       '1 added, 1 changed, 1 removed',

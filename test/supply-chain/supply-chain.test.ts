@@ -15,6 +15,8 @@ const SKIPPED = new Set(['.git', 'node_modules', 'dist', 'imports', 'schemas']);
 function repositoryFiles(folder = ''): string[] {
   return fs.readdirSync(path.join(ROOT, folder), { withFileTypes: true }).flatMap((entry) => {
     const relative = path.posix.join(folder, entry.name);
+    // A link is someone else's folder: Stryker's sandbox links node_modules.
+    if (entry.isSymbolicLink()) return [];
     if (entry.isDirectory()) return SKIPPED.has(entry.name) || entry.name.startsWith('.test-') ? [] : repositoryFiles(relative);
     return [relative];
   });

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { makeTempDir, parseProblem, removeFixtures, ROOT, runCli, webApplication, workspace, writeTeams } from './helpers';
+import { makeTempDir, parseProblem, removeFixtures, ROOT, runInProcess, webApplication, workspace, writeTeams } from './helpers';
 
 afterAll(removeFixtures);
 
@@ -17,12 +17,12 @@ function listTree(dir: string): Record<string, string> {
 describe('validate and synth check what kro will create the way the API server does', () => {
   const CONFIG_KEY = "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name' or 'KEY_NAME' or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')";
 
-  it('reports an environment variable that cannot be a ConfigMap key on its key in the team file', () => {
+  it('reports an environment variable that cannot be a ConfigMap key on its key in the team file', async () => {
     const fixture = writeTeams({
       'team-x/workspace.yaml': workspace('team-x'),
       'team-x/web.yaml': webApplication('team-x', 'web', 'web.example.com', '  env:\n    GOOD: "1"\n    A=B: "2"\n    ..hidden: "3"'),
     });
-    const result = runCli('validate', '--user-space', fixture.rel);
+    const result = await runInProcess('validate', '--user-space', fixture.rel);
     expect(result.status).toBe(1);
     const problems = result.stderr.trim().split('\n').slice(0, -1).map((line) => parseProblem(line, fixture.rel));
     expect(problems).toEqual([
@@ -32,9 +32,9 @@ describe('validate and synth check what kro will create the way the API server d
     expect(result.stderr).toMatch(/validate: 1 team, 2 errors, 0 warnings\n$/);
   });
 
-  it("reports a team whose name makes Service names the API server refuses, on the instance's name", () => {
+  it("reports a team whose name makes Service names the API server refuses, on the instance's name", async () => {
     const fixture = writeTeams({ '9lives/workspace.yaml': workspace('9lives'), '9lives/web.yaml': webApplication('9lives', 'web', 'nine.example.com') });
-    const problems = runCli('validate', '--user-space', fixture.rel).stderr.trim().split('\n').slice(0, -1).map((line) => parseProblem(line, fixture.rel));
+    const problems = (await runInProcess('validate', '--user-space', fixture.rel)).stderr.trim().split('\n').slice(0, -1).map((line) => parseProblem(line, fixture.rel));
     expect(problems).toEqual([
       {
         at: '9lives/web.yaml:4:9',
@@ -44,44 +44,44 @@ describe('validate and synth check what kro will create the way the API server d
     ]);
   });
 
-  it('points at the cluster override that sets the refused value', () => {
+  it('points at the cluster override that sets the refused value', async () => {
     const fixture = writeTeams({
       'team-x/workspace.yaml': workspace('team-x'),
       'team-x/web.yaml': webApplication('team-x', 'web', 'web.example.com'),
       'team-x/clusters/prd/web.yaml': 'apiVersion: kro.run/v1alpha1\nkind: WebApplication\nmetadata: {name: team-x-web}\nspec:\n  env:\n    "MODE=prd": "1"\n',
     });
-    const problems = runCli('validate', '--user-space', fixture.rel).stderr.trim().split('\n').slice(0, -1).map((line) => parseProblem(line, fixture.rel));
+    const problems = (await runInProcess('validate', '--user-space', fixture.rel)).stderr.trim().split('\n').slice(0, -1).map((line) => parseProblem(line, fixture.rel));
     expect(problems).toEqual([{ at: 'team-x/clusters/prd/web.yaml:6:5', severity: 'error', message: expect.stringContaining('spec.env key "MODE=prd" becomes data key "MODE=prd"') }]);
   });
 
-  it('is what the preview reports too, on the same field', () => {
+  it('is what the preview reports too, on the same field', async () => {
     const fixture = writeTeams({
       'team-x/workspace.yaml': workspace('team-x'),
       'team-x/web.yaml': webApplication('team-x', 'web', 'web.example.com', '  env:\n    A=B: "2"'),
     });
-    const result = runCli('preview', '--user-space', fixture.rel, `${fixture.rel}/team-x`);
+    const result = await runInProcess('preview', '--user-space', fixture.rel, `${fixture.rel}/team-x`);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`${fixture.rel}/team-x/web.yaml:11:5: error: WebApplication team-x-web: spec.env key "A=B" becomes data key "A=B" of ConfigMap team-x/team-x-web-env, which the API server refuses: ${CONFIG_KEY}`);
   });
 
-  it('makes synth refuse, leaving the out folder as it was', () => {
+  it('makes synth refuse, leaving the out folder as it was', async () => {
     const fixture = writeTeams({
       'team-x/workspace.yaml': workspace('team-x'),
       'team-x/web.yaml': webApplication('team-x', 'web', 'web.example.com', '  env:\n    A=B: "2"'),
     });
     const out = makeTempDir();
     const valid = writeTeams({ 'team-x/workspace.yaml': workspace('team-x'), 'team-x/web.yaml': webApplication('team-x', 'web', 'web.example.com') });
-    expect(runCli('synth', '--user-space', valid.rel, '--out', out).status).toBe(0);
+    expect((await runInProcess('synth', '--user-space', valid.rel, '--out', out)).status).toBe(0);
     const before = listTree(path.join(ROOT, out));
-    const result = runCli('synth', '--user-space', fixture.rel, '--out', out);
+    const result = await runInProcess('synth', '--user-space', fixture.rel, '--out', out);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`${fixture.rel}/team-x/web.yaml:11:5: error: WebApplication team-x-web: spec.env key "A=B"`);
     expect(result.stderr).toMatch(/synth: refused \(1 error, 0 warnings\)/);
     expect(listTree(path.join(ROOT, out))).toEqual(before);
   });
 
-  it('accepts the example teams', () => {
-    const result = runCli('validate');
+  it('accepts the example teams', async () => {
+    const result = await runInProcess('validate');
     expect(result.stderr).not.toMatch(/API server/);
     expect(result.status).toBe(0);
   });

@@ -1,6 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { execute, type Command } from '../../src/cli/run';
 import { formatProblem, loadUserSpace, UserSpace } from '../../src/user-space';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -113,4 +114,36 @@ export interface CliResult {
 export function runCli(...args: string[]): CliResult {
   const result = spawnSync('node', ['bin/mini-atlas.js', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The commands tests run in their own process, each loaded only when a test runs it. */
+const COMMANDS = {
+  validate: async (): Promise<Command> => (await import('../../src/user-space/command')).runValidate,
+  synth: async (): Promise<Command> => (await import('../../src/synth/command')).runSynth,
+  preview: async (): Promise<Command> => (await import('../../src/preview/command')).runPreview,
+};
+
+/**
+ * Runs a command in this process, as `bin/mini-atlas.js` runs it in its own: the same exit code and
+ * output, without starting Node.js and, unlike a child process, seen by Stryker as covered by the
+ * test that runs it.
+ */
+export async function runInProcess(name: keyof typeof COMMANDS, ...args: string[]): Promise<CliResult> {
+  const command = await COMMANDS[name]();
+  const output = { stdout: '', stderr: '' };
+  const streams = { stdout: process.stdout, stderr: process.stderr } as const;
+  const writes = { stdout: streams.stdout.write, stderr: streams.stderr.write };
+  for (const name of ['stdout', 'stderr'] as const) {
+    streams[name].write = ((chunk: string | Uint8Array) => {
+      output[name] += chunk.toString();
+      return true;
+    }) as typeof process.stdout.write;
+  }
+  try {
+    const status = await execute(command, args);
+    return { status, ...output };
+  } finally {
+    streams.stdout.write = writes.stdout;
+    streams.stderr.write = writes.stderr;
+  }
 }

@@ -8,7 +8,7 @@ import { parse } from 'yaml';
 import { readTree } from '../../src/synth/dist-folder';
 import { synthesize } from '../../src/synth/command';
 import { tempDir } from '../helpers';
-import { makeTempDir, removeFixtures, ROOT, runCli, webApplication, workspace, writeTeams } from './helpers';
+import { makeTempDir, removeFixtures, ROOT, runInProcess, webApplication, workspace, writeTeams } from './helpers';
 
 afterAll(removeFixtures);
 
@@ -132,10 +132,10 @@ describe('.github/CODEOWNERS', () => {
     expect(readTree(out)).toEqual(dist);
   });
 
-  it('is not written by a synth into another folder (--out), whose dist/ it would not describe', () => {
+  it('is not written by a synth into another folder (--out), whose dist/ it would not describe', async () => {
     const fixture = writeTeams(teams);
     const before = fs.readFileSync(path.join(ROOT, '.github', 'CODEOWNERS'), 'utf8');
-    const result = runCli('synth', '--user-space', fixture.rel, '--out', makeTempDir());
+    const result = await runInProcess('synth', '--user-space', fixture.rel, '--out', makeTempDir());
     expect(result.status).toBe(0);
     expect(fs.readFileSync(path.join(ROOT, '.github', 'CODEOWNERS'), 'utf8')).toBe(before);
   });

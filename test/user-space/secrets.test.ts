@@ -4,7 +4,7 @@ import { load } from 'js-yaml';
 import { decryptSops } from 'sops-age';
 import { CLUSTERS, findCluster } from '../../config/clusters';
 import { ageKeyPair, secret, sopsEncrypt } from '../sops/sops';
-import { makeTempDir, removeFixtures, ReportedProblem, ROOT, runCli, webApplication, workspace, writeTeams } from './helpers';
+import { makeTempDir, removeFixtures, ReportedProblem, ROOT, runInProcess, webApplication, workspace, writeTeams } from './helpers';
 
 afterAll(removeFixtures);
 
@@ -151,10 +151,10 @@ describe('secretEnv', () => {
 });
 
 describe('synth with Secrets', () => {
-  it('writes the encrypted Secret for each cluster, .sops.yaml stays the generated one, nothing in plain text', () => {
+  it('writes the encrypted Secret for each cluster, .sops.yaml stays the generated one, nothing in plain text', async () => {
     const fixture = writeTeams({ ...TEAM_X, ...KEYS, ...{ 'team-x/web.yaml': webApplication('team-x', 'web', 'web.example.com', '  secretEnv: {STRIPE_KEY: team-x-api-keys/stripe}') } });
     const out = makeTempDir();
-    const result = runCli('synth', '--user-space', fixture.rel, '--out', out);
+    const result = await runInProcess('synth', '--user-space', fixture.rel, '--out', out);
     expect(result.status).toBe(0);
     for (const cluster of CLUSTERS) {
       const written = fs.readFileSync(path.join(ROOT, out, cluster.name, 'tenants', 'team-x', 'secrets.yaml'), 'utf8');
@@ -165,10 +165,10 @@ describe('synth with Secrets', () => {
     expect(result.stdout + result.stderr).not.toContain(PLAINTEXT);
   });
 
-  it('refuses a plain Secret and writes nothing', () => {
+  it('refuses a plain Secret and writes nothing', async () => {
     const fixture = writeTeams({ ...TEAM_X, 'team-x/keys.yaml': `apiVersion: v1\nkind: Secret\nmetadata: {name: team-x-keys}\nstringData: {stripe: ${PLAINTEXT}}\n` });
     const out = makeTempDir();
-    const result = runCli('synth', '--user-space', fixture.rel, '--out', out);
+    const result = await runInProcess('synth', '--user-space', fixture.rel, '--out', out);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`${fixture.rel}/team-x/keys.yaml:4:22: error: Secret team-x-keys: stringData.stripe is not SOPS-encrypted`);
     expect(result.stdout + result.stderr).not.toContain(PLAINTEXT);
@@ -192,9 +192,9 @@ describe('.sops.yaml', () => {
 });
 
 describe('preview of a team with Secrets', () => {
-  it('shows each Secret with its keys and every value as <encrypted>', () => {
+  it('shows each Secret with its keys and every value as <encrypted>', async () => {
     const fixture = writeTeams({ ...TEAM_X, ...KEYS });
-    const result = runCli('preview', '--user-space', fixture.rel, path.join(fixture.rel, 'team-x'));
+    const result = await runInProcess('preview', '--user-space', fixture.rel, path.join(fixture.rel, 'team-x'));
     expect(result.stdout).toContain(
       '---\n# Secret/team-x-api-keys: SOPS-encrypted in Git, decrypted by Flux when it applies it\napiVersion: v1\nkind: Secret\nmetadata:\n  name: team-x-api-keys\n  namespace: team-x\ntype: Opaque\nstringData:\n  stripe: <encrypted>\n  github: <encrypted>\n',
     );

@@ -5,7 +5,7 @@ import { parseAllDocuments } from 'yaml';
 import { ABSTRACTIONS } from '../../abstractions';
 import { CHARTS, supplyChainExceptions } from '../../config/versions';
 import { formatProblem } from '../../src/user-space';
-import { CliResult, makeTempDir, removeFixtures, ROOT, runCli, UserSpaceFixture, workspace, writeTeams } from './helpers';
+import { CliResult, makeTempDir, removeFixtures, ROOT, runInProcess, UserSpaceFixture, workspace, writeTeams } from './helpers';
 
 /** A Kubernetes object as read back from the out folder. */
 interface KubeObject {
@@ -27,11 +27,11 @@ const TEAMS = {
 };
 
 /** The example teams and an out folder synthesized from them, for a test to change as it likes. */
-function synthesized(): { fixture: UserSpaceFixture; out: string; synth: () => CliResult; first: CliResult } {
+async function synthesized(): Promise<{ fixture: UserSpaceFixture; out: string; synth: () => Promise<CliResult>; first: CliResult }> {
   const fixture = writeTeams(TEAMS);
   const out = makeTempDir();
-  const synth = () => runCli('synth', '--user-space', fixture.rel, '--out', out);
-  return { fixture, out, synth, first: synth() };
+  const synth = () => runInProcess('synth', '--user-space', fixture.rel, '--out', out);
+  return { fixture, out, synth, first: await synth() };
 }
 
 // The tests that only read share one synth.
@@ -39,8 +39,8 @@ let fixture: UserSpaceFixture;
 let out: string;
 let first: CliResult;
 
-beforeAll(() => {
-  ({ fixture, out, first } = synthesized());
+beforeAll(async () => {
+  ({ fixture, out, first } = await synthesized());
 });
 
 afterAll(removeFixtures);
@@ -169,8 +169,8 @@ describe('synth --user-space --out', () => {
     expect(JSON.stringify(role)).not.toContain('*');
   });
 
-  it('refuses invalid input with exit 1, every problem and no stack trace, and leaves the out folder byte for byte', () => {
-    const { fixture, out, synth } = synthesized();
+  it('refuses invalid input with exit 1, every problem and no stack trace, and leaves the out folder byte for byte', async () => {
+    const { fixture, out, synth } = await synthesized();
     const before = treeHashes(out);
     expect(before.size).toBeGreaterThan(50);
     fixture.write({
@@ -179,7 +179,7 @@ describe('synth --user-space --out', () => {
     });
     const problems = fixture.load().problems.map(formatProblem);
     expect(problems.map((line) => line.slice(0, line.indexOf(': error: ')))).toEqual([`${fixture.rel}/team-x/broken.yaml:4:1`, `${fixture.rel}/team-y/web.yaml:2:7`]);
-    const refused = synth();
+    const refused = await synth();
 
     expect(refused.status).toBe(1);
     expect(refused.stdout).toBe('');
@@ -189,11 +189,11 @@ describe('synth --user-space --out', () => {
     expect(fs.readdirSync(ROOT).filter((entry) => entry.startsWith(`${out}.`))).toEqual([]);
   });
 
-  it('lists the objects a change removes', () => {
-    const { fixture, out, synth } = synthesized();
+  it('lists the objects a change removes', async () => {
+    const { fixture, out, synth } = await synthesized();
     fixture.remove('team-x/web.yaml');
     fixture.remove('team-x/clusters/prd/web.yaml');
-    const result = synth();
+    const result = await synth();
     expect(result.status).toBe(0);
     expect(removalSection(result.stdout)).toEqual([
       'this change removes 2 objects from the clusters:',
@@ -204,13 +204,13 @@ describe('synth --user-space --out', () => {
     expect(read('dev/tenants/team-x/instances.yaml', out).map((object) => object.kind)).toEqual(['Infrastructure']);
   });
 
-  it("lists every kept object of a removed team, however many objects go, and counts the pruned ones by kind", () => {
-    const { fixture, out, synth } = synthesized();
+  it("lists every kept object of a removed team, however many objects go, and counts the pruned ones by kind", async () => {
+    const { fixture, out, synth } = await synthesized();
     const topics = Array.from({ length: 12 }, (_, index) => `apiVersion: kro.run/v1alpha1\nkind: Topic\nmetadata: {name: team-y-t${index}}\nspec: {}\n`);
     fixture.write({ 'team-y/topics.yaml': topics.join('---\n') });
-    expect(synth().status).toBe(0);
+    expect((await synth()).status).toBe(0);
     fixture.remove('team-y');
-    const result = synth();
+    const result = await synth();
     expect(result.status).toBe(0);
     expect(removalSection(result.stdout)).toEqual([
       'this change removes 34 objects from the clusters:',
@@ -239,8 +239,8 @@ describe('synth --out', () => {
     fs.writeFileSync(path.join(ROOT, scratch, 'notes.txt'), 'my notes\n');
   });
 
-  it('refuses a folder holding files synth did not write, with exit 2 naming it, and touches nothing', () => {
-    const result = runCli('synth', '--user-space', fixture.rel, '--out', scratch);
+  it('refuses a folder holding files synth did not write, with exit 2 naming it, and touches nothing', async () => {
+    const result = await runInProcess('synth', '--user-space', fixture.rel, '--out', scratch);
     expect(result).toEqual({
       status: 2,
       stdout: '',
@@ -249,26 +249,26 @@ describe('synth --out', () => {
     expect(fs.readdirSync(path.join(ROOT, scratch))).toEqual(['notes.txt']);
   });
 
-  it('refuses the user space itself, leaving every team file as it was', () => {
+  it('refuses the user space itself, leaving every team file as it was', async () => {
     const before = treeHashes(fixture.rel);
-    const result = runCli('synth', '--user-space', fixture.rel, '--out', fixture.rel);
+    const result = await runInProcess('synth', '--user-space', fixture.rel, '--out', fixture.rel);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(new RegExp(`^mini-atlas: ${fixture.rel}/ holds files synth did not write`));
     expect(treeHashes(fixture.rel)).toEqual(before);
   });
 
-  it('refuses a file', () => {
-    const result = runCli('synth', '--user-space', fixture.rel, '--out', `${scratch}/notes.txt`);
+  it('refuses a file', async () => {
+    const result = await runInProcess('synth', '--user-space', fixture.rel, '--out', `${scratch}/notes.txt`);
     expect(result.stderr).toBe(`mini-atlas: ${scratch}/notes.txt is a file, not a folder: synth writes a folder of YAML files; choose a folder\n`);
     expect(result.status).toBe(2);
     expect(fs.readFileSync(path.join(ROOT, scratch, 'notes.txt'), 'utf8')).toBe('my notes\n');
   });
 
-  it('writes into an absent or empty folder and marks it as its own, then replaces its own output', () => {
+  it('writes into an absent or empty folder and marks it as its own, then replaces its own output', async () => {
     const absent = path.join(scratch, 'new-dist');
-    expect(runCli('synth', '--user-space', fixture.rel, '--out', absent).status).toBe(0);
+    expect((await runInProcess('synth', '--user-space', fixture.rel, '--out', absent)).status).toBe(0);
     expect(fs.readFileSync(path.join(ROOT, absent, '.mini-atlas-synth'), 'utf8')).toContain('npm run synth');
-    const again = runCli('synth', '--user-space', fixture.rel, '--out', absent);
+    const again = await runInProcess('synth', '--user-space', fixture.rel, '--out', absent);
     expect(again.status).toBe(0);
     expect(again.stdout).toContain(`${absent}/: up to date`);
   });

@@ -7,7 +7,7 @@ import { PLATFORM } from '../../config/platform';
 import { formatProblem, hasErrors } from '../../src/user-space';
 import { githubAnnotation, type JsonReport } from '../../src/user-space/report';
 import { KubeObject } from '../helpers';
-import { ReportedProblem, removeFixtures, runCli, TreeFiles, webApplication, workspace, writeTeams } from './helpers';
+import { ReportedProblem, removeFixtures, runInProcess, TreeFiles, webApplication, workspace, writeTeams } from './helpers';
 
 afterAll(removeFixtures);
 
@@ -467,41 +467,41 @@ describe('a new team', () => {
 describe('validate and synth on the command line', () => {
   const USER_SPACE_HINT = '--user-space takes the folder that holds one folder per team (default user-space)';
 
-  it.each(['validate', 'synth'])('%s: a --user-space that does not exist or is a file is exit 2 with one sentence, and writes nothing', (command) => {
-    expect(runCli(command, '--user-space', 'no/such/folder')).toEqual({ status: 2, stdout: '', stderr: `mini-atlas: the user space no/such/folder does not exist: ${USER_SPACE_HINT}\n` });
-    expect(runCli(command, '--user-space', 'package.json')).toEqual({ status: 2, stdout: '', stderr: `mini-atlas: the user space package.json is a file, not a folder: ${USER_SPACE_HINT}\n` });
+  it.each(['validate', 'synth'] as const)('%s: a --user-space that does not exist or is a file is exit 2 with one sentence, and writes nothing', async (command) => {
+    expect(await runInProcess(command, '--user-space', 'no/such/folder')).toEqual({ status: 2, stdout: '', stderr: `mini-atlas: the user space no/such/folder does not exist: ${USER_SPACE_HINT}\n` });
+    expect(await runInProcess(command, '--user-space', 'package.json')).toEqual({ status: 2, stdout: '', stderr: `mini-atlas: the user space package.json is a file, not a folder: ${USER_SPACE_HINT}\n` });
   });
 
-  it.each(['validate', 'synth', 'preview'])("%s: a team's folder given as --user-space is named as such", (command) => {
+  it.each(['validate', 'synth', 'preview'] as const)("%s: a team's folder given as --user-space is named as such", async (command) => {
     const fixture = writeTeams({ ...TEAM_X, 'team-x/topic.yaml': flow('Topic', 'name: team-x-orders', '') });
     const args = command === 'preview' ? [`${fixture.rel}/team-x`] : [];
-    const result = runCli(command, ...args, '--user-space', `${fixture.rel}/team-x`);
+    const result = await runInProcess(command, ...args, '--user-space', `${fixture.rel}/team-x`);
     expect(result.stderr).toBe(
       `mini-atlas: ${fixture.rel}/team-x holds team files (topic.yaml, workspace.yaml), so it is one team's folder, not a user space: pass the folder of team folders (--user-space ${fixture.rel}), or name the team folder as an argument to check only that team\n`,
     );
     expect(result.status).toBe(2);
   });
 
-  it('still reports a stray team file among team folders on that file', () => {
+  it('still reports a stray team file among team folders on that file', async () => {
     const fixture = writeTeams({ ...TEAM_X, 'stray.yaml': flow('Topic', 'name: team-x-orders', '') });
-    const result = runCli('validate', '--user-space', fixture.rel);
+    const result = await runInProcess('validate', '--user-space', fixture.rel);
     expect(result.stderr).toBe(`${fixture.rel}/stray.yaml:1:1: error: team files belong in a team folder: user-space/<team>/\nvalidate: 1 team, 1 error, 0 warnings\n`);
     expect(result.status).toBe(1);
   });
 
-  it('validate checks only the teams of the files and folders given, like preview', () => {
+  it('validate checks only the teams of the files and folders given, like preview', async () => {
     const fixture = writeTeams({
       ...TEAM_X,
       'team-x/topic.yaml': flow('Topic', 'name: team-x-orders', ''),
       'team-y/workspace.yaml': 'apiVersion: kro.run/v1alpha1\nkind: Workspace\nmetadata: {name: team-y\n',
     });
-    expect(runCli('validate', `${fixture.rel}/team-x/topic.yaml`, '--user-space', fixture.rel)).toEqual({ status: 0, stdout: '', stderr: 'validate: 1 team, 0 errors, 0 warnings\n' });
+    expect(await runInProcess('validate', `${fixture.rel}/team-x/topic.yaml`, '--user-space', fixture.rel)).toEqual({ status: 0, stdout: '', stderr: 'validate: 1 team, 0 errors, 0 warnings\n' });
     // A team's name serves as well as its folder.
-    expect(runCli('validate', 'team-x', '--user-space', fixture.rel)).toEqual({ status: 0, stdout: '', stderr: 'validate: 1 team, 0 errors, 0 warnings\n' });
-    const broken = runCli('validate', `${fixture.rel}/team-y`, `${fixture.rel}/team-x`, '--user-space', fixture.rel);
+    expect(await runInProcess('validate', 'team-x', '--user-space', fixture.rel)).toEqual({ status: 0, stdout: '', stderr: 'validate: 1 team, 0 errors, 0 warnings\n' });
+    const broken = await runInProcess('validate', `${fixture.rel}/team-y`, `${fixture.rel}/team-x`, '--user-space', fixture.rel);
     expect(broken.stderr).toMatch(/validate: 2 teams, 2 errors, 0 warnings\n$/);
     expect(broken.status).toBe(1);
-    expect(runCli('validate', `${fixture.rel}/team-z`, '--user-space', fixture.rel)).toEqual({
+    expect(await runInProcess('validate', `${fixture.rel}/team-z`, '--user-space', fixture.rel)).toEqual({
       status: 2,
       stdout: '',
       stderr: `mini-atlas: ${fixture.rel}/team-z does not exist; usage: mini-atlas validate [<team-or-file>...] [--user-space <dir>] [--format <text|github|json>]\n`,
@@ -561,27 +561,27 @@ describe('the report', () => {
     ]);
   });
 
-  it('is what `validate` prints, with exit 1 when there are errors, 0 with only warnings, 2 on a usage error', () => {
+  it('is what `validate` prints, with exit 1 when there are errors, 0 with only warnings, 2 on a usage error', async () => {
     const broken = writeTeams(BROKEN);
-    const invalid = runCli('validate', '--user-space', broken.rel);
+    const invalid = await runInProcess('validate', '--user-space', broken.rel);
     expect(invalid.stderr).toBe(`${broken.load().problems.map(formatProblem).join('\n')}\nvalidate: 3 teams, 6 errors, 1 warning\n`);
     expect(invalid.stdout).toBe('');
     expect(invalid.status).toBe(1);
 
     const warned = writeTeams({ ...TEAM_X, 'team-x/web.yaml': webApplication('team-x', 'web', 'web.example.com').replace('"1.2.3"', 'latest') });
-    const valid = runCli('validate', '--user-space', warned.dir);
+    const valid = await runInProcess('validate', '--user-space', warned.dir);
     expect(valid.stderr).toBe(`${warned.rel}/team-x/web.yaml:8:8: warning: WebApplication team-x-web: tag "latest" changes under you; pin a version so a rollout is a reviewed change\nvalidate: 1 team, 0 errors, 1 warning\n`);
     expect(valid.status).toBe(0);
 
-    const usage = runCli('validate', '--user-spaec', warned.dir);
+    const usage = await runInProcess('validate', '--user-spaec', warned.dir);
     expect(usage.stderr).toBe('mini-atlas: unknown argument "--user-spaec"; usage: mini-atlas validate [<team-or-file>...] [--user-space <dir>] [--format <text|github|json>]\n');
     expect(usage.status).toBe(2);
     for (const result of [invalid, valid, usage]) expect(result.stderr).not.toMatch(/^\s+at /m);
   });
 
-  it('is a GitHub annotation per problem with --format github, on the file and line the problem is at', () => {
+  it('is a GitHub annotation per problem with --format github, on the file and line the problem is at', async () => {
     const broken = writeTeams(BROKEN);
-    const github = runCli('validate', '--user-space', broken.rel, '--format', 'github');
+    const github = await runInProcess('validate', '--user-space', broken.rel, '--format', 'github');
     expect(github.stdout.split('\n')).toEqual([
       `::error file=${broken.rel}/team-x/raw.yaml,line=2,col=7::only the platform's abstractions (kro.run/v1alpha1 Workspace, WebApplication, Infrastructure, Topic, VirtualCluster) and SOPS-encrypted v1 Secrets can be declared here, not v1 ConfigMap: Kubernetes objects are made by the abstractions`,
       `::warning file=${broken.rel}/team-x/web.yaml,line=8,col=8::WebApplication team-x-web: tag "latest" changes under you; pin a version so a rollout is a reviewed change`,
@@ -601,15 +601,15 @@ describe('the report', () => {
     expect(githubAnnotation(problem)).toBe('::error file=user-space/a%2Cb%3Ac.yaml,line=3,col=4::100%25 wrong%0Asecond line');
   });
 
-  it('is one JSON document with --format json, and refuses a format it does not know', () => {
+  it('is one JSON document with --format json, and refuses a format it does not know', async () => {
     const broken = writeTeams(BROKEN);
-    const json = runCli('validate', '--user-space', broken.rel, '--format=json');
+    const json = await runInProcess('validate', '--user-space', broken.rel, '--format=json');
     const report = JSON.parse(json.stdout) as JsonReport;
     expect({ teams: report.teams, errors: report.errors, warnings: report.warnings }).toEqual({ teams: 3, errors: 6, warnings: 1 });
     expect(report.problems.map(({ file, line, col, severity, message }) => `${file}:${line}:${col}: ${severity}: ${message}`)).toEqual(broken.load().problems.map(formatProblem));
     expect(json.status).toBe(1);
 
-    const unknown = runCli('validate', '--format', 'xml');
+    const unknown = await runInProcess('validate', '--format', 'xml');
     expect(unknown.stderr).toBe('mini-atlas: --format must be one of text, github, json, not "xml"; usage: mini-atlas validate [<team-or-file>...] [--user-space <dir>] [--format <text|github|json>]\n');
     expect(unknown.status).toBe(2);
   });
