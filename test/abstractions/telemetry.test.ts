@@ -1,4 +1,4 @@
-import { spawnSync } from 'child_process';
+import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { ABSTRACTIONS } from '../../abstractions';
@@ -11,6 +11,7 @@ import { PLATFORM } from '../../config/platform';
 import { loadUserSpace } from '../../src/user-space';
 import { ROOT } from '../../src/paths';
 import { KubeObject } from '../helpers';
+import { runInProcess } from '../user-space/helpers';
 
 const dev = findCluster('dev')!;
 const rgds = new Map((Testing.synth(new AbstractionsChart(Testing.app(), 'abstractions', { cluster: dev, abstractions: ABSTRACTIONS })) as KubeObject[]).map((rgd) => [rgd.spec.schema.kind as string, rgd]));
@@ -21,19 +22,19 @@ function template(kind: string, id: string): any {
 }
 
 /** What preview prints for a team's files: the objects kro creates. */
-function previewObjects(team: string): KubeObject[] {
-  const result = spawnSync(process.execPath, ['bin/mini-atlas.js', 'preview', `user-space/${team}`], { cwd: ROOT, encoding: 'utf8' });
+async function previewObjects(team: string): Promise<KubeObject[]> {
+  const result = await runInProcess('preview', path.join(ROOT, 'user-space', team));
   expect(result.status).toBe(0);
   return parseAllDocuments(result.stdout).map((document) => document.toJS() as KubeObject).filter((object) => object?.kind);
 }
 
-function previewKinds(team: string): string[] {
-  return previewObjects(team).map((object) => `${object.kind}/${object.metadata.name}`);
+async function previewKinds(team: string): Promise<string[]> {
+  return (await previewObjects(team)).map((object) => `${object.kind}/${object.metadata.name}`);
 }
 
 describe('telemetry of team applications', () => {
-  it('points every WebApplication at the collector, named after itself, with no configuration', () => {
-    const deployment = previewObjects('team-b').find((object) => object.kind === 'Deployment' && object.metadata.name === 'team-b-shop')!;
+  it('points every WebApplication at the collector, named after itself, with no configuration', async () => {
+    const deployment = (await previewObjects('team-b')).find((object) => object.kind === 'Deployment' && object.metadata.name === 'team-b-shop')!;
     const env = deployment.spec.template.spec.containers[0].env as { name: string; value?: string }[];
     const otel = Object.fromEntries(env.filter((variable) => variable.name.startsWith('OTEL_')).map((variable) => [variable.name, variable.value]));
     expect(otel).toEqual({
@@ -53,7 +54,7 @@ describe('telemetry of team applications', () => {
 });
 
 describe('metrics of a WebApplication', () => {
-  it('makes a PodMonitor on the declared port and path, and admits Prometheus on that port only, only when declared', () => {
+  it('makes a PodMonitor on the declared port and path, and admits Prometheus on that port only, only when declared', async () => {
     const monitor = template('WebApplication', 'metricsMonitor');
     expect(monitor.spec.podMetricsEndpoints).toEqual([{ portNumber: '${schema.spec.metrics.port}', path: '${schema.spec.metrics.path}' }]);
     const access = template('WebApplication', 'metricsAccess');
@@ -62,8 +63,8 @@ describe('metrics of a WebApplication', () => {
     ]);
     expect(access.spec.podSelector).toEqual(monitor.spec.selector);
     // team-b's shop declares metrics (podinfo's 9898); team-a's seed application does not.
-    expect(previewKinds('team-b')).toEqual(expect.arrayContaining(['PodMonitor/team-b-shop', 'NetworkPolicy/team-b-shop-allow-prometheus']));
-    expect(previewKinds('team-a').filter((object) => /allow-prometheus$|^PodMonitor\/team-a-instance$/.test(object))).toEqual([]);
+    expect(await previewKinds('team-b')).toEqual(expect.arrayContaining(['PodMonitor/team-b-shop', 'NetworkPolicy/team-b-shop-allow-prometheus']));
+    expect((await previewKinds('team-a')).filter((object) => /allow-prometheus$|^PodMonitor\/team-a-instance$/.test(object))).toEqual([]);
   });
 });
 

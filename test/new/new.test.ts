@@ -1,4 +1,3 @@
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -7,6 +6,7 @@ import { NEW_COMMAND } from '../../src/new/command';
 import { NEW_KINDS } from '../../src/new/documents';
 import { ROOT } from '../../src/paths';
 import { loadUserSpace } from '../../src/user-space';
+import { runInProcess } from '../user-space/helpers';
 
 /** A copy of the example user space to write into. */
 function userSpaceCopy(): string {
@@ -29,9 +29,9 @@ function errorsIn(userSpace: string): string[] {
   return loadUserSpace({ root: ROOT, userSpaceDir: userSpace }).problems.filter((problem) => problem.severity === 'error').map((problem) => problem.message);
 }
 
-function runNew(userSpace: string, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ['bin/mini-atlas.js', 'new', ...args, '--user-space', userSpace], { cwd: ROOT, encoding: 'utf8' });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+async function runNew(userSpace: string, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const { status, stdout, stderr } = await runInProcess('new', ...args, '--user-space', userSpace);
+  return { code: status, stdout, stderr };
 }
 
 describe('npm run new', () => {
@@ -40,9 +40,9 @@ describe('npm run new', () => {
     expect(fieldFlags.sort()).toEqual([...new Set(Object.values(NEW_KINDS).flatMap((kind) => kind.fields))].map((field) => `--${field}`).sort());
   });
 
-  it('writes a WebApplication with the editor-schema line and only the given fields, named by the convention, which then validates', () => {
+  it('writes a WebApplication with the editor-schema line and only the given fields, named by the convention, which then validates', async () => {
     const userSpace = userSpaceCopy();
-    const result = runNew(userSpace, 'webapp', 'team-b', 'cart', '--image', 'ghcr.io/acme/cart', '--tag', '1.0', '--host', 'cart.dev.mini-atlas.local', '--port', '9090', '--replicas', '2');
+    const result = await runNew(userSpace, 'webapp', 'team-b', 'cart', '--image', 'ghcr.io/acme/cart', '--tag', '1.0', '--host', 'cart.dev.mini-atlas.local', '--port', '9090', '--replicas', '2');
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     const file = path.join(userSpace, 'team-b', 'cart.yaml');
@@ -58,12 +58,12 @@ describe('npm run new', () => {
     expect(errorsIn(userSpace)).toEqual([]);
   });
 
-  it('creates a team: its Workspace first, then each kind, all valid together', () => {
+  it('creates a team: its Workspace first, then each kind, all valid together', async () => {
     const userSpace = userSpaceCopy();
-    expect(runNew(userSpace, 'workspace', 'team-n').code).toBe(0);
-    expect(runNew(userSpace, 'infrastructure', 'team-n', 'db', '--database', 'orders').code).toBe(0);
-    expect(runNew(userSpace, 'topic', 'team-n', 'events', '--partitions', '6').code).toBe(0);
-    expect(runNew(userSpace, 'vcluster', 'team-n', 'team-n-lab').code).toBe(0);
+    expect((await runNew(userSpace, 'workspace', 'team-n')).code).toBe(0);
+    expect((await runNew(userSpace, 'infrastructure', 'team-n', 'db', '--database', 'orders')).code).toBe(0);
+    expect((await runNew(userSpace, 'topic', 'team-n', 'events', '--partitions', '6')).code).toBe(0);
+    expect((await runNew(userSpace, 'vcluster', 'team-n', 'team-n-lab')).code).toBe(0);
     const files = tree(path.join(userSpace, 'team-n'));
     expect(Object.keys(files).sort()).toEqual(['db.yaml', 'events.yaml', 'team-n-lab.yaml', 'workspace.yaml']);
     expect(parse(files['workspace.yaml'])).toEqual({ apiVersion: 'kro.run/v1alpha1', kind: 'Workspace', metadata: { name: 'team-n' }, spec: {} });
@@ -79,38 +79,38 @@ describe('npm run new', () => {
     ]);
   });
 
-  it("refuses what the validator refuses, with the validator's errors, and writes nothing: a bad field, a taken host, a missing Workspace", () => {
+  it("refuses what the validator refuses, with the validator's errors, and writes nothing: a bad field, a taken host, a missing Workspace", async () => {
     const userSpace = userSpaceCopy();
     const before = tree(userSpace);
-    const badPort = runNew(userSpace, 'webapp', 'team-b', 'cart', '--image', 'ghcr.io/acme/cart', '--tag', '1', '--host', 'cart.example.com', '--port', '80');
+    const badPort = await runNew(userSpace, 'webapp', 'team-b', 'cart', '--image', 'ghcr.io/acme/cart', '--tag', '1', '--host', 'cart.example.com', '--port', '80');
     expect(badPort.code).toBe(1);
     const cart = path.relative(ROOT, path.join(userSpace, 'team-b', 'cart.yaml'));
     expect(badPort.stderr).toBe(`${cart}:11:9: error: WebApplication team-b-cart: spec.port is 80 but must be at least 1024\nmini-atlas new: ${cart} would not be valid, so it was not written\n`);
-    const takenHost = runNew(userSpace, 'webapp', 'team-a', 'copy', '--image', 'nginx', '--tag', '1', '--host', 'shop.dev.mini-atlas.local');
+    const takenHost = await runNew(userSpace, 'webapp', 'team-a', 'copy', '--image', 'nginx', '--tag', '1', '--host', 'shop.dev.mini-atlas.local');
     expect(takenHost.code).toBe(1);
     expect(takenHost.stderr).toMatch(/error: host "shop\.dev\.mini-atlas\.local" is already used by/);
-    const noWorkspace = runNew(userSpace, 'topic', 'team-q', 'events');
+    const noWorkspace = await runNew(userSpace, 'topic', 'team-q', 'events');
     expect(noWorkspace.code).toBe(1);
     expect(noWorkspace.stderr).toContain('error: team "team-q" has no Workspace');
-    const badName = runNew(userSpace, 'vcluster', 'team-b', '../../etc');
+    const badName = await runNew(userSpace, 'vcluster', 'team-b', '../../etc');
     expect(badName).toMatchObject({ code: 1, stderr: 'mini-atlas new: the name "../../etc" is not a valid name: lower-case letters, digits and "-", starting and ending with a letter or digit\n' });
     expect(tree(userSpace)).toEqual(before);
   });
 
-  it('never overwrites: an existing file or a second instance of the same name is refused', () => {
+  it('never overwrites: an existing file or a second instance of the same name is refused', async () => {
     const userSpace = userSpaceCopy();
     const before = tree(userSpace);
-    const existing = runNew(userSpace, 'vcluster', 'team-b', 'shop');
+    const existing = await runNew(userSpace, 'vcluster', 'team-b', 'shop');
     expect(existing.code).toBe(1);
     expect(existing.stderr).toBe(`mini-atlas new: ${path.relative(ROOT, path.join(userSpace, 'team-b', 'shop.yaml'))} already exists; new never overwrites a file: edit it, or choose another name\n`);
-    const sameName = runNew(userSpace, 'vcluster', 'team-b', 'team-b-sandbox');
+    const sameName = await runNew(userSpace, 'vcluster', 'team-b', 'team-b-sandbox');
     expect(sameName).toMatchObject({ code: 1 });
     expect(sameName.stderr).toContain('VirtualCluster "team-b-sandbox" is declared twice in this team');
-    expect(runNew(userSpace, 'workspace', 'team-b').code).toBe(1);
+    expect((await runNew(userSpace, 'workspace', 'team-b')).code).toBe(1);
     expect(tree(userSpace)).toEqual(before);
   });
 
-  it('refuses a wrong command line with exit 2: unknown kind, missing or foreign flags, non-numbers', () => {
+  it('refuses a wrong command line with exit 2: unknown kind, missing or foreign flags, non-numbers', async () => {
     const userSpace = userSpaceCopy();
     const cases: [string[], RegExp][] = [
       [['service', 'team-b', 'x'], /^mini-atlas: new cannot create "service"; one of: workspace, webapp, infrastructure, topic, vcluster\n$/],
@@ -121,7 +121,7 @@ describe('npm run new', () => {
       [['workspace', 'team-b', 'extra'], /^mini-atlas: unexpected argument "extra": a Workspace is named like its team; usage: /],
     ];
     for (const [args, message] of cases) {
-      const result = runNew(userSpace, ...args);
+      const result = await runNew(userSpace, ...args);
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(message);
     }

@@ -121,6 +121,7 @@ const COMMANDS = {
   validate: async (): Promise<Command> => (await import('../../src/user-space/command')).runValidate,
   synth: async (): Promise<Command> => (await import('../../src/synth/command')).runSynth,
   preview: async (): Promise<Command> => (await import('../../src/preview/command')).runPreview,
+  new: async (): Promise<Command> => (await import('../../src/new/command')).runNew,
 };
 
 /**
