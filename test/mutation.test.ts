@@ -129,9 +129,9 @@ describe('mutation/jest-runner.js: a mutant runs the files that can notice it, l
   });
 });
 
-describe('mutation/jest-environment.js: coverage of a beforeAll goes to the tests that need it', () => {
+describe('mutation/jest-environment.js: coverage of a file\'s loading and of a beforeAll goes to the tests that need it', () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { attributeHookCoverage, testName } = require('../mutation/jest-environment');
+  const { attributeCoverage, testName } = require('../mutation/jest-environment');
   const root = { name: 'ROOT_DESCRIBE_BLOCK' };
   const synth = { name: 'synth', parent: root };
   const teamA = { name: 'team-a', parent: synth };
@@ -139,7 +139,7 @@ describe('mutation/jest-environment.js: coverage of a beforeAll goes to the test
   const refuses = { name: 'refuses', parent: synth };
   const other = { name: 'other', parent: { name: 'preview', parent: root } };
 
-  /** Stryker's instrumenter context, its coverage helper (syntax-helpers.js) and its environment's test events, replayed. */
+  /** Stryker's instrumenter context, its coverage helper (syntax-helpers.js) and its environment's test events, replayed for one test file. */
   function replay(steps: Array<object | string>) {
     const context: { currentTestId?: string; mutantCoverage?: { static: Record<string, number>; perTest: Record<string, Record<string, number>> } } = {};
     for (const step of steps) {
@@ -149,7 +149,7 @@ describe('mutation/jest-environment.js: coverage of a beforeAll goes to the test
         counts[step] = (counts[step] ?? 0) + 1;
         continue;
       }
-      attributeHookCoverage(step, context);
+      attributeCoverage(step, context, '/t/synth.test.ts');
       const event = step as { name: string; test?: object };
       if (event.name === 'test_start') context.currentTestId = testName(event.test);
       if (event.name === 'test_done') context.currentTestId = undefined;
@@ -163,22 +163,23 @@ describe('mutation/jest-environment.js: coverage of a beforeAll goes to the test
     expect(testName(writes)).toBe('synth team-a writes');
   });
 
-  it("gives a block's beforeAll coverage to each test in it, nested blocks too, and to no other", () => {
+  it("gives the file's loading to each of its tests, a block's beforeAll to each test in it, nested blocks too, and to no other", () => {
     const context = replay([
-      'load',
+      { name: 'setup' }, 'load', { name: 'run_start' },
       hook('hook_start', 'beforeAll', synth), 'synth', hook('hook_success', 'beforeAll', synth),
       test('test_start', writes), hook('hook_start', 'beforeEach', teamA), 'each', hook('hook_success', 'beforeEach', teamA), 'write', test('test_done', writes),
       test('test_start', refuses), 'refuse', test('test_done', refuses),
       { name: 'run_describe_finish', describeBlock: synth },
       test('test_start', other), 'preview', test('test_done', other),
       hook('hook_start', 'afterAll', root), 'cleanup', hook('hook_success', 'afterAll', root),
+      { name: 'run_finish' },
     ]);
     expect(context.mutantCoverage).toEqual({
-      static: { load: 1, cleanup: 1 },
+      static: { cleanup: 1 },
       perTest: {
-        'synth team-a writes': { synth: 1, each: 1, write: 1 },
-        'synth refuses': { synth: 1, refuse: 1 },
-        'preview other': { preview: 1 },
+        'synth team-a writes': { load: 1, synth: 1, each: 1, write: 1 },
+        'synth refuses': { load: 1, synth: 1, refuse: 1 },
+        'preview other': { load: 1, preview: 1 },
       },
     });
   });
@@ -187,6 +188,6 @@ describe('mutation/jest-environment.js: coverage of a beforeAll goes to the test
     const context = replay([hook('hook_start', 'beforeAll', teamA), 'half', hook('hook_failure', 'beforeAll', teamA), 'after']);
     expect(context.currentTestId).toBeUndefined();
     expect(context.mutantCoverage?.static).toEqual({ after: 1 });
-    expect(() => replay([test('test_start', writes), { name: 'run_describe_finish', describeBlock: synth }])).not.toThrow();
+    expect(() => replay([test('test_start', writes), { name: 'run_describe_finish', describeBlock: synth }, { name: 'run_finish' }])).not.toThrow();
   });
 });
