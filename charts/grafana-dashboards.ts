@@ -23,43 +23,53 @@ export interface PanelSpec {
 }
 
 const HEIGHT = 8;
+/** Grafana's grid is 24 columns wide. */
+const COLUMNS = 24;
+
+/** A panel's JSON before it is placed: its size (`gridPos.w`, `gridPos.h`), not yet its id and position. */
+export type PanelJson = Record<string, unknown> & { readonly gridPos: { readonly w: number; readonly h: number } };
 
 /** The dashboard JSON Grafana imports: panels laid out left to right, top to bottom. */
 export function dashboardJson(uid: string, title: string, panels: readonly PanelSpec[]): Record<string, unknown> {
-  let x = 0;
-  let y = 0;
-  return {
-    uid,
-    title,
-    schemaVersion: 39,
-    editable: false,
-    time: { from: 'now-1h', to: 'now' },
-    refresh: '30s',
-    tags: ['mini-atlas'],
-    panels: panels.map((panel, index) => {
-      const width = panel.width ?? 12;
-      if (x + width > 24) {
-        x = 0;
-        y += HEIGHT;
-      }
-      const gridPos = { x, y, w: width, h: HEIGHT };
-      x += width;
-      return panelJson(index + 1, panel, gridPos);
-    }),
-  };
+  return dashboardAround(uid, title, layOut(panels.map(panelJson)));
 }
 
-function panelJson(id: number, panel: PanelSpec, gridPos: Record<string, number>): Record<string, unknown> {
+/** A read-only dashboard holding `panels` as they are. */
+export function dashboardAround(uid: string, title: string, panels: readonly Record<string, unknown>[]): Record<string, unknown> {
+  return { uid, title, schemaVersion: 39, editable: false, time: { from: 'now-1h', to: 'now' }, refresh: '30s', tags: ['mini-atlas'], panels };
+}
+
+/**
+ * Panels numbered from 1 and placed left to right: one that does not fit in what is left of the
+ * row starts the next. The organization sync places a team's panels the same way (`lay_out` in
+ * charts/grafana-org-sync.py; test/platform/grafana-org-sync.test.ts holds them together).
+ */
+export function layOut(panels: readonly PanelJson[]): Record<string, unknown>[] {
+  let x = 0;
+  let y = 0;
+  return panels.map((panel, index) => {
+    const { w, h } = panel.gridPos;
+    if (x + w > COLUMNS) {
+      x = 0;
+      y += h;
+    }
+    const placed = { id: index + 1, ...panel, gridPos: { x, y, w, h } };
+    x += w;
+    return placed;
+  });
+}
+
+/** A panel's JSON, sized but not placed. */
+export function panelJson(panel: PanelSpec): PanelJson {
   const logs = panel.type === 'logs';
   const source = panel.source ?? (logs ? 'loki' : 'prometheus');
   const datasource = { type: source, uid: source };
   const target = logs ? { refId: 'A', datasource, expr: panel.query } : { refId: 'A', datasource, expr: panel.query, legendFormat: panel.legend ?? '__auto', ...(panel.type === 'table' ? { format: 'table', instant: true } : {}) };
   return {
-    id,
     title: panel.title,
     type: panel.type,
     datasource,
-    gridPos,
+    gridPos: { w: panel.width ?? 12, h: HEIGHT },
     targets: [target],
     ...(panel.unit ? { fieldConfig: { defaults: { unit: panel.unit }, overrides: [] } } : {}),
   };
@@ -73,9 +83,15 @@ export function dashboardConfigMapMetadata(name: string, folder: string) {
 
 /**
  * A team's own dashboard: its pods (ready, restarts, CPU, memory) and logs, and per
- * WebApplication its pods and logs, every query limited to the team's namespace.
+ * WebApplication its pods and logs and, where Prometheus scrapes it, its requests, every query
+ * limited to the team's namespace.
  */
 export function teamDashboardPanels(team: string, webApplications: readonly TeamApplication[]): PanelSpec[] {
+  return [...teamPanels(team), ...webApplications.flatMap(({ name, metrics }) => applicationPanels(team, name).filter((panel) => metrics || !panel.scrapedOnly))];
+}
+
+/** The top of a team's dashboard: the pods and logs of its whole namespace. */
+export function teamPanels(team: string): PanelSpec[] {
   const inTeam = `namespace="${team}"`;
   return [
     { title: 'Pods ready', type: 'stat', query: `sum(kube_pod_status_ready{${inTeam}, condition="true"}) or vector(0)`, width: 6 },
@@ -86,14 +102,23 @@ export function teamDashboardPanels(team: string, webApplications: readonly Team
     { title: 'Memory by pod', type: 'timeseries', query: `sum by (pod) (container_memory_working_set_bytes{${inTeam}, container!=""})`, legend: '{{pod}}', unit: 'bytes' },
     { title: 'Restarts by pod', type: 'timeseries', query: `sum by (pod) (increase(kube_pod_container_status_restarts_total{${inTeam}}[15m]))`, legend: '{{pod}}' },
     { title: `Logs of ${team}`, type: 'logs', query: `{${inTeam}}`, width: 24 },
-    ...webApplications.flatMap(({ name, metrics }): PanelSpec[] => {
-      const pods = `${inTeam}, pod=~"${name}-[a-z0-9]+-[a-z0-9]+"`;
-      return [
-        { title: `${name}: pods ready`, type: 'timeseries', query: `sum(kube_pod_status_ready{${pods}, condition="true"})`, legend: 'ready' },
-        ...(metrics ? requestPanels(name, pods) : []),
-        { title: `${name}: logs`, type: 'logs', query: `{${inTeam}, app="${name}"}` },
-      ];
-    }),
+  ];
+}
+
+/** A panel of a WebApplication's part of its team's dashboard. */
+export interface ApplicationPanelSpec extends PanelSpec {
+  /** Shown only for an application that declares `metrics`, which Prometheus scrapes. @default false */
+  readonly scrapedOnly?: boolean;
+}
+
+/** WebApplication `name`'s part of its team's dashboard: its pods and logs, and its requests when scraped. */
+export function applicationPanels(team: string, name: string): ApplicationPanelSpec[] {
+  const inTeam = `namespace="${team}"`;
+  const pods = `${inTeam}, pod=~"${name}-[a-z0-9]+-[a-z0-9]+"`;
+  return [
+    { title: `${name}: pods ready`, type: 'timeseries', query: `sum(kube_pod_status_ready{${pods}, condition="true"})`, legend: 'ready' },
+    ...requestPanels(name, pods).map((panel) => ({ ...panel, scrapedOnly: true })),
+    { title: `${name}: logs`, type: 'logs', query: `{${inTeam}, app="${name}"}` },
   ];
 }
 

@@ -1,25 +1,30 @@
-"""Keeps one Grafana organization per team, as the ConfigMaps `npm run synth` writes describe it.
+"""Keeps one Grafana organization per team, as `npm run synth` describes them.
 
 Grafana OSS gives each organization its own data sources, dashboards and members, but cannot
 provision organizations from files (grafana/grafana issue 12119), and a provisioning file that
 names an organization which does not exist stops Grafana from starting. So this runs beside
 Grafana, in its pod, and works through Grafana's HTTP API as its admin: it lists and then watches
-the ConfigMaps of its namespace labelled ORGANIZATION_LABEL and, for each, makes the organization
-if it is missing, then creates or updates the organization's data sources and dashboards exactly
-as described. It deletes nothing: an organization whose ConfigMap is gone stays for an
-administrator to remove. When Grafana loses an organization (a pod without a volume restarted),
-the next pass makes it again.
+the ConfigMaps of its namespace labelled ORGANIZATION_LABEL, each naming a team and its
+WebApplications (under TEAM_KEY, as JSON), fills the template of every team's organization
+(the file ORGANIZATION_TEMPLATE, written by synth) with it, makes the organization if it is
+missing, then creates or updates the organization's data sources and dashboards exactly as
+filled. A name that is not a Kubernetes name (DNS-1123 label) is refused, so nothing a ConfigMap
+holds can reach into the JSON or the queries beyond its own place. It deletes nothing: an
+organization whose ConfigMap is gone stays for an administrator to remove. When Grafana loses an
+organization (a pod without a volume restarted), or the template changes, the next pass applies
+it again.
 
 Standard library only: it runs on the Python of the Grafana chart's own sidecar image.
 
 Environment: GRAFANA_URL, GRAFANA_USER, GRAFANA_PASSWORD, NAMESPACE, ORGANIZATION_LABEL,
-ORGANIZATION_KEY; KUBERNETES_API and SERVICE_ACCOUNT_DIR default to the in-cluster ones.
-`--once` applies every ConfigMap once and exits: 0 when all were applied, 1 otherwise.
+TEAM_KEY, ORGANIZATION_TEMPLATE; KUBERNETES_API and SERVICE_ACCOUNT_DIR default to the in-cluster
+ones. `--once` applies every ConfigMap once and exits: 0 when all were applied, 1 otherwise.
 """
 
 import base64
 import json
 import os
+import re
 import ssl
 import sys
 import time
@@ -31,6 +36,10 @@ import urllib.request
 WATCH_SECONDS = 300
 # After a failure, how long until the next try.
 RETRY_SECONDS = 10
+# Grafana's dashboard grid is 24 columns wide.
+COLUMNS = 24
+# A Kubernetes name (DNS-1123 label), as namespaces and the teams' objects are named.
+KUBERNETES_NAME = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 
 
 def log(message):
@@ -119,6 +128,77 @@ def decode(raw):
         return raw.decode(errors="replace")
 
 
+def kubernetes_name(value, what):
+    """`value` when it is a Kubernetes name (DNS-1123 label); ValueError otherwise."""
+    if not isinstance(value, str) or len(value) > 63 or not KUBERNETES_NAME.fullmatch(value):
+        raise ValueError(f"the {what} name {value!r} is not a Kubernetes name (DNS-1123 label)")
+    return value
+
+
+def organization(template, team):
+    """The organization of `team` (a ConfigMap's JSON: its name and WebApplications), from the template."""
+    name = kubernetes_name(team["name"], "team")
+    placeholders = template["placeholders"]
+    of_team = {placeholders["team"]: name}
+    panels = fill(template["dashboard"]["panels"], of_team)
+    for application in team["webApplications"]:
+        of_application = {**of_team, placeholders["application"]: kubernetes_name(application["name"], "application")}
+        scraped = application["metrics"]
+        if not isinstance(scraped, bool):
+            raise ValueError(f"metrics of {application['name']} is {scraped!r}, not true or false")
+        panels += [fill(entry["panel"], of_application) for entry in template["applicationPanels"] if scraped or not entry["scrapedOnly"]]
+    dashboard = {**fill(template["dashboard"], of_team), "panels": lay_out(panels)}
+    return {"name": name, "dataSources": fill(template["dataSources"], of_team), "dashboards": [dashboard]}
+
+
+def fill(value, names):
+    """`value` with each placeholder in its strings replaced by its name. A name holds no character
+    of a placeholder, so what one replacement put in, the next cannot touch."""
+    if isinstance(value, str):
+        for placeholder, name in names.items():
+            value = value.replace(placeholder, name)
+        return value
+    if isinstance(value, list):
+        return [fill(item, names) for item in value]
+    if isinstance(value, dict):
+        return {key: fill(item, names) for key, item in value.items()}
+    return value
+
+
+def lay_out(panels):
+    """Panels numbered from 1 and placed left to right: one that does not fit in what is left of
+    the row starts the next (as layOut in charts/grafana-dashboards.ts)."""
+    x = y = 0
+    placed = []
+    for number, panel in enumerate(panels, 1):
+        width, height = panel["gridPos"]["w"], panel["gridPos"]["h"]
+        if x + width > COLUMNS:
+            x, y = 0, y + height
+        placed.append({"id": number, **panel, "gridPos": {"x": x, "y": y, "w": width, "h": height}})
+        x += width
+    return placed
+
+
+class Template:
+    """The template of every team's organization, read again when its file changes (the kubelet
+    updates a mounted ConfigMap in place when a new platform version changes it)."""
+
+    def __init__(self, path):
+        self.path = path
+        self.text = None
+        self.value = None
+
+    def reload(self):
+        """True when the file is new or has changed since it was last read."""
+        with open(self.path) as file:
+            text = file.read()
+        if text == self.text:
+            return False
+        self.value = json.loads(text)
+        self.text = text
+        return True
+
+
 class Kubernetes:
     """The ConfigMaps of one namespace, read as the pod's ServiceAccount."""
 
@@ -159,47 +239,78 @@ class Kubernetes:
 
 
 class Sync:
-    """What has been applied, by ConfigMap name and resource version, and what is still to apply."""
+    """What has been applied or refused, by ConfigMap name (each at a resource version), and what is
+    still to apply."""
 
-    def __init__(self, grafana, key):
+    def __init__(self, grafana, key, template):
         self.grafana = grafana
         self.key = key
+        self.template = template
         self.applied = {}
+        self.refused = {}
         self.pending = {}
 
     def offer(self, config_map):
+        """Makes `config_map` pending unless it was applied or refused as it is."""
         name = config_map["metadata"]["name"]
-        if self.applied.get(name) != config_map["metadata"]["resourceVersion"]:
+        if version(config_map) not in (version(self.applied.get(name)), version(self.refused.get(name))):
             self.pending[name] = config_map
 
     def forget(self, config_map):
         name = config_map["metadata"]["name"]
         self.pending.pop(name, None)
+        self.refused.pop(name, None)
         if self.applied.pop(name, None) is not None:
             log(f"{name} is gone: its organization stays until an administrator removes it")
 
     def recheck(self):
-        """Applies again what Grafana has lost since (an organization no longer there)."""
+        """Applies again what Grafana has lost since (an organization no longer there), and
+        everything when the template has changed."""
+        if self.template.reload():
+            log("the organization template changed: applying every organization again")
+            self.pending.update({**self.refused, **self.applied})
+            self.refused.clear()
+            self.applied.clear()
+            return
         present = self.grafana.organization_names()
         for name, config_map in list(self.applied.items()):
-            organization = json.loads(config_map["data"][self.key])
-            if organization["name"] not in present:
+            team = json.loads(config_map["data"][self.key])
+            if team["name"] not in present:
                 del self.applied[name]
                 self.pending[name] = config_map
 
     def apply_pending(self):
-        """Applies every pending ConfigMap; True when none is left."""
+        """Applies every pending ConfigMap; True when none is left to try again. A ConfigMap the
+        template cannot be filled with is refused until it changes."""
         for name, config_map in sorted(self.pending.items()):
             try:
-                organization = json.loads(config_map.get("data", {}).get(self.key, ""))
+                organization = self.filled(config_map)
+            except (ValueError, KeyError, TypeError) as error:
+                log(f"refused {name} until it changes: {error}")
+                del self.pending[name]
+                self.refused[name] = config_map
+                continue
+            try:
                 self.grafana.apply(organization)
-            except (ApplyError, ValueError, KeyError, TypeError) as error:
+            except ApplyError as error:
                 log(f"cannot apply {name} yet: {error}")
                 continue
             del self.pending[name]
             self.applied[name] = config_map
             log(f"applied {name}: organization {organization['name']}")
         return not self.pending
+
+    def filled(self, config_map):
+        """The organization of the team `config_map` names."""
+        team = json.loads(config_map.get("data", {}).get(self.key, ""))
+        if not isinstance(team, dict):
+            raise ValueError(f"{self.key} holds no JSON object")
+        return organization(self.template.value, team)
+
+
+def version(config_map):
+    """The resource version of `config_map`, None for none."""
+    return config_map["metadata"]["resourceVersion"] if config_map else None
 
 
 def run_forever(kubernetes, sync):
@@ -236,12 +347,14 @@ def main(arguments):
         environment["NAMESPACE"],
         environment["ORGANIZATION_LABEL"],
     )
-    sync = Sync(grafana, environment["ORGANIZATION_KEY"])
+    template = Template(environment["ORGANIZATION_TEMPLATE"])
+    template.reload()
+    sync = Sync(grafana, environment["TEAM_KEY"], template)
     if arguments[1:] == ["--once"]:
         items, _ = kubernetes.list()
         for config_map in items:
             sync.offer(config_map)
-        return 0 if sync.apply_pending() else 1
+        return 0 if sync.apply_pending() and not sync.refused else 1
     run_forever(kubernetes, sync)
     return 0
 

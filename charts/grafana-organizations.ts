@@ -7,7 +7,7 @@
 import { k8s } from 'cdk8s-plus-30';
 import { PLATFORM } from '../config/platform';
 import { TeamInstances } from '../src/user-space/model';
-import { dashboardJson, teamDashboardPanels } from './grafana-dashboards';
+import { applicationPanels, dashboardAround, layOut, panelJson, PanelJson, TeamApplication, teamDashboardPanels, teamPanels } from './grafana-dashboards';
 
 const { monitoring } = PLATFORM;
 
@@ -73,17 +73,66 @@ export interface TeamOrganization {
   readonly dashboards: readonly Record<string, unknown>[];
 }
 
-/** `team`'s organization, from its Workspace and WebApplications. */
-export function teamOrganization({ team, instances }: TeamInstances): TeamOrganization {
-  const webApplications = instances.filter((instance) => instance.kind === 'WebApplication').map((instance) => ({ name: instance.metadata.name, metrics: instance.spec.metrics !== undefined }));
-  return { name: team, dataSources: teamDataSources(team), dashboards: [dashboardJson(`team-${team}`, `Team ${team}`, teamDashboardPanels(team, webApplications))] };
+/** All that differs between two teams' organizations: what synth writes per team. */
+export interface TeamOrganizationSpec {
+  /** The team, which names its organization, namespace and Loki tenant. */
+  readonly name: string;
+  readonly webApplications: readonly TeamApplication[];
 }
 
-/** The ConfigMap in the monitoring namespace that describes `team`'s organization to the organization sync. */
+/**
+ * What every team's organization is made of, with placeholders for the team and for each of its
+ * WebApplications: one file in the organization sync's ConfigMap, which the sync fills with each
+ * team's spec (charts/grafana-org-sync.py) instead of synth writing every team's data sources
+ * and dashboard (tens of megabytes at 10,000 teams).
+ */
+export interface OrganizationTemplate {
+  /** What stands for the team's name and an application's name in the strings below. */
+  readonly placeholders: typeof PLACEHOLDERS;
+  readonly dataSources: readonly GrafanaDataSource[];
+  /** The team's dashboard with the panels of the team as a whole, not yet placed. */
+  readonly dashboard: Record<string, unknown>;
+  /** The panels each WebApplication adds, in order; `scrapedOnly` ones only where it declares `metrics`. */
+  readonly applicationPanels: readonly { readonly scrapedOnly: boolean; readonly panel: PanelJson }[];
+}
+
+/** No Kubernetes name (a DNS-1123 label) can hold a `<`, so none can hold or make a placeholder. */
+const PLACEHOLDERS = { team: '<team>', application: '<application>' } as const;
+
+/** `team`'s part of the observability layer: its name and its WebApplications, whether each is scraped. */
+export function teamOrganizationSpec({ team, instances }: TeamInstances): TeamOrganizationSpec {
+  return { name: team, webApplications: instances.filter((instance) => instance.kind === 'WebApplication').map((instance) => ({ name: instance.metadata.name, metrics: instance.spec.metrics !== undefined })) };
+}
+
+/** The template of every team's organization, from the same definitions as `teamOrganization`. */
+export function organizationTemplate(): OrganizationTemplate {
+  const { team, application } = PLACEHOLDERS;
+  return {
+    placeholders: PLACEHOLDERS,
+    dataSources: teamDataSources(team),
+    dashboard: teamDashboard(team, teamPanels(team).map(panelJson)),
+    applicationPanels: applicationPanels(team, application).map(({ scrapedOnly, ...panel }) => ({ scrapedOnly: scrapedOnly ?? false, panel: panelJson(panel) })),
+  };
+}
+
+/**
+ * The organization the sync makes of `spec` and the template, written out directly: what the
+ * tests hold the sync's filled template to, and check the teams' isolation on.
+ */
+export function teamOrganization({ name, webApplications }: TeamOrganizationSpec): TeamOrganization {
+  return { name, dataSources: teamDataSources(name), dashboards: [teamDashboard(name, layOut(teamDashboardPanels(name, webApplications).map(panelJson)))] };
+}
+
+/** `team`'s dashboard, named after it, holding `panels`. */
+function teamDashboard(team: string, panels: readonly Record<string, unknown>[]): Record<string, unknown> {
+  return dashboardAround(`team-${team}`, `Team ${team}`, panels);
+}
+
+/** The ConfigMap in the monitoring namespace that names `team` and its WebApplications to the organization sync. */
 export function teamOrganizationConfigMap(team: TeamInstances): object {
   const { grafana } = monitoring;
   return k8s.KubeConfigMap.manifest({
     metadata: { name: `grafana-organization-${team.team}`, namespace: monitoring.namespace, labels: { [grafana.teamLabel]: team.team, 'app.kubernetes.io/part-of': 'mini-atlas' } },
-    data: { [grafana.organizationKey]: JSON.stringify(teamOrganization(team)) },
+    data: { [grafana.teamKey]: JSON.stringify(teamOrganizationSpec(team)) },
   });
 }

@@ -40,7 +40,7 @@ export interface HelmReleasesChartProps extends ChartProps {
  * The operators the platform runs: Cilium (CNI, kube-proxy replacement, Gateway API), Kyverno,
  * Strimzi, CloudNativePG, kro, cert-manager and Metrics Server (for autoscalers), and the
  * observability stack (Prometheus, prom-label-proxy, Loki, Tempo, Alloy, Grafana, with the
- * script of Grafana's organization sync). Every release pins its chart version, installs and
+ * script of Grafana's organization sync and the template of the teams' organizations). Every release pins its chart version, installs and
  * upgrades its CRDs, and lets Flux revert manual changes (drift detection).
  */
 export class HelmReleasesChart extends LayerChart {

@@ -11,7 +11,7 @@ import { ClusterConfig, ContainerSize, GrafanaGitHubLogin } from '../config/clus
 import { RESERVED_NAMESPACES, RESERVED_PREFIX } from '../config/namespaces';
 import { PLATFORM } from '../config/platform';
 import { ROOT } from '../src/paths';
-import { platformDataSources } from './grafana-organizations';
+import { organizationTemplate, platformDataSources } from './grafana-organizations';
 
 const { monitoring } = PLATFORM;
 
@@ -270,7 +270,7 @@ otelcol.exporter.otlp "tempo" {
 
 /** The Secret the Grafana chart makes with its `admin` user's credentials (release `grafana`). */
 const GRAFANA_ADMIN_SECRET = 'grafana';
-/** Where the organization sync's script is mounted. */
+/** Where the organization sync's script and the team organizations' template are mounted. */
 const ORG_SYNC_DIR = '/opt/mini-atlas';
 const ORG_SYNC_SCRIPT = 'org-sync.py';
 
@@ -376,7 +376,8 @@ function orgSyncContainer(resources: ContainerSize): Record<string, unknown> {
       { name: 'GRAFANA_PASSWORD', ...secret('admin-password') },
       { name: 'NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
       { name: 'ORGANIZATION_LABEL', value: grafana.teamLabel },
-      { name: 'ORGANIZATION_KEY', value: grafana.organizationKey },
+      { name: 'TEAM_KEY', value: grafana.teamKey },
+      { name: 'ORGANIZATION_TEMPLATE', value: `${ORG_SYNC_DIR}/${grafana.organizationTemplate}` },
       { name: 'PYTHONDONTWRITEBYTECODE', value: '1' },
     ],
     resources,
@@ -385,9 +386,21 @@ function orgSyncContainer(resources: ContainerSize): Record<string, unknown> {
   };
 }
 
-/** The ConfigMap holding the organization sync's script, which the Grafana release mounts. */
+/**
+ * The ConfigMap holding the organization sync's script and the template of every team's
+ * organization, which the Grafana release mounts. The template is indented so that a change to a
+ * dashboard shows in a diff of dist/ line by line.
+ */
 export function orgSyncScript(): { name: string; namespace: string; data: Record<string, string> } {
-  return { name: monitoring.grafana.orgSyncScript, namespace: monitoring.namespace, data: { [ORG_SYNC_SCRIPT]: fs.readFileSync(path.join(ROOT, 'charts', 'grafana-org-sync.py'), 'utf8') } };
+  const { grafana } = monitoring;
+  return {
+    name: grafana.orgSyncScript,
+    namespace: monitoring.namespace,
+    data: {
+      [ORG_SYNC_SCRIPT]: fs.readFileSync(path.join(ROOT, 'charts', 'grafana-org-sync.py'), 'utf8'),
+      [grafana.organizationTemplate]: `${JSON.stringify(organizationTemplate(), null, 2)}\n`,
+    },
+  };
 }
 
 /**

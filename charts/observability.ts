@@ -21,7 +21,8 @@ interface ScrapeTarget {
 
 /**
  * What Prometheus scrapes of the platform, the platform dashboard that shows it, and each team's
- * Grafana organization (its data sources and dashboard). PodMonitors live in the namespace of
+ * Grafana organization (the team and its WebApplications; the organization sync fills the
+ * template in helm-releases' grafana-org-sync ConfigMap with them). PodMonitors live in the namespace of
  * the pods they select (a monitor names no other namespace), after the helm-releases layer has
  * installed their CRDs. PostgreSQL is scraped per database, by the Infrastructure abstraction's
  * PodMonitor.
@@ -74,7 +75,7 @@ export class ObservabilityChart extends LayerChart {
 /**
  * `manifest`, or the very object returned last when it is the same. Synth renders a team's
  * clusters one after the other, and they mostly show the same applications: the same object then
- * comes back, and its YAML (kilobytes of JSON in a string) is rendered once for all of them.
+ * comes back, and its YAML is rendered once for all of them.
  */
 function sameAsLast(manifest: object): object {
   if (!isDeepStrictEqual(last, manifest)) last = manifest;

@@ -44,14 +44,17 @@ export const PLATFORM = {
       /** Annotation naming the Grafana folder a dashboard goes in. */
       folderAnnotation: 'grafana_folder',
       /**
-       * Label of the ConfigMaps (one per team, in this namespace) that each describe a team's
-       * Grafana organization: its data sources and dashboards, under `organizationKey` as JSON.
-       * The organization sync beside Grafana applies them.
+       * Label of the ConfigMaps (one per team, in this namespace) that each name a team and its
+       * WebApplications, under `teamKey` as JSON: all that differs between the teams' Grafana
+       * organizations. The organization sync beside Grafana fills `organizationTemplate` with
+       * each and applies the result.
        */
       teamLabel: 'mini-atlas.io/grafana-organization',
-      organizationKey: 'organization.json',
-      /** ConfigMap holding the organization sync's script. */
+      teamKey: 'team.json',
+      /** ConfigMap holding the organization sync's script and the template of every team's organization. */
       orgSyncScript: 'grafana-org-sync',
+      /** The template's key in that ConfigMap, and its file where the sync's container mounts it. */
+      organizationTemplate: 'team-organization.json',
     },
     /** In-cluster URLs of the stores, as Grafana and the collector reach them. */
     prometheusUrl: 'http://prometheus-prometheus.monitoring.svc:9090',
@@ -100,7 +103,7 @@ export const PLATFORM = {
     workspacesFile: 'workspaces.yaml',
     /** Every team's ServiceAccount and Kustomization, in the tenants layer (all in flux-system). */
     tenantAccessFile: 'tenants.yaml',
-    /** Every team's Grafana organization (data sources and dashboard), in the observability layer. */
+    /** Every team's Grafana organization (the team and its WebApplications), in the observability layer. */
     teamOrganizationsFile: 'team-organizations.yaml',
     /** A team's instances, in `tenants/<team>/`. */
     instancesFile: 'instances.yaml',

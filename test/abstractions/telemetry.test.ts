@@ -5,7 +5,7 @@ import { ABSTRACTIONS } from '../../abstractions';
 import { AbstractionsChart } from '../../charts/abstractions';
 import { HelmReleasesChart } from '../../charts/helm-releases';
 import { ObservabilityChart } from '../../charts/observability';
-import { TeamOrganization } from '../../charts/grafana-organizations';
+import { organizationTemplate, TeamOrganization, teamOrganization, TeamOrganizationSpec } from '../../charts/grafana-organizations';
 import { findCluster } from '../../config/clusters';
 import { PLATFORM } from '../../config/platform';
 import { loadUserSpace } from '../../src/user-space';
@@ -96,9 +96,11 @@ describe("each team's Grafana organization", () => {
   const teams = userSpace.teamsFor('dev');
   const chart = new ObservabilityChart(Testing.app(), 'observability');
   const configMaps = teams.flatMap((team) => chart.teamDocuments(team)).map(({ file, object }) => ({ file, object: object as KubeObject }));
+  /** A team's ConfigMap, what it says, and the organization the sync makes of it (test/platform/grafana-org-sync.test.ts holds the sync to teamOrganization). */
   const organizationOf = (team: string) => {
     const entry = configMaps.find(({ object }) => object.metadata.labels?.[PLATFORM.monitoring.grafana.teamLabel] === team)!;
-    return { ...entry, organization: JSON.parse((entry.object.data as Record<string, string>)[PLATFORM.monitoring.grafana.organizationKey]) as TeamOrganization };
+    const spec = JSON.parse((entry.object.data as Record<string, string>)[PLATFORM.monitoring.grafana.teamKey]) as TeamOrganizationSpec;
+    return { ...entry, spec, organization: teamOrganization(spec) };
   };
   type Source = TeamOrganization['dataSources'][number];
   const headerOf = (source: Source) => ({ name: source.jsonData?.httpHeaderName1, value: source.secureJsonData?.httpHeaderValue1 });
@@ -111,6 +113,29 @@ describe("each team's Grafana organization", () => {
     // Grafana's own sidecar loads only ConfigMaps with its label, into organization 1.
     for (const { object } of configMaps) expect(object.metadata.labels?.[PLATFORM.monitoring.grafana.dashboardLabel]).toBeUndefined();
     for (const { team } of teams) expect(organizationOf(team).organization.name).toBe(team);
+  });
+
+  it('says per team only what differs between teams: its name, and its WebApplications with whether Prometheus scrapes each', () => {
+    for (const { team, instances } of teams) {
+      const { object, spec } = organizationOf(team);
+      expect(Object.keys(object.data as object)).toEqual([PLATFORM.monitoring.grafana.teamKey]);
+      const webApplications = instances.filter((instance) => instance.kind === 'WebApplication');
+      expect(webApplications.length).toBeGreaterThan(0);
+      expect(spec).toEqual({ name: team, webApplications: webApplications.map((app) => ({ name: app.metadata.name, metrics: app.spec.metrics !== undefined })) });
+    }
+    expect(organizationOf('team-b').spec.webApplications).toContainEqual({ name: 'team-b-shop', metrics: true });
+  });
+
+  it("shares one template that names no team: the team's and each application's names are placeholders in its every string", () => {
+    const template = JSON.stringify(organizationTemplate());
+    for (const { team } of teams) expect(template).not.toContain(team);
+    const placeholders = organizationTemplate().placeholders;
+    expect(organizationTemplate().dataSources.map((source) => source.secureJsonData?.httpHeaderValue1)).toEqual([placeholders.team, placeholders.team]);
+    // The team's queries need the team, an application's its own name too.
+    for (const panel of (organizationTemplate().dashboard.panels as { targets: { expr: string }[] }[])) expect(panel.targets[0].expr).toContain(`namespace="${placeholders.team}"`);
+    for (const { panel } of organizationTemplate().applicationPanels) expect(JSON.stringify(panel.targets)).toContain(placeholders.application);
+    // No Kubernetes name can hold a placeholder, or make one.
+    for (const placeholder of Object.values(placeholders)) expect(placeholder).not.toMatch(/^[-a-z0-9]*$/);
   });
 
   it("has only data sources that return the team's own data: Prometheus through prom-label-proxy pinned to its namespace, Loki pinned to its tenant", () => {

@@ -5,20 +5,25 @@ import { AddressInfo } from 'net';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { ObservabilityChart } from '../../charts/observability';
+import { teamOrganization, TeamOrganizationSpec } from '../../charts/grafana-organizations';
+import { orgSyncScript } from '../../charts/observability-values';
 import { PLATFORM } from '../../config/platform';
 import { ROOT } from '../../src/paths';
 import { loadUserSpace } from '../../src/user-space';
 import { ifAvailable, KubeObject, tempDir } from '../helpers';
 
 /**
- * charts/grafana-org-sync.py, run with python3 against two fakes: Grafana's HTTP API (the
- * endpoints the script calls, with Grafana's answers: 404 for a missing organization, 409 for a
- * member added twice, the organization picked by X-Grafana-Org-Id among the user's own) and the
- * Kubernetes API serving the ConfigMaps synth writes, listed and then watched.
+ * charts/grafana-org-sync.py, run with python3: its filling of the template, against the same
+ * organizations written out in TypeScript, and the whole sync against two fakes: Grafana's HTTP
+ * API (the endpoints the script calls, with Grafana's answers: 404 for a missing organization,
+ * 409 for a member added twice, the organization picked by X-Grafana-Org-Id among the user's
+ * own) and the Kubernetes API serving the ConfigMaps synth writes, listed and then watched.
  */
 
 const SCRIPT = path.join(ROOT, 'charts', 'grafana-org-sync.py');
-const { teamLabel, organizationKey } = PLATFORM.monitoring.grafana;
+const { teamLabel, teamKey, organizationTemplate: TEMPLATE_FILE } = PLATFORM.monitoring.grafana;
+/** The template as synth writes it into the sync's ConfigMap. */
+const TEMPLATE = orgSyncScript().data[TEMPLATE_FILE];
 const python = spawnSync('python3', ['--version']).status === 0 ? undefined : 'python3 is not installed';
 
 interface Organization {
@@ -158,9 +163,70 @@ function teamConfigMaps(): KubeObject[] {
   return teams.flatMap((team) => chart.teamDocuments(team)).map(({ object }, index) => served(object as KubeObject, String(50 + index)));
 }
 
-function organizationIn(configMap: KubeObject) {
-  return JSON.parse((configMap.data as Record<string, string>)[organizationKey]) as { name: string; dataSources: { uid: string }[]; dashboards: { uid: string }[] };
+function specIn(configMap: KubeObject): TeamOrganizationSpec {
+  return JSON.parse((configMap.data as Record<string, string>)[teamKey]) as TeamOrganizationSpec;
 }
+
+/** The organization a team's ConfigMap stands for. */
+function organizationIn(configMap: KubeObject) {
+  return teamOrganization(specIn(configMap));
+}
+
+/** What the sync's `organization` makes of each team with `template`, or why it refuses one: one python3 run. */
+function filledBySync(template: unknown, teams: readonly unknown[]): ({ organization: unknown } | { refused: string })[] {
+  const program = [
+    'import importlib.util, json, sys',
+    'spec = importlib.util.spec_from_file_location("org_sync", sys.argv[1])',
+    'sync = importlib.util.module_from_spec(spec)',
+    'spec.loader.exec_module(sync)',
+    'given = json.load(sys.stdin)',
+    'def filled(team):',
+    '    try:',
+    '        return {"organization": sync.organization(given["template"], team)}',
+    '    except (ValueError, KeyError, TypeError) as error:',
+    '        return {"refused": str(error)}',
+    'print(json.dumps([filled(team) for team in given["teams"]]))',
+  ].join('\n');
+  const result = spawnSync('python3', ['-c', program, SCRIPT], { input: JSON.stringify({ template, teams }), encoding: 'utf8', env: { PATH: process.env.PATH, PYTHONDONTWRITEBYTECODE: '1' } });
+  expect(result.stderr).toBe('');
+  return JSON.parse(result.stdout);
+}
+
+ifAvailable(describe, python)("the organization sync's template (charts/grafana-org-sync.py's organization)", () => {
+  const template = JSON.parse(TEMPLATE);
+
+  it('fills in exactly the organization that teamOrganization writes out, for the example teams and for any mix of applications', () => {
+    const specs: TeamOrganizationSpec[] = [
+      ...teamConfigMaps().map(specIn),
+      { name: 'team-0001', webApplications: [] },
+      // Scraped and unscraped applications in turn: the panels of each start where the last ended.
+      { name: 'x', webApplications: ['a', 'b', 'c', 'd', 'e'].map((name, index) => ({ name, metrics: index % 3 === 0 })) },
+      { name: 'a'.repeat(63), webApplications: [{ name: `${'b'.repeat(61)}-1`, metrics: true }] },
+    ];
+    expect(specs.some((spec) => spec.webApplications.some((app) => app.metrics))).toBe(true);
+    expect(filledBySync(template, specs)).toEqual(specs.map((spec) => ({ organization: teamOrganization(spec) })));
+  });
+
+  it('refuses a team or application name that is not a Kubernetes name (DNS-1123 label), so none reaches into the JSON, a query or a header', () => {
+    const names = ['Team-A', 'team_a', 'team.a', '-team', 'team-', '', 'a'.repeat(64), 'team-a\n', '<application>', 'team-a"}, {"x": "', 'team-a", pod=~".+', 'team-a\u0000', 7];
+    const asTeam = names.map((name) => ({ name, webApplications: [] }));
+    const asApplication = names.map((name) => ({ name: 'team-a', webApplications: [{ name, metrics: false }] }));
+    expect(filledBySync(template, [...asTeam, ...asApplication])).toEqual([
+      ...names.map(() => ({ refused: expect.stringMatching(/^the team name .+ is not a Kubernetes name \(DNS-1123 label\)$/) })),
+      ...names.map(() => ({ refused: expect.stringMatching(/^the application name .+ is not a Kubernetes name \(DNS-1123 label\)$/) })),
+    ]);
+  });
+
+  it('refuses a ConfigMap that is not a team: metrics not a boolean, a field missing', () => {
+    const refused = filledBySync(template, [
+      { name: 'team-a', webApplications: [{ name: 'web', metrics: 'true' }] },
+      { name: 'team-a' },
+      { webApplications: [] },
+      { name: 'team-a', webApplications: ['web'] },
+    ]);
+    expect(refused).toEqual([{ refused: "metrics of web is 'true', not true or false" }, { refused: "'webApplications'" }, { refused: "'name'" }, { refused: expect.stringContaining('string indices must be integers') }]);
+  });
+});
 
 ifAvailable(describe, python)('the Grafana organization sync (charts/grafana-org-sync.py)', () => {
   let grafana: FakeGrafana;
@@ -168,6 +234,7 @@ ifAvailable(describe, python)('the Grafana organization sync (charts/grafana-org
   const servers: http.Server[] = [];
   const children: ChildProcess[] = [];
   let environment: NodeJS.ProcessEnv;
+  let templateFile: string;
   const configMaps = teamConfigMaps();
 
   beforeEach(async () => {
@@ -185,6 +252,8 @@ ifAvailable(describe, python)('the Grafana organization sync (charts/grafana-org
     servers.push(grafanaServer.server, kubernetesServer.server);
     const account = tempDir('service-account');
     fs.writeFileSync(path.join(account, 'token'), 'the-token\n');
+    templateFile = path.join(tempDir('org-sync'), TEMPLATE_FILE);
+    fs.writeFileSync(templateFile, TEMPLATE);
     environment = {
       PATH: process.env.PATH,
       GRAFANA_URL: grafanaServer.url,
@@ -192,7 +261,8 @@ ifAvailable(describe, python)('the Grafana organization sync (charts/grafana-org
       GRAFANA_PASSWORD: 'the-password',
       NAMESPACE: 'monitoring',
       ORGANIZATION_LABEL: teamLabel,
-      ORGANIZATION_KEY: organizationKey,
+      TEAM_KEY: teamKey,
+      ORGANIZATION_TEMPLATE: templateFile,
       KUBERNETES_API: kubernetesServer.url,
       SERVICE_ACCOUNT_DIR: account,
       PYTHONDONTWRITEBYTECODE: '1',
@@ -254,7 +324,17 @@ ifAvailable(describe, python)('the Grafana organization sync (charts/grafana-org
     expect(grafana.organizations.size).toBe(1);
   });
 
-  it('follows the watch: a new team gets its organization, a removed one keeps it, and an organization Grafana lost is made again', async () => {
+  it('refuses a ConfigMap whose team is not a Kubernetes name, calling Grafana for nothing of it, and applies the others', async () => {
+    const evil = served({ ...configMaps[0], metadata: { ...configMaps[0].metadata, name: 'grafana-organization-evil' }, data: { [teamKey]: JSON.stringify({ name: 'evil", "x": "', webApplications: [] }) } }, '60');
+    kubernetes.configMaps = [...configMaps, evil];
+    const result = await once();
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain(`refused grafana-organization-evil until it changes: the team name 'evil", "x": "' is not a Kubernetes name (DNS-1123 label)`);
+    expect(grafana.calls.filter((call) => call.includes('evil'))).toEqual([]);
+    expect([...grafana.organizations.values()].map(({ name }) => name)).toEqual(['Main Org.', ...configMaps.map((configMap) => specIn(configMap).name)]);
+  });
+
+  it('follows the watch: a new team gets its organization, a removed one keeps it, an organization Grafana lost is made again, and all again when the template changes', async () => {
     kubernetes.configMaps = configMaps.slice(0, 1);
     const [first, second] = configMaps.map(organizationIn);
     const child = spawn('python3', [SCRIPT], { env: environment });
@@ -264,8 +344,12 @@ ifAvailable(describe, python)('the Grafana organization sync (charts/grafana-org
     await until(() => grafana.named(first.name) !== undefined && kubernetes.watching > 0, `organization ${first.name} and a watch`);
     expect(grafana.named(second.name)).toBeUndefined();
 
+    // An event for what is applied as it is (its resource version) changes nothing.
+    const callsBefore = grafana.calls.length;
+    kubernetes.send('MODIFIED', configMaps[0]);
     kubernetes.send('ADDED', served(configMaps[1], '101'));
     await until(() => grafana.named(second.name)?.dashboards.size === 1, `organization ${second.name}`);
+    expect(grafana.calls.slice(callsBefore).filter((call) => call.includes(first.name))).toEqual([]);
 
     kubernetes.send('DELETED', served(configMaps[0], '102'));
     await until(() => output.includes(`${configMaps[0].metadata.name} is gone: its organization stays`), 'the removal to be noted');
@@ -275,5 +359,12 @@ ifAvailable(describe, python)('the Grafana organization sync (charts/grafana-org
     grafana.organizations.delete(grafana.named(second.name)!.id);
     kubernetes.endWatches();
     await until(() => grafana.named(second.name)?.dataSources.size === 2, `organization ${second.name} made again`);
+
+    // A new platform version changes the template; the kubelet updates the mounted file in place.
+    expect(TEMPLATE).toContain('"title": "Team <team>"');
+    fs.writeFileSync(templateFile, TEMPLATE.replace('"title": "Team <team>"', '"title": "Board of <team>"'));
+    kubernetes.endWatches();
+    await until(() => grafana.named(second.name)?.dashboards.get(`team-${second.name}`)?.title === `Board of ${second.name}`, `the dashboard of ${second.name} from the new template`);
+    expect(output).toContain('the organization template changed: applying every organization again');
   });
 });

@@ -5,6 +5,7 @@ import { App, Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { HelmReleasesChart } from '../../charts/helm-releases';
 import { ObservabilityChart } from '../../charts/observability';
+import { organizationTemplate } from '../../charts/grafana-organizations';
 import { alloyConfig, GRAFANA_SIDECAR_IMAGE, lokiValues, platformNamespacePattern } from '../../charts/observability-values';
 import { importsDir, valuesSchemaFile } from '../../src/import/layout';
 import { ROOT } from '../../src/paths';
@@ -106,7 +107,7 @@ describe('observability stack', () => {
     expect(`http://${proxy.fullnameOverride}.monitoring.svc:8080`).toBe(PLATFORM.monitoring.labelProxy.url);
   });
 
-  it('runs the organization sync beside Grafana, as its admin, on the Python of the chart\'s sidecar image, with only a Role on its own namespace', () => {
+  it('runs the organization sync beside Grafana, as its admin, on the Python of the chart\'s sidecar image, with only a Role on its own namespace and the template of the teams\' organizations', () => {
     const values = releases(findCluster('dev')!).get('grafana')!.spec.values;
     expect(values.rbac).toEqual({ namespaced: true });
     const [container] = parse(values.extraContainers) as { name: string; image: string; command: string[]; env: { name: string; value?: string; valueFrom?: unknown }[]; volumeMounts: { name: string; mountPath: string }[]; securityContext: object }[];
@@ -121,7 +122,8 @@ describe('observability stack', () => {
       GRAFANA_USER: { secretKeyRef: { name: 'grafana', key: 'admin-user' } },
       GRAFANA_PASSWORD: { secretKeyRef: { name: 'grafana', key: 'admin-password' } },
       ORGANIZATION_LABEL: PLATFORM.monitoring.grafana.teamLabel,
-      ORGANIZATION_KEY: PLATFORM.monitoring.grafana.organizationKey,
+      TEAM_KEY: PLATFORM.monitoring.grafana.teamKey,
+      ORGANIZATION_TEMPLATE: '/opt/mini-atlas/team-organization.json',
     });
     expect(values.extraConfigmapMounts).toEqual([{ name: 'org-sync', mountPath: '/opt/mini-atlas', configMap: 'grafana-org-sync', readOnly: true }]);
     expect(container.volumeMounts).toEqual([{ name: 'org-sync', mountPath: '/opt/mini-atlas', readOnly: true }]);
@@ -129,7 +131,11 @@ describe('observability stack', () => {
     const layer = synth((app) => new HelmReleasesChart(app, 'helm-releases', { cluster: findCluster('dev')! }));
     const script = layer.find((object) => object.kind === 'ConfigMap' && object.metadata.name === 'grafana-org-sync')!;
     expect(script.metadata.namespace).toBe('monitoring');
-    expect((script.data as Record<string, string>)['org-sync.py']).toBe(fs.readFileSync(path.join(ROOT, 'charts', 'grafana-org-sync.py'), 'utf8'));
+    const data = script.data as Record<string, string>;
+    expect(Object.keys(data).sort()).toEqual(['org-sync.py', PLATFORM.monitoring.grafana.organizationTemplate]);
+    expect(data['org-sync.py']).toBe(fs.readFileSync(path.join(ROOT, 'charts', 'grafana-org-sync.py'), 'utf8'));
+    // The file ORGANIZATION_TEMPLATE names, in the mounted ConfigMap: generated from the definitions in charts/grafana-organizations.ts.
+    expect(JSON.parse(data[PLATFORM.monitoring.grafana.organizationTemplate])).toEqual(organizationTemplate());
   });
 
   it('lets nobody in anonymously, nobody sign up, nobody publish a dashboard, and, without GitHub configured, only the admin sign in', () => {
