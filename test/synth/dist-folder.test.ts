@@ -50,6 +50,15 @@ describe('replaceTree', () => {
     expect(siblings(folder)).toEqual([]);
   });
 
+  it('closes every file it writes: dist/ has tens of thousands, far over the limit of open files', () => {
+    const folder = path.join(tempDir('closed'), 'dist');
+    const openFiles = () => fs.readdirSync('/proc/self/fd').length;
+    const before = openFiles();
+    replaceTree(folder, new Map(Array.from({ length: 200 }, (_, index) => [`dev/${index}.yaml`, `i: ${index}\n`])), new Map());
+    expect(readTree(folder).size).toBe(200);
+    expect(openFiles()).toBeLessThanOrEqual(before);
+  });
+
   it('changes what changed, keeps unchanged files as they are, and removes the rest with the folders they empty', () => {
     const folder = path.join(tempDir('existing'), 'dist');
     write(folder, OLD);
