@@ -60,12 +60,13 @@ describe('a file all teams share, when the old one is known by parts', () => {
   const file = 'dev/tenants/tenants.yaml';
   // Not YAML: reading it would throw, so a test passes only if the unchanged part is never read.
   const unchanged: Part = { team: 'team-a', text: 'a: [unclosed\n' };
+  const platform: Part = { text: 'p: [unclosed\n' };
   const before: Part = { team: 'team-b', text: `${yaml('ServiceAccount', 'tenant-team-b', '  namespace: flux-system\n')}---\n${yaml('ConfigMap', 'gone', '  namespace: flux-system\n')}` };
   const after: Part = { team: 'team-b', text: yaml('ServiceAccount', 'tenant-team-b', '  namespace: flux-system\n'), objects: objectsOf(file, yaml('ServiceAccount', 'tenant-team-b', '  namespace: flux-system\n')) };
-  const comparison = new DistComparison(new Map([[file, `${unchanged.text}---\n${before.text}`]]), new Map([[file, [unchanged, before]]]));
-  comparison.add(file, [unchanged.text, '---\n', after.text], [unchanged, after]);
+  const comparison = new DistComparison(new Map([[file, `${platform.text}---\n${unchanged.text}---\n${before.text}`]]), new Map([[file, [platform, unchanged, before]]]));
+  comparison.add(file, [platform.text, '---\n', unchanged.text, '---\n', after.text], [platform, unchanged, after]);
 
-  it("reads only the parts that changed: an object a team's part no longer holds is removed", () => {
+  it("reads only the parts that changed, the platform's too: an object a team's part no longer holds is removed", () => {
     expect(comparison.finish()).toEqual({ added: 0, changed: 1, removed: 0, removedObjects: [{ id: 'dev: ConfigMap flux-system/gone', cluster: 'dev', kind: 'ConfigMap', kept: false }] });
   });
 });
