@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { load } from 'js-yaml';
+import { dump, load } from 'js-yaml';
 import { decryptSops } from 'sops-age';
 import { CLUSTERS, findCluster } from '../../config/clusters';
 import { ageKeyPair, secret, sopsEncrypt } from '../sops/sops';
@@ -136,26 +136,35 @@ describe('each refusal of a Secret\'s structure, one change at a time to a Secre
   type Encrypted = Record<string, unknown> & { metadata: Record<string, unknown>; stringData: Record<string, string>; sops: Record<string, unknown> & { age: Record<string, unknown>[] } };
   const base = () => load(KEYS['team-x/keys.yaml']) as Encrypted;
   const messages = (document: Record<string, unknown>) => writeTeams({ ...TEAM_X, 'team-x/keys.yaml': JSON.stringify(document) }).problems().map((problem) => problem.message);
+  /** The field on the line each problem points at, in the Secret written as block YAML (one field a line). */
+  const fieldsPointedAt = (document: Record<string, unknown>) => {
+    const text = dump(document, { lineWidth: -1 });
+    return writeTeams({ ...TEAM_X, 'team-x/keys.yaml': text }).problems().map((problem) => {
+      const line = Number(problem.at.split(':')[1]);
+      return /^\s*(?:- )?([^:]+):/.exec(text.split('\n')[line - 1])?.[1];
+    });
+  };
   const dnsLabel = 'metadata.name must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit, at most 63 characters';
-  const cases: [string, (secret: Encrypted) => Record<string, unknown>, string[]][] = [
-    ['no name', (s) => ({ ...s, metadata: {} }), ['Secret (no name): metadata.name is required']],
-    ['a name with a capital', (s) => ({ ...s, metadata: { name: 'team-x-Keys' } }), [`Secret team-x-Keys: ${dnsLabel}`]],
-    ['a name ending in "-"', (s) => ({ ...s, metadata: { name: 'team-x-keys-' } }), [`Secret team-x-keys-: ${dnsLabel}`]],
-    ['a name with text after a valid label', (s) => ({ ...s, metadata: { name: 'team-x-keys.evil' } }), [`Secret team-x-keys.evil: ${dnsLabel}`]],
-    ['a one-letter name, a DNS label outside the prefix', (s) => ({ ...s, metadata: { name: 'k' } }), ['Secret k: names in workspace "team-x" must start with "team-x-": rename it to "team-x-k"']],
-    ['a name of 64 characters', (s) => ({ ...s, metadata: { name: `team-x-${'k'.repeat(57)}` } }), [`Secret team-x-${'k'.repeat(57)}: ${dnsLabel}`]],
-    ['another namespace', (s) => ({ ...s, metadata: { ...s.metadata, namespace: 'kube-system' } }), ['Secret team-x-api-keys: metadata.namespace is "kube-system" but a team\'s objects live in its own namespace, "team-x"']],
-    ['an unknown top-level field', (s) => ({ ...s, immutable: true }), ['Secret team-x-api-keys: unknown field immutable: a Secret has apiVersion, kind, metadata, type, data, stringData, sops']],
-    ['an unknown metadata field', (s) => ({ ...s, metadata: { ...s.metadata, ownerReferences: [] } }), ['Secret team-x-api-keys: unknown field metadata.ownerReferences: known fields: name, namespace, labels, annotations']],
-    ['stringData that is not a map', (s) => ({ ...s, stringData: ['x'] }), ['Secret team-x-api-keys: a Secret needs data or stringData', 'Secret team-x-api-keys: stringData must be a map of keys to encrypted values']],
-    ['a key with a space', (s) => ({ ...s, stringData: { 'bad key': s.stringData.stripe } }), ['Secret team-x-api-keys: stringData key "bad key" is not valid: letters, digits, "-", "_" and "."']],
-    ['a key both in data and stringData', (s) => ({ ...s, data: { stripe: s.stringData.github } }), ['Secret team-x-api-keys: key "stripe" is in both data and stringData']],
-    ['an encrypted value with text before it', (s) => ({ ...s, stringData: { ...s.stringData, stripe: ` ${s.stringData.stripe}` } }), ['Secret team-x-api-keys: stringData.stripe is not SOPS-encrypted (the value is not shown): encrypt it with `sops --encrypt --in-place <file>` from the repository root (.sops.yaml names every cluster\'s key)']],
-    ['an encrypted value with text after it', (s) => ({ ...s, stringData: { ...s.stringData, stripe: `${s.stringData.stripe} ` } }), ['Secret team-x-api-keys: stringData.stripe is not SOPS-encrypted (the value is not shown): encrypt it with `sops --encrypt --in-place <file>` from the repository root (.sops.yaml names every cluster\'s key)']],
-    ['no lastmodified', (s) => ({ ...s, sops: { ...s.sops, lastmodified: undefined } }), ['Secret team-x-api-keys: the sops metadata has no valid mac and lastmodified: encrypt the file with sops instead of editing it by hand']],
+  const cases: [string, (secret: Encrypted) => Record<string, unknown>, string[], string[]][] = [
+    ['no name', (s) => ({ ...s, metadata: {} }), ['Secret (no name): metadata.name is required'], ['metadata']],
+    ['a name with a capital', (s) => ({ ...s, metadata: { name: 'team-x-Keys' } }), [`Secret team-x-Keys: ${dnsLabel}`], ['name']],
+    ['a name ending in "-"', (s) => ({ ...s, metadata: { name: 'team-x-keys-' } }), [`Secret team-x-keys-: ${dnsLabel}`], ['name']],
+    ['a name with text after a valid label', (s) => ({ ...s, metadata: { name: 'team-x-keys.evil' } }), [`Secret team-x-keys.evil: ${dnsLabel}`], ['name']],
+    ['a one-letter name, a DNS label outside the prefix', (s) => ({ ...s, metadata: { name: 'k' } }), ['Secret k: names in workspace "team-x" must start with "team-x-": rename it to "team-x-k"'], ['name']],
+    ['a name of 64 characters', (s) => ({ ...s, metadata: { name: `team-x-${'k'.repeat(57)}` } }), [`Secret team-x-${'k'.repeat(57)}: ${dnsLabel}`], ['name']],
+    ['another namespace', (s) => ({ ...s, metadata: { ...s.metadata, namespace: 'kube-system' } }), ['Secret team-x-api-keys: metadata.namespace is "kube-system" but a team\'s objects live in its own namespace, "team-x"'], ['namespace']],
+    ['an unknown top-level field', (s) => ({ ...s, immutable: true }), ['Secret team-x-api-keys: unknown field immutable: a Secret has apiVersion, kind, metadata, type, data, stringData, sops'], ['immutable']],
+    ['an unknown metadata field', (s) => ({ ...s, metadata: { ...s.metadata, ownerReferences: [] } }), ['Secret team-x-api-keys: unknown field metadata.ownerReferences: known fields: name, namespace, labels, annotations'], ['ownerReferences']],
+    ['stringData that is not a map', (s) => ({ ...s, stringData: 'plain' }), ['Secret team-x-api-keys: a Secret needs data or stringData', 'Secret team-x-api-keys: stringData must be a map of keys to encrypted values'], ['apiVersion', 'stringData']],
+    ['a key with a space', (s) => ({ ...s, stringData: { 'bad key': s.stringData.stripe } }), ['Secret team-x-api-keys: stringData key "bad key" is not valid: letters, digits, "-", "_" and "."'], ['bad key']],
+    ['a key both in data and stringData', (s) => ({ ...s, data: { stripe: s.stringData.github } }), ['Secret team-x-api-keys: key "stripe" is in both data and stringData'], ['stripe']],
+    ['an encrypted value with text before it', (s) => ({ ...s, stringData: { ...s.stringData, stripe: ` ${s.stringData.stripe}` } }), ['Secret team-x-api-keys: stringData.stripe is not SOPS-encrypted (the value is not shown): encrypt it with `sops --encrypt --in-place <file>` from the repository root (.sops.yaml names every cluster\'s key)'], ['stripe']],
+    ['an encrypted value with text after it', (s) => ({ ...s, stringData: { ...s.stringData, stripe: `${s.stringData.stripe} ` } }), ['Secret team-x-api-keys: stringData.stripe is not SOPS-encrypted (the value is not shown): encrypt it with `sops --encrypt --in-place <file>` from the repository root (.sops.yaml names every cluster\'s key)'], ['stripe']],
+    // A problem with the sops metadata points at its first line.
+    ['no lastmodified', (s) => ({ ...s, sops: { ...s.sops, lastmodified: undefined } }), ['Secret team-x-api-keys: the sops metadata has no valid mac and lastmodified: encrypt the file with sops instead of editing it by hand'], ['age']],
     ['an age stanza without an encrypted data key', (s) => ({ ...s, sops: { ...s.sops, age: s.sops.age.map((stanza) => (stanza.recipient === prd ? { ...stanza, enc: 'typed in' } : stanza)) } }), [
       `Secret team-x-api-keys: it is not encrypted for cluster prd (age recipient ${prd}, config/clusters.ts), which the file goes to: encrypt it with \`sops --encrypt --in-place <file>\` from the repository root (.sops.yaml names every cluster's key), or \`sops updatekeys <file>\` if it is already encrypted`,
-    ]],
+    ], ['age']],
   ];
 
   it('the Secret they start from passes, and so does a name of 63 characters', () => {
@@ -163,8 +172,9 @@ describe('each refusal of a Secret\'s structure, one change at a time to a Secre
     expect(messages({ ...base(), metadata: { name: `team-x-${'k'.repeat(56)}` } })).toEqual([]);
   });
 
-  it.each(cases)('refuses %s, with that reason alone', (_name, change, expected) => {
+  it.each(cases)('refuses %s, with that reason alone, at that field', (_name, change, expected, fields) => {
     expect(messages(change(base()))).toEqual(expected);
+    expect(fieldsPointedAt(change(base()))).toEqual(fields);
   });
 });
 
