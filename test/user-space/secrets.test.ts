@@ -167,6 +167,12 @@ describe('each refusal of a Secret\'s structure, one change at a time to a Secre
     ], ['age']],
   ];
 
+  it('takes only a v1 Secret for a Secret: encrypted, another apiVersion is refused', () => {
+    expect(messages({ ...base(), apiVersion: 'v2' })).toEqual([
+      'a SOPS-encrypted document must be a Secret with apiVersion, kind and metadata readable: encrypt only data and stringData (the repository\'s .sops.yaml does so with `sops --encrypt --in-place <file>`)',
+    ]);
+  });
+
   it('the Secret they start from passes, and so does a name of 63 characters', () => {
     expect(messages(base())).toEqual([]);
     expect(messages({ ...base(), metadata: { name: `team-x-${'k'.repeat(56)}` } })).toEqual([]);
