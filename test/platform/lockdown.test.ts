@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { CLUSTERS } from '../../config/clusters';
+import { CLUSTERS, ClusterConfig } from '../../config/clusters';
 import { shardName } from '../../config/flux';
 import { renderCluster } from '../../src/synth/render';
 
@@ -15,9 +15,8 @@ interface Patch {
  * The arguments the bootstrap kustomization appends to each controller's container, applying its
  * patches as kustomize does: a target's name is an anchored regular expression.
  */
-function addedArgs(cluster: string): Map<string, string[]> {
-  const config = CLUSTERS.find((each) => each.name === cluster)!;
-  const kustomization = parse(renderCluster(config, []).files.get(`${cluster}/bootstrap/flux/kustomization.yaml`)!);
+function addedArgs(config: ClusterConfig): Map<string, string[]> {
+  const kustomization = parse(renderCluster(config, []).files.get(`${config.name}/bootstrap/flux/kustomization.yaml`)!);
   // Besides Flux's manifests, a folder per tenant shard, whose kustomize-controller gets the same patches.
   const shards = Array.from({ length: config.flux.tenantShards }, (_, index) => shardName(index + 1));
   expect(kustomization.resources).toEqual(['gotk-components.yaml', ...shards]);
@@ -34,11 +33,14 @@ function addedArgs(cluster: string): Map<string, string[]> {
   return args;
 }
 
-describe.each(CLUSTERS.map((cluster) => cluster.name))("the Flux install's multi-tenancy lockdown on %s", (cluster) => {
+/** Each cluster as configured, and one whose config asks for no shards (the patches then name no shard Deployments). */
+const CASES = [...CLUSTERS.map((cluster) => [cluster.name, cluster] as const), ['dev without shards', { ...CLUSTERS[0], flux: { ...CLUSTERS[0].flux, tenantShards: 0 } }] as const];
+
+describe.each(CASES)("the Flux install's multi-tenancy lockdown on %s", (_, cluster) => {
   it('forbids cross-namespace references in every controller that follows them', () => {
     const args = addedArgs(cluster);
     const shards = [...args.keys()].filter((controller) => controller.startsWith('kustomize-controller-shard'));
-    expect(shards.length).toBeGreaterThan(0);
+    expect(shards).toHaveLength(cluster.flux.tenantShards);
     for (const controller of ['kustomize-controller', 'helm-controller', 'notification-controller', 'image-reflector-controller', 'image-automation-controller', ...shards]) {
       expect({ controller, args: args.get(controller) }).toEqual({ controller, args: expect.arrayContaining(['--no-cross-namespace-refs=true']) });
     }
@@ -50,5 +52,10 @@ describe.each(CLUSTERS.map((cluster) => cluster.name))("the Flux install's multi
     for (const controller of ['kustomize-controller', 'helm-controller', ...shards]) {
       expect({ controller, args: args.get(controller) }).toEqual({ controller, args: expect.arrayContaining(['--default-service-account=default']) });
     }
+  });
+
+  it('makes the main kustomize-controller ignore sharded objects only when there are shards to take them', () => {
+    const selectors = addedArgs(cluster).get('kustomize-controller')!.filter((arg) => arg.startsWith('--watch-label-selector'));
+    expect(selectors).toEqual(cluster.flux.tenantShards ? ['--watch-label-selector=!sharding.fluxcd.io/key'] : []);
   });
 });
