@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { readTree, replaceTree } from '../../src/synth/dist-folder';
+import { checkReplaceable, readTree, replaceTree } from '../../src/synth/dist-folder';
+import { UsageError } from '../../src/cli/usage-error';
 import { tempDir } from '../helpers';
 
 /** Writes `files` (relative path to content) under `folder`. */
@@ -27,6 +28,21 @@ const siblings = (folder: string) => fs.readdirSync(path.dirname(folder)).filter
 
 // A file at the top first (as dist/ has none yet), and not in sorted order.
 const OLD = { 'top.yaml': 't: 1\n', 'dev/z.yaml': 'z: 1\n', 'dev/a.yaml': 'a: 1\n', 'dev/layer/b.yaml': 'b: 1\n', 'dev/gone/c.yaml': 'c: 1\n', 'dev/gone/deeper/d.yaml': 'd: 1\n', 'prd/e.yaml': 'e: 1\n' };
+
+describe('checkReplaceable', () => {
+  it('passes on a failure to read the folder that is neither absence nor a file, as it is: never named a file, never taken for a new folder', () => {
+    const loop = path.join(tempDir('replaceable'), 'loop');
+    fs.symlinkSync('loop', loop);
+    let thrown: unknown;
+    try {
+      checkReplaceable(loop, 'loop');
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).not.toBeInstanceOf(UsageError);
+    expect(thrown).toMatchObject({ code: 'ELOOP' });
+  });
+});
 
 describe('readTree', () => {
   it("reads every file below a folder by '/'-separated relative path, sorted as paths, not as a walk finds them", () => {
