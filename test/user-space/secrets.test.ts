@@ -165,6 +165,9 @@ describe('each refusal of a Secret\'s structure, one change at a time to a Secre
     ['an age stanza without an encrypted data key', (s) => ({ ...s, sops: { ...s.sops, age: s.sops.age.map((stanza) => (stanza.recipient === prd ? { ...stanza, enc: 'typed in' } : stanza)) } }), [
       `Secret team-x-api-keys: it is not encrypted for cluster prd (age recipient ${prd}, config/clusters.ts), which the file goes to: encrypt it with \`sops --encrypt --in-place <file>\` from the repository root (.sops.yaml names every cluster's key), or \`sops updatekeys <file>\` if it is already encrypted`,
     ], ['age']],
+    ['an age stanza that is not a map', (s) => ({ ...s, sops: { ...s.sops, age: s.sops.age.map((stanza) => (stanza.recipient === prd ? null : stanza)) } }), [
+      `Secret team-x-api-keys: it is not encrypted for cluster prd (age recipient ${prd}, config/clusters.ts), which the file goes to: encrypt it with \`sops --encrypt --in-place <file>\` from the repository root (.sops.yaml names every cluster's key), or \`sops updatekeys <file>\` if it is already encrypted`,
+    ], ['age']],
   ];
 
   it('takes only a v1 Secret for a Secret: encrypted, another apiVersion is refused', () => {
@@ -251,6 +254,16 @@ describe('preview of a team with Secrets', () => {
       '---\n# Secret/team-x-api-keys: SOPS-encrypted in Git, decrypted by Flux when it applies it\napiVersion: v1\nkind: Secret\nmetadata:\n  name: team-x-api-keys\n  namespace: team-x\ntype: Opaque\nstringData:\n  stripe: <encrypted>\n  github: <encrypted>\n',
     );
     expect(result.stdout + result.stderr).not.toMatch(/ENC\[|sops:|do-not-leak/);
+  });
+
+  it('shows no Secret it refused, only why, beside what the team\'s other files create', async () => {
+    const fixture = writeTeams({ ...TEAM_X, 'team-x/keys.yaml': `apiVersion: v1\nkind: Secret\nmetadata: {name: team-x-keys}\nstringData: {stripe: ${PLAINTEXT}}\n` });
+    const result = await runInProcess('preview', '--user-space', fixture.rel, path.join(fixture.rel, 'team-x'));
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`${fixture.rel}/team-x/keys.yaml:4:22: error: Secret team-x-keys: stringData.stripe is not SOPS-encrypted`);
+    expect(result.stdout).toContain('kind: Namespace');
+    expect(result.stdout).not.toContain('kind: Secret');
+    expect(result.stdout + result.stderr).not.toContain(PLAINTEXT);
   });
 });
 
