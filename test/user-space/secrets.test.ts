@@ -203,6 +203,34 @@ describe('secretEnv', () => {
       error('team-x/web.yaml:10:71', 'WebApplication team-x-web: spec.secretEnv.C "no-slash" is not valid: `<secret name>/<key>`, e.g. team-b-api-keys/stripe'),
     ]);
   });
+
+  it('names the cluster that lacks a Secret when the team\'s Secrets differ between clusters, listing each Secret there is', () => {
+    const fixture = writeTeams({
+      ...TEAM_X,
+      'team-x/tokens.yaml': sopsEncrypt(secret('team-x-tokens', { a: '1', b: '2' }), EVERY_CLUSTER),
+      'team-x/certs.yaml': sopsEncrypt(secret('team-x-certs', { crt: '3' }), EVERY_CLUSTER),
+      'team-x/clusters/dev/keys.yaml': sopsEncrypt(secret('team-x-api-keys', { stripe: '4' }), [dev]),
+      ...app('STRIPE: team-x-api-keys/stripe'),
+    });
+    expect(fixture.problems()).toEqual([
+      error(
+        'team-x/web.yaml:10:23',
+        `WebApplication team-x-web: spec.secretEnv.STRIPE names Secret "team-x-api-keys", which the files of team "team-x" do not define for cluster prd: its Secrets are team-x-certs (${fixture.rel}/team-x/certs.yaml:4:9: crt); team-x-tokens (${fixture.rel}/team-x/tokens.yaml:4:9: a, b)`,
+      ),
+    ]);
+  });
+
+  it('says so when the team has no Secret at all', () => {
+    expect(writeTeams({ ...TEAM_X, ...app('STRIPE: team-x-api-keys/stripe') }).problems()).toEqual([
+      error('team-x/web.yaml:10:23', 'WebApplication team-x-web: spec.secretEnv.STRIPE names Secret "team-x-api-keys", which the files of team "team-x" do not define for its clusters: the team has no Secret'),
+    ]);
+  });
+
+  it('leaves a secretEnv that is no map to the schema check, which says so once', () => {
+    expect(writeTeams({ ...TEAM_X, 'team-x/web.yaml': webApplication('team-x', 'web', 'web.example.com', '  secretEnv:') }).problems()).toEqual([
+      error('team-x/web.yaml:10:13', 'WebApplication team-x-web: spec.secretEnv must be an object, not null (`<secret name>/<key>`, e.g. team-b-api-keys/stripe)'),
+    ]);
+  });
 });
 
 describe('synth with Secrets', () => {

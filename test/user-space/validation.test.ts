@@ -125,6 +125,13 @@ describe('rejected documents', () => {
     ]);
   });
 
+  it('reports the fields of a WebApplication on another kind as unknown fields, and only so', () => {
+    expect(problemsOf({ 'team-x/topic.yaml': flow('Topic', 'name: team-x-orders', 'secretEnv: {A: team-x-none/a}, infrastructure: team-x-none') })).toEqual([
+      error('team-x/topic.yaml:4:8', 'Topic team-x-orders: unknown field spec.secretEnv: known fields: name, namespace, partitions, retentionHours'),
+      error('team-x/topic.yaml:4:39', 'Topic team-x-orders: unknown field spec.infrastructure: known fields: name, namespace, partitions, retentionHours'),
+    ]);
+  });
+
   it('checks the fields inside metrics: a near miss, a missing port, a port out of bounds', () => {
     const web = (name: string, metrics: string) => webApplication('team-x', name, `${name}.example.com`, `  metrics:\n${metrics}`);
     expect(problemsOf({ 'team-x/a.yaml': web('a', '    prot: 9090'), 'team-x/b.yaml': web('b', '    port: 80\n    path: metrics') })).toEqual([
