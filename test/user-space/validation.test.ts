@@ -113,8 +113,6 @@ describe('rejected documents', () => {
     ]);
   });
 
-  // No abstraction field has an enum today (abstractions/*.ts), so there is no enum rejection to test.
-
   it('reports unknown fields at their key, with "did you mean" for a near miss', () => {
     const topic = 'apiVersion: kro.run/v1alpha1\nkind: Topic\nmetadata: {name: team-x-orders, namespce: team-x}\nspec: {}\nstatus: {}\n';
     expect(problemsOf({ 'team-x/web.yaml': webApplication('team-x', 'web', 'web.example.com', '  replica: 3\n  frobnicate: true'), 'team-x/topic.yaml': topic })).toEqual([
@@ -129,6 +127,30 @@ describe('rejected documents', () => {
     expect(problemsOf({ 'team-x/topic.yaml': flow('Topic', 'name: team-x-orders', 'secretEnv: {A: team-x-none/a}, infrastructure: team-x-none') })).toEqual([
       error('team-x/topic.yaml:4:8', 'Topic team-x-orders: unknown field spec.secretEnv: known fields: name, namespace, partitions, retentionHours'),
       error('team-x/topic.yaml:4:39', 'Topic team-x-orders: unknown field spec.infrastructure: known fields: name, namespace, partitions, retentionHours'),
+    ]);
+  });
+
+  it('names map keys as written, digits and JSON-pointer characters included, and list items by index', () => {
+    expect(problemsOf({ 'team-x/web.yaml': webApplication('team-x', 'web', 'web.example.com', '  env: {VAR1: 1, 1A: 2, "a/b~c": 3}') })).toEqual([
+      error('team-x/web.yaml:10:15', 'WebApplication team-x-web: spec.env.VAR1 must be a string, not 1'),
+      error('team-x/web.yaml:10:22', 'WebApplication team-x-web: spec.env.1A must be a string, not 2'),
+      error('team-x/web.yaml:10:34', 'WebApplication team-x-web: spec.env.a/b~c must be a string, not 3'),
+    ]);
+    // The eleventh owner: an index of two digits. A repeated one gets ajv's own words.
+    const owners = [...Array.from({ length: 10 }, (_, index) => `"@acme/t${index}"`), '"bad owner"', '"@acme/t1"'].join(', ');
+    expect(writeTeams({ 'team-x/workspace.yaml': `apiVersion: kro.run/v1alpha1\nkind: Workspace\nmetadata: {name: team-x}\nspec: {owners: [${owners}]}\n` }).problems()).toEqual([
+      error('team-x/workspace.yaml:4:16', 'Workspace team-x: spec.owners must NOT have duplicate items (items ## 11 and 1 are identical)'),
+      error('team-x/workspace.yaml:4:137', 'Workspace team-x: spec.owners[10] "bad owner" is not valid: a Git host handle: "@user" or "@org/team", with the "@"'),
+    ]);
+  });
+
+  it('lists the metadata fields of the kind at an unknown one: no namespace for a cluster-wide kind', () => {
+    const labelled = (kind: string, name: string, spec = '{}') => `apiVersion: kro.run/v1alpha1\nkind: ${kind}\nmetadata: {name: ${name}, labels: {a: b}}\nspec: ${spec}\n`;
+    expect(writeTeams({ 'team-x/workspace.yaml': labelled('Workspace', 'team-x', '{owners: ["@acme/team-x"]}') }).problems()).toEqual([
+      error('team-x/workspace.yaml:3:26', 'Workspace team-x: unknown field metadata.labels: known fields: name'),
+    ]);
+    expect(problemsOf({ 'team-x/topic.yaml': labelled('Topic', 'team-x-orders') })).toEqual([
+      error('team-x/topic.yaml:3:33', 'Topic team-x-orders: unknown field metadata.labels: known fields: name, namespace'),
     ]);
   });
 
