@@ -1,11 +1,13 @@
 import * as fs from 'fs';
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
-import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseAllDocuments, visit, type Pair } from 'yaml';
+import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseAllDocuments, visit, type Pair, type YAMLMap } from 'yaml';
 import { SourceLocation } from './model';
 import { Problem } from './problems';
 
 /** Team files larger than this are not configuration; refusing them keeps synth fast. */
 const MAX_FILE_BYTES = 256 * 1024;
+/** How many times a document may expand its aliases (the `yaml` package's guard against alias bombs). */
+const MAX_ALIAS_COUNT = 50;
 
 /** One YAML document of a team file, with the means to point at any of its fields. */
 export interface SourceDocument {
@@ -19,8 +21,8 @@ export interface SourceDocument {
 
 /** A file's documents as the `yaml` package reads them: with positions, and every problem. */
 interface PositionedDocuments {
-  /** The non-empty documents, in order. */
-  readonly documents: readonly Document.Parsed[];
+  /** The non-empty documents, in order, each with its value. */
+  readonly documents: readonly { readonly document: Document.Parsed; readonly value: unknown }[];
   position(offset: number): SourceLocation;
 }
 
@@ -50,16 +52,19 @@ export function readDocuments(absolutePath: string, file: string, problems: Prob
   let positioned: PositionedDocuments | undefined;
   const positions = () => (positioned ??= parseWithPositions(text, file, []));
   const values = fastValues(text);
-  if (values) return values.map((value, index) => sourceDocument(file, value, () => positions().documents[index], (offset) => positions().position(offset)));
+  if (values) return values.map((value, index) => sourceDocument(file, value, () => positions().documents[index].document, (offset) => positions().position(offset)));
   positioned = parseWithPositions(text, file, problems);
-  return positioned.documents.map((document) => sourceDocument(file, document.toJS({ maxAliasCount: 50 }), () => document, positioned!.position));
+  return positioned.documents.map(({ document, value }) => sourceDocument(file, value, () => document, positioned!.position));
 }
 
 /** The non-empty documents' values, when js-yaml reads the file cleanly and it has no anchors. */
 function fastValues(text: string): unknown[] | undefined {
+  // Stryker disable next-line ConditionalExpression,StringLiteral: the `yaml` package reads any file to the same values as js-yaml, only slower
   if (text.includes('&')) return undefined;
   try {
-    const values = loadAll(text, undefined, { schema: CORE_SCHEMA }).filter((value) => value !== null && value !== undefined);
+    // An empty document is null (js-yaml gives no undefined); none left means the `yaml` package says what is wrong, as it would for a file with nothing at all.
+    // Stryker disable next-line ArrowFunction,ConditionalExpression: dropping every value leaves the file to the `yaml` package, which reads it to the same values
+    const values = loadAll(text, undefined, { schema: CORE_SCHEMA }).filter((value) => value !== null);
     return values.length ? values : undefined;
   } catch {
     return undefined;
@@ -70,21 +75,17 @@ function fastValues(text: string): unknown[] | undefined {
 function parseWithPositions(text: string, file: string, problems: Problem[]): PositionedDocuments {
   const lineCounter = new LineCounter();
   const position = (offset: number): SourceLocation => ({ file, ...lineCounter.linePos(offset) });
-  const parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  if (!Array.isArray(parsed)) {
-    problems.push({ severity: 'error', location: position(0), message: 'file is empty: add a document or delete the file' });
-    return { documents: [], position };
-  }
-  const documents: Document.Parsed[] = [];
-  for (const document of parsed) {
+  const documents: { document: Document.Parsed; value: unknown }[] = [];
+  for (const document of parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false })) {
     for (const error of document.errors) {
       const message = (error.code === 'DUPLICATE_KEY' && duplicateKey(document, error.pos[0], position)) || `YAML: ${firstLine(error.message)}`;
       problems.push({ severity: 'error', location: position(error.pos[0]), message });
     }
     if (document.errors.length) continue;
+    const value = valueOf(document, position, problems);
     // An empty document (a trailing `---`, or `--- ~`) declares nothing, as for kubectl.
-    if (isEmpty(document, position, problems)) continue;
-    documents.push(document);
+    if (value === null || value === undefined) continue;
+    documents.push({ document, value });
   }
   if (!documents.length && !problems.some((problem) => problem.location.file === file)) {
     problems.push({ severity: 'error', location: position(0), message: 'file holds no document: add one or delete the file' });
@@ -101,8 +102,9 @@ function duplicateKey(document: Document.Parsed, offset: number, position: (offs
   visit(document, {
     Pair(_, pair, ancestors) {
       if (!isScalar(pair.key) || pair.key.range?.[0] !== offset) return undefined;
-      const map = ancestors[ancestors.length - 1];
-      const same = isMap(map) ? map.items.filter((item) => isScalar(item.key) && item.key.value === (pair.key as { value: unknown }).value) : [pair];
+      // The parser reports a duplicate key only among the keys of one map, so the pair is in a map.
+      const map = ancestors[ancestors.length - 1] as YAMLMap;
+      const same = map.items.filter((item) => isScalar(item.key) && item.key.value === (pair.key as { value: unknown }).value);
       const times = same.indexOf(pair as Pair<unknown, unknown>) + 1;
       const first = position((same[0].key as Node).range?.[0] ?? offset);
       message = `${fieldPath([...ancestors, pair])} is given ${times === 2 ? 'twice' : `${times} times`} (first at line ${first.line})`;
@@ -135,19 +137,20 @@ function firstLine(message: string): string {
   return message.split('\n')[0];
 }
 
-/** Whether the document holds nothing; a YAML alias bomb is reported here instead of exhausting memory. */
-function isEmpty(document: Document.Parsed, position: (offset: number) => SourceLocation, problems: Problem[]): boolean {
+/** The document's value (null when it holds nothing), or undefined after a problem: a YAML alias bomb is reported here instead of exhausting memory. */
+function valueOf(document: Document.Parsed, position: (offset: number) => SourceLocation, problems: Problem[]): unknown {
   try {
-    const value: unknown = document.toJS({ maxAliasCount: 50 });
-    return value === null || value === undefined;
+    return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
+    // Stryker disable next-line OptionalChaining: a parsed node always has its range
     const where = position(document.contents?.range?.[0] ?? 0);
     problems.push({ severity: 'error', location: where, message: `YAML: ${error instanceof Error ? firstLine(error.message) : String(error)}` });
-    return true;
+    return undefined;
   }
 }
 
 function sourceDocument(file: string, value: unknown, document: () => Document.Parsed, position: (offset: number) => SourceLocation): SourceDocument {
+  // Stryker disable next-line OptionalChaining: a parsed node always has its range
   const start = () => position(document().contents?.range?.[0] ?? 0);
   return {
     file,
@@ -158,16 +161,16 @@ function sourceDocument(file: string, value: unknown, document: () => Document.P
     locate(path, key = false) {
       let node: unknown = document().contents;
       let found: Node | undefined = document().contents ?? undefined;
-      for (let index = 0; index < path.length; index++) {
+      for (const [index, segment] of path.entries()) {
         if (isSeq(node)) {
-          const item = node.items[Number(path[index])];
+          const item = node.items[Number(segment)];
           if (!item) break;
           found = item as Node;
           node = item;
           continue;
         }
         if (!isMap(node)) break;
-        const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && item.key.value === path[index]);
+        const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && item.key.value === segment);
         if (!pair) break;
         const last = index === path.length - 1;
         found = (last && key ? pair.key : (pair.value ?? pair.key)) as Node;

@@ -400,14 +400,31 @@ describe('hostile or broken files', () => {
     expect(problems).toEqual([error('team-x/bomb.yaml:1:1', 'YAML: Excessive alias count indicates a resource exhaustion attack')]);
   });
 
+  it('reads anchors and aliases, and refuses a document at 50 uses of an anchor (maxAliasCount 50: the anchor counts as one)', () => {
+    const env = (count: number) => webApplication('team-x', 'web', 'web.example.com', `  env: {A: &value "x", ${Array.from({ length: count }, (_, index) => `B${index}: *value`).join(', ')}}`);
+    const fixture = writeTeams({ ...TEAM_X, 'team-x/web.yaml': env(49) });
+    expect(fixture.problems()).toEqual([]);
+    const [application] = fixture.load().teamsFor('dev')[0].instances;
+    expect(Object.values(application.spec.env as Record<string, string>)).toEqual(Array(50).fill('x'));
+    expect(problemsOf({ 'team-x/web.yaml': env(50) })).toEqual([error('team-x/web.yaml:1:1', 'YAML: Excessive alias count indicates a resource exhaustion attack')]);
+  });
+
+  it('reads the YAML core schema: a date is text, not a timestamp', () => {
+    const fixture = writeTeams({ ...TEAM_X, 'team-x/web.yaml': webApplication('team-x', 'web', 'web.example.com').replace('"1.2.3"', '2024-05-01') });
+    expect(fixture.problems()).toEqual([]);
+    expect(fixture.load().teamsFor('dev')[0].instances[0].spec.tag).toBe('2024-05-01');
+  });
+
   it('refuses binary and non-UTF-8 content', () => {
     const message = 'file is not UTF-8 text (binary content?); team files must be YAML';
     expect(
       problemsOf({
         'team-x/image.yaml': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00]),
         'team-x/latin1.yaml': Buffer.from('apiVersion: kro.run/v1alpha1\n# caf\xe9\n', 'latin1'),
+        // Valid UTF-8, but a NUL byte is no text.
+        'team-x/nul.yaml': Buffer.from('apiVersion: kro.run/v1alpha1\n# \0\n'),
       }),
-    ).toEqual([error('team-x/image.yaml:1:1', message), error('team-x/latin1.yaml:1:1', message)]);
+    ).toEqual([error('team-x/image.yaml:1:1', message), error('team-x/latin1.yaml:1:1', message), error('team-x/nul.yaml:1:1', message)]);
   });
 
   it('refuses files without a document', () => {
