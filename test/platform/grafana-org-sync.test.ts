@@ -143,6 +143,13 @@ function listen(handler: http.RequestListener): Promise<{ server: http.Server; u
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
 }
 
+/**
+ * Each test runs the sync as a Python process and waits for what it does, each step up to 15 s
+ * (`until`): Jest's 5 s default fails them on a loaded machine, and the outcome, not the time,
+ * is what they check.
+ */
+const SYNC_TEST_TIMEOUT = 120_000;
+
 async function until(condition: () => boolean, what: string): Promise<void> {
   for (let waited = 0; waited < 15_000; waited += 50) {
     if (condition()) return;
@@ -303,7 +310,7 @@ ifAvailable(describe, python)('the Grafana organization sync (charts/grafana-org
     expect({ dataSources: main.dataSources.size, dashboards: main.dashboards.size }).toEqual({ dataSources: 0, dashboards: 0 });
     // Every data source and dashboard call names the team's organization, never organization 1.
     expect(grafana.calls.filter((call) => /datasources|dashboards/.test(call) && !/\(org [2-9]\)$/.test(call))).toEqual([]);
-  });
+  }, SYNC_TEST_TIMEOUT);
 
   it('applies again without making anything twice: organizations kept, data sources updated in place', async () => {
     expect((await once()).status).toBe(0);
@@ -313,7 +320,7 @@ ifAvailable(describe, python)('the Grafana organization sync (charts/grafana-org
     expect([...grafana.organizations.values()].map(({ id, name }) => `${id} ${name}`)).toEqual(ids);
     expect(grafana.calls.filter((call) => call.startsWith('POST /api/orgs ') || call === 'POST /api/orgs' || call.startsWith('POST /api/datasources'))).toEqual([]);
     expect(grafana.calls.filter((call) => call.startsWith('PUT /api/datasources/uid/'))).toHaveLength(configMaps.length * 2);
-  });
+  }, SYNC_TEST_TIMEOUT);
 
   it('fails, naming what Grafana answered, when Grafana refuses its credentials, and makes nothing', async () => {
     environment.GRAFANA_PASSWORD = 'wrong';
@@ -322,7 +329,7 @@ ifAvailable(describe, python)('the Grafana organization sync (charts/grafana-org
     expect(result.stdout).toContain(`cannot apply ${configMaps[0].metadata.name} yet: Grafana answered GET /api/orgs/name/`);
     expect(result.stdout).toContain('with 401: Invalid username or password');
     expect(grafana.organizations.size).toBe(1);
-  });
+  }, SYNC_TEST_TIMEOUT);
 
   it('refuses a ConfigMap whose team is not a Kubernetes name, calling Grafana for nothing of it, and applies the others', async () => {
     const evil = served({ ...configMaps[0], metadata: { ...configMaps[0].metadata, name: 'grafana-organization-evil' }, data: { [teamKey]: JSON.stringify({ name: 'evil", "x": "', webApplications: [] }) } }, '60');
@@ -332,7 +339,7 @@ ifAvailable(describe, python)('the Grafana organization sync (charts/grafana-org
     expect(result.stdout).toContain(`refused grafana-organization-evil until it changes: the team name 'evil", "x": "' is not a Kubernetes name (DNS-1123 label)`);
     expect(grafana.calls.filter((call) => call.includes('evil'))).toEqual([]);
     expect([...grafana.organizations.values()].map(({ name }) => name)).toEqual(['Main Org.', ...configMaps.map((configMap) => specIn(configMap).name)]);
-  });
+  }, SYNC_TEST_TIMEOUT);
 
   it('follows the watch: a new team gets its organization, a removed one keeps it, an organization Grafana lost is made again, and all again when the template changes', async () => {
     kubernetes.configMaps = configMaps.slice(0, 1);
@@ -366,5 +373,5 @@ ifAvailable(describe, python)('the Grafana organization sync (charts/grafana-org
     kubernetes.endWatches();
     await until(() => grafana.named(second.name)?.dashboards.get(`team-${second.name}`)?.title === `Board of ${second.name}`, `the dashboard of ${second.name} from the new template`);
     expect(output).toContain('the organization template changed: applying every organization again');
-  });
+  }, SYNC_TEST_TIMEOUT);
 });
