@@ -168,8 +168,8 @@ export function loadTeam(folder: TeamFolder, relative: (absolute: string) => str
   const owners = ownersOf(team, declarations, problems);
   checkUniqueNames(declarations, error);
   const overrides = readOverrides(folder, declarations, relative, problems, secretSources);
-  const secrets = declareSecrets(team, secretSources, problems);
-  const secretsVary = secrets.some((declaration) => declaration.clusters.length < CLUSTERS.length);
+  const { declared: secrets, refused: refusedSecrets } = declareSecrets(team, secretSources, problems);
+  const secretsVary = [...secrets, ...refusedSecrets].some((declaration) => declaration.clusters.length < CLUSTERS.length);
   // A document without an override is the same instance on every cluster: checked and compiled
   // once, and the very same object, so rendering can reuse its YAML too.
   const unchanged = new Map<Declaration, Instance>();
@@ -184,7 +184,8 @@ export function loadTeam(folder: TeamFolder, relative: (absolute: string) => str
     const instances = declarations.map((declaration) => compileFor(cluster.name, declaration)).sort(byKindAndName);
     const clusterSecrets = secrets.filter((declaration) => declaration.clusters.includes(cluster.name)).sort((a, b) => a.secret.name.localeCompare(b.secret.name));
     const locate = (instance: Instance, at: readonly string[]) => locateField(instance, at)!;
-    checkReferences({ team, instances, secrets: clusterSecrets, secretsCluster: secretsVary ? cluster.name : undefined, locate }, problems);
+    const refused = refusedSecrets.filter((declaration) => declaration.clusters.includes(cluster.name)).map((declaration) => declaration.name);
+    checkReferences({ team, instances, secrets: clusterSecrets, refusedSecrets: refused, secretsCluster: secretsVary ? cluster.name : undefined, locate }, problems);
     for (const application of instances.filter((instance) => instance.kind === 'WebApplication')) checkQuotaFit(application, cluster, (at) => locate(application, at), problems);
     const workspace = instances.find((instance) => instance.kind === 'Workspace');
     const secretsOnCluster = clusterSecrets.map((declaration) => declaration.secret);
@@ -276,11 +277,13 @@ function declare(
 /**
  * The team's Secrets and the clusters each goes to: one in clusters/<cluster>/ replaces the
  * team folder's Secret of the same name on that cluster; each must be encrypted for all of its
- * clusters and named once per folder.
+ * clusters and named once per folder. The names of those refused, with their clusters, come
+ * apart: they are never passed on, but a reference to one is no reference to a missing Secret.
  */
-function declareSecrets(team: string, sources: ReadonlyMap<string | undefined, readonly SourceDocument[]>, problems: Problem[]): SecretDeclaration[] {
+function declareSecrets(team: string, sources: ReadonlyMap<string | undefined, readonly SourceDocument[]>, problems: Problem[]): { declared: SecretDeclaration[]; refused: { name: string; clusters: string[] }[] } {
   const nameOf = (source: SourceDocument) => String(((source.value as Record<string, unknown>).metadata as Record<string, unknown> | undefined)?.name ?? '');
   const declared: SecretDeclaration[] = [];
+  const refused: { name: string; clusters: string[] }[] = [];
   for (const [cluster, documents] of sources) {
     const seen = new Map<string, SourceDocument>();
     for (const source of documents) {
@@ -294,10 +297,12 @@ function declareSecrets(team: string, sources: ReadonlyMap<string | undefined, r
       const replacedOn = (other: string) => (sources.get(other) ?? []).some((document) => nameOf(document) === name);
       const targets = cluster ? CLUSTERS.filter((config) => config.name === cluster) : CLUSTERS.filter((config) => !replacedOn(config.name));
       const secret = checkSecret(source, team, targets, problems);
-      if (secret) declared.push({ secret, source, clusters: targets.map((config) => config.name) });
+      const clusters = targets.map((config) => config.name);
+      if (secret) declared.push({ secret, source, clusters });
+      else refused.push({ name, clusters });
     }
   }
-  return declared;
+  return { declared, refused };
 }
 
 /** Which abstraction a document declares, or a problem saying why it is not accepted. */

@@ -13,6 +13,8 @@ export interface TeamOnCluster {
   readonly instances: readonly Instance[];
   /** The team's Secrets on the cluster. */
   readonly secrets: readonly SecretDeclaration[];
+  /** The names of the team's Secrets on the cluster that were refused (their own problems say why). */
+  readonly refusedSecrets: readonly string[];
   /** The cluster, named only when the team's Secrets differ between clusters (a message then says which). @default none */
   readonly secretsCluster?: string;
   /** Where a field of an instance is written: in its cluster override when that sets it, else in its base document. */
@@ -36,7 +38,7 @@ function describeSecrets(secrets: readonly SecretDeclaration[]): string {
 }
 
 /** Each `secretEnv` value names a Secret of the team on that cluster and one of its keys. */
-function checkSecretEnvReferences({ team, instances, secrets, secretsCluster, locate }: TeamOnCluster, problems: Problem[]): void {
+function checkSecretEnvReferences({ team, instances, secrets, refusedSecrets, secretsCluster, locate }: TeamOnCluster, problems: Problem[]): void {
   const where = secretsCluster ? `cluster ${secretsCluster}` : 'its clusters';
   for (const application of instances.filter((instance) => instance.kind === 'WebApplication')) {
     const secretEnv = application.spec.secretEnv;
@@ -45,6 +47,8 @@ function checkSecretEnvReferences({ team, instances, secrets, secretsCluster, lo
       if (typeof reference !== 'string' || !reference.includes('/')) continue; // the schema check says what is wrong
       const [secretName, key] = reference.split('/');
       const declaration = secrets.find(({ secret }) => secret.name === secretName);
+      // Saying that a refused Secret is not defined would send its author looking for the wrong mistake.
+      if (!declaration && refusedSecrets.includes(secretName)) continue;
       const at = locate(application, ['spec', 'secretEnv', variable]);
       const refuse = (message: string) => problems.push({ severity: 'error', location: at, message: `WebApplication ${application.metadata.name}: spec.secretEnv.${variable} ${message}` });
       if (!declaration) {

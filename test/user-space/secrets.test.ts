@@ -220,6 +220,22 @@ describe('secretEnv', () => {
     ]);
   });
 
+  it('leaves a reference to a refused Secret to that Secret\'s own problems, never calling it undefined', () => {
+    const plain = { 'team-x/keys.yaml': `apiVersion: v1\nkind: Secret\nmetadata: {name: team-x-api-keys}\nstringData: {stripe: ${PLAINTEXT}}\n` };
+    const messages = writeTeams({ ...TEAM_X, ...plain, ...app('STRIPE: team-x-api-keys/stripe') }).problems().map((problem) => `${problem.at}: ${problem.message}`);
+    expect(messages).toEqual([
+      'team-x/keys.yaml:1:1: Secret team-x-api-keys: it is not SOPS-encrypted (no sops metadata): encrypt it with `sops --encrypt --in-place <file>` from the repository root (.sops.yaml names every cluster\'s key)',
+      'team-x/keys.yaml:4:22: Secret team-x-api-keys: stringData.stripe is not SOPS-encrypted (the value is not shown): encrypt it with `sops --encrypt --in-place <file>` from the repository root (.sops.yaml names every cluster\'s key)',
+    ]);
+    // Refused in clusters/dev/ alone: on prd the Secret is still missing.
+    const devOnly = writeTeams({ ...TEAM_X, 'team-x/clusters/dev/keys.yaml': plain['team-x/keys.yaml'], ...app('STRIPE: team-x-api-keys/stripe') }).problems();
+    expect(devOnly.map((problem) => problem.message)).toEqual([
+      expect.stringContaining('Secret team-x-api-keys: it is not SOPS-encrypted (no sops metadata)'),
+      expect.stringContaining('Secret team-x-api-keys: stringData.stripe is not SOPS-encrypted'),
+      'WebApplication team-x-web: spec.secretEnv.STRIPE names Secret "team-x-api-keys", which the files of team "team-x" do not define for cluster prd: the team has no Secret',
+    ]);
+  });
+
   it('says so when the team has no Secret at all', () => {
     expect(writeTeams({ ...TEAM_X, ...app('STRIPE: team-x-api-keys/stripe') }).problems()).toEqual([
       error('team-x/web.yaml:10:23', 'WebApplication team-x-web: spec.secretEnv.STRIPE names Secret "team-x-api-keys", which the files of team "team-x" do not define for its clusters: the team has no Secret'),
