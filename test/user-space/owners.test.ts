@@ -43,6 +43,14 @@ describe('Workspace owners', () => {
     expect(fixture.load().teamsFor('dev')).toHaveLength(1);
   });
 
+  it('warns the same for an empty list, and hands synth no owners', () => {
+    const fixture = writeTeams({ 'team-x/workspace.yaml': 'apiVersion: kro.run/v1alpha1\nkind: Workspace\nmetadata: {name: team-x}\nspec:\n  owners: []\n' });
+    expect(fixture.problems()).toEqual([
+      { at: 'team-x/workspace.yaml:5:3', severity: 'warning', message: `Workspace team-x: no spec.owners, so only the platform's code owners can approve changes to the team's files; name the team's reviewers, e.g. owners: ["@your-org/team-x"]` },
+    ]);
+    expect([...fixture.load().owners]).toEqual([]);
+  });
+
   it('cannot differ per cluster: a cluster override may not set them', () => {
     const fixture = writeTeams({
       'team-x/workspace.yaml': workspace('team-x'),
@@ -51,6 +59,9 @@ describe('Workspace owners', () => {
     expect(fixture.problems()).toEqual([
       { at: 'team-x/clusters/prd/workspace.yaml:5:3', severity: 'error', message: "Workspace team-x: spec.owners is the same on every cluster; set it in the team's base file, not in a cluster override" },
     ]);
+    // An override that leaves them alone is no such change.
+    fixture.write({ 'team-x/clusters/prd/workspace.yaml': 'apiVersion: kro.run/v1alpha1\nkind: Workspace\nmetadata: {name: team-x}\nspec: {}\n' });
+    expect(fixture.problems()).toEqual([]);
   });
 
   it('has platform owners that are valid handles themselves', () => {

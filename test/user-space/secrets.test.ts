@@ -77,6 +77,23 @@ describe('team Secrets', () => {
     expect(userSpace.teamsFor('prd')[0].secrets[0].keys).toEqual(['stripe', 'extra']);
   });
 
+  it('replaces on a cluster only the Secret of the same name, and orders each cluster\'s Secrets by name', () => {
+    const userSpace = writeTeams({
+      ...TEAM_X,
+      'team-x/keys.yaml': sopsEncrypt(secret('team-x-zeta', { z: '1' }), EVERY_CLUSTER),
+      'team-x/clusters/prd/keys.yaml': sopsEncrypt(secret('team-x-alpha', { a: '2' }), [prd]),
+    }).load();
+    expect(userSpace.problems).toEqual([]);
+    expect(userSpace.teamsFor('dev')[0].secrets.map((each) => each.name)).toEqual(['team-x-zeta']);
+    expect(userSpace.teamsFor('prd')[0].secrets.map((each) => each.name)).toEqual(['team-x-alpha', 'team-x-zeta']);
+  });
+
+  it('refuses a Secret named twice in one folder at the second, naming the first', () => {
+    const keys = sopsEncrypt(secret('team-x-api-keys', { stripe: '1' }), EVERY_CLUSTER);
+    const fixture = writeTeams({ ...TEAM_X, 'team-x/keys.yaml': keys, 'team-x/more-keys.yaml': keys });
+    expect(fixture.problems()).toEqual([error('team-x/more-keys.yaml:4:9', `Secret "team-x-api-keys" is declared twice in this folder (also at ${fixture.rel}/team-x/keys.yaml:4:9)`)]);
+  });
+
   it('checks secretEnv against the Secrets of each cluster, saying which cluster lacks the key', () => {
     const fixture = writeTeams({
       ...TEAM_X,

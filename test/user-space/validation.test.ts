@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { HelmReleasesChart } from '../../charts/helm-releases';
 import { NamespacesChart } from '../../charts/namespaces';
@@ -124,9 +126,12 @@ describe('rejected documents', () => {
   });
 
   it('reports the fields of a WebApplication on another kind as unknown fields, and only so', () => {
-    expect(problemsOf({ 'team-x/topic.yaml': flow('Topic', 'name: team-x-orders', 'secretEnv: {A: team-x-none/a}, infrastructure: team-x-none') })).toEqual([
+    const spec = 'secretEnv: {A: team-x-none/a}, infrastructure: team-x-none, replicas: 2, autoscale: {minReplicas: 5, maxReplicas: 1000}';
+    expect(problemsOf({ 'team-x/topic.yaml': flow('Topic', 'name: team-x-orders', spec) })).toEqual([
       error('team-x/topic.yaml:4:8', 'Topic team-x-orders: unknown field spec.secretEnv: known fields: name, namespace, partitions, retentionHours'),
       error('team-x/topic.yaml:4:39', 'Topic team-x-orders: unknown field spec.infrastructure: known fields: name, namespace, partitions, retentionHours'),
+      error('team-x/topic.yaml:4:68', 'Topic team-x-orders: unknown field spec.replicas: known fields: name, namespace, partitions, retentionHours'),
+      error('team-x/topic.yaml:4:81', 'Topic team-x-orders: unknown field spec.autoscale: known fields: name, namespace, partitions, retentionHours'),
     ]);
   });
 
@@ -240,6 +245,7 @@ describe('documents that are not abstractions', () => {
       error('team-x/topic.yaml:1:13', refused('kro.run/v1beta1 Topic')),
     ]);
     expect(problemsOf({ 'team-x/topic.yaml': 'kind: Topic\nmetadata: {name: team-x-orders}\nspec: {}\n' })).toEqual([error('team-x/topic.yaml:1:1', refused('(no apiVersion) Topic'))]);
+    expect(problemsOf({ 'team-x/topic.yaml': 'apiVersion: kro.run/v1alpha1\nmetadata: {name: team-x-orders}\nspec: {}\n' })).toEqual([error('team-x/topic.yaml:1:1', refused('kro.run/v1alpha1 (no kind)'))]);
   });
 
   it('refuses documents that are not a mapping', () => {
@@ -324,6 +330,8 @@ describe('rules across files', () => {
   it('requires exactly one Workspace per team, named like its folder', () => {
     const none = writeTeams({ 'team-x/topic.yaml': flow('Topic', 'name: team-x-orders', '') });
     expect(none.problems()).toEqual([error('team-x:1:1', 'team "team-x" has no Workspace: add one with metadata.name: team-x')]);
+    // Nothing of a team without its Workspace reaches a cluster: its namespace would not exist.
+    expect(none.load().teamsFor('dev')).toEqual([]);
 
     const two = writeTeams({ ...TEAM_X, 'team-x/x-workspace.yaml': `# another\n${workspace('team-x')}` });
     expect(two.problems()).toEqual([
@@ -343,12 +351,18 @@ describe('overrides that cannot apply', () => {
     expect(problemsOf({ 'team-x/clusters/prd/topic.yaml': flow('Topic', 'name: team-x-orders', 'partitions: 12') })).toEqual([
       error('team-x/clusters/prd/topic.yaml:3:18', 'this override matches no document: there is no Topic "team-x-orders" in the team\'s files'),
     ]);
+    const topics = { 'team-x/a.yaml': flow('Topic', 'name: team-x-audit', ''), 'team-x/b.yaml': flow('Topic', 'name: team-x-billing', '') };
+    expect(problemsOf({ ...topics, 'team-x/clusters/prd/topic.yaml': flow('Topic', 'name: team-x-orders', 'partitions: 12') })).toEqual([
+      error('team-x/clusters/prd/topic.yaml:3:18', 'this override matches no document: there is no Topic "team-x-orders" in the team\'s files (its topics: team-x-audit, team-x-billing)'),
+    ]);
   });
 
   it('refuses a cluster folder that is not a cluster', () => {
     expect(problemsOf({ 'team-x/clusters/staging/topic.yaml': flow('Topic', 'name: team-x-orders', '') })).toEqual([
       error('team-x/clusters/staging:1:1', '"staging" is not a cluster: overrides go in clusters/<cluster>/ with one of dev, prd'),
     ]);
+    // A file is no cluster folder, even when named like one: no "did you mean".
+    expect(problemsOf({ 'team-x/clusters/prod': '' })).toEqual([error('team-x/clusters/prod:1:1', '"prod" is not a cluster: overrides go in clusters/<cluster>/ with one of dev, prd')]);
   });
 
   it('suggests the name meant by a mistyped override, or lists the names there are', () => {
@@ -474,10 +488,21 @@ describe('the folder layout', () => {
   });
 
   it('refuses folders other than clusters/ inside a team, and team folders that are no namespace name', () => {
-    expect(problemsOf({ 'team-x/apps/web.yaml': webApplication('team-x', 'web', 'web.example.com'), 'Team_Y/workspace.yaml': workspace('team-y') })).toEqual([
+    const files = { 'team-x/apps/web.yaml': webApplication('team-x', 'web', 'web.example.com'), 'team-x/clusters/prd/clusters/web.yaml': '', 'Team_Y/workspace.yaml': workspace('team-y') };
+    expect(problemsOf(files)).toEqual([
       error('Team_Y:1:1', 'team folder "Team_Y" is not a valid namespace name: lower-case letters, digits and "-", starting and ending with a letter or digit'),
       error('team-x/apps:1:1', 'unexpected folder: team files live directly in the team folder, cluster overrides in clusters/<cluster>/'),
+      error('team-x/clusters/prd/clusters:1:1', 'unexpected folder: team files live directly in the team folder, cluster overrides in clusters/<cluster>/'),
     ]);
+  });
+
+  it('reads no symbolic link, whatever it points at, and says so', () => {
+    const fixture = writeTeams({ ...TEAM_X, 'team-x/topic.yaml': flow('Topic', 'name: team-x-orders', '') });
+    fs.symlinkSync(path.join(fixture.dir, 'team-x', 'topic.yaml'), path.join(fixture.dir, 'team-x', 'link.yaml'));
+    expect(fixture.problems()).toEqual([
+      { at: 'team-x/link.yaml:1:1', severity: 'warning', message: 'not read: a team file must be a regular file, not a symbolic link or a device; put the file itself here' },
+    ]);
+    expect(fixture.load().teamsFor('dev')[0].instances.map((instance) => instance.metadata.name)).toEqual(['team-x-orders']);
   });
 });
 
