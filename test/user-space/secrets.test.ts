@@ -153,12 +153,17 @@ describe('each refusal of a Secret\'s structure, one change at a time to a Secre
   type Encrypted = Record<string, unknown> & { metadata: Record<string, unknown>; stringData: Record<string, string>; sops: Record<string, unknown> & { age: Record<string, unknown>[] } };
   const base = () => load(KEYS['team-x/keys.yaml']) as Encrypted;
   const messages = (document: Record<string, unknown>) => writeTeams({ ...TEAM_X, 'team-x/keys.yaml': JSON.stringify(document) }).problems().map((problem) => problem.message);
-  /** The field on the line each problem points at, in the Secret written as block YAML (one field a line). */
+  /**
+   * Where each problem points, in the Secret written as block YAML (one field a line): `field`
+   * at the field's value, `field:` at its key, which is also where a map holding it starts.
+   */
   const fieldsPointedAt = (document: Record<string, unknown>) => {
     const text = dump(document, { lineWidth: -1 });
     return writeTeams({ ...TEAM_X, 'team-x/keys.yaml': text }).problems().map((problem) => {
-      const line = Number(problem.at.split(':')[1]);
-      return /^\s*(?:- )?([^:]+):/.exec(text.split('\n')[line - 1])?.[1];
+      const [, line, col] = problem.at.split(':').map(Number);
+      const lineText = text.split('\n')[line - 1];
+      const key = /^(?:- )?(.+?):(?:\s|$)/.exec(lineText.slice(col - 1))?.[1];
+      return key === undefined ? /^\s*(?:- )?(.+?):\s*$/.exec(lineText.slice(0, col - 1))?.[1] : `${key}:`;
     });
   };
   const dnsLabel = 'metadata.name must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit, at most 63 characters';
@@ -172,19 +177,19 @@ describe('each refusal of a Secret\'s structure, one change at a time to a Secre
     ['another namespace', (s) => ({ ...s, metadata: { ...s.metadata, namespace: 'kube-system' } }), ['Secret team-x-api-keys: metadata.namespace is "kube-system" but a team\'s objects live in its own namespace, "team-x"'], ['namespace']],
     ['an unknown top-level field', (s) => ({ ...s, immutable: true }), ['Secret team-x-api-keys: unknown field immutable: a Secret has apiVersion, kind, metadata, type, data, stringData, sops'], ['immutable']],
     ['an unknown metadata field', (s) => ({ ...s, metadata: { ...s.metadata, ownerReferences: [] } }), ['Secret team-x-api-keys: unknown field metadata.ownerReferences: known fields: name, namespace, labels, annotations'], ['ownerReferences']],
-    ['stringData that is not a map', (s) => ({ ...s, stringData: 'plain' }), ['Secret team-x-api-keys: a Secret needs data or stringData', 'Secret team-x-api-keys: stringData must be a map of keys to encrypted values'], ['apiVersion', 'stringData']],
+    ['stringData that is not a map', (s) => ({ ...s, stringData: 'plain' }), ['Secret team-x-api-keys: a Secret needs data or stringData', 'Secret team-x-api-keys: stringData must be a map of keys to encrypted values'], ['apiVersion:', 'stringData']],
     ['a key with a space', (s) => ({ ...s, stringData: { 'bad key': s.stringData.stripe } }), ['Secret team-x-api-keys: stringData key "bad key" is not valid: letters, digits, "-", "_" and "."'], ['bad key']],
     ['a key both in data and stringData', (s) => ({ ...s, data: { stripe: s.stringData.github } }), ['Secret team-x-api-keys: key "stripe" is in both data and stringData'], ['stripe']],
     ['an encrypted value with text before it', (s) => ({ ...s, stringData: { ...s.stringData, stripe: ` ${s.stringData.stripe}` } }), ['Secret team-x-api-keys: stringData.stripe is not SOPS-encrypted (the value is not shown): encrypt it with `sops --encrypt --in-place <file>` from the repository root (.sops.yaml names every cluster\'s key)'], ['stripe']],
     ['an encrypted value with text after it', (s) => ({ ...s, stringData: { ...s.stringData, stripe: `${s.stringData.stripe} ` } }), ['Secret team-x-api-keys: stringData.stripe is not SOPS-encrypted (the value is not shown): encrypt it with `sops --encrypt --in-place <file>` from the repository root (.sops.yaml names every cluster\'s key)'], ['stripe']],
-    // A problem with the sops metadata points at its first line.
-    ['no lastmodified', (s) => ({ ...s, sops: { ...s.sops, lastmodified: undefined } }), ['Secret team-x-api-keys: the sops metadata has no valid mac and lastmodified: encrypt the file with sops instead of editing it by hand'], ['age']],
+    // A problem with the sops metadata points at where its map starts.
+    ['no lastmodified', (s) => ({ ...s, sops: { ...s.sops, lastmodified: undefined } }), ['Secret team-x-api-keys: the sops metadata has no valid mac and lastmodified: encrypt the file with sops instead of editing it by hand'], ['age:']],
     ['an age stanza without an encrypted data key', (s) => ({ ...s, sops: { ...s.sops, age: s.sops.age.map((stanza) => (stanza.recipient === prd ? { ...stanza, enc: 'typed in' } : stanza)) } }), [
       `Secret team-x-api-keys: it is not encrypted for cluster prd (age recipient ${prd}, config/clusters.ts), which the file goes to: encrypt it with \`sops --encrypt --in-place <file>\` from the repository root (.sops.yaml names every cluster's key), or \`sops updatekeys <file>\` if it is already encrypted`,
-    ], ['age']],
+    ], ['age:']],
     ['an age stanza that is not a map', (s) => ({ ...s, sops: { ...s.sops, age: s.sops.age.map((stanza) => (stanza.recipient === prd ? null : stanza)) } }), [
       `Secret team-x-api-keys: it is not encrypted for cluster prd (age recipient ${prd}, config/clusters.ts), which the file goes to: encrypt it with \`sops --encrypt --in-place <file>\` from the repository root (.sops.yaml names every cluster's key), or \`sops updatekeys <file>\` if it is already encrypted`,
-    ], ['age']],
+    ], ['age:']],
   ];
 
   it('takes only a v1 Secret for a Secret: encrypted, another apiVersion is refused', () => {
