@@ -293,7 +293,8 @@ function declareSecrets(team: string, sources: ReadonlyMap<string | undefined, r
     const seen = new Map<string, SourceDocument>();
     for (const source of documents) {
       const name = nameOf(source);
-      const first = seen.get(name);
+      // A nameless Secret is refused for that (checkSecret) and clashes with no other.
+      const first = name === '' ? undefined : seen.get(name);
       if (first) {
         problems.push({ severity: 'error', location: source.locate(['metadata', 'name']), message: `Secret "${name}" is declared twice in this folder (also at ${formatLocation(first.locate(['metadata', 'name']))})` });
         continue;
@@ -399,11 +400,12 @@ function readOverrides(folder: TeamFolder, declarations: readonly Declaration[],
     const clusterFolder = path.join(folder.path, OVERRIDES_FOLDER, entry.name);
     if (entry.type !== 'folder' || !CLUSTERS.some((cluster) => cluster.name === entry.name)) {
       const names = CLUSTERS.map((cluster) => cluster.name);
-      const suggestion = entry.type === 'folder' ? closest(entry.name, names) : undefined;
+      // A file is no cluster folder, even when named like one: no "did you mean".
+      const [what, suggestion] = entry.type === 'folder' ? ['a cluster', closest(entry.name, names)] : ['a folder', undefined];
       problems.push({
         severity: 'error',
         location: { file: relative(clusterFolder), line: 1, col: 1 },
-        message: `"${entry.name}" is not a cluster: overrides go in ${OVERRIDES_FOLDER}/<cluster>/ with one of ${names.join(', ')}${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
+        message: `"${entry.name}" is not ${what}: overrides go in ${OVERRIDES_FOLDER}/<cluster>/ with one of ${names.join(', ')}${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
       });
       continue;
     }

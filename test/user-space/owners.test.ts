@@ -51,6 +51,13 @@ describe('Workspace owners', () => {
     expect([...fixture.load().owners]).toEqual([]);
   });
 
+  it("are read only from the team's own Workspace: one named for another team gets only that error", () => {
+    const fixture = writeTeams({ 'team-x/workspace.yaml': workspace('team-y', []) });
+    expect(fixture.problems()).toEqual([
+      { at: 'team-x/workspace.yaml:3:18', severity: 'error', message: 'the Workspace is named "team-y" but its folder is "team-x": a Workspace is named like its team folder' },
+    ]);
+  });
+
   it('cannot differ per cluster: a cluster override may not set them', () => {
     const fixture = writeTeams({
       'team-x/workspace.yaml': workspace('team-x'),

@@ -94,6 +94,12 @@ describe('team Secrets', () => {
     expect(fixture.problems()).toEqual([error('team-x/more-keys.yaml:4:9', `Secret "team-x-api-keys" is declared twice in this folder (also at ${fixture.rel}/team-x/keys.yaml:4:9)`)]);
   });
 
+  it('refuses each nameless Secret for its missing name, and not as a Secret declared twice', () => {
+    const nameless = sopsEncrypt({ apiVersion: 'v1', kind: 'Secret', metadata: { namespace: 'team-x' }, stringData: { stripe: '1' } }, EVERY_CLUSTER);
+    const fixture = writeTeams({ ...TEAM_X, 'team-x/keys.yaml': nameless, 'team-x/more-keys.yaml': nameless });
+    expect(fixture.problems()).toEqual([error('team-x/keys.yaml:4:3', 'Secret (no name): metadata.name is required'), error('team-x/more-keys.yaml:4:3', 'Secret (no name): metadata.name is required')]);
+  });
+
   it('checks secretEnv against the Secrets of each cluster, saying which cluster lacks the key', () => {
     const fixture = writeTeams({
       ...TEAM_X,

@@ -362,7 +362,10 @@ describe('overrides that cannot apply', () => {
       error('team-x/clusters/staging:1:1', '"staging" is not a cluster: overrides go in clusters/<cluster>/ with one of dev, prd'),
     ]);
     // A file is no cluster folder, even when named like one: no "did you mean".
-    expect(problemsOf({ 'team-x/clusters/prod': '' })).toEqual([error('team-x/clusters/prod:1:1', '"prod" is not a cluster: overrides go in clusters/<cluster>/ with one of dev, prd')]);
+    expect(problemsOf({ 'team-x/clusters/prod': '', 'team-x/clusters/prd': '' })).toEqual([
+      error('team-x/clusters/prd:1:1', '"prd" is not a folder: overrides go in clusters/<cluster>/ with one of dev, prd'),
+      error('team-x/clusters/prod:1:1', '"prod" is not a folder: overrides go in clusters/<cluster>/ with one of dev, prd'),
+    ]);
   });
 
   it('suggests the name meant by a mistyped override, or lists the names there are', () => {
@@ -602,6 +605,15 @@ describe('team names', () => {
       error('kube-x:1:1', 'team "kube-x" has no Workspace: add one with metadata.name: kube-x'),
       error('kube-x:1:1', expect.stringContaining('Kubernetes reserves namespaces starting with "kube-" for itself')),
     ]);
+  });
+
+  it('are refused at the Workspace named like the team, whatever else the team declares first', () => {
+    const problems = writeTeams({
+      'kube-system/a.yaml': flow('Topic', 'name: kube-system', ''),
+      'kube-system/b.yaml': workspace('kube-systems'),
+      'kube-system/workspace.yaml': workspace('kube-system'),
+    }).problems();
+    expect(problems.filter((problem) => problem.message.includes("cannot be a team's namespace"))).toEqual([error('kube-system/workspace.yaml:3:18', expect.stringContaining('Workspace kube-system: metadata.name "kube-system"'))]);
   });
 
   it('accept names that only contain a reserved one', () => {
