@@ -366,6 +366,9 @@ ifAvailable(describe, python)('the Grafana organization sync (charts/grafana-org
     grafana.organizations.delete(grafana.named(second.name)!.id);
     kubernetes.endWatches();
     await until(() => grafana.named(second.name)?.dataSources.size === 2, `organization ${second.name} made again`);
+    // The template is read again when a watch ends: the watch ended above must have been opened
+    // again first, or ending watches now ends none, and the sync waits out a whole watch.
+    await until(() => kubernetes.watching > 0, 'the watch opened again');
 
     // A new platform version changes the template; the kubelet updates the mounted file in place.
     expect(TEMPLATE).toContain('"title": "Team <team>"');
