@@ -15,5 +15,7 @@ module.exports = {
   // Stryker's sandboxes and the copies tests and benchmarks make hold another package.json.
   modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/', '<rootDir>/\\.test-', '<rootDir>/dist\\.(tmp|old)-', '<rootDir>/bench/conventional/'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
+  // An ES module, which this CommonJS runtime cannot load: test/client-node.js serves it bundled as CommonJS.
+  moduleNameMapper: { '^@kubernetes/client-node$': '<rootDir>/test/client-node.js' },
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
 };

@@ -37,7 +37,7 @@ export function requestError(error: unknown, request: FailedRequest): ClusterErr
     return new ClusterError(`cannot reach the API server ${server} of context "${context}": ${reason}`, retryable);
   }
   // client-node parses a 2xx body by its content type: JSON.parse fails, or it knows no parser.
-  if (error instanceof SyntaxError || /mediaType|Content-Type/.test(String((error as Error)?.message))) {
+  if (isError(error, 'SyntaxError') || /mediaType|Content-Type/.test(String((error as Error)?.message))) {
     return new ClusterError(`the API server ${server} answered GET ${path} with something that is not JSON`, false);
   }
   // What is left comes from client-node before sending: an exec credential plugin or proxy that failed.
@@ -46,7 +46,16 @@ export function requestError(error: unknown, request: FailedRequest): ClusterErr
 
 /** Whether `error` is the rejection of an aborted request (AbortSignal.timeout rejects with a TimeoutError). */
 function isAbort(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
+  return isError(error, 'AbortError') || isError(error, 'TimeoutError');
+}
+
+/**
+ * Whether `value` is an error, of the class named `name` if given. By name, not `instanceof`: the
+ * errors of Node's own fetch come from Node's realm, which is not the code's own in a VM context
+ * (Jest's) or a worker, and a DOMException is no Error there either.
+ */
+function isError(value: unknown, name?: string): value is Error {
+  return typeof value === 'object' && value !== null && typeof (value as Error).message === 'string' && (name === undefined || (value as Error).name === name);
 }
 
 /**
@@ -54,10 +63,10 @@ function isAbort(error: unknown): boolean {
  * sometimes an AggregateError of one attempt per address).
  */
 function networkFailure(error: unknown): { readonly code?: string; readonly message: string } | undefined {
-  if (!(error instanceof TypeError) || error.message !== 'fetch failed') return undefined;
+  if (!isError(error, 'TypeError') || error.message !== 'fetch failed') return undefined;
   let cause = (error as { cause?: unknown }).cause;
-  if (cause instanceof AggregateError && cause.errors.length > 0) cause = cause.errors[0];
-  if (!(cause instanceof Error)) return { message: error.message };
+  if (isError(cause, 'AggregateError') && (cause as AggregateError).errors.length > 0) cause = (cause as AggregateError).errors[0];
+  if (!isError(cause)) return { message: error.message };
   return { code: (cause as NodeJS.ErrnoException).code, message: cause.message };
 }
 
@@ -87,7 +96,7 @@ function statusMessage(body: unknown): string | undefined {
 }
 
 function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0];
+  return (isError(error) ? error.message : String(error)).split('\n')[0];
 }
 
 function formatSeconds(ms: number): string {

@@ -51,12 +51,13 @@ function platform(): ClusterState {
   });
 }
 
-// Every test runs the CLI in child processes: on a busy machine each takes a second or more.
+// Each test runs the CLI against real sockets: on a busy machine a run takes a second or more.
 jest.setTimeout(30_000);
 
 describe('port-forwarding commands', () => {
   let server: TestServer | undefined;
-  // Builds the commands' bundles once, before the timed tests (a cold build takes seconds).
+  // Loads the commands and @kubernetes/client-node once, before the timed tests (the first time
+  // on a machine, test/client-node.js bundles it: seconds).
   beforeAll(() => Promise.all([runCli('dashboard', ['--help'], {}), runCli('kubeconfig', ['--help'], {})]), 120_000);
 
   let kubeconfig: string;

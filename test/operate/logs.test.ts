@@ -19,12 +19,13 @@ function shopCluster(requests: string[] = []): ClusterState {
   });
 }
 
-// Every test runs the CLI in child processes: on a busy machine each takes a second or more.
+// Each test runs the CLI against real sockets: on a busy machine a run takes a second or more.
 jest.setTimeout(30_000);
 
 describe('npm run logs', () => {
   let server: TestServer | undefined;
-  // Builds the command's bundle once, before the timed tests (a cold build takes seconds).
+  // Loads the command and @kubernetes/client-node once, before the timed tests (the first time
+  // on a machine, test/client-node.js bundles it: seconds).
   beforeAll(() => runCli('logs', ['--help'], {}), 120_000);
 
   afterEach(async () => {

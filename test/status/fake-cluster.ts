@@ -1,8 +1,7 @@
 /**
  * Test helpers for `status`: the recorded API objects, a fake API server on loopback that serves
- * them, a temporary kubeconfig, and the real CLI run as a child process.
+ * them, a temporary kubeconfig, and the CLI's commands run in the test's own process (test/in-process.ts).
  */
-import { execFile, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as net from 'net';
@@ -11,9 +10,9 @@ import * as path from 'path';
 import { WebSocketServer } from 'ws';
 import { parse, stringify } from 'yaml';
 import { RawObjects } from '../../src/status/records';
+import { startInProcess, type CommandName } from '../in-process';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
-const ROOT = path.resolve(__dirname, '..', '..');
 
 /** The `items` of a recorded list, or a recorded single object. */
 export function fixture(name: string): unknown {
@@ -251,53 +250,60 @@ export interface CliResult {
   readonly ms: number;
 }
 
-/** Runs `mini-atlas status <args>` in a child process (asynchronously, so fake servers can answer). */
+/** Runs `mini-atlas status <args>` (see runCli). */
 export function runStatusCli(args: string[], env: Record<string, string | undefined>): Promise<CliResult> {
   return runCli('status', args, env);
 }
 
-/** Runs `mini-atlas <command> <args>` in a child process until it ends. */
-export function runCli(command: string, args: string[], env: Record<string, string | undefined>): Promise<CliResult> {
+/** A command left running longer than this is reported as exit -1: it hangs. */
+const RUN_LIMIT_MS = 20_000;
+
+/** Runs `mini-atlas <command> <args>` with `env` in this process (asynchronously, so fake servers can answer) until it ends. */
+export async function runCli(command: CommandName, args: string[], env: Record<string, string | undefined>): Promise<CliResult> {
   const started = Date.now();
-  return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(ROOT, 'bin', 'mini-atlas.js'), command, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 20_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr, ms: Date.now() - started });
-    });
-  });
+  const run = startInProcess(command, args, { NO_COLOR: '1', ...env });
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<number>((resolve) => (timer = setTimeout(() => resolve(-1), RUN_LIMIT_MS)));
+  const code = await Promise.race([run.ended, hung]);
+  clearTimeout(timer);
+  return { code, ...run.output, ms: Date.now() - started };
 }
 
 /** A command that keeps running (a port-forward, a followed log) until it is interrupted. */
 export interface RunningCli {
   /** Resolves with everything `stream` printed once it matches `pattern`; rejects when the command ends first. */
   waitFor(stream: 'stdout' | 'stderr', pattern: RegExp): Promise<string>;
-  /** Sends Ctrl-C (SIGINT) and resolves with how the command ended. */
+  /** Ctrl-C (its SIGINT handlers) and resolves with how the command ended. */
   interrupt(): Promise<CliResult>;
 }
 
-/** Starts `mini-atlas <command> <args>` in a child process and leaves it running. */
-export function startCli(command: string, args: string[], env: Record<string, string | undefined>): RunningCli {
+/** Commands started and not ended yet: a test that fails before its Ctrl-C must not leave a port-forward holding Jest open. */
+const unfinished = new Set<() => void>();
+afterAll(() => {
+  for (const interrupt of unfinished) interrupt();
+});
+
+/** Starts `mini-atlas <command> <args>` in this process and leaves it running. */
+export function startCli(command: CommandName, args: string[], env: Record<string, string | undefined>): RunningCli {
   const started = Date.now();
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'mini-atlas.js'), command, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env } });
-  const output = { stdout: '', stderr: '' };
-  child.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
-  const ended = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ code: code ?? -1, ...output, ms: Date.now() - started })));
+  const run = startInProcess(command, args, { NO_COLOR: '1', ...env });
+  unfinished.add(run.interrupt);
+  const ended = run.ended.then((code) => {
+    unfinished.delete(run.interrupt);
+    return { code, ...run.output, ms: Date.now() - started };
+  });
   return {
     waitFor: (stream, pattern) =>
       new Promise((resolve, reject) => {
         const check = () => {
-          if (pattern.test(output[stream])) {
-            child[stream].off('data', check);
-            resolve(output[stream]);
-          }
+          if (pattern.test(run.output[stream])) resolve(run.output[stream]);
         };
-        child[stream].on('data', check);
+        run.onWrite(check);
         check();
         void ended.then((result) => reject(new Error(`the command ended (exit ${result.code}) before its ${stream} matched ${String(pattern)}; stderr: ${result.stderr}`)));
       }),
     interrupt: () => {
-      child.kill('SIGINT');
+      run.interrupt();
       return ended;
     },
   };

@@ -154,8 +154,8 @@ describe('mini-atlas status against real sockets', () => {
   const kubeconfigs: string[] = [];
 
   beforeAll(async () => {
-    // Builds the CLI bundle once, so the parallel runs below do not race to build it.
-    // A cold build on a busy 2-core machine takes seconds: wait for it generously.
+    // Loads the command and @kubernetes/client-node once (the first time on a machine,
+    // test/client-node.js bundles it: seconds on a busy 2-core machine): wait for it generously.
     await runStatusCli(['--help'], {});
   }, 120_000);
 
@@ -216,8 +216,8 @@ describe('mini-atlas status against real sockets', () => {
     const result = await runStatusCli(['--request-timeout', '1s'], { KUBECONFIG: kubeconfig({ 'kind-dev': server.url }) });
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(`mini-atlas status: the API server ${server.url} did not answer within 1s\n`);
-    // It gave up by itself: runStatusCli kills a child still running after 20 s. The margin is wide
-    // on purpose; how fast a loaded machine starts node is not what this test is about.
+    // It gave up by itself: runStatusCli calls a run still going after 20 s hung. The margin is
+    // wide on purpose; how fast a loaded machine runs is not what this test is about.
     expect(result.ms).toBeLessThan(15_000);
   });
 

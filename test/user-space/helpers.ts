@@ -1,7 +1,6 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { execute, type Command } from '../../src/cli/run';
 import { formatProblem, loadUserSpace, UserSpace } from '../../src/user-space';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -116,46 +115,4 @@ export function runCli(...args: string[]): CliResult {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/**
- * The commands tests run in their own process, each loaded only when a test runs it. Not status,
- * logs, dashboard and kubeconfig: @kubernetes/client-node is an ES module, which Jest's CommonJS
- * runtime cannot load, so their tests run them in a child process (test/status/fake-cluster.ts).
- */
-const COMMANDS = {
-  validate: async (): Promise<Command> => (await import('../../src/user-space/command')).runValidate,
-  synth: async (): Promise<Command> => (await import('../../src/synth/command')).runSynth,
-  preview: async (): Promise<Command> => (await import('../../src/preview/command')).runPreview,
-  new: async (): Promise<Command> => (await import('../../src/new/command')).runNew,
-};
-
-/** The run in progress: one at a time, since a run takes over stdout and stderr. */
-let running: Promise<unknown> = Promise.resolve();
-
-/**
- * Runs a command in this process, as `bin/mini-atlas.js` runs it in its own: the same exit code and
- * output, without starting Node.js and, unlike a child process, seen by Stryker as covered by the
- * test that runs it.
- */
-export function runInProcess(name: keyof typeof COMMANDS, ...args: string[]): Promise<CliResult> {
-  const run = running.then(async () => {
-    const command = await COMMANDS[name]();
-    const output = { stdout: '', stderr: '' };
-    const streams = { stdout: process.stdout, stderr: process.stderr } as const;
-    const writes = { stdout: streams.stdout.write, stderr: streams.stderr.write };
-    for (const name of ['stdout', 'stderr'] as const) {
-      streams[name].write = ((chunk: string | Uint8Array) => {
-        output[name] += chunk.toString();
-        return true;
-      }) as typeof process.stdout.write;
-    }
-    try {
-      const status = await execute(command, args);
-      return { status, ...output };
-    } finally {
-      streams.stdout.write = writes.stdout;
-      streams.stderr.write = writes.stderr;
-    }
-  });
-  running = run.catch(() => undefined);
-  return run;
-}
+export { runInProcess } from '../in-process';
