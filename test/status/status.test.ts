@@ -49,6 +49,56 @@ describe('evaluate and render recorded objects', () => {
     expect(table).not.toContain('\x1b[');
   });
 
+  it('draws every section: titles, the header, columns padded to the widest cell, one-line messages, empty sections', () => {
+    const report: StatusReport = {
+      server: SERVER,
+      context: 'kind-dev',
+      ready: false,
+      flux: [
+        { kind: 'HelmRelease', namespace: 'flux-system', name: 'kyverno', ready: false, state: 'False', reason: 'InstallFailed', message: 'install failed:\n   context deadline exceeded  ' },
+        { kind: 'Kustomization', namespace: 'flux-system', name: 'platform', ready: true, state: 'True' },
+      ],
+      abstractions: [],
+      teams: [
+        { name: 'team-a', namespaces: ['team-a'], ready: true, instances: [{ kind: 'Workspace', name: 'team-a', ready: true, state: 'ACTIVE' }] },
+        { name: 'team-b', namespaces: ['team-b', 'team-b-vc'], ready: true, instances: [] },
+        { name: 'team-c', namespaces: [], ready: true, instances: [] },
+      ],
+    };
+    expect(renderTable(report, { color: false })).toBe(
+      [
+        `Cluster ${SERVER} (context kind-dev)`,
+        '',
+        'Flux',
+        '  KIND           NAMESPACE    NAME      READY  STATE  REASON         MESSAGE',
+        '  HelmRelease    flux-system  kyverno   no     False  InstallFailed  install failed: context deadline exceeded',
+        '  Kustomization  flux-system  platform  yes    True',
+        '',
+        'Abstractions (kro ResourceGraphDefinitions)',
+        '  no ResourceGraphDefinitions',
+        '',
+        'Team team-a (namespace team-a)',
+        '  KIND       NAMESPACE  NAME    READY  STATE   REASON  MESSAGE',
+        '  Workspace  -          team-a  yes    ACTIVE',
+        '',
+        'Team team-b (namespaces team-b, team-b-vc)',
+        '  no instances',
+        '',
+        'Team team-c',
+        '  no instances',
+        '',
+        '2/3 ready; not ready: HelmRelease flux-system/kyverno',
+        '',
+      ].join('\n'),
+    );
+    // Colour goes on after padding, so the columns stay aligned on screen.
+    const coloured = renderTable(report, { color: true }).split('\n');
+    expect(coloured[2]).toBe('\x1b[1mFlux\x1b[0m');
+    expect(coloured[4]).toBe('  HelmRelease    flux-system  kyverno   \x1b[31mno   \x1b[0m  False  InstallFailed  install failed: context deadline exceeded');
+    expect(coloured[5]).toBe('  Kustomization  flux-system  platform  \x1b[32myes  \x1b[0m  True');
+    expect(coloured.at(-2)).toBe('\x1b[31m2/3 ready; not ready: HelmRelease flux-system/kyverno\x1b[0m');
+  });
+
   it('shows a failing HelmRelease with its message, exit code 1', () => {
     const report = reportOf(withFailingHelmRelease(readyCluster()));
     expect(exitCodeOf(report)).toBe(1);
@@ -128,8 +178,8 @@ describe('evaluate and render recorded objects', () => {
 describe('status arguments', () => {
   it('parses durations like 30s, 15m, 1h and 1m30s', () => {
     expect([parseDuration('30s'), parseDuration('15m'), parseDuration('1h'), parseDuration('1m30s'), parseDuration('500ms')]).toEqual([30_000, 900_000, 3_600_000, 90_000, 500]);
-    expect(() => parseDuration('15')).toThrow(UsageError);
-    expect(() => parseDuration('0s')).toThrow(UsageError);
+    for (const text of ['15', 'soon', 'x1s', '1sx', '1m30']) expect(() => parseDuration(text)).toThrow(new UsageError(`"${text}" is not a duration; write it like 30s, 15m, 1h or 1m30s`));
+    expect(() => parseDuration('0s')).toThrow(new UsageError('the duration "0s" must be longer than zero'));
   });
 
   it('reads every flag, in both --flag value and --flag=value forms', () => {
@@ -144,8 +194,21 @@ describe('status arguments', () => {
     });
   });
 
-  it.each([[['--frobnicate']], [['extra']], [['--cluster', 'nowhere']], [['--team']], [['--watch', '--wait', '1m']], [['--watch', '--json']]])('rejects %j', (args) => {
+  it('takes --watch, or --wait, alone', () => {
+    expect(parseStatusArgs(['--watch'])).toMatchObject({ watch: true, waitMs: undefined });
+    expect(parseStatusArgs(['--wait', '1m'])).toMatchObject({ watch: false, waitMs: 60_000 });
+  });
+
+  it.each([
+    [['--frobnicate'], /^unknown argument "--frobnicate"; usage: mini-atlas status /],
+    [['extra'], /^unexpected argument "extra"; usage: mini-atlas status /],
+    [['--cluster', 'nowhere'], /^unknown cluster "nowhere"; one of: dev, prd$/],
+    [['--team'], /^--team needs a value; usage: mini-atlas status /],
+    [['--watch', '--wait', '1m'], /^--watch and --wait exclude each other: --watch never stops, --wait stops once all is ready$/],
+    [['--watch', '--json'], /^--watch redraws a table; for JSON, run without --watch \(as often as you like\)$/],
+  ])('rejects %j, saying why', (args, message) => {
     expect(() => parseStatusArgs(args)).toThrow(UsageError);
+    expect(() => parseStatusArgs(args)).toThrow(message);
   });
 });
 
