@@ -62,14 +62,3 @@ export function reportFailure(command: string, error: unknown): number {
   }
   throw error;
 }
-
-/**
- * Resolves at Ctrl-C (SIGINT) or SIGTERM: how a command that keeps a port-forward open ends.
- * Call it before saying how to stop, so that a signal sent at once is not the default's (exit by signal).
- */
-export function interrupted(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
-}

@@ -1,7 +1,8 @@
 /** `mini-atlas dashboard`: Grafana on localhost, through a port-forward to its pod. */
 import { PLATFORM } from '../../config/platform';
 import { parseArgs, usageOf } from '../cli/args';
-import { connect, interrupted, reportFailure } from './connect';
+import { interrupted } from '../cli/interrupted';
+import { connect, reportFailure } from './connect';
 import { forwardPort } from './port-forward';
 import { localPortOf } from './local-port';
 import { readyPod, selectorOf } from './pods';

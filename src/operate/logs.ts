@@ -5,7 +5,8 @@ import { WEB_APPLICATION_COMPONENT, WEB_APPLICATION_CONTAINER } from '../../abst
 import { selectorLabels } from '../../abstractions/templates';
 import { parseArgs, usageOf } from '../cli/args';
 import { parseDuration } from '../status/args';
-import { connect, interrupted, parseInstanceRef, reportFailure } from './connect';
+import { interrupted } from '../cli/interrupted';
+import { connect, parseInstanceRef, reportFailure } from './connect';
 import { nameOf, podsOf, selectorOf } from './pods';
 import { LOGS_COMMAND } from './specs';
 

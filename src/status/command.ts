@@ -1,5 +1,6 @@
 /** `mini-atlas status`: is the platform on a cluster ready, and if not, what is not. */
 import { setTimeout as sleep } from 'timers/promises';
+import { interrupted } from '../cli/interrupted';
 import { ClusterApi, createClusterApi } from './api';
 import { StatusOptions, parseStatusArgs } from './args';
 import { ClusterError } from './errors';
@@ -83,15 +84,21 @@ function ranOut(result: Check, options: StatusOptions, waitMs: number): number {
   return finish(result, options);
 }
 
-/** Redraws the table until Ctrl-C; only a lasting problem (credentials, kubeconfig) ends it. */
+/** Redraws the table until Ctrl-C (exit 0); only a lasting problem (credentials, kubeconfig) ends it otherwise. */
 async function watch(client: ClusterApi, options: StatusOptions): Promise<number> {
+  const stop = new AbortController();
+  void interrupted().then(() => stop.abort());
   for (;;) {
     const result = await check(client, options);
     if ('error' in result && !result.error.retryable) return reportError(result.error);
     const screen = 'error' in result ? `mini-atlas status: ${result.error.message}\n` : renderTable(result.report, { color: useColor() });
     const footer = `\nrefreshed ${new Date().toLocaleTimeString()}, every ${formatDuration(POLL_INTERVAL_MS)}; Ctrl-C to stop\n`;
     process.stdout.write(`${process.stdout.isTTY ? CLEAR_SCREEN : '\n'}${screen}${footer}`);
-    await sleep(POLL_INTERVAL_MS);
+    try {
+      await sleep(POLL_INTERVAL_MS, undefined, { signal: stop.signal });
+    } catch {
+      return 0;
+    }
   }
 }
 

@@ -14,6 +14,7 @@ import {
   rawObjects,
   readyCluster,
   runStatusCli,
+  startCli,
   startFakeApiServer,
   startSilentServer,
   startStatusServer,
@@ -282,6 +283,28 @@ describe('mini-atlas status against real sockets', () => {
     // It gave up by itself: runStatusCli calls a run still going after 20 s hung. The margin is
     // wide on purpose; how fast a loaded machine runs is not what this test is about.
     expect(result.ms).toBeLessThan(15_000);
+  });
+
+  it('--watch draws the table and a footer, again every 5 s, until Ctrl-C, then exits 0', async () => {
+    const server = await serve(startFakeApiServer(readyCluster()));
+    const running = startCli('status', ['--watch'], { KUBECONFIG: kubeconfig({ 'kind-dev': server.url }) });
+    const first = await running.waitFor('stdout', /Ctrl-C to stop\n$/);
+    // Not a terminal: each screen follows the last after an empty line, without clearing it.
+    expect(first).toMatch(new RegExp(`^\\nCluster ${server.url} \\(context kind-dev\\)\\n[\\s\\S]*\\nall 15 ready\\n\\nrefreshed [^,]+, every 5s; Ctrl-C to stop\\n$`));
+    const result = await running.interrupt();
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+  });
+
+  it('--watch shows a cluster it cannot reach yet and keeps going, and ends at credentials it refuses, exit 2', async () => {
+    const port = await closedPort();
+    const unreachable = startCli('status', ['--watch'], { KUBECONFIG: kubeconfig({ 'kind-dev': `http://127.0.0.1:${port}` }) });
+    expect(await unreachable.waitFor('stdout', /Ctrl-C to stop\n$/)).toMatch(
+      new RegExp(`^\\nmini-atlas status: cannot reach the API server http://127\\.0\\.0\\.1:${port} of context "kind-dev": the connection was refused \\(is the cluster running\\?\\)\\n\\nrefreshed `),
+    );
+    expect((await unreachable.interrupt()).code).toBe(0);
+    const server = await serve(startStatusServer(401, 'Unauthorized'));
+    const refused = await runStatusCli(['--watch'], { KUBECONFIG: kubeconfig({ 'kind-dev': server.url }) });
+    expect(refused).toMatchObject({ code: 2, stdout: '', stderr: expect.stringContaining('rejected the credentials of context "kind-dev" (401 Unauthorized)') });
   });
 
   it('says the credentials were rejected on 401, exit 2', async () => {
