@@ -1,0 +1,98 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { stringify } from 'yaml';
+import { loadClusterTarget, type ContextChoice } from '../../src/status/kubeconfig';
+
+const folders: string[] = [];
+afterAll(() => {
+  for (const folder of folders) fs.rmSync(folder, { recursive: true, force: true });
+});
+
+/** A kubeconfig file with `config`'s clusters, users and contexts (each `{name, ...}`), written as kubectl writes it. */
+function kubeconfigFile(config: Record<string, unknown>): string {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'mini-atlas-kubeconfig-'));
+  folders.push(folder);
+  const file = path.join(folder, 'config');
+  fs.writeFileSync(file, stringify({ apiVersion: 'v1', kind: 'Config', ...config }));
+  return file;
+}
+
+/** A file with one context per entry of `servers` (context, cluster and user all named after it), the first current if `withCurrent`. */
+function contextsFile(servers: Record<string, string>, withCurrent = true): string {
+  const names = Object.keys(servers);
+  return kubeconfigFile({
+    ...(withCurrent && { 'current-context': names[0] }),
+    clusters: names.map((name) => ({ name, cluster: { server: servers[name] } })),
+    users: names.map((name) => ({ name, user: { token: `token-of-${name}` } })),
+    contexts: names.map((name) => ({ name, context: { cluster: name, user: name } })),
+  });
+}
+
+/** loadClusterTarget with KUBECONFIG (and HOME) set to `env`, restored afterwards; its context and server, or the error's message. */
+function target(env: Record<string, string | undefined>, choice: ContextChoice = {}): { context: string; server: string } | string {
+  const saved = { KUBECONFIG: process.env.KUBECONFIG, HOME: process.env.HOME };
+  Object.assign(process.env, env);
+  for (const [key, value] of Object.entries(env)) if (value === undefined) delete process.env[key];
+  try {
+    const { context, server } = loadClusterTarget(choice);
+    return { context, server };
+  } catch (error) {
+    return (error as Error).message;
+  } finally {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
+}
+
+describe('the cluster status and the other cluster commands talk to', () => {
+  it("is the current context's, its server without trailing slashes", () => {
+    const file = contextsFile({ 'kind-dev': 'https://127.0.0.1:6443//', other: 'https://10.0.0.1:6443' });
+    expect(target({ KUBECONFIG: file })).toEqual({ context: 'kind-dev', server: 'https://127.0.0.1:6443' });
+    expect(target({ KUBECONFIG: file }, { context: 'other' })).toEqual({ context: 'other', server: 'https://10.0.0.1:6443' });
+  });
+
+  it('is kind-<cluster> for --cluster when the kubeconfig has it, else the current context', () => {
+    const file = contextsFile({ elsewhere: 'https://10.0.0.1:6443', 'kind-prd': 'https://127.0.0.1:7443' });
+    expect(target({ KUBECONFIG: file }, { cluster: 'prd' })).toEqual({ context: 'kind-prd', server: 'https://127.0.0.1:7443' });
+    expect(target({ KUBECONFIG: file }, { cluster: 'dev' })).toEqual({ context: 'elsewhere', server: 'https://10.0.0.1:6443' });
+  });
+
+  it("comes from ~/.kube/config when KUBECONFIG is unset or names no file, and empty KUBECONFIG entries are skipped", () => {
+    const home = path.dirname(contextsFile({ 'kind-dev': 'https://127.0.0.1:6443' }));
+    fs.mkdirSync(path.join(home, '.kube'));
+    fs.renameSync(path.join(home, 'config'), path.join(home, '.kube', 'config'));
+    expect(target({ KUBECONFIG: undefined, HOME: home })).toEqual({ context: 'kind-dev', server: 'https://127.0.0.1:6443' });
+    expect(target({ KUBECONFIG: `${path.delimiter}${path.delimiter}`, HOME: home })).toEqual({ context: 'kind-dev', server: 'https://127.0.0.1:6443' });
+    const other = contextsFile({ 'kind-prd': 'https://127.0.0.1:7443' });
+    expect(target({ KUBECONFIG: `${path.delimiter}${other}`, HOME: home })).toEqual({ context: 'kind-prd', server: 'https://127.0.0.1:7443' });
+  });
+
+  it('merges files like kubectl: the first definition of a name and the first current context win', () => {
+    const first = contextsFile({ shared: 'https://first:6443' }, false);
+    const second = contextsFile({ shared: 'https://second:6443', 'kind-dev': 'https://127.0.0.1:6443' });
+    expect(target({ KUBECONFIG: [first, second].join(path.delimiter) })).toEqual({ context: 'shared', server: 'https://first:6443' });
+  });
+
+  it('is refused with what to do when there is no kubeconfig, no current context, an unknown context or no server', () => {
+    expect(target({ KUBECONFIG: '/nonexistent/a' })).toBe('no kubeconfig found at /nonexistent/a; create a cluster (cluster/bootstrap.sh) or set KUBECONFIG');
+    const file = contextsFile({ 'kind-dev': 'https://127.0.0.1:6443' }, false);
+    expect(target({ KUBECONFIG: file })).toBe(`the kubeconfig (${file}) has no current context; pass --context`);
+    expect(target({ KUBECONFIG: `/nonexistent/a${path.delimiter}${file}` }, { context: 'kind-prd' })).toBe(`the context "kind-prd" is not in the kubeconfig (${file}); known contexts: kind-dev`);
+    const empty = kubeconfigFile({ clusters: [], users: [], contexts: [] });
+    expect(target({ KUBECONFIG: empty }, { context: 'kind-dev' })).toBe(`the context "kind-dev" is not in the kubeconfig (${empty}); known contexts: none`);
+    const serverless = kubeconfigFile({ 'current-context': 'bare', clusters: [], users: [{ name: 'u', user: {} }], contexts: [{ name: 'bare', context: { cluster: 'missing', user: 'u' } }] });
+    expect(target({ KUBECONFIG: serverless })).toBe('the context "bare" names the cluster "missing", which the kubeconfig does not define with a server');
+  });
+
+  it('refuses plain HTTP without insecure-skip-tls-verify, and a file that is not a kubeconfig', () => {
+    expect(target({ KUBECONFIG: contextsFile({ 'kind-dev': 'http://127.0.0.1:8080' }) })).toBe(
+      'the context "kind-dev" points at the plain-HTTP server http://127.0.0.1:8080, which @kubernetes/client-node only accepts with insecure-skip-tls-verify: true',
+    );
+    const broken = kubeconfigFile({});
+    fs.writeFileSync(broken, 'clusters: [unclosed\n');
+    expect(target({ KUBECONFIG: broken })).toMatch(new RegExp(`^the kubeconfig ${broken.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} cannot be read: \\S`));
+  });
+});
