@@ -58,6 +58,14 @@ describe('every command', () => {
         expect(prose).toContain(option.description);
         if (option.default !== undefined) expect(prose).toContain(`Default: ${option.default}.`);
       }
+      // Each piece of the help says something: a sentence, a flag, a placeholder.
+      expect(spec.summary).toMatch(/^[A-Z`][\s\S]*[.)]$/);
+      if (spec.positionals !== undefined) expect(spec.positionals).toMatch(/^\[?<[a-z-]+>/);
+      for (const option of spec.options) {
+        expect(option.flag).toMatch(/^--[a-z][a-z-]+$/);
+        if (option.value !== undefined) expect(option.value).toMatch(/^<[^<>\s]+>$/);
+        expect(option.description).toMatch(/^[A-Za-z`][\s\S]*[.)]$/);
+      }
       expect(spec.examples.length).toBeGreaterThan(0);
       for (const example of spec.examples) expect(example).toMatch(new RegExp(`^npm run ${name}\\b`));
     });

@@ -3,6 +3,8 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { parse, stringify } from 'yaml';
+import { UsageError } from '../../src/cli/usage-error';
+import { localPortOf } from '../../src/operate/local-port';
 import { ClusterState, TestServer, runCli, startCli, startFakeApiServer, writeKubeconfig } from '../status/fake-cluster';
 import { clusterWith, pod } from './helpers';
 
@@ -147,5 +149,17 @@ describe('port-forwarding commands', () => {
       const notReady = await runCli('kubeconfig', ['team-b/lab'], { KUBECONFIG: writeKubeconfig({ 'kind-dev': server.url }) });
       expect(notReady).toMatchObject({ code: 1, stderr: 'mini-atlas kubeconfig: no ready pod of VirtualCluster team-b-lab in namespace team-b (team-b-lab-0 Pending); wait for it or look at its events\n' });
     });
+  });
+});
+
+describe('--port', () => {
+  const portOf = (text?: string) => localPortOf(new Map(text === undefined ? [] : [['--port', text]]), 3000, 'usage: demo');
+
+  it('takes 0 (any free port) to 65535, and the command\'s own port without the flag', () => {
+    expect([portOf(), portOf('0'), portOf('8080'), portOf('65535')]).toEqual([3000, 0, 8080, 65535]);
+  });
+
+  it.each(['65536', '-1', 'x80', '80x', '8.5', ''])('refuses "%s"', (text) => {
+    expect(() => portOf(text)).toThrow(new UsageError(`--port must be a port number from 0 (any free port) to 65535, not "${text}"; usage: demo`));
   });
 });
