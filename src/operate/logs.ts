@@ -69,6 +69,7 @@ class PrefixedLines extends Writable {
     const text = this.partial + chunk.toString('utf8');
     const lines = text.split('\n');
     this.partial = lines.pop() ?? '';
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: writing no lines writes nothing; the condition saves a call
     if (lines.length > 0) process.stdout.write(lines.map((line) => `${this.prefix}${line}\n`).join(''));
     done();
   }

@@ -81,6 +81,8 @@ describe('npm run logs', () => {
     expect(result.stderr).toBe('mini-atlas logs: cannot read the log of pod team-b-shop-7d9f-b2x4k (400): is its container running?\n');
     delete state.podLogs!['team-b/team-b-shop-7d9f-a1z9q'];
     expect((await runCli('logs', ['team-b/shop'], { KUBECONFIG: kubeconfig })).code).toBe(1);
+    // Following nothing ends at once: there is nothing to wait for a Ctrl-C for.
+    expect(await runCli('logs', ['team-b/shop', '--follow'], { KUBECONFIG: kubeconfig })).toMatchObject({ code: 1, stdout: '' });
   });
 
   it('follows until interrupted, then exits 0', async () => {
