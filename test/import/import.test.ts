@@ -46,6 +46,11 @@ function expectGadgetImport(out: string, urls: { crd: string; values: string }):
   expect(fs.readFileSync(path.join(out, 'gadget-example.com.ts'), 'utf8')).toContain('export class Gadget extends ApiObject');
 }
 
+// An import generates TypeScript with cdk8s's importer: about a second on an idle machine, more
+// than Jest's 5 s default on a loaded one (it failed so in CI beside a mutation run). These tests
+// check what it writes, not how fast.
+jest.setTimeout(60_000);
+
 describe('npm run import', () => {
   it('reads the sources pinned in cdk8s.yaml and config/versions.ts, with {version} filled in', () => {
     expect(pinnedSources(FIXTURES, [GADGET_CHART, { repository: 'https://charts.example.com', chart: 'plain', version: '1.0.0' }])).toEqual([
