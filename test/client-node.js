@@ -28,4 +28,14 @@ if (!fs.existsSync(bundle)) {
   fs.renameSync(partial, bundle);
 }
 
+// Node 22 gives Symbol.dispose to its own realm only (Node 24's V8 has it everywhere): Jest's VM
+// context lacks it, and the undici bundled here disposes of its abort listeners through it.
+if (Symbol.dispose === undefined) {
+  const disposable = require('events').addAbortListener(new AbortController().signal, () => undefined);
+  // Node 22 names it nodejs.dispose; it is the disposable's only key.
+  const dispose = Object.getOwnPropertySymbols(disposable).find((symbol) => typeof disposable[symbol] === 'function');
+  Object.defineProperty(Symbol, 'dispose', { value: dispose });
+  disposable[dispose]();
+}
+
 module.exports = require(bundle);
