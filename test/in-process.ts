@@ -72,8 +72,9 @@ function captureStreams(): void {
 }
 
 /**
- * Starts `name` with `args` and `env` set in process.env (restored when it ends). Tests start one
- * command at a time, so no two see each other's environment.
+ * Starts `name` with `args` and `env` set in process.env (restored when it ends). process.env is
+ * the process's: two runs at once with different `env` would see each other's, so tests that set
+ * one run one command at a time.
  */
 export function startInProcess(name: CommandName, args: readonly string[], env: Record<string, string | undefined> = {}): StartedCommand {
   captureStreams();

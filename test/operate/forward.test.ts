@@ -60,7 +60,11 @@ describe('port-forwarding commands', () => {
   let server: TestServer | undefined;
   // Loads the commands and @kubernetes/client-node once, before the timed tests (the first time
   // on a machine, test/client-node.js bundles it: seconds).
-  beforeAll(() => Promise.all([runCli('dashboard', ['--help'], {}), runCli('kubeconfig', ['--help'], {})]), 120_000);
+  // One after the other: each run sets its environment for as long as it runs.
+  beforeAll(async () => {
+    await runCli('dashboard', ['--help'], {});
+    await runCli('kubeconfig', ['--help'], {});
+  }, 120_000);
 
   let kubeconfig: string;
   beforeEach(async () => {

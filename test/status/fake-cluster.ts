@@ -10,7 +10,7 @@ import * as path from 'path';
 import { WebSocketServer } from 'ws';
 import { parse, stringify } from 'yaml';
 import { RawObjects } from '../../src/status/records';
-import { startInProcess, type CommandName } from '../in-process';
+import { startInProcess, type CommandName, type StartedCommand } from '../in-process';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 
@@ -255,17 +255,18 @@ export function runStatusCli(args: string[], env: Record<string, string | undefi
   return runCli('status', args, env);
 }
 
-/** A command left running longer than this is reported as exit -1: it hangs. */
+/** A command left running longer than this is reported as exit -1: it hangs (and is sent Ctrl-C). */
 const RUN_LIMIT_MS = 20_000;
 
 /** Runs `mini-atlas <command> <args>` with `env` in this process (asynchronously, so fake servers can answer) until it ends. */
 export async function runCli(command: CommandName, args: string[], env: Record<string, string | undefined>): Promise<CliResult> {
   const started = Date.now();
-  const run = startInProcess(command, args, { NO_COLOR: '1', ...env });
+  const run = start(command, args, env);
   let timer: NodeJS.Timeout | undefined;
   const hung = new Promise<number>((resolve) => (timer = setTimeout(() => resolve(-1), RUN_LIMIT_MS)));
   const code = await Promise.race([run.ended, hung]);
   clearTimeout(timer);
+  if (code === -1) run.interrupt();
   return { code, ...run.output, ms: Date.now() - started };
 }
 
@@ -283,15 +284,19 @@ afterAll(() => {
   for (const interrupt of unfinished) interrupt();
 });
 
+/** Starts `mini-atlas <command> <args>` without colours, with `env`, kept track of until it ends. */
+function start(command: CommandName, args: string[], env: Record<string, string | undefined>): StartedCommand {
+  const run = startInProcess(command, args, { NO_COLOR: '1', ...env });
+  unfinished.add(run.interrupt);
+  void run.ended.finally(() => unfinished.delete(run.interrupt));
+  return run;
+}
+
 /** Starts `mini-atlas <command> <args>` in this process and leaves it running. */
 export function startCli(command: CommandName, args: string[], env: Record<string, string | undefined>): RunningCli {
   const started = Date.now();
-  const run = startInProcess(command, args, { NO_COLOR: '1', ...env });
-  unfinished.add(run.interrupt);
-  const ended = run.ended.then((code) => {
-    unfinished.delete(run.interrupt);
-    return { code, ...run.output, ms: Date.now() - started };
-  });
+  const run = start(command, args, env);
+  const ended = run.ended.then((code) => ({ code, ...run.output, ms: Date.now() - started }));
   return {
     waitFor: (stream, pattern) =>
       new Promise((resolve, reject) => {
