@@ -2,7 +2,6 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { addCluster } from '../bench/conventional/main';
 import { generateTeams } from '../bench/generate-teams';
@@ -13,6 +12,7 @@ import { CLUSTERS } from '../config/clusters';
 import { NAMING_CONVENTION } from '../config/naming';
 import { UsageError } from '../src/cli/usage-error';
 import { ROOT } from '../src/paths';
+import { tempDir, testApp } from './helpers';
 
 interface Document {
   readonly apiVersion: string;
@@ -28,9 +28,8 @@ function readDocuments(file: string): Document[] {
 describe('generateTeams', () => {
   let root: string;
   beforeEach(() => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-test-'));
+    root = tempDir('bench');
   });
-  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
   it('writes five one-document files per team under user-space/<team>/', () => {
     const generated = generateTeams(root, 3);
@@ -60,7 +59,7 @@ describe('generateTeams', () => {
 
 describe('the conventional baseline app', () => {
   it('builds the platform layers and one tenant Kustomization per team for every cluster', () => {
-    const app = new App({ outdir: os.tmpdir() });
+    const app = testApp();
     for (const cluster of CLUSTERS) addCluster(app, cluster, 2);
     const tenants = app.charts.filter((chart) => chart.node.id.endsWith('-tenants'));
     expect(tenants).toHaveLength(CLUSTERS.length);
@@ -90,20 +89,16 @@ describe('bench options', () => {
 
 describe('the I/O floor', () => {
   it("reads every team's files and writes its documents into each cluster's instance file", () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-floor-'));
-    try {
-      const { userSpace, teams, files } = generateTeams(root, 2);
-      const out = path.join(root, 'floor');
-      const run = spawnSync(process.execPath, [path.join(ROOT, 'bench', 'io-floor.js'), userSpace, out, 'dev', 'prd'], { encoding: 'utf8' });
-      expect(run.status).toBe(0);
-      for (const cluster of ['dev', 'prd']) {
-        for (const team of teams) {
-          const written = parseAllDocuments(fs.readFileSync(path.join(out, cluster, 'tenants', team, 'instances.yaml'), 'utf8')).map((document) => document.toJS());
-          expect(written).toEqual(files.filter((file) => file.includes(`/${team}/`)).sort().flatMap(readDocuments));
-        }
+    const root = tempDir('bench-floor');
+    const { userSpace, teams, files } = generateTeams(root, 2);
+    const out = path.join(root, 'floor');
+    const run = spawnSync(process.execPath, [path.join(ROOT, 'bench', 'io-floor.js'), userSpace, out, 'dev', 'prd'], { encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    for (const cluster of ['dev', 'prd']) {
+      for (const team of teams) {
+        const written = parseAllDocuments(fs.readFileSync(path.join(out, cluster, 'tenants', team, 'instances.yaml'), 'utf8')).map((document) => document.toJS());
+        expect(written).toEqual(files.filter((file) => file.includes(`/${team}/`)).sort().flatMap(readDocuments));
       }
-    } finally {
-      fs.rmSync(root, { recursive: true, force: true });
     }
   });
 });

@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { App } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { ROOT } from '../src/paths';
 
@@ -24,11 +25,27 @@ export interface KubeObject {
   [key: string]: unknown;
 }
 
-/** A fresh temporary folder, removed when the process exits. */
+/** The temporary folders this test file made (every test file loads this module anew). */
+const tempDirs: string[] = [];
+// After the file's last test, not at the process's exit, which Jest's workers (and Stryker's
+// runners, which run the tests thousands of times) never reach.
+afterAll(() => {
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh temporary folder, removed after the test file's last test. */
 export function tempDir(prefix: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `mini-atlas-${prefix}-`));
-  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  tempDirs.push(dir);
   return dir;
+}
+
+/**
+ * An App for charts under test, which writes nothing unless synthesized, and then into a
+ * temporary folder (cdk8s's Testing.app() makes one each time and never removes it).
+ */
+export function testApp(): App {
+  return new App({ outdir: tempDir('cdk8s') });
 }
 
 /** Every object in the YAML files of one cluster of a dist/ tree, with the file it came from. */

@@ -8,10 +8,11 @@ import { AbstractionsChart } from '../../charts/abstractions';
 import { CLUSTERS, ClusterConfig } from '../../config/clusters';
 import { listExpressions, readRgd, Rgd } from '../../src/preview/rgd';
 import { formatProblem } from '../../src/user-space';
+import { testApp } from '../helpers';
 
 /** The RGD of `abstraction` as synth writes it, read back the way the preview (and kro) reads it. */
 function read(abstraction: Abstraction, cluster: ClusterConfig): ReturnType<typeof readRgd> {
-  const [rgd] = Testing.synth(new AbstractionsChart(Testing.app(), 'abstractions', { cluster, abstractions: [abstraction] }));
+  const [rgd] = Testing.synth(new AbstractionsChart(testApp(), 'abstractions', { cluster, abstractions: [abstraction] }));
   return readRgd(`${abstraction.plural}.yaml`, stringify(rgd));
 }
 

@@ -9,7 +9,7 @@ import { stringify } from 'yaml';
 import { VCLUSTER_DEPLOYER_ROLE, VCLUSTER_SYNCER_RULES, vclusterValues, virtualCluster } from '../../abstractions/virtual-cluster/resources';
 import { dependencies } from '../../src/preview/graph';
 import { readRgd } from '../../src/preview/rgd';
-import { KubeObject, some } from '../helpers';
+import { KubeObject, some, testApp } from '../helpers';
 
 const dev = findCluster('dev')!;
 const prd = findCluster('prd')!;
@@ -22,7 +22,7 @@ interface GraphResource {
 }
 
 function rgds(cluster: ClusterConfig): Map<string, KubeObject> {
-  const objects = Testing.synth(new AbstractionsChart(Testing.app(), 'abstractions', { cluster, abstractions: ABSTRACTIONS })) as KubeObject[];
+  const objects = Testing.synth(new AbstractionsChart(testApp(), 'abstractions', { cluster, abstractions: ABSTRACTIONS })) as KubeObject[];
   return new Map(objects.map((rgd) => [rgd.spec.schema.kind as string, rgd]));
 }
 

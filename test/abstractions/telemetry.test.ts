@@ -10,11 +10,11 @@ import { findCluster } from '../../config/clusters';
 import { PLATFORM } from '../../config/platform';
 import { loadUserSpace } from '../../src/user-space';
 import { ROOT } from '../../src/paths';
-import { KubeObject } from '../helpers';
+import { KubeObject, testApp } from '../helpers';
 import { runInProcess } from '../user-space/helpers';
 
 const dev = findCluster('dev')!;
-const rgds = new Map((Testing.synth(new AbstractionsChart(Testing.app(), 'abstractions', { cluster: dev, abstractions: ABSTRACTIONS })) as KubeObject[]).map((rgd) => [rgd.spec.schema.kind as string, rgd]));
+const rgds = new Map((Testing.synth(new AbstractionsChart(testApp(), 'abstractions', { cluster: dev, abstractions: ABSTRACTIONS })) as KubeObject[]).map((rgd) => [rgd.spec.schema.kind as string, rgd]));
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function template(kind: string, id: string): any {
@@ -78,7 +78,7 @@ describe('Workspace network policies for telemetry', () => {
   });
 
   it('admits Prometheus only (the labels its pods are given), and only on the metrics port of PostgreSQL', () => {
-    const stack = Testing.synth(new HelmReleasesChart(Testing.app(), 'helm-releases', { cluster: dev })) as KubeObject[];
+    const stack = Testing.synth(new HelmReleasesChart(testApp(), 'helm-releases', { cluster: dev })) as KubeObject[];
     const podLabels = stack.find((object) => object.metadata.name === 'kube-prometheus-stack')!.spec.values.prometheus.prometheusSpec.podMetadata.labels;
     expect(podLabels).toEqual(PLATFORM.monitoring.prometheusPodLabels);
     const ingress = policies.flatMap((policy) => ((policy.spec.ingress ?? []) as { from: unknown[]; ports?: unknown[] }[]).map((rule) => ({ pods: policy.spec.podSelector, rule }))).filter(({ rule }) => rule.from.some((peer) => fromMonitoring(peer as never)));
@@ -94,7 +94,7 @@ describe('Workspace network policies for telemetry', () => {
 describe("each team's Grafana organization", () => {
   const userSpace = loadUserSpace({ root: ROOT });
   const teams = userSpace.teamsFor('dev');
-  const chart = new ObservabilityChart(Testing.app(), 'observability');
+  const chart = new ObservabilityChart(testApp(), 'observability');
   const configMaps = teams.flatMap((team) => chart.teamDocuments(team)).map(({ file, object }) => ({ file, object: object as KubeObject }));
   /** A team's ConfigMap, what it says, and the organization the sync makes of it (test/platform/grafana-org-sync.test.ts holds the sync to teamOrganization). */
   const organizationOf = (team: string) => {

@@ -4,22 +4,11 @@
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { tempDir } from '../helpers';
 
 const BOOTSTRAP = path.resolve(__dirname, '..', '..', 'cluster', 'bootstrap.sh');
 const RECIPIENT = 'age1committedrecipient';
-const scratchDirs: string[] = [];
-
-afterAll(() => {
-  for (const dir of scratchDirs) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function scratchDir(prefix: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  scratchDirs.push(dir);
-  return dir;
-}
 
 interface Run {
   readonly status: number | null;
@@ -34,7 +23,7 @@ interface Run {
 
 /** Runs install_sops_key for `cluster` in a scratch HOME; `secretExists` is what `kubectl get secret` finds. */
 function installKey(cluster: string, options: { secretExists?: boolean; keyFile?: string; key?: string; generatedRecipient?: string } = {}): Run {
-  const scratch = scratchDir('sops-key-');
+  const scratch = tempDir('sops-key');
   const bin = path.join(scratch, 'bin');
   const home = path.join(scratch, 'home');
   fs.mkdirSync(bin);
@@ -104,7 +93,7 @@ describe('bootstrap: the age key Flux decrypts team Secrets with', () => {
   });
 
   it('uses the key file given in SOPS_AGE_KEY_FILE', () => {
-    const keyFile = path.join(scratchDir('prd-key-'), 'prd.agekey');
+    const keyFile = path.join(tempDir('prd-key'), 'prd.agekey');
     fs.writeFileSync(keyFile, 'AGE-SECRET-KEY-1GIVEN\n', { mode: 0o600 });
     const run = installKey('prd', { keyFile });
     expect(run.status).toBe(0);

@@ -1,16 +1,16 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { NEW_COMMAND } from '../../src/new/command';
 import { NEW_KINDS } from '../../src/new/documents';
 import { ROOT } from '../../src/paths';
 import { loadUserSpace } from '../../src/user-space';
+import { tempDir } from '../helpers';
 import { runInProcess } from '../user-space/helpers';
 
 /** A copy of the example user space to write into. */
 function userSpaceCopy(): string {
-  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mini-atlas-new-')), 'user-space');
+  const dir = path.join(tempDir('new'), 'user-space');
   fs.cpSync(path.join(ROOT, 'user-space'), dir, { recursive: true });
   return dir;
 }

@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as net from 'net';
-import * as os from 'os';
 import * as path from 'path';
 import { parse, stringify } from 'yaml';
 import { UsageError } from '../../src/cli/usage-error';
 import { localPortOf } from '../../src/operate/local-port';
 import { ClusterState, TestServer, runCli, startCli, startFakeApiServer, writeKubeconfig } from '../status/fake-cluster';
+import { tempDir } from '../helpers';
 import { clusterWith, pod } from './helpers';
 
 /** Sends `request` to 127.0.0.1:`port` and resolves with what comes back once it matches `complete`. */
@@ -125,7 +125,7 @@ describe('port-forwarding commands', () => {
     });
 
     it('writes --out readable by its owner only, and never overwrites an existing file (exit 2 before asking the cluster)', async () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mini-atlas-kubeconfig-'));
+      const dir = tempDir('kubeconfig');
       const out = path.join(dir, 'sandbox.yaml');
       const running = startCli('kubeconfig', ['team-b/team-b-sandbox', '--out', out, '--port', '0'], { KUBECONFIG: kubeconfig });
       const stderr = await running.waitFor('stderr', /Ctrl-C to stop\n/);

@@ -22,7 +22,7 @@ import { ABSTRACTIONS } from '../../abstractions';
 import { AbstractionsChart } from '../../charts/abstractions';
 import { TenantsChart } from '../../charts/tenants';
 import { WorkspacesChart } from '../../charts/workspaces';
-import { KubeObject, some } from '../helpers';
+import { KubeObject, some, testApp } from '../helpers';
 import { VCLUSTER_DEPLOYER_ROLE, VCLUSTER_DEPLOYER_RULES } from '../../abstractions/virtual-cluster/resources';
 
 const dev = findCluster('dev')!;
@@ -30,7 +30,7 @@ const prd = findCluster('prd')!;
 
 /** The chart's manifests; `make` builds it in a fresh app. */
 function synth(make: (app: App) => Chart): KubeObject[] {
-  return Testing.synth(make(Testing.app())) as KubeObject[];
+  return Testing.synth(make(testApp())) as KubeObject[];
 }
 
 const byKind = (objects: KubeObject[], kind: string) => objects.filter((object) => object.kind === kind);
@@ -373,9 +373,9 @@ describe.each([dev, prd])('workspaces and tenants of the fixture teams on $name'
   it('has the fixture teams', () => expect(teams.map(({ team }) => team)).toEqual(['team-p', 'team-q']));
 
   const resources = ABSTRACTIONS.filter((abstraction) => abstraction.scope === 'Namespaced').map((abstraction) => abstraction.plural);
-  const workspacesChart = new WorkspacesChart(Testing.app(), 'workspaces');
+  const workspacesChart = new WorkspacesChart(testApp(), 'workspaces');
   const workspaces = teams.flatMap((team) => workspacesChart.teamDocuments(team)).map(({ object }) => object as KubeObject);
-  const tenantsChart = new TenantsChart(Testing.app(), 'tenants', { cluster, tenantResources: resources });
+  const tenantsChart = new TenantsChart(testApp(), 'tenants', { cluster, tenantResources: resources });
   const tenantDocuments = teams.flatMap((team) => tenantsChart.teamDocuments(team));
   // What the layer writes: its constructs and the teams' documents.
   const tenants = [...Testing.synth(tenantsChart), ...tenantDocuments.map(({ object }) => object)] as KubeObject[];

@@ -3,14 +3,13 @@ import * as fs from 'fs';
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import * as path from 'path';
-import { Testing } from 'cdk8s';
 import { ObservabilityChart } from '../../charts/observability';
 import { teamOrganization, TeamOrganizationSpec } from '../../charts/grafana-organizations';
 import { orgSyncScript } from '../../charts/observability-values';
 import { PLATFORM } from '../../config/platform';
 import { ROOT } from '../../src/paths';
 import { loadUserSpace } from '../../src/user-space';
-import { ifAvailable, KubeObject, tempDir } from '../helpers';
+import { ifAvailable, KubeObject, tempDir, testApp } from '../helpers';
 
 /**
  * charts/grafana-org-sync.py, run with python3: its filling of the template, against the same
@@ -166,7 +165,7 @@ function served(configMap: KubeObject, resourceVersion: string): KubeObject {
 /** The ConfigMaps synth writes for the example teams, as the API server would serve them. */
 function teamConfigMaps(): KubeObject[] {
   const teams = loadUserSpace({ root: ROOT }).teamsFor('dev');
-  const chart = new ObservabilityChart(Testing.app(), 'observability');
+  const chart = new ObservabilityChart(testApp(), 'observability');
   return teams.flatMap((team) => chart.teamDocuments(team)).map(({ object }, index) => served(object as KubeObject, String(50 + index)));
 }
 

@@ -2,7 +2,6 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { celEnv, isCelError, parse, plan } from '@bufbuild/cel';
 import { parse as parseYaml } from 'yaml';
-import { Testing } from 'cdk8s';
 import { buildFluxSystem, buildHelmReleases } from '../../main';
 import { HelmReleasesChart } from '../../charts/helm-releases';
 import { LayerChart } from '../../charts/layer-chart';
@@ -13,6 +12,7 @@ import { findCluster } from '../../config/clusters';
 import { PLATFORM } from '../../config/platform';
 import { loadUserSpace } from '../../src/user-space';
 import { ROOT } from '../../src/paths';
+import { testApp } from '../helpers';
 
 type FluxStatus = 'Current' | 'InProgress' | 'Failed' | 'Unknown';
 type KubeObject = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -106,7 +106,7 @@ describe('which Kustomizations carry health checks', () => {
 
 describe("the Prometheus Operator's monitors", () => {
   it('are current once applied, because the operator writes their status only behind a feature gate the platform leaves off', () => {
-    const stack = new HelmReleasesChart(Testing.app(), 'helm-releases', { cluster: findCluster('dev')! }).node.findAll()
+    const stack = new HelmReleasesChart(testApp(), 'helm-releases', { cluster: findCluster('dev')! }).node.findAll()
       .map((node) => node as unknown as { toJson?: () => KubeObject })
       .filter((node) => typeof node.toJson === 'function')
       .map((node) => node.toJson!())

@@ -14,10 +14,10 @@ import { TeamInstances } from '../../src/user-space/model';
 import { CLUSTERS, ClusterConfig, findCluster } from '../../config/clusters';
 import { RESERVED_NAMESPACES } from '../../config/namespaces';
 import { PLATFORM } from '../../config/platform';
-import { KubeObject } from '../helpers';
+import { KubeObject, testApp } from '../helpers';
 
 function synth(make: (app: App) => Chart): KubeObject[] {
-  return Testing.synth(make(Testing.app())) as KubeObject[];
+  return Testing.synth(make(testApp())) as KubeObject[];
 }
 
 function releases(cluster: ClusterConfig, teams: readonly TeamInstances[] = []): Map<string, KubeObject> {

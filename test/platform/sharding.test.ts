@@ -1,4 +1,3 @@
-import { Testing } from 'cdk8s';
 import { parse, parseAllDocuments } from 'yaml';
 import { TenantsChart } from '../../charts/tenants';
 import { CLUSTERS, ClusterConfig, findCluster } from '../../config/clusters';
@@ -9,7 +8,7 @@ import { FLUX_LOCKDOWN } from '../../src/flux/install';
 import { compile, evaluate } from '../../src/preview/expressions';
 import { renderCluster } from '../../src/synth/render';
 import { TeamInstances } from '../../src/user-space/model';
-import { KubeObject } from '../helpers';
+import { KubeObject, testApp } from '../helpers';
 
 const prd = findCluster('prd')!;
 /** A team that declared nothing but its Workspace. */
@@ -18,7 +17,7 @@ const names = (count: number, from = 1) => Array.from({ length: count }, (_, ind
 
 /** Each team's shard as the tenants layer labels its Kustomization. */
 function shardsInChart(cluster: ClusterConfig, teams: readonly string[]): Map<string, string | undefined> {
-  const chart = new TenantsChart(Testing.app(), 'tenants', { cluster, tenantResources: ['webapplications'] });
+  const chart = new TenantsChart(testApp(), 'tenants', { cluster, tenantResources: ['webapplications'] });
   const kustomizations = teams.flatMap((team) => chart.teamDocuments(bare(team))).map(({ object }) => object as KubeObject).filter((object) => object.kind === 'Kustomization');
   return new Map(kustomizations.map((object) => [object.metadata.labels![PLATFORM.tenantLabel], object.metadata.labels![FLUX.sharding.key]]));
 }
@@ -60,7 +59,7 @@ describe("a team's shard", () => {
   });
 
   it('sets the tenant interval, not the layers’ one, on a team’s Kustomization', () => {
-    const chart = new TenantsChart(Testing.app(), 'tenants', { cluster: prd, tenantResources: [] });
+    const chart = new TenantsChart(testApp(), 'tenants', { cluster: prd, tenantResources: [] });
     const kustomization = chart.teamDocuments(bare('team-a')).map(({ object }) => object as KubeObject).find((object) => object.kind === 'Kustomization')!;
     expect(kustomization.spec.interval).toBe(prd.flux.tenantInterval);
     expect(prd.flux.tenantInterval).not.toBe(prd.reconcileInterval);

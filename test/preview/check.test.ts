@@ -1,14 +1,12 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { SchemaChecker } from '../../src/preview/check';
+import { tempDir } from '../helpers';
 import { ROOT } from './helpers';
 import { crdSchemaDir } from '../../src/import/layout';
 
-const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'preview-crds-'));
+const cacheDir = tempDir('preview-crds');
 const checker = new SchemaChecker({ root: ROOT, crdDir: crdSchemaDir(ROOT), cacheDir });
-
-afterAll(() => fs.rmSync(cacheDir, { recursive: true, force: true }));
 
 describe('SchemaChecker', () => {
   it('checks core kinds with kubernetes-models, ignoring unresolved placeholders', () => {

@@ -1,12 +1,10 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { loadCompiled, standaloneValidators, type CompiledModule } from '../../src/compiled-cache';
+import { tempDir } from '../helpers';
 import { ROOT } from './helpers';
 
-const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'compiled-cache-'));
-
-afterAll(() => fs.rmSync(cacheDir, { recursive: true, force: true }));
+const cacheDir = tempDir('compiled-cache');
 
 /** A module of one ajv validator for an object with an integer `n`; `builds` counts calls of its source. */
 function validatorModule(name: string, builds: { count: number }): CompiledModule {

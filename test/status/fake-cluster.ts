@@ -5,11 +5,11 @@
 import * as fs from 'fs';
 import * as http from 'http';
 import * as net from 'net';
-import * as os from 'os';
 import * as path from 'path';
 import { WebSocketServer } from 'ws';
 import { parse, stringify } from 'yaml';
 import { RawObjects } from '../../src/status/records';
+import { tempDir } from '../helpers';
 import { startInProcess, type CommandName, type StartedCommand } from '../in-process';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
@@ -225,7 +225,7 @@ function listen(server: net.Server): Promise<number> {
  * `insecure-skip-tls-verify`, so `plainHttp: 'as-is'` leaves that out to play a kubeconfig without it.
  */
 export function writeKubeconfig(contexts: Record<string, string>, user: Record<string, string> = { token: TEST_TOKEN }, plainHttp: 'allowed' | 'as-is' = 'allowed'): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mini-atlas-status-'));
+  const dir = tempDir('status');
   const names = Object.keys(contexts);
   const allowHttp = (server: string) => plainHttp === 'allowed' && server.startsWith('http:');
   const config = {

@@ -1,19 +1,12 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
 import { loadClusterTarget, type ContextChoice } from '../../src/status/kubeconfig';
-
-const folders: string[] = [];
-afterAll(() => {
-  for (const folder of folders) fs.rmSync(folder, { recursive: true, force: true });
-});
+import { tempDir } from '../helpers';
 
 /** A kubeconfig file with `config`'s clusters, users and contexts (each `{name, ...}`), written as kubectl writes it. */
 function kubeconfigFile(config: Record<string, unknown>): string {
-  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'mini-atlas-kubeconfig-'));
-  folders.push(folder);
-  const file = path.join(folder, 'config');
+  const file = path.join(tempDir('kubeconfig'), 'config');
   fs.writeFileSync(file, stringify({ apiVersion: 'v1', kind: 'Config', ...config }));
   return file;
 }

@@ -9,13 +9,14 @@ import { PLATFORM } from '../../config/platform';
 import { formatProblem, hasErrors } from '../../src/user-space';
 import { githubAnnotation, type JsonReport } from '../../src/user-space/report';
 import { KubeObject } from '../helpers';
+import { testApp } from '../helpers';
 import { ReportedProblem, removeFixtures, runInProcess, TreeFiles, webApplication, workspace, writeTeams } from './helpers';
 
 afterAll(removeFixtures);
 
 /** The objects of a platform chart, as synth renders it for dev. */
 function synthOf(chart: typeof NamespacesChart | typeof HelmReleasesChart): KubeObject[] {
-  return Testing.synth(new chart(Testing.app(), 'chart', { cluster: findCluster('dev')! })) as KubeObject[];
+  return Testing.synth(new chart(testApp(), 'chart', { cluster: findCluster('dev')! })) as KubeObject[];
 }
 
 /** team-x's Workspace, which every fixture below needs to be otherwise valid. */
