@@ -40,7 +40,7 @@ const DNS_LABEL = new RegExp(PATTERNS.dnsLabel);
 export function parseInstanceRef(argument: string | undefined, what: string, usage: string): InstanceRef {
   if (argument === undefined) throw new UsageError(`which ${what}? give it as <team>/<name>; ${usage}`);
   const [team, name, ...rest] = argument.split('/');
-  if (rest.length > 0 || !DNS_LABEL.test(team ?? '') || !DNS_LABEL.test(name ?? '')) {
+  if (name === undefined || rest.length > 0 || !DNS_LABEL.test(team) || !DNS_LABEL.test(name)) {
     throw new UsageError(`"${argument}" is not <team>/<name> (lower-case letters, digits and "-" on both sides of one "/"); ${usage}`);
   }
   return { team, name: NAMING_CONVENTION.qualify(team, name) };

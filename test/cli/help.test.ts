@@ -65,6 +65,7 @@ describe('every command', () => {
         expect(option.flag).toMatch(/^--[a-z][a-z-]+$/);
         if (option.value !== undefined) expect(option.value).toMatch(/^<[^<>\s]+>$/);
         expect(option.description).toMatch(/^[A-Za-z`][\s\S]*[.)]$/);
+        if (option.default !== undefined) expect(option.default).toMatch(/\S/);
       }
       expect(spec.examples.length).toBeGreaterThan(0);
       for (const example of spec.examples) expect(example).toMatch(new RegExp(`^npm run ${name}\\b`));

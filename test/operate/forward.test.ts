@@ -1,11 +1,12 @@
 import * as fs from 'fs';
 import * as net from 'net';
+import * as os from 'os';
 import * as path from 'path';
 import { parse, stringify } from 'yaml';
 import { UsageError } from '../../src/cli/usage-error';
 import { localPortOf } from '../../src/operate/local-port';
-import { ClusterState, TestServer, runCli, startCli, startFakeApiServer, writeKubeconfig } from '../status/fake-cluster';
-import { tempDir } from '../helpers';
+import { ClusterState, TestServer, closedPort, runCli, startCli, startFakeApiServer, writeKubeconfig } from '../status/fake-cluster';
+import { ifAvailable, tempDir } from '../helpers';
 import { clusterWith, pod } from './helpers';
 
 /** Sends `request` to 127.0.0.1:`port` and resolves with what comes back once it matches `complete`. */
@@ -23,6 +24,45 @@ function exchange(port: number, request: string, complete: RegExp): Promise<stri
     socket.on('close', () => reject(new Error(`the connection closed after ${JSON.stringify(answer)}`)));
     socket.on('error', reject);
   });
+}
+
+/** Sends `request` to 127.0.0.1:`port` and resolves with everything that came back once the connection has closed. */
+function untilClosed(port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(request));
+    let answer = '';
+    socket.on('data', (chunk) => {
+      answer += chunk.toString();
+    });
+    socket.on('close', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}
+
+/** What the kubelet says on the error channel when nothing listens on the pod's `port`. */
+const nothingListens = (port: number) => `an error occurred forwarding ${port} -> ${port}: dial tcp4 127.0.0.1:${port}: connect: connection refused`;
+
+/** This machine's first IPv4 address on a network interface other than the loopback, if any. */
+function networkAddress(): string | undefined {
+  return Object.values(os.networkInterfaces())
+    .flat()
+    .find((entry) => entry !== undefined && entry.family === 'IPv4' && !entry.internal)?.address;
+}
+
+/** Resolves once a TCP connection to `host`:`port` is open (and closes it), rejects when it is refused. */
+function connectTo(host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, host, () => {
+      socket.destroy();
+      resolve();
+    });
+    socket.on('error', reject);
+  });
+}
+
+/** `text` as a regular expression that matches it literally. */
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** An HTTP server's answer over a forwarded connection. */
@@ -99,6 +139,49 @@ describe('port-forwarding commands', () => {
       expect(badPort.stderr).toMatch(/^mini-atlas: --port must be a port number from 0 \(any free port\) to 65535, not "http"; usage: mini-atlas dashboard/);
     });
 
+    it('ends a forwarded connection when the pod ends it, and keeps listening', async () => {
+      await server!.close();
+      const state = platform();
+      state.portAnswers!['monitoring/grafana-6f7c9-k2l4p:3000'] = (request) => ({ last: Buffer.from(`bye after ${request.toString()}`) });
+      server = await startFakeApiServer(state);
+      const running = startCli('dashboard', ['--port', '0'], { KUBECONFIG: writeKubeconfig({ 'kind-dev': server.url }) });
+      const port = Number(/localhost:(\d+)/.exec(await running.waitFor('stdout', /\n/))![1]);
+      expect(await untilClosed(port, 'one')).toBe('bye after one');
+      expect(await untilClosed(port, 'two')).toBe('bye after two');
+      expect((await running.interrupt()).code).toBe(0);
+    });
+
+    it('ends a connection the pod or the API server refuses, says why on stderr, and keeps listening', async () => {
+      await server!.close();
+      const state = platform();
+      state.portAnswers!['monitoring/grafana-6f7c9-k2l4p:3000'] = () => ({ error: nothingListens(3000) });
+      server = await startFakeApiServer(state);
+      const running = startCli('dashboard', ['--port', '0'], { KUBECONFIG: writeKubeconfig({ 'kind-dev': server.url }) });
+      const port = Number(/localhost:(\d+)/.exec(await running.waitFor('stdout', /\n/))![1]);
+      expect(await untilClosed(port, 'GET / HTTP/1.1\r\n\r\n')).toBe('');
+      await running.waitFor('stderr', /connection refused\n/);
+      // The pod went away: the API server refuses the WebSocket itself.
+      delete state.portAnswers!['monitoring/grafana-6f7c9-k2l4p:3000'];
+      expect(await untilClosed(port, 'GET / HTTP/1.1\r\n\r\n')).toBe('');
+      const stderr = await running.waitFor('stderr', /failed: .*\n/);
+      expect(stderr.split('\n')).toEqual([
+        'forwarding to monitoring/grafana-6f7c9-k2l4p:3000; Ctrl-C to stop',
+        `port-forward to monitoring/grafana-6f7c9-k2l4p:3000: ${nothingListens(3000)}`,
+        'port-forward to monitoring/grafana-6f7c9-k2l4p:3000 failed: Unexpected server response: 404',
+        '',
+      ]);
+      expect((await running.interrupt()).code).toBe(0);
+    });
+
+    const address = networkAddress();
+    ifAvailable(it, address ? undefined : 'no network interface besides the loopback')('listens on the loopback interface only: the forward is not reachable from the network', async () => {
+      const running = startCli('dashboard', ['--port', '0'], { KUBECONFIG: kubeconfig });
+      const port = Number(/localhost:(\d+)/.exec(await running.waitFor('stdout', /\n/))![1]);
+      await expect(connectTo(address!, port)).rejects.toThrow('ECONNREFUSED');
+      expect(await exchange(port, 'GET / HTTP/1.1\r\nhost: localhost\r\n\r\n', /grafana home$/)).toMatch(/grafana home$/);
+      expect((await running.interrupt()).code).toBe(0);
+    });
+
     it('says which local port is taken, exit 2', async () => {
       const taken = net.createServer();
       await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', () => resolve()));
@@ -137,6 +220,60 @@ describe('port-forwarding commands', () => {
       const again = await runCli('kubeconfig', ['team-b/sandbox', '--out', out], { KUBECONFIG: '/nonexistent/kubeconfig' });
       expect(again).toMatchObject({ code: 2, stdout: '', stderr: `mini-atlas: ${out} already exists; mini-atlas never overwrites a file: remove it or choose another --out\n` });
       expect(fs.readFileSync(out, 'utf8')).toBe(written);
+    });
+
+    it("passes on what the vcluster pod's side reports, and keeps listening", async () => {
+      await server!.close();
+      const state = platform();
+      state.portAnswers!['team-b/team-b-sandbox-0:8443'] = () => ({ error: nothingListens(8443) });
+      server = await startFakeApiServer(state);
+      const running = startCli('kubeconfig', ['team-b/sandbox'], { KUBECONFIG: writeKubeconfig({ 'kind-dev': server.url }) });
+      const port = Number(/reachable at https:\/\/localhost:(\d+) /.exec(await running.waitFor('stderr', /Ctrl-C to stop\n/))![1]);
+      expect(await untilClosed(port, 'hello')).toBe('');
+      expect(await running.waitFor('stderr', /refused\n/)).toMatch(new RegExp(`Ctrl-C to stop\n${escape(`port-forward to team-b/team-b-sandbox-0:8443: ${nothingListens(8443)}`)}\n$`));
+      expect((await running.interrupt()).code).toBe(0);
+    });
+
+    it('refuses a missing or malformed virtual cluster with exit 2 and the usage', async () => {
+      const usage = 'usage: mini-atlas kubeconfig <team>/<virtual-cluster> [--cluster <name>] [--context <context>] [--out <file>] [--port <local-port>]';
+      expect(await runCli('kubeconfig', [], { KUBECONFIG: kubeconfig })).toMatchObject({ code: 2, stdout: '', stderr: `mini-atlas: which virtual cluster? give it as <team>/<name>; ${usage}\n` });
+      expect(await runCli('kubeconfig', ['team-b/sandbox/x'], { KUBECONFIG: kubeconfig })).toMatchObject({
+        code: 2,
+        stdout: '',
+        stderr: `mini-atlas: "team-b/sandbox/x" is not <team>/<name> (lower-case letters, digits and "-" on both sides of one "/"); ${usage}\n`,
+      });
+    });
+
+    it('says when the Secret holds no kubeconfig with a cluster in it, exit 1, and stops forwarding', async () => {
+      await server!.close();
+      const state = platform();
+      const secret = state.secrets!['team-b/vc-team-b-sandbox'] as { data: Record<string, string> };
+      state.secrets!['team-b/vc-team-b-sandbox'] = { ...secret, data: { kubeconfig: secret.data.config } };
+      server = await startFakeApiServer(state);
+      const env = { KUBECONFIG: writeKubeconfig({ 'kind-dev': server.url }) };
+      expect(await runCli('kubeconfig', ['team-b/sandbox'], env)).toMatchObject({
+        code: 1,
+        stdout: '',
+        stderr: 'mini-atlas kubeconfig: no kubeconfig of VirtualCluster team-b-sandbox yet: the Secret team-b/vc-team-b-sandbox has no "config" key; npm run status -- --team team-b shows whether it is ready\n',
+      });
+      for (const config of [{ ...VCLUSTER_KUBECONFIG, clusters: [] }, { ...VCLUSTER_KUBECONFIG, clusters: undefined }, 'not a kubeconfig']) {
+        state.secrets!['team-b/vc-team-b-sandbox'] = { ...secret, data: { config: Buffer.from(stringify(config)).toString('base64') } };
+        const port = await closedPort();
+        expect(await runCli('kubeconfig', ['team-b/sandbox', '--port', String(port)], env)).toMatchObject({
+          code: 1,
+          stdout: '',
+          stderr: "mini-atlas kubeconfig: the virtual cluster's Secret holds no kubeconfig with a cluster in it; is the vcluster still starting?\n",
+        });
+        await expect(untilClosed(port, '')).rejects.toThrow('ECONNREFUSED');
+      }
+    });
+
+    it('refuses an --out it cannot write, exit 2, and stops forwarding', async () => {
+      const out = path.join(tempDir('kubeconfig'), 'no-such-folder', 'sandbox.yaml');
+      const port = await closedPort();
+      expect(await runCli('kubeconfig', ['team-b/sandbox', '--out', out, '--port', String(port)], { KUBECONFIG: kubeconfig })).toMatchObject({ code: 2, stdout: '', stderr: `mini-atlas: cannot write ${out}: ENOENT\n` });
+      expect(fs.existsSync(path.dirname(out))).toBe(false);
+      await expect(untilClosed(port, '')).rejects.toThrow('ECONNREFUSED');
     });
 
     it('says when the virtual cluster has no kubeconfig or no ready pod yet, exit 1', async () => {

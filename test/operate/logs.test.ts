@@ -54,7 +54,7 @@ describe('npm run logs', () => {
     expect(decodeURIComponent(podList ?? '')).toContain('labelSelector=app.kubernetes.io/instance=team-b-shop,app.kubernetes.io/component=web');
     const logRequests = requests.filter((request) => request.includes('/log?'));
     expect(logRequests).toHaveLength(2);
-    for (const request of logRequests) expect(request).toMatch(/container=app&.*sinceSeconds=600/);
+    for (const request of logRequests) expect(request).toMatch(/container=app&.*sinceSeconds=600(&|$)/);
   });
 
   it('takes the full instance name as well', async () => {
@@ -104,12 +104,21 @@ describe('npm run logs', () => {
     expect(refused.ms).toBeLessThan(10_000);
   });
 
-  it('refuses a malformed app or flag with exit 2 and the usage', async () => {
-    for (const args of [['shop'], ['team-b/Shop'], ['team-b/shop', '--since', 'soon'], []]) {
-      const result = await runCli('logs', args, { KUBECONFIG: '/nonexistent/kubeconfig' });
-      expect(result.code).toBe(2);
-      expect(result.stderr.split('\n')).toHaveLength(2);
-      expect(result.stderr).toMatch(/^mini-atlas: /);
+  it('refuses a malformed app or flag with exit 2 and the usage, before asking the cluster', async () => {
+    const usage = 'usage: mini-atlas logs <team>/<app> [--cluster <name>] [--context <context>] [--since <duration>] [--follow]';
+    const notARef = (argument: string) => `mini-atlas: "${argument}" is not <team>/<name> (lower-case letters, digits and "-" on both sides of one "/"); ${usage}\n`;
+    const refusals: [string[], string][] = [
+      [[], `mini-atlas: which application? give it as <team>/<name>; ${usage}\n`],
+      [['shop'], notARef('shop')],
+      [['team-b/'], notARef('team-b/')],
+      [['/shop'], notARef('/shop')],
+      [['team-b/Shop'], notARef('team-b/Shop')],
+      [['Team-b/shop'], notARef('Team-b/shop')],
+      [['team-b/shop/x'], notARef('team-b/shop/x')],
+      [['team-b/shop', '--since', 'soon'], 'mini-atlas: "soon" is not a duration; write it like 30s, 15m, 1h or 1m30s\n'],
+    ];
+    for (const [args, stderr] of refusals) {
+      expect(await runCli('logs', args, { KUBECONFIG: '/nonexistent/kubeconfig' })).toMatchObject({ code: 2, stdout: '', stderr });
     }
   });
 });

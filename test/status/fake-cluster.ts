@@ -24,6 +24,13 @@ function items(name: string): unknown[] {
 }
 
 /** What the fake API server serves: list items by API path, and kro's discovery document. */
+/**
+ * What a pod's forwarded port does with the bytes it receives: answers; answers and then closes
+ * the connection (`last`); or fails, as the kubelet says on the error channel when nothing
+ * listens on the port (`error`).
+ */
+export type PortAnswer = (request: Buffer) => Buffer | { readonly last: Buffer } | { readonly error: string };
+
 export interface ClusterState {
   kustomizations: unknown[];
   helmReleases: unknown[];
@@ -38,8 +45,8 @@ export interface ClusterState {
   podLogs?: Record<string, string>;
   /** Secrets by `<namespace>/<name>`. @default none */
   secrets?: Record<string, unknown>;
-  /** What a pod's port answers to the bytes a port-forwarded connection sends, by `<namespace>/<pod>:<port>`. @default none */
-  portAnswers?: Record<string, (request: Buffer) => Buffer>;
+  /** What a pod's port does with the bytes a port-forwarded connection sends, by `<namespace>/<pod>:<port>`. @default none */
+  portAnswers?: Record<string, PortAnswer>;
   /** When given, the server appends the path and query of every request it receives. @default not recorded */
   requests?: string[];
 }
@@ -129,7 +136,11 @@ function acceptPortForwards(server: http.Server, state: ClusterState): void {
       webSocket.send(portFrame(0));
       webSocket.send(portFrame(1));
       webSocket.on('message', (data: Buffer) => {
-        if (data[0] === 0) webSocket.send(Buffer.concat([Buffer.from([0]), answer(data.subarray(1))]));
+        if (data[0] !== 0) return;
+        const reply = answer(data.subarray(1));
+        if (Buffer.isBuffer(reply)) return webSocket.send(Buffer.concat([Buffer.from([0]), reply]));
+        if ('error' in reply) return webSocket.send(Buffer.concat([Buffer.from([1]), Buffer.from(reply.error)]));
+        webSocket.send(Buffer.concat([Buffer.from([0]), reply.last]), () => webSocket.close());
       });
     });
   });
