@@ -37,9 +37,10 @@ export interface StartedCommand {
   interrupt(): void;
 }
 
-/** A running command's output, and who waits for it. */
+/** A running command's output, whether it plays a terminal, and who waits for it. */
 interface Capture {
   readonly output: Output;
+  readonly terminal: boolean;
   readonly written: (() => void)[];
 }
 
@@ -50,11 +51,16 @@ interface Capture {
  */
 const outputs: AsyncLocalStorage<Capture> = ((process.stdout as unknown as Record<symbol, AsyncLocalStorage<Capture>>)[Symbol.for('mini-atlas.outputs')] ??= new AsyncLocalStorage<Capture>());
 
-/** Routes stdout and stderr writes made inside a command to its output; others pass through. */
+/**
+ * Routes stdout and stderr writes made inside a command to its output; others pass through.
+ * Inside a command, the streams are a terminal (`isTTY`) only when the run says so.
+ */
 function captureStreams(): void {
   for (const name of ['stdout', 'stderr'] as const) {
     const stream = process[name];
     if ((stream.write as { captured?: boolean }).captured) continue;
+    const isTTY = stream.isTTY;
+    Object.defineProperty(stream, 'isTTY', { configurable: true, get: () => outputs.getStore()?.terminal ?? isTTY });
     const write = stream.write.bind(stream);
     const captured = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
       const store = outputs.getStore();
@@ -72,13 +78,13 @@ function captureStreams(): void {
 }
 
 /**
- * Starts `name` with `args` and `env` set in process.env (restored when it ends). process.env is
- * the process's: two runs at once with different `env` would see each other's, so tests that set
- * one run one command at a time.
+ * Starts `name` with `args` and `env` set in process.env (restored when it ends), its output a
+ * terminal when `terminal` is. process.env is the process's: two runs at once with different
+ * `env` would see each other's, so tests that set one run one command at a time.
  */
-export function startInProcess(name: CommandName, args: readonly string[], env: Record<string, string | undefined> = {}): StartedCommand {
+export function startInProcess(name: CommandName, args: readonly string[], env: Record<string, string | undefined> = {}, terminal = false): StartedCommand {
   captureStreams();
-  const store: Capture = { output: { stdout: '', stderr: '' }, written: [] };
+  const store: Capture = { output: { stdout: '', stderr: '' }, terminal, written: [] };
   const before = new Set(process.rawListeners('SIGINT'));
   const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
   setEnv(env);

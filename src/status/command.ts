@@ -57,11 +57,12 @@ function reportError(error: unknown): number {
  */
 async function waitUntilReady(client: ClusterApi, options: StatusOptions, waitMs: number): Promise<number> {
   const deadline = Date.now() + waitMs;
-  let lastProgress = '';
+  let lastProgress: string | undefined;
   for (;;) {
     const result = await check(client, options);
     const left = deadline - Date.now();
     if (('report' in result && result.report.ready) || ('error' in result && !result.error.retryable)) return finish(result, options);
+    // Stryker disable next-line EqualityOperator: at exactly 0 ms left, the next round sleeps 0 ms, checks once more and runs out the same way
     if (left <= 0) return ranOut(result, options, waitMs);
     const progress = 'error' in result ? result.error.message : summaryLine(result.report);
     if (progress !== lastProgress) process.stderr.write(`[${formatDuration(left)} left] ${progress}\n`);
@@ -106,13 +107,13 @@ function useColor(): boolean {
   return process.stdout.isTTY === true && !process.env.NO_COLOR;
 }
 
-/** `15m`, `1m30s`, `4s`: how long, as the flags take it. */
+/** `15m`, `1m30s`, `4s`: how long `ms` (more than 0) is, in whole seconds rounded up, as the flags take it. */
 function formatDuration(ms: number): string {
-  const seconds = Math.max(0, Math.ceil(ms / 1000));
+  const seconds = Math.ceil(ms / 1000);
   const parts = [
     [Math.floor(seconds / 3600), 'h'],
     [Math.floor((seconds % 3600) / 60), 'm'],
     [seconds % 60, 's'],
   ] as const;
-  return parts.filter(([amount]) => amount > 0).map(([amount, unit]) => `${amount}${unit}`).join('') || '0s';
+  return parts.filter(([amount]) => amount > 0).map(([amount, unit]) => `${amount}${unit}`).join('');
 }

@@ -35,10 +35,10 @@ export function loadClusterTarget(choice: ContextChoice): ClusterTarget {
   const kubeConfig = readKubeConfig(existing);
   const context = chooseContext(kubeConfig, choice, existing);
   kubeConfig.setCurrentContext(context);
-  const contextObject = kubeConfig.getContextObject(context);
   const cluster = kubeConfig.getCurrentCluster();
   if (!cluster?.server) {
-    throw new ClusterError(`the context "${context}" names the cluster "${contextObject?.cluster ?? ''}", which the kubeconfig does not define with a server`, false);
+    // The context is one of the kubeconfig's (chooseContext), and one without a cluster was left out when read.
+    throw new ClusterError(`the context "${context}" names the cluster "${kubeConfig.getContextObject(context)!.cluster}", which the kubeconfig does not define with a server`, false);
   }
   if (cluster.server.startsWith('http:') && !cluster.skipTLSVerify) {
     // client-node refuses plain HTTP with a bare Error at request time; say so up front instead.

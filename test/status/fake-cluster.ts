@@ -269,10 +269,10 @@ export function runStatusCli(args: string[], env: Record<string, string | undefi
 /** A command left running longer than this is reported as exit -1: it hangs (and is sent Ctrl-C). */
 const RUN_LIMIT_MS = 20_000;
 
-/** Runs `mini-atlas <command> <args>` with `env` in this process (asynchronously, so fake servers can answer) until it ends. */
-export async function runCli(command: CommandName, args: string[], env: Record<string, string | undefined>): Promise<CliResult> {
+/** Runs `mini-atlas <command> <args>` with `env` in this process (asynchronously, so fake servers can answer) until it ends; its output a terminal if `terminal`. */
+export async function runCli(command: CommandName, args: string[], env: Record<string, string | undefined>, terminal = false): Promise<CliResult> {
   const started = Date.now();
-  const run = start(command, args, env);
+  const run = start(command, args, env, terminal);
   let timer: NodeJS.Timeout | undefined;
   const hung = new Promise<number>((resolve) => (timer = setTimeout(() => resolve(-1), RUN_LIMIT_MS)));
   const code = await Promise.race([run.ended, hung]);
@@ -295,18 +295,18 @@ afterAll(() => {
   for (const interrupt of unfinished) interrupt();
 });
 
-/** Starts `mini-atlas <command> <args>` without colours, with `env`, kept track of until it ends. */
-function start(command: CommandName, args: string[], env: Record<string, string | undefined>): StartedCommand {
-  const run = startInProcess(command, args, { NO_COLOR: '1', ...env });
+/** Starts `mini-atlas <command> <args>` without colours (NO_COLOR, unless `env` unsets it), with `env`, kept track of until it ends. */
+function start(command: CommandName, args: string[], env: Record<string, string | undefined>, terminal: boolean): StartedCommand {
+  const run = startInProcess(command, args, { NO_COLOR: '1', ...env }, terminal);
   unfinished.add(run.interrupt);
   void run.ended.finally(() => unfinished.delete(run.interrupt));
   return run;
 }
 
 /** Starts `mini-atlas <command> <args>` in this process and leaves it running. */
-export function startCli(command: CommandName, args: string[], env: Record<string, string | undefined>): RunningCli {
+export function startCli(command: CommandName, args: string[], env: Record<string, string | undefined>, terminal = false): RunningCli {
   const started = Date.now();
-  const run = start(command, args, env);
+  const run = start(command, args, env, terminal);
   const ended = run.ended.then((code) => ({ code, ...run.output, ms: Date.now() - started }));
   return {
     waitFor: (stream, pattern) =>

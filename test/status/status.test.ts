@@ -13,6 +13,7 @@ import {
   fixture,
   rawObjects,
   readyCluster,
+  runCli,
   runStatusCli,
   startCli,
   startFakeApiServer,
@@ -328,6 +329,52 @@ describe('mini-atlas status against real sockets', () => {
     expect(result.stderr).toContain('14/15 ready; not ready: HelmRelease flux-system/kyverno');
     expect(result.stderr).toContain('mini-atlas status: not ready after 1s');
     expect(result.stdout).toContain('InstallFailed');
+  });
+
+  it('--wait on a ready cluster prints the table at once, exit 0, nothing on stderr', async () => {
+    const server = await serve(startFakeApiServer(readyCluster()));
+    const result = await runStatusCli(['--wait', '3s'], { KUBECONFIG: kubeconfig({ 'kind-dev': server.url }) });
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toMatch(/\nall 15 ready\n$/);
+  });
+
+  it('--wait ends at once at credentials it refuses, exit 2: waiting would not cure them', async () => {
+    const server = await serve(startStatusServer(401, 'Unauthorized'));
+    const result = await runStatusCli(['--wait', '1m'], { KUBECONFIG: kubeconfig({ 'kind-dev': server.url }) });
+    expect(result).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: `mini-atlas status: the API server ${server.url} rejected the credentials of context "kind-dev" (401 Unauthorized): they are missing, invalid or expired\n`,
+    });
+  });
+
+  it('--wait says what is not ready once, and again only when it changes', async () => {
+    const server = await serve(startFakeApiServer(withFailingHelmRelease(readyCluster())));
+    // Two checks 5 s apart find the same HelmRelease failing: one line of progress.
+    const result = await runStatusCli(['--wait', '6s'], { KUBECONFIG: kubeconfig({ 'kind-dev': server.url }) });
+    expect(result.code).toBe(1);
+    expect(result.stderr.split('\n')).toEqual([expect.stringMatching(/^\[[56]s left\] 14\/15 ready; not ready: HelmRelease flux-system\/kyverno$/), 'mini-atlas status: not ready after 6s', '']);
+  }, 30_000);
+
+  it('colours the table only when its output is a terminal and NO_COLOR is unset', async () => {
+    const server = await serve(startFakeApiServer(readyCluster()));
+    const env = { KUBECONFIG: kubeconfig({ 'kind-dev': server.url }), NO_COLOR: undefined };
+    const plain = await runStatusCli([], { ...env, NO_COLOR: '1' });
+    const coloured = await runCli('status', [], env, true);
+    expect(coloured.stdout).toContain('\x1b[1mFlux\x1b[0m');
+    expect(coloured.stdout.replace(/\x1b\[\d+m/g, '')).toBe(plain.stdout);
+    for (const [run, terminal] of [[{ ...env, NO_COLOR: '1' }, true], [env, false]] as const) {
+      const result = await runCli('status', [], run, terminal);
+      expect(result).toMatchObject({ code: 0, stdout: plain.stdout });
+    }
+  });
+
+  it('--watch on a terminal clears the screen for each table', async () => {
+    const server = await serve(startFakeApiServer(readyCluster()));
+    const running = startCli('status', ['--watch'], { KUBECONFIG: kubeconfig({ 'kind-dev': server.url }) }, true);
+    const first = await running.waitFor('stdout', /Ctrl-C to stop\n$/);
+    expect(first).toMatch(new RegExp(`^\\x1b\\[H\\x1b\\[2JCluster ${server.url} \\(context kind-dev\\)\\n`));
+    expect((await running.interrupt()).code).toBe(0);
   });
 
   it("merges the files in KUBECONFIG: the first one's current context, --context from any of them", async () => {
