@@ -7,12 +7,14 @@ import { ApiException, CoreV1Api, CustomObjectsApi, Middleware, ServerConfigurat
 import { ClusterTarget } from './kubeconfig';
 import { requestError } from './request-errors';
 
-/** A custom resource, listed across all namespaces. */
+/**
+ * A custom resource, listed across all namespaces: GET /apis/<group>/<version>/<plural>, the one
+ * request for a cluster-scoped resource and for every namespace of a namespaced one.
+ */
 export interface CustomResource {
   readonly group: string;
   readonly version: string;
   readonly plural: string;
-  readonly namespaced: boolean;
 }
 
 /** A read-only view of one API server. */
@@ -59,10 +61,7 @@ export function createClusterApi(target: ClusterTarget, timeoutMs: number): Clus
   return {
     server,
     context,
-    listCustomObjects: ({ group, version, plural, namespaced }) =>
-      list(`/apis/${group}/${version}/${plural}`, () =>
-        namespaced ? custom.listCustomObjectForAllNamespaces({ group, version, resourcePlural: plural }) : custom.listClusterCustomObject({ group, version, plural }),
-      ),
+    listCustomObjects: ({ group, version, plural }) => list(`/apis/${group}/${version}/${plural}`, () => custom.listClusterCustomObject({ group, version, plural })),
     // A 404 here would mean no core API at all; an empty list is as good an answer as any.
     listNamespaces: async (labelSelector) => (await list('/api/v1/namespaces', () => core.listNamespace({ labelSelector }))) ?? [],
     listPods: async (namespace, labelSelector) => ((await list(`/api/v1/namespaces/${namespace}/pods`, () => core.listNamespacedPod({ namespace, labelSelector }))) ?? []) as V1Pod[],

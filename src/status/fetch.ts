@@ -4,10 +4,10 @@ import type { ClusterApi, CustomResource } from './api';
 import { ClusterError } from './errors';
 import { ABSTRACTIONS, AbstractionKind, ClusterSnapshot, RawObjects, buildSnapshot } from './records';
 
-const KUSTOMIZATIONS: CustomResource = { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', plural: 'kustomizations', namespaced: true };
-const HELM_RELEASES: CustomResource = { group: 'helm.toolkit.fluxcd.io', version: 'v2', plural: 'helmreleases', namespaced: true };
+const KUSTOMIZATIONS: CustomResource = { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', plural: 'kustomizations' };
+const HELM_RELEASES: CustomResource = { group: 'helm.toolkit.fluxcd.io', version: 'v2', plural: 'helmreleases' };
 const [KRO_GROUP, KRO_VERSION] = PLATFORM.abstractionApiVersion.split('/');
-const GRAPH_DEFINITIONS: CustomResource = { group: KRO_GROUP, version: KRO_VERSION, plural: 'resourcegraphdefinitions', namespaced: false };
+const GRAPH_DEFINITIONS: CustomResource = { group: KRO_GROUP, version: KRO_VERSION, plural: 'resourcegraphdefinitions' };
 
 /** Fetches Flux's and kro's objects and the teams' instances; `team` limits the teams to one. */
 export async function fetchSnapshot(api: ClusterApi, team?: string): Promise<ClusterSnapshot> {
@@ -19,7 +19,7 @@ export async function fetchSnapshot(api: ClusterApi, team?: string): Promise<Clu
     api.listNamespaces(team ? `${PLATFORM.tenantLabel}=${team}` : PLATFORM.tenantLabel),
     listInstalled(api, GRAPH_DEFINITIONS, 'kro'),
     // kro serves an abstraction's kind only once its ResourceGraphDefinition is ready; until then, 404.
-    ...ABSTRACTIONS.map(({ plural, namespaced }) => api.listCustomObjects({ group: KRO_GROUP, version: KRO_VERSION, plural, namespaced })),
+    ...ABSTRACTIONS.map(({ plural }) => api.listCustomObjects({ group: KRO_GROUP, version: KRO_VERSION, plural })),
   ]);
   const served = ABSTRACTIONS.flatMap((abstraction, index) => (instanceLists[index] === undefined ? [] : [{ ...abstraction, items: instanceLists[index] }]));
   const instances: Partial<Record<AbstractionKind, readonly unknown[]>> = Object.fromEntries(served.map(({ kind, items }) => [kind, items]));

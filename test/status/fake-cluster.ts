@@ -38,6 +38,8 @@ export interface ClusterState {
   graphDefinitions: unknown[];
   /** Set to undefined to play a cluster without kro. */
   kroDiscovery?: { resources: { name: string }[] };
+  /** API paths (/apis/<group>/<version>) the server does not serve yet, as before Flux installed them. @default none */
+  missingApis?: string[];
   instances: Record<string, unknown[]>;
   /** Pods by namespace, for the operator commands. @default none */
   pods?: Record<string, unknown[]>;
@@ -183,6 +185,7 @@ function route(state: ClusterState, url: URL): unknown {
     '/apis/helm.toolkit.fluxcd.io/v2/helmreleases': () => list('HelmRelease', state.helmReleases),
     '/api/v1/namespaces': () => list('Namespace', state.namespaces.filter((namespace) => matchesSelector(namespace, url.searchParams.get('labelSelector')))),
   };
+  if (state.missingApis?.some((api) => url.pathname.startsWith(`${api}/`))) return undefined;
   if (paths[url.pathname]) return paths[url.pathname]();
   const pods = /^\/api\/v1\/namespaces\/([^/]+)\/pods$/.exec(url.pathname);
   if (pods) return list('Pod', (state.pods?.[pods[1]] ?? []).filter((pod) => matchesSelector(pod, url.searchParams.get('labelSelector'))));

@@ -157,6 +157,29 @@ describe('evaluate and render recorded objects', () => {
     expect(report.abstractions.find((row) => row.kind === 'VirtualCluster')).toMatchObject({ ready: false, state: 'NOT SERVED' });
   });
 
+  it('gives each team its own namespaces and instances, and only the team asked for', () => {
+    const byTeam = (report: StatusReport) => report.teams.map((team) => ({ name: team.name, namespaces: team.namespaces, instances: team.instances.map((instance) => `${instance.kind} ${instance.name}`) }));
+    const all = byTeam(reportOf(readyCluster()));
+    expect(all.map(({ name, namespaces }) => [name, namespaces])).toEqual([
+      ['team-a', ['team-a']],
+      ['team-b', ['team-b']],
+    ]);
+    expect(all.map(({ instances }) => instances)).toEqual([
+      ['Workspace team-a', 'WebApplication shop', 'Infrastructure shop-db', 'Topic orders'],
+      ['Workspace team-b', 'WebApplication blog'],
+    ]);
+    expect(byTeam(reportOf(readyCluster(), 'team-a'))).toEqual(all.filter((team) => team.name === 'team-a'));
+  });
+
+  it('reads a suspended Flux object as suspended, not ready', () => {
+    const state = readyCluster();
+    const [first, ...rest] = state.kustomizations as { spec: Record<string, unknown> }[];
+    state.kustomizations = [{ ...first, spec: { ...first.spec, suspend: true } }, ...rest];
+    expect(reportOf(state).flux[0]).toMatchObject({ ready: false, state: 'Suspended' });
+    state.kustomizations = [{ ...first, spec: { ...first.spec, suspend: false } }, ...rest];
+    expect(reportOf(state).flux[0]).toMatchObject({ ready: true });
+  });
+
   it('flags a team asked for by name that has no namespace', () => {
     const report = reportOf(readyCluster(), 'team-z');
     expect(exitCodeOf(report)).toBe(1);
@@ -261,6 +284,42 @@ describe('mini-atlas status against real sockets', () => {
     expect(json.flux.find((row) => !row.ready)?.message).toBe('Helm install failed for release kyverno/kyverno with chart kyverno@3.9.0: context deadline exceeded');
     expect(json.teams.map((team) => [team.name, team.ready, team.instances.length])).toEqual([['team-a', true, 4]]);
   });
+
+  it('reports what it reads through the API as the same objects recorded: all ready, a failing release, an abstraction not served yet', async () => {
+    const notServed = readyCluster();
+    notServed.kroDiscovery = { resources: notServed.kroDiscovery!.resources.filter((resource) => !resource.name.startsWith('virtualclusters')) };
+    for (const [state, team] of [[readyCluster(), undefined], [withFailingHelmRelease(readyCluster()), 'team-b'], [notServed, undefined]] as const) {
+      const server = await serve(startFakeApiServer(state));
+      const result = await runStatusCli(['--json', ...(team ? ['--team', team] : [])], { KUBECONFIG: kubeconfig({ 'kind-dev': server.url }) });
+      const recorded = evaluate(buildSnapshot(server.url, 'kind-dev', rawObjects(state), team));
+      expect(result).toMatchObject({ code: exitCodeOf(recorded), stdout: renderJson(recorded), stderr: '' });
+    }
+  });
+
+  it("asks only for the namespaces of the team it is given, by the tenant label", async () => {
+    const requests: string[] = [];
+    const server = await serve(startFakeApiServer({ ...readyCluster(), requests }));
+    const env = { KUBECONFIG: kubeconfig({ 'kind-dev': server.url }) };
+    await runStatusCli(['--team', 'team-a'], env);
+    await runStatusCli([], env);
+    expect(requests.filter((request) => request.startsWith('/api/v1/namespaces')).map(decodeURIComponent)).toEqual([
+      '/api/v1/namespaces?labelSelector=mini-atlas.io/tenant=team-a',
+      '/api/v1/namespaces?labelSelector=mini-atlas.io/tenant',
+    ]);
+  });
+
+  it('says Flux is not installed yet while its APIs are not served, exit 2, and --wait waits for it', async () => {
+    for (const api of ['/apis/kustomize.toolkit.fluxcd.io/v1', '/apis/helm.toolkit.fluxcd.io/v2']) {
+      const server = await serve(startFakeApiServer({ ...readyCluster(), missingApis: [api] }));
+      const env = { KUBECONFIG: kubeconfig({ 'kind-dev': server.url }) };
+      const notInstalled = `Flux is not installed yet: the API ${api.slice('/apis/'.length)} is not served by ${server.url}`;
+      expect(await runStatusCli([], env)).toMatchObject({ code: 2, stdout: '', stderr: `mini-atlas status: ${notInstalled}\n` });
+      const waited = await runStatusCli(['--wait', '3s'], env);
+      expect(waited).toMatchObject({ code: 1, stdout: '' });
+      expect(waited.stderr.split('\n')).toEqual([expect.stringMatching(/^\[[1-3]s left\] /), `mini-atlas status: not ready after 3s: ${notInstalled}`, '']);
+      expect(waited.stderr).toContain(` left] ${notInstalled}\n`);
+    }
+  }, 30_000);
 
   it('picks the kind-<cluster> context for --cluster over the current one', async () => {
     const server = await serve(startFakeApiServer(readyCluster()));
