@@ -53,15 +53,15 @@ function section(title: string, rows: readonly StatusRow[], withNamespace: boole
   const format = (line: readonly string[], colourOf?: (column: number) => string | undefined) =>
     line
       .map((cell, column) => {
-        // Pad before colouring: escape codes have no width on screen.
-        const padded = column === line.length - 1 ? cell : cell.padEnd(widths[column]);
+        // Pad before colouring: escape codes have no width on screen. The last column's padding is trimmed off the line.
+        const padded = cell.padEnd(widths[column]);
         const code = colourOf?.(column);
         return code ? paint(code, padded) : padded;
       })
       .join('  ')
       .trimEnd();
   const body = cells.map((line, index) => format(line, (column) => (column === readyColumn ? (rows[index].ready ? GREEN : RED) : undefined)));
-  return [title, format(header), ...body].map((line) => `  ${line}`).join('\n').replace(/^ {2}/, '');
+  return [title, ...[format(header), ...body].map((line) => `  ${line}`)].join('\n');
 }
 
 /** Controllers' messages may span lines (Helm's errors do); a table row may not. */

@@ -268,6 +268,16 @@ describe('port-forwarding commands', () => {
       }
     });
 
+    it("names the Secret the API server does not let it read, exit 2", async () => {
+      await server!.close();
+      server = await startFakeApiServer({ ...platform(), refused: { '/api/v1/namespaces/team-b/secrets/vc-team-b-sandbox': { code: 403, message: 'secrets "vc-team-b-sandbox" is forbidden' } } });
+      expect(await runCli('kubeconfig', ['team-b/sandbox'], { KUBECONFIG: writeKubeconfig({ 'kind-dev': server.url }) })).toMatchObject({
+        code: 2,
+        stdout: '',
+        stderr: `mini-atlas kubeconfig: the API server ${server.url} does not allow context "kind-dev" to read /api/v1/namespaces/team-b/secrets/vc-team-b-sandbox (403 Forbidden): secrets "vc-team-b-sandbox" is forbidden\n`,
+      });
+    });
+
     it('refuses an --out it cannot write, exit 2, and stops forwarding', async () => {
       const out = path.join(tempDir('kubeconfig'), 'no-such-folder', 'sandbox.yaml');
       const port = await closedPort();

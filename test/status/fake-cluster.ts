@@ -40,6 +40,8 @@ export interface ClusterState {
   kroDiscovery?: { resources: { name: string }[] };
   /** API paths (/apis/<group>/<version>) the server does not serve yet, as before Flux installed them. @default none */
   missingApis?: string[];
+  /** Paths the server refuses, with the code and the message of its Status answer. @default none */
+  refused?: Record<string, { readonly code: number; readonly message: string }>;
   instances: Record<string, unknown[]>;
   /** Pods by namespace, for the operator commands. @default none */
   pods?: Record<string, unknown[]>;
@@ -100,6 +102,8 @@ export async function startFakeApiServer(state: ClusterState): Promise<TestServe
     if (request.headers.authorization !== `Bearer ${TEST_TOKEN}`) return sendJson(response, 401, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Unauthorized', code: 401 });
     const url = new URL(request.url ?? '/', 'http://localhost');
     state.requests?.push(`${url.pathname}${url.search}`);
+    const refused = state.refused?.[url.pathname];
+    if (refused) return sendJson(response, refused.code, { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: refused.message, code: refused.code });
     const log = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/.exec(url.pathname);
     if (log) return sendLog(response, state.podLogs?.[`${log[1]}/${log[2]}`], url.searchParams.get('follow') === 'true');
     const body = route(state, url);

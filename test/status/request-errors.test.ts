@@ -42,6 +42,8 @@ describe('a failed request of status, logs, dashboard and kubeconfig', () => {
     });
     expect(outcome(fetchFailed(socketError('EPIPE', 'write EPIPE')))).toEqual({ message: 'cannot reach the API server https://127.0.0.1:6443 of context "kind-dev": write EPIPE', retryable: true });
     expect(outcome(fetchFailed())).toEqual({ message: 'cannot reach the API server https://127.0.0.1:6443 of context "kind-dev": fetch failed', retryable: true });
+    // No attempt at all: nothing better to say than undici.
+    expect(outcome(fetchFailed(new AggregateError([])))).toEqual({ message: 'cannot reach the API server https://127.0.0.1:6443 of context "kind-dev": fetch failed', retryable: true });
   });
 
   it('is no use waiting for when TLS fails: an unknown CA or a certificate for another host', () => {
@@ -51,6 +53,11 @@ describe('a failed request of status, logs, dashboard and kubeconfig', () => {
     });
     expect(outcome(fetchFailed(socketError('ERR_TLS_CERT_ALTNAME_INVALID', "Hostname/IP does not match certificate's altnames"))).retryable).toBe(false);
     expect(outcome(fetchFailed(new Error('self-signed certificate in certificate chain'))).retryable).toBe(false);
+    // Node's error code is what is stable; its message may not say TLS.
+    expect(outcome(fetchFailed(socketError('ERR_TLS_CERT_ALTNAME_INVALID', 'Hostname/IP does not match')))).toEqual({
+      message: 'cannot reach the API server https://127.0.0.1:6443 of context "kind-dev": Hostname/IP does not match',
+      retryable: false,
+    });
   });
 
   it('says what the API server answered: credentials refused, access denied with its reason, other codes with theirs', () => {
@@ -84,6 +91,8 @@ describe('a failed request of status, logs, dashboard and kubeconfig', () => {
       retryable: false,
     });
     expect(outcome('a thrown string').message).toMatch(/as context "kind-dev": a thrown string$/);
+    expect(outcome(null).message).toMatch(/as context "kind-dev": null$/);
+    expect(outcome(undefined).message).toMatch(/as context "kind-dev": undefined$/);
     expect(outcome(new TypeError('Invalid URL')).message).toMatch(/as context "kind-dev": Invalid URL$/);
   });
 });

@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { UsageError } from '../../src/cli/usage-error';
-import { parseDuration, parseStatusArgs } from '../../src/status/args';
+import { CLUSTERS } from '../../config/clusters';
+import { parseDuration, parseStatusArgs, STATUS_COMMAND } from '../../src/status/args';
 import { StatusReport, evaluate, exitCodeOf } from '../../src/status/evaluate';
 import { buildSnapshot } from '../../src/status/records';
 import { renderJson, renderTable } from '../../src/status/render';
@@ -57,7 +58,7 @@ describe('evaluate and render recorded objects', () => {
       context: 'kind-dev',
       ready: false,
       flux: [
-        { kind: 'HelmRelease', namespace: 'flux-system', name: 'kyverno', ready: false, state: 'False', reason: 'InstallFailed', message: 'install failed:\n   context deadline exceeded  ' },
+        { kind: 'HelmRelease', namespace: 'flux-system', name: 'kyverno', ready: false, state: 'False', reason: 'InstallFailed', message: '\n install failed:\n   context deadline exceeded  ' },
         { kind: 'Kustomization', namespace: 'flux-system', name: 'platform', ready: true, state: 'True' },
       ],
       abstractions: [],
@@ -99,6 +100,23 @@ describe('evaluate and render recorded objects', () => {
     expect(coloured[4]).toBe('  HelmRelease    flux-system  kyverno   \x1b[31mno   \x1b[0m  False  InstallFailed  install failed: context deadline exceeded');
     expect(coloured[5]).toBe('  Kustomization  flux-system  platform  \x1b[32myes  \x1b[0m  True');
     expect(coloured.at(-2)).toBe('\x1b[31m2/3 ready; not ready: HelmRelease flux-system/kyverno\x1b[0m');
+  });
+
+  it('says when there is no Flux object, and names every object not ready in the summary', () => {
+    const report: StatusReport = {
+      server: SERVER,
+      context: 'kind-dev',
+      ready: false,
+      flux: [],
+      abstractions: [
+        { kind: 'ResourceGraphDefinition', name: 'webapplication', ready: false, state: 'Inactive' },
+        { kind: 'ResourceGraphDefinition', name: 'topic', ready: false, state: 'Inactive' },
+      ],
+      teams: [],
+    };
+    const table = renderTable(report, { color: false }).split('\n');
+    expect(table.slice(2, 4)).toEqual(['Flux', '  no Kustomizations or HelmReleases']);
+    expect(table.at(-2)).toBe('0/2 ready; not ready: ResourceGraphDefinition webapplication, ResourceGraphDefinition topic');
   });
 
   it('shows a failing HelmRelease with its message, exit code 1', () => {
@@ -219,6 +237,13 @@ describe('status arguments', () => {
     });
   });
 
+  it('documents the default it uses, and names the clusters --cluster knows', () => {
+    const option = (flag: string) => STATUS_COMMAND.options.find((candidate) => candidate.flag === flag)!;
+    expect(parseDuration(option('--request-timeout').default!)).toBe(parseStatusArgs([]).requestTimeoutMs);
+    expect(option('--cluster').description).toContain(`(${CLUSTERS.map((cluster) => cluster.name).join(', ')})`);
+    expect(CLUSTERS.length).toBeGreaterThan(1);
+  });
+
   it('takes --watch, or --wait, alone', () => {
     expect(parseStatusArgs(['--watch'])).toMatchObject({ watch: true, waitMs: undefined });
     expect(parseStatusArgs(['--wait', '1m'])).toMatchObject({ watch: false, waitMs: 60_000 });
@@ -288,12 +313,29 @@ describe('mini-atlas status against real sockets', () => {
   it('reports what it reads through the API as the same objects recorded: all ready, a failing release, an abstraction not served yet', async () => {
     const notServed = readyCluster();
     notServed.kroDiscovery = { resources: notServed.kroDiscovery!.resources.filter((resource) => !resource.name.startsWith('virtualclusters')) };
-    for (const [state, team] of [[readyCluster(), undefined], [withFailingHelmRelease(readyCluster()), 'team-b'], [notServed, undefined]] as const) {
+    // Without a namespace API (which no real cluster lacks), there are no namespaces, not an error.
+    const noNamespaces = { ...readyCluster(), missingApis: ['/api/v1'] };
+    const cases: [ClusterState, string | undefined, ClusterState][] = [
+      [readyCluster(), undefined, readyCluster()],
+      [withFailingHelmRelease(readyCluster()), 'team-b', withFailingHelmRelease(readyCluster())],
+      [notServed, undefined, notServed],
+      [noNamespaces, undefined, { ...noNamespaces, namespaces: [] }],
+    ];
+    for (const [state, team, recordedState] of cases) {
       const server = await serve(startFakeApiServer(state));
       const result = await runStatusCli(['--json', ...(team ? ['--team', team] : [])], { KUBECONFIG: kubeconfig({ 'kind-dev': server.url }) });
-      const recorded = evaluate(buildSnapshot(server.url, 'kind-dev', rawObjects(state), team));
+      const recorded = evaluate(buildSnapshot(server.url, 'kind-dev', rawObjects(recordedState), team));
       expect(result).toMatchObject({ code: exitCodeOf(recorded), stdout: renderJson(recorded), stderr: '' });
     }
+  });
+
+  it('names the request the API server refused', async () => {
+    const server = await serve(startFakeApiServer({ ...readyCluster(), refused: { '/api/v1/namespaces': { code: 403, message: 'namespaces is forbidden' } } }));
+    expect(await runStatusCli([], { KUBECONFIG: kubeconfig({ 'kind-dev': server.url }) })).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: `mini-atlas status: the API server ${server.url} does not allow context "kind-dev" to read /api/v1/namespaces (403 Forbidden): namespaces is forbidden\n`,
+    });
   });
 
   it("asks only for the namespaces of the team it is given, by the tenant label", async () => {
