@@ -93,6 +93,22 @@ describe('npm run logs', () => {
     expect(result).toMatchObject({ code: 0, stdout: '[team-b-cart-5c6d-x8p2m] cart line\n', stderr: '' });
   });
 
+  it('keeps following when a connection is cut, and names a pod whose log request failed', async () => {
+    const state = shopCluster();
+    state.cutLogs = { 'team-b/team-b-shop-7d9f-a1z9q': 'after the log', 'team-b/team-b-shop-7d9f-b2x4k': 'before answering' };
+    const running = startCli('logs', ['team-b/shop', '--follow'], { KUBECONFIG: await kubeconfigFor(state) });
+    await running.waitFor('stdout', /GET \/readyz 200\n/);
+    await running.waitFor('stderr', /\n/);
+    // The cut connection ends that pod's lines without ending the command.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await running.interrupt()).toMatchObject({
+      code: 0,
+      stdout: '[team-b-shop-7d9f-a1z9q] started\n[team-b-shop-7d9f-a1z9q] GET /readyz 200\n',
+      // client-node reports a connection cut before any answer as a 500.
+      stderr: 'mini-atlas logs: cannot read the log of pod team-b-shop-7d9f-b2x4k (500): is its container running?\n',
+    });
+  });
+
   it('fails fast, exit 2, without a cluster', async () => {
     const missing = await runCli('logs', ['team-b/shop'], { KUBECONFIG: '/nonexistent/kubeconfig' });
     expect(missing.code).toBe(2);

@@ -47,6 +47,8 @@ export interface ClusterState {
   pods?: Record<string, unknown[]>;
   /** The log of each pod, by `<namespace>/<pod>`. @default none */
   podLogs?: Record<string, string>;
+  /** Pods whose log connection the server cuts, by `<namespace>/<pod>`: before answering, or after the log (when followed). @default none */
+  cutLogs?: Record<string, 'before answering' | 'after the log'>;
   /** Secrets by `<namespace>/<name>`. @default none */
   secrets?: Record<string, unknown>;
   /** What a pod's port does with the bytes a port-forwarded connection sends, by `<namespace>/<pod>:<port>`. @default none */
@@ -105,7 +107,7 @@ export async function startFakeApiServer(state: ClusterState): Promise<TestServe
     const refused = state.refused?.[url.pathname];
     if (refused) return sendJson(response, refused.code, { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: refused.message, code: refused.code });
     const log = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/.exec(url.pathname);
-    if (log) return sendLog(response, state.podLogs?.[`${log[1]}/${log[2]}`], url.searchParams.get('follow') === 'true');
+    if (log) return sendLog(response, state.podLogs?.[`${log[1]}/${log[2]}`], url.searchParams.get('follow') === 'true', state.cutLogs?.[`${log[1]}/${log[2]}`]);
     const body = route(state, url);
     if (body === undefined) return sendJson(response, 404, notFoundStatus());
     return sendJson(response, 200, body);
@@ -114,12 +116,15 @@ export async function startFakeApiServer(state: ClusterState): Promise<TestServe
   return server;
 }
 
-/** A pod's log as text; following, the connection stays open after it, as the kubelet's does. */
-function sendLog(response: http.ServerResponse, log: string | undefined, follow: boolean): void {
+/** A pod's log as text; following, the connection stays open after it, as the kubelet's does, unless `cut`. */
+function sendLog(response: http.ServerResponse, log: string | undefined, follow: boolean, cut?: 'before answering' | 'after the log'): void {
+  if (cut === 'before answering') return void response.socket?.destroy();
   if (log === undefined) return sendJson(response, 400, { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'container "app" is waiting to start: ContainerCreating', reason: 'BadRequest', code: 400 });
   response.writeHead(200, { 'content-type': 'text/plain' });
-  if (follow) response.write(log);
-  else response.end(log);
+  if (!follow) return void response.end(log);
+  response.write(log, () => {
+    if (cut === 'after the log') setTimeout(() => response.socket?.destroy(), 50);
+  });
 }
 
 /**
