@@ -59,6 +59,7 @@ export function runNew(args: string[]): number {
   for (const problem of problems) process.stderr.write(`${formatProblem(problem)}\n`);
   if (hasErrors(problems)) return refuse(`${relative(plan.file)} would not be valid, so it was not written`);
   fs.mkdirSync(path.dirname(plan.file), { recursive: true });
+  // Stryker disable next-line ObjectLiteral,StringLiteral: 'wx' guards the moment between the check above and this write, which no test can put a file in
   fs.writeFileSync(plan.file, plan.text, { flag: 'wx' });
   process.stdout.write(`wrote ${relative(plan.file)}; commit it, and npm run synth renders it into dist/\n`);
   return 0;
@@ -74,8 +75,9 @@ function planFile(positionals: readonly string[], values: ReadonlyMap<string, st
   if (team === undefined || (!isWorkspace && name === undefined)) throw new UsageError(`${word} needs ${isWorkspace ? 'a team' : 'a team and a name'}; ${NEW_USAGE}`);
   if (isWorkspace && name !== undefined) throw new UsageError(`unexpected argument "${name}": a Workspace is named like its team; ${NEW_USAGE}`);
   const fields = fieldsFor(word as NewKindName, values);
-  for (const [label, value] of [['team', team], ['name', name]] as const) {
-    if (value !== undefined && !DNS_LABEL.test(value)) return `the ${label} "${value}" is not a valid name: lower-case letters, digits and "-", starting and ending with a letter or digit`;
+  const names: [string, string][] = isWorkspace ? [['team', team]] : [['team', team], ['name', name!]];
+  for (const [label, value] of names) {
+    if (!DNS_LABEL.test(value)) return `the ${label} "${value}" is not a valid name: lower-case letters, digits and "-", starting and ending with a letter or digit`;
   }
   const file = path.join(userSpace, team, `${isWorkspace ? 'workspace' : name}.yaml`);
   const metadata = isWorkspace ? { name: team } : { name: NAMING_CONVENTION.qualify(team, name!), namespace: team };

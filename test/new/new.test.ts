@@ -94,6 +94,9 @@ describe('npm run new', () => {
     expect(noWorkspace.stderr).toContain('error: team "team-q" has no Workspace');
     const badName = await runNew(userSpace, 'vcluster', 'team-b', '../../etc');
     expect(badName).toMatchObject({ code: 1, stderr: 'mini-atlas new: the name "../../etc" is not a valid name: lower-case letters, digits and "-", starting and ending with a letter or digit\n' });
+    for (const args of [['workspace', '../team-z'], ['vcluster', 'Team-B', 'lab']]) {
+      expect(await runNew(userSpace, ...args)).toMatchObject({ code: 1, stderr: `mini-atlas new: the team "${args[1]}" is not a valid name: lower-case letters, digits and "-", starting and ending with a letter or digit\n` });
+    }
     expect(tree(userSpace)).toEqual(before);
   });
 
@@ -117,7 +120,11 @@ describe('npm run new', () => {
       [['webapp', 'team-b', 'x', '--image', 'nginx'], /^mini-atlas: webapp needs --tag, --host; usage: /],
       [['topic', 'team-b', 'x', '--database', 'db'], /^mini-atlas: --database does not apply to topic; usage: /],
       [['topic', 'team-b', 'x', '--partitions', 'many'], /^mini-atlas: --partitions must be a whole number, not "many"\n$/],
+      [['topic', 'team-b', 'x', '--partitions', '6x'], /^mini-atlas: --partitions must be a whole number, not "6x"\n$/],
+      [['topic', 'team-b', 'x', '--partitions', 'x6'], /^mini-atlas: --partitions must be a whole number, not "x6"\n$/],
       [['topic', 'team-b'], /^mini-atlas: topic needs a team and a name; usage: /],
+      [['workspace'], /^mini-atlas: workspace needs a team; usage: /],
+      [[], /^mini-atlas: what should new create\? usage: mini-atlas new <kind> <team> \[<name>\]/],
       [['workspace', 'team-b', 'extra'], /^mini-atlas: unexpected argument "extra": a Workspace is named like its team; usage: /],
     ];
     for (const [args, message] of cases) {
