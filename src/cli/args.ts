@@ -119,5 +119,6 @@ function describeOption(option: OptionSpec): string {
 
 function splitFlag(argument: string): [string, string | undefined] {
   const equals = argument.indexOf('=');
+  // Stryker disable next-line EqualityOperator: a flag starts with '-', so '=' is never its first character
   return equals < 0 ? [argument, undefined] : [argument.slice(0, equals), argument.slice(equals + 1)];
 }

@@ -123,6 +123,40 @@ describe('parseArgs', () => {
     );
   });
 
+  it("takes '-' as a positional, and a value that starts with '--' only after '='", () => {
+    const named: CommandSpec = { name: 'demo', summary: 'Demonstrates.', maxPositionals: 1, options: [{ flag: '--name', value: '<n>', description: 'Name.' }, { flag: '--loud', description: 'Louder.' }], examples: ['npm run demo'] };
+    expect(parseArgs(['-'], named).positionals).toEqual(['-']);
+    expect(parseArgs(['--name=--x'], named).values.get('--name')).toBe('--x');
+    expect(parseArgs(['--name', 'x--'], named).values.get('--name')).toBe('x--');
+    const usage = 'usage: mini-atlas demo [--name <n>] [--loud]';
+    expect(() => parseArgs(['--name', '--loud'], named)).toThrow(new UsageError(`--name needs a value; ${usage}`));
+    expect(() => parseArgs(['--name='], named)).toThrow(new UsageError(`--name needs a value; ${usage}`));
+    expect(() => parseArgs(['--loud=yes'], named)).toThrow(new UsageError(`unknown argument "--loud=yes"; ${usage}`));
+  });
+
+  it('wraps the help at 80 columns between words, continuation lines under the descriptions', () => {
+    const long: CommandSpec = {
+      name: 'demo',
+      summary: `${'x'.repeat(39)} ${'y'.repeat(40)} ${'z'.repeat(40)} ${'w'.repeat(40)}`,
+      options: [{ flag: '--mode', value: '<m>', description: `${'a'.repeat(50)} ${'b'.repeat(30)}.` }],
+      examples: ['npm run demo'],
+    };
+    expect(helpText(long).split('\n').slice(0, 12)).toEqual([
+      'usage: mini-atlas demo [--mode <m>]',
+      '',
+      `${'x'.repeat(39)} ${'y'.repeat(40)}`,
+      'z'.repeat(40),
+      'w'.repeat(40),
+      '',
+      'Options:',
+      `  --mode <m>  ${'a'.repeat(50)}`,
+      `              ${'b'.repeat(30)}.`,
+      '  -h, --help  Show this help and exit.',
+      '',
+      'Examples:',
+    ]);
+  });
+
   it('refuses short flags it does not know, values outside the choices, and missing values', () => {
     expect(() => parseArgs(['-x'], spec)).toThrow(new UsageError('unknown argument "-x"; usage: mini-atlas demo <thing> [--mode <a|b>] [--loud]'));
     expect(() => parseArgs(['--mode', 'c'], spec)).toThrow(new UsageError('--mode must be one of a, b, not "c"; usage: mini-atlas demo <thing> [--mode <a|b>] [--loud]'));
