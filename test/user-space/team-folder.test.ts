@@ -37,13 +37,16 @@ describe('readTeamFolder', () => {
     expect(backward.hash).toBe(forward.hash);
   });
 
-  it("reads the YAML files of the team folder and of each cluster's override folder, and only names the rest", () => {
-    const folder = readTeamFolder(
-      userSpace({ ...TEAM, 'notes.txt': 'not read', 'odd.yaml/': '', 'misc/x.yaml': 'not read', 'clusters/prd/deeper/z.yaml': 'not read' }),
-      'team-x',
-    );
+  it("reads the YAML files of the team folder and of each cluster's override folder, and only names the rest, symbolic links too", () => {
+    const root = userSpace({ ...TEAM, 'notes.txt': 'not read', 'odd.yaml/': '', 'misc/x.yaml': 'not read', 'clusters/prd/deeper/z.yaml': 'not read', 'clusters/prd/clusters/z.yaml': 'not read' });
+    const elsewhere = tempDir('team-folder-elsewhere');
+    fs.writeFileSync(path.join(elsewhere, 'a.yaml'), 'kind: Workspace\n');
+    fs.symlinkSync(elsewhere, path.join(root, 'team-x', 'link'));
+    fs.symlinkSync(elsewhere, path.join(root, 'team-x', 'clusters', 'qa'));
+    const folder = readTeamFolder(root, 'team-x');
     expect(folder.entries('')).toEqual([
       { name: 'clusters', type: 'folder' },
+      { name: 'link', type: 'other' },
       { name: 'misc', type: 'folder' },
       { name: 'notes.txt', type: 'file' },
       { name: 'odd.yaml', type: 'folder' },
@@ -53,11 +56,16 @@ describe('readTeamFolder', () => {
     expect(folder.bytes('web.yaml')?.toString()).toBe(TEAM['web.yaml']);
     expect(folder.bytes('clusters/prd/web.yaml')?.toString()).toBe(TEAM['clusters/prd/web.yaml']);
     expect(folder.entries('clusters/prd')).toEqual([
+      { name: 'clusters', type: 'folder' },
       { name: 'deeper', type: 'folder' },
       { name: 'web.yaml', type: 'file' },
     ]);
-    for (const unread of ['notes.txt', 'misc/x.yaml', 'clusters/prd/deeper/z.yaml']) expect(folder.bytes(unread)).toBeUndefined();
-    for (const unlisted of ['misc', 'odd.yaml', 'clusters/prd/deeper']) expect(folder.entries(unlisted)).toEqual([]);
+    expect(folder.entries('clusters')).toEqual([
+      { name: 'prd', type: 'folder' },
+      { name: 'qa', type: 'other' },
+    ]);
+    for (const unread of ['notes.txt', 'misc/x.yaml', 'clusters/prd/deeper/z.yaml', 'clusters/prd/clusters/z.yaml', 'link/a.yaml', 'clusters/qa/a.yaml']) expect(folder.bytes(unread)).toBeUndefined();
+    for (const unlisted of ['misc', 'odd.yaml', 'clusters/prd/deeper', 'clusters/prd/clusters', 'link', 'clusters/qa']) expect(folder.entries(unlisted)).toEqual([]);
   });
 
   it('hashes every change the loader can see: a file changed, added, removed or renamed, an override, a file that became a folder', () => {
