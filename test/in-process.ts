@@ -11,6 +11,7 @@ const COMMANDS = {
   synth: async (): Promise<Command> => (await import('../src/synth/command')).runSynth,
   preview: async (): Promise<Command> => (await import('../src/preview/command')).runPreview,
   new: async (): Promise<Command> => (await import('../src/new/command')).runNew,
+  import: async (): Promise<Command> => (await import('../src/import/command')).runImport,
   status: async (): Promise<Command> => (await import('../src/status/command')).runStatus,
   logs: async (): Promise<Command> => (await import('../src/operate/logs')).runLogs,
   kubeconfig: async (): Promise<Command> => (await import('../src/operate/kubeconfig')).runKubeconfig,

@@ -1,4 +1,3 @@
-import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as http from 'http';
@@ -12,6 +11,7 @@ import { importsDir } from '../../src/import/layout';
 import { pinnedSources, type ImportSource } from '../../src/import/sources';
 import { ROOT } from '../../src/paths';
 import { tempDir } from '../helpers';
+import { runInProcess } from '../in-process';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 const GADGET_CRD = path.join(FIXTURES, 'crds', 'example.com_gadgets.yaml');
@@ -105,14 +105,14 @@ describe('npm run import', () => {
     });
   });
 
-  it('refuses a local folder that is not there, or lacks a pinned file, in one sentence with exit 2, and changes nothing', () => {
-    const run = (...args: string[]) => spawnSync(process.execPath, ['bin/mini-atlas.js', 'import', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  it('refuses a local folder that is not there, or lacks a pinned file, in one sentence with exit 2, and changes nothing', async () => {
+    const run = (...args: string[]) => runInProcess('import', ...args);
     const lockBefore = fs.readFileSync(path.join(importsDir(ROOT), 'lock.json'), 'utf8');
-    const missing = run('--from', path.join(FIXTURES, 'nowhere'));
+    const missing = await run('--from', path.join(FIXTURES, 'nowhere'));
     expect({ status: missing.status, stderr: missing.stderr }).toEqual({ status: 2, stderr: `mini-atlas: --from ${path.join(FIXTURES, 'nowhere')} does not exist: give the folder that holds the pinned CRD files, named like the last segment of their URLs in cdk8s.yaml\n` });
-    const file = run('--from', path.join(FIXTURES, 'crds', fs.readdirSync(path.join(FIXTURES, 'crds'))[0]));
+    const file = await run('--from', path.join(FIXTURES, 'crds', fs.readdirSync(path.join(FIXTURES, 'crds'))[0]));
     expect({ status: file.status, stderr: file.stderr }).toEqual({ status: 2, stderr: expect.stringMatching(/^mini-atlas: --from .* is a file: give the folder that holds the pinned CRD files/) });
-    const incomplete = run('--from', path.join(FIXTURES, 'crds'), '--charts-from', path.join(FIXTURES, 'crds'));
+    const incomplete = await run('--from', path.join(FIXTURES, 'crds'), '--charts-from', path.join(FIXTURES, 'crds'));
     expect(incomplete.status).toBe(2);
     expect(incomplete.stderr).toMatch(/^mini-atlas: \S+ must hold exactly one file named like source\.toolkit\.fluxcd\.io_gitrepositories\.yaml, found none\n$/);
     expect(fs.readFileSync(path.join(importsDir(ROOT), 'lock.json'), 'utf8')).toBe(lockBefore);
