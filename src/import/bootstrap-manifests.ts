@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { BOOTSTRAP_MANIFESTS } from '../../config/versions';
 import { UsageError } from '../cli/usage-error';
+import { fetchOrRefuse } from './fetch';
 
 /** The checksum file beside the copied manifests, in `sha256sum --check` format. */
 export const CHECKSUMS_FILE = 'SHA256SUMS';
@@ -10,12 +11,13 @@ export const CHECKSUMS_FILE = 'SHA256SUMS';
 /**
  * Copies the manifests cluster/bootstrap.sh applies (config/versions.ts's BOOTSTRAP_MANIFESTS)
  * into `cluster/<folder>/`, from their URLs or from `from` (a folder of files named like the
- * URLs' last segment), with a SHA256SUMS of what was copied; returns the folders written. Each folder is staged beside
- * itself and swapped in whole, so a failed download keeps the old copy.
+ * URLs' last segment), with a SHA256SUMS of what was copied; returns the folders written. Each
+ * folder is staged beside itself and swapped in whole, so a failed download keeps the old copy.
+ * `manifests` (the URLs by folder) defaults to BOOTSTRAP_MANIFESTS; tests give their own.
  */
-export async function vendorBootstrapManifests(root: string, from?: string): Promise<string[]> {
+export async function vendorBootstrapManifests(root: string, from?: string, manifests = BOOTSTRAP_MANIFESTS): Promise<string[]> {
   const written: string[] = [];
-  for (const [folder, urls] of Object.entries(BOOTSTRAP_MANIFESTS)) {
+  for (const [folder, urls] of Object.entries(manifests)) {
     const target = path.join(root, 'cluster', folder);
     const staging = `${target}.tmp-${process.pid}`;
     fs.rmSync(staging, { recursive: true, force: true });
@@ -46,9 +48,7 @@ function readLocal(folder: string, name: string): Buffer {
 }
 
 async function download(url: string): Promise<Buffer> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(60_000) }).catch((error: Error) => {
-    throw new UsageError(`cannot download ${url}: ${error.message}; offline, import with --from <folder of the files>`);
-  });
+  const response = await fetchOrRefuse(url, (reason) => `cannot download ${url}: ${reason}; offline, import with --from <folder of the files>`);
   if (!response.ok) throw new UsageError(`${url} answered ${response.status} ${response.statusText}`);
   return Buffer.from(await response.arrayBuffer());
 }

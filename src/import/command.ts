@@ -15,6 +15,7 @@ import { UsageError } from '../cli/usage-error';
 import { ROOT } from '../paths';
 import { vendorBootstrapManifests } from './bootstrap-manifests';
 import { compactCrd, crdSchemaFile } from './crd-schema';
+import { fetchOrRefuse } from './fetch';
 import { IMPORTS_LAYOUT, importsDir, valuesSchemaFile } from './layout';
 import { CHARTS, isOciChart, type ChartVersion } from '../../config/versions';
 import { ociReference, referenceName, resolveDigest } from './oci-digest';
@@ -212,13 +213,7 @@ export async function importSources(options: ImportOptions): Promise<ImportLock>
 
 /** Downloads `source` into `folder`; a failure is one sentence naming the URL. */
 async function download(source: ImportSource, folder: string): Promise<string> {
-  let response: Response;
-  try {
-    response = await fetch(source.url, { signal: AbortSignal.timeout(60_000) });
-  } catch (error) {
-    const cause = (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;
-    throw new UsageError(`cannot download ${source.url} (${sourceName(source)}): ${cause}; offline, import from local copies with --from and --charts-from`);
-  }
+  const response = await fetchOrRefuse(source.url, (reason) => `cannot download ${source.url} (${sourceName(source)}): ${reason}; offline, import from local copies with --from and --charts-from`);
   if (!response.ok) throw new UsageError(`${source.url} (${sourceName(source)}) answered ${response.status} ${response.statusText}`);
   const file = path.join(folder, `${sourceName(source)}-${path.basename(new URL(source.url).pathname)}`);
   fs.writeFileSync(file, Buffer.from(await response.arrayBuffer()));

@@ -4,6 +4,7 @@
  * preview and the tests check objects against; the typed classes come from the same file.
  */
 import { parse } from 'yaml';
+import { UsageError } from '../cli/usage-error';
 import { withoutDescriptions } from '../json-schema';
 import { isRecord } from '../preview/simple-schema';
 
@@ -27,20 +28,28 @@ interface CrdDocument {
   };
 }
 
-/** The compact form of the CRD in `text`; throws naming `source` if it is not one CRD with schemas. */
+/** The compact form of the CRD in `text`; refuses, naming `source`, anything but one CRD with schemas. */
 export function compactCrd(text: string, source: string): CompactCrd {
-  const crd = parse(text) as CrdDocument | null;
+  const crd = parseYaml(text, source);
   const spec = crd?.spec;
   if (crd?.kind !== 'CustomResourceDefinition' || typeof spec?.group !== 'string' || typeof spec.names?.kind !== 'string' || typeof spec.names.plural !== 'string') {
-    throw new Error(`${source} is not a CustomResourceDefinition`);
+    throw new UsageError(`${source} is not a CustomResourceDefinition`);
   }
   const versions = Object.fromEntries(
     (spec.versions ?? [])
       .filter((version) => version.served !== false && isRecord(version.schema?.openAPIV3Schema))
       .map((version) => [version.name, withoutDescriptions(version.schema!.openAPIV3Schema)]),
   );
-  if (Object.keys(versions).length === 0) throw new Error(`${source} serves no version with a schema`);
+  if (Object.keys(versions).length === 0) throw new UsageError(`${source} serves no version with a schema`);
   return { group: spec.group, kind: spec.names.kind, plural: spec.names.plural, scope: String(spec.scope ?? 'Namespaced'), versions };
+}
+
+function parseYaml(text: string, source: string): CrdDocument | null {
+  try {
+    return parse(text) as CrdDocument | null;
+  } catch (error) {
+    throw new UsageError(`${source} cannot be read as one YAML document: ${(error as Error).message.split('\n')[0]}`);
+  }
 }
 
 /** File name of a kind's compact CRD in imports/crds/: `<kind>.<group>.json`, lower case like a resource name. */

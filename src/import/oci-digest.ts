@@ -7,6 +7,7 @@
  */
 import { createHash } from 'crypto';
 import { UsageError } from '../cli/usage-error';
+import { FETCH_TIMEOUT_MS, fetchOrRefuse } from './fetch';
 
 /** What a chart's manifest may be: an OCI image manifest (helm push), or an index or Docker manifest from other tools. */
 export const MANIFEST_MEDIA_TYPES = [
@@ -44,21 +45,21 @@ export function referenceName(reference: OciReference): string {
  * Plain HTTP for a registry on this machine only (as Docker treats 127.0.0.0/8), HTTPS for every
  * other: a test's fake registry needs no certificate, and no real one is ever asked in the clear.
  */
-function baseUrl(registry: string): string {
+export function registryBaseUrl(registry: string): string {
   const host = registry.replace(/:\d+$/, '');
   const loopback = host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
   return `${loopback ? 'http' : 'https'}://${registry}`;
 }
 
 /** The manifest's digest (`sha256:<hex>`) for `reference`'s tag; a failure is one sentence naming it. */
-export async function resolveDigest(reference: OciReference, timeoutMs = 60_000): Promise<string> {
+export async function resolveDigest(reference: OciReference, timeoutMs = FETCH_TIMEOUT_MS): Promise<string> {
   const name = referenceName(reference);
-  const url = `${baseUrl(reference.registry)}/v2/${reference.repository}/manifests/${encodeURIComponent(reference.tag)}`;
+  const url = `${registryBaseUrl(reference.registry)}/v2/${reference.repository}/manifests/${encodeURIComponent(reference.tag)}`;
   let response = await request(url, {}, name, timeoutMs);
   if (response.status === 401) {
     const token = await bearerToken(response.headers.get('www-authenticate'), reference, name, timeoutMs);
     // A redirect (registry.k8s.io to a regional mirror) drops the Authorization header, so the token goes to where the answer came from.
-    response = await request(response.url || url, { authorization: `Bearer ${token}` }, name, timeoutMs);
+    response = await request(response.url, { authorization: `Bearer ${token}` }, name, timeoutMs);
   }
   if (response.status === 404) throw new UsageError(`${name}: the registry has no such tag (404); check the chart's version and repository in config/versions.ts`);
   if (!response.ok) throw new UsageError(`${name}: the registry answered ${response.status} ${response.statusText} for its manifest`);
@@ -83,13 +84,11 @@ function checkHelmChart(bytes: Buffer, name: string): void {
   }
 }
 
-async function request(url: string, headers: Record<string, string>, name: string, timeoutMs: number): Promise<Response> {
-  try {
-    return await fetch(url, { headers: { accept: MANIFEST_MEDIA_TYPES.join(', '), ...headers }, signal: AbortSignal.timeout(timeoutMs) });
-  } catch (error) {
-    const cause = (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;
-    throw new UsageError(`cannot reach the registry of ${name}: ${cause}; offline, import with --from (the digests recorded before are kept)`);
-  }
+function request(url: string, headers: Record<string, string>, name: string, timeoutMs: number): Promise<Response> {
+  return fetchOrRefuse(url, (reason) => `cannot reach the registry of ${name}: ${reason}; offline, import with --from (the digests recorded before are kept)`, {
+    headers: { accept: MANIFEST_MEDIA_TYPES.join(', '), ...headers },
+    timeoutMs,
+  });
 }
 
 /**
@@ -97,7 +96,7 @@ async function request(url: string, headers: Record<string, string>, name: strin
  * challenge (the registry token protocol; `scope` defaults to pulling the repository).
  */
 async function bearerToken(challenge: string | null, reference: OciReference, name: string, timeoutMs: number): Promise<string> {
-  const params = challenge && /^Bearer\s/i.test(challenge) ? challengeParameters(challenge.replace(/^Bearer\s+/i, '')) : undefined;
+  const params = challenge && /^Bearer\s/i.test(challenge) ? challengeParameters(challenge) : undefined;
   if (!params?.realm) throw new UsageError(`${name}: the registry asks for credentials (${challenge ?? 'no WWW-Authenticate'}), but the platform's charts must be public`);
   const tokenUrl = new URL(params.realm);
   if (params.service) tokenUrl.searchParams.set('service', params.service);

@@ -1,11 +1,13 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as http from 'http';
+import * as os from 'os';
 import type { AddressInfo } from 'net';
 import * as path from 'path';
 import { CHARTS, isOciChart, type ChartVersion } from '../../config/versions';
-import { changedUnderSameUrl, digestReport, importSources, keptOciCharts, resolveOciCharts, type ImportLock, type OciChartLock } from '../../src/import/command';
-import { HELM_CONFIG_MEDIA_TYPE, MANIFEST_MEDIA_TYPES, ociReference, resolveDigest } from '../../src/import/oci-digest';
+import { changedUnderSameUrl, digestReport, importSources, keptOciCharts, resolveOciCharts, type ImportLock, type ImportOptions, type OciChartLock } from '../../src/import/command';
+import { HELM_CONFIG_MEDIA_TYPE, MANIFEST_MEDIA_TYPES, ociReference, registryBaseUrl, resolveDigest } from '../../src/import/oci-digest';
+import { UsageError } from '../../src/cli/usage-error';
 import { type CompactCrd } from '../../src/import/crd-schema';
 import { importsDir } from '../../src/import/layout';
 import { pinnedSources, type ImportSource } from '../../src/import/sources';
@@ -105,6 +107,99 @@ describe('npm run import', () => {
     });
   });
 
+  describe('a failed import, which leaves imports/ as it was and nothing of its own behind', () => {
+    const crdSource: ImportSource = { type: 'crd', module: 'gadget', url: 'https://example.com/config/crds/example.com_gadgets.yaml' };
+    const valuesSource: ImportSource = { type: 'values-schema', chart: 'gadget', version: '1.2.3', url: 'https://example.com/gadget/v1.2.3/values.schema.json' };
+
+    /** imports/ holding one old file, and what the import's folders hold when it is over. */
+    async function failedImport(options: Omit<ImportOptions, 'out'>): Promise<unknown> {
+      const out = path.join(tempDir('import-refused'), 'imports');
+      fs.mkdirSync(out);
+      fs.writeFileSync(path.join(out, 'lock.json'), '{"old":true}\n');
+      const downloadsBefore = fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('mini-atlas-import-'));
+      const outcome = await importSources({ ...options, out }).then(
+        () => 'imported',
+        (error: Error) => error,
+      );
+      expect(fs.readdirSync(path.dirname(out))).toEqual(['imports']);
+      expect(fs.readdirSync(out)).toEqual(['lock.json']);
+      expect(fs.readFileSync(path.join(out, 'lock.json'), 'utf8')).toBe('{"old":true}\n');
+      expect(fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('mini-atlas-import-'))).toEqual(downloadsBefore);
+      return outcome;
+    }
+
+    /** A repository whose node_modules/.bin/cdk8s records its arguments, writes `writes` files into --output, prints `stderr` and exits `status`. */
+    function fakeCdk8s(status: number, stderr: string, writes: number): { root: string; calls: string } {
+      const root = tempDir('import-fake-cdk8s');
+      const calls = path.join(root, 'calls');
+      fs.mkdirSync(path.join(root, 'node_modules', '.bin'), { recursive: true });
+      const script = [
+        '#!/bin/sh',
+        `printf '%s\\n' "$@" > '${calls}'`,
+        ...Array.from({ length: writes }, (_, index) => `touch "$5/written-${index}.ts"`),
+        `printf '${stderr}' >&2`,
+        `exit ${status}`,
+      ].join('\n');
+      fs.writeFileSync(path.join(root, 'node_modules', '.bin', 'cdk8s'), `${script}\n`, { mode: 0o755 });
+      return { root, calls };
+    }
+
+    const folders = { crds: path.join(FIXTURES, 'crds'), charts: path.join(FIXTURES, 'charts') };
+
+    it("names the last line cdk8s printed when `cdk8s import` fails, or that it printed nothing when it wrote nothing, and calls it with the CRD's module and file", async () => {
+      const spec = `gadget:=${GADGET_CRD}`;
+      const failing = fakeCdk8s(1, 'resolving gadget\\nerror: the schema has a cycle\\n', 1);
+      expect(await failedImport({ root: failing.root, sources: [crdSource], folders })).toEqual(new UsageError(`cdk8s import ${spec} failed: error: the schema has a cycle`));
+      expect(fs.readFileSync(failing.calls, 'utf8').trim().split('\n')).toEqual(['import', '--no-save', '--no-check-upgrade', '--output', expect.stringContaining(`${path.sep}.imports-`), spec]);
+      const silent = fakeCdk8s(0, '', 0);
+      expect(await failedImport({ root: silent.root, sources: [crdSource], folders })).toEqual(new UsageError(`cdk8s import ${spec} failed: no output`));
+    });
+
+    it('refuses a CRD file that is not a CRD, and a values schema that is not JSON, naming the source', async () => {
+      const notCrd = tempDir('import-not-crd');
+      fs.writeFileSync(path.join(notCrd, 'example.com_gadgets.yaml'), 'kind: ConfigMap\n');
+      expect(await failedImport({ root: ROOT, sources: [crdSource], folders: { crds: notCrd } })).toEqual(new UsageError(`gadget (${crdSource.url}) is not a CustomResourceDefinition`));
+      const notJson = tempDir('import-not-json');
+      fs.mkdirSync(path.join(notJson, 'gadget-1.2.3'));
+      fs.writeFileSync(path.join(notJson, 'gadget-1.2.3', 'values.schema.json'), '{ "type": ');
+      const refused = await failedImport({ root: ROOT, sources: [valuesSource], folders: { charts: notJson } });
+      expect(refused).toBeInstanceOf(UsageError);
+      expect((refused as Error).message).toMatch(new RegExp(`^the values schema of gadget 1\\.2\\.3 \\(${valuesSource.url.replaceAll('.', '\\.')}\\) is not JSON: \\S`));
+    });
+
+    it('refuses a local folder that holds no copy, or two, of a pinned file, and a chart that is not unpacked there', async () => {
+      const twice = tempDir('import-two-copies');
+      for (const name of ['example.com_gadgets.yaml', 'v1-example.com_gadgets.yaml', 'crds_example.com_gadgets.yaml', 'example.com_gadgets.yaml.orig']) fs.writeFileSync(path.join(twice, name), GADGET_CRD);
+      expect(await failedImport({ root: ROOT, sources: [crdSource], folders: { crds: twice } })).toEqual(
+        new UsageError(`${twice} must hold exactly one file named like example.com_gadgets.yaml, found crds_example.com_gadgets.yaml, example.com_gadgets.yaml, v1-example.com_gadgets.yaml`),
+      );
+      const empty = tempDir('import-no-copy');
+      expect(await failedImport({ root: ROOT, sources: [crdSource], folders: { crds: empty } })).toEqual(new UsageError(`${empty} must hold exactly one file named like example.com_gadgets.yaml, found none`));
+      expect(await failedImport({ root: ROOT, sources: [valuesSource], folders: { charts: empty } })).toEqual(
+        new UsageError(`${path.join(empty, 'gadget-1.2.3', 'values.schema.json')} does not exist: ${empty} must hold the chart gadget 1.2.3 unpacked as gadget-1.2.3/`),
+      );
+    });
+
+    it('names a source it cannot download and says how to import offline', async () => {
+      const closed = http.createServer();
+      await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+      const address = `127.0.0.1:${(closed.address() as AddressInfo).port}`;
+      await new Promise<void>((resolve) => closed.close(() => resolve()));
+      const url = `http://${address}/crds/example.com_gadgets.yaml`;
+      expect(await failedImport({ root: ROOT, sources: [{ ...crdSource, url }] })).toEqual(
+        new UsageError(`cannot download ${url} (gadget): connect ECONNREFUSED ${address}; offline, import from local copies with --from and --charts-from`),
+      );
+    });
+
+    it('replaces what imports/ held before when it succeeds', async () => {
+      const out = path.join(tempDir('import-again'), 'imports');
+      fs.mkdirSync(out);
+      fs.writeFileSync(path.join(out, 'stale.ts'), '// imported by an older version\n');
+      await importSources({ root: ROOT, sources: [valuesSource], folders, out });
+      expect(fs.readdirSync(out).sort()).toEqual(['charts', 'crds', 'lock.json']);
+    });
+  });
+
   it('refuses a local folder that is not there, or lacks a pinned file, in one sentence with exit 2, and changes nothing', async () => {
     const run = (...args: string[]) => runInProcess('import', ...args);
     const lockBefore = fs.readFileSync(path.join(importsDir(ROOT), 'lock.json'), 'utf8');
@@ -142,37 +237,88 @@ describe('npm run import', () => {
     const chart = manifest(HELM_CONFIG_MEDIA_TYPE);
     const chartDigest = `sha256:${createHash('sha256').update(chart).digest('hex')}`;
     let server: http.Server;
+    let mirror: http.Server;
     let registry: string;
     let requests: Array<{ url: string; accept?: string; authorization?: string }>;
 
+    /** A server on a free loopback port, and its `http://127.0.0.1:<port>`. */
+    const listen = async (handler: http.RequestListener): Promise<[http.Server, string]> => {
+      const listening = http.createServer(handler);
+      await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
+      return [listening, `http://127.0.0.1:${(listening.address() as AddressInfo).port}`];
+    };
+    const close = (closing: http.Server) => new Promise<void>((resolve) => closing.close(() => resolve()));
+    const challenge = (realm: string, rest = '') => ({ 'www-authenticate': `Bearer realm="${registry}${realm}"${rest}` });
+
     /**
      * A registry as the distribution spec has it: charts/gadget wants a bearer token from /token
-     * (as quay.io and ghcr.io do), charts/moved redirects to a mirror of it (as registry.k8s.io
-     * does), charts/liar sends a Docker-Content-Digest that is not its manifest's, charts/app
-     * holds a container image; every other name or tag is unknown.
+     * (as quay.io and ghcr.io do), charts/moved redirects to a mirror on another origin (as
+     * registry.k8s.io does), charts/liar sends a Docker-Content-Digest that is not its manifest's,
+     * charts/app holds a container image; the rest answer each one way a registry can fail.
      */
     beforeAll(async () => {
-      server = http.createServer((request, response) => {
+      let mirrorUrl = '';
+      [server, registry] = await listen((request, response) => {
         const url = request.url ?? '';
         requests.push({ url, accept: request.headers.accept, authorization: request.headers.authorization });
-        const send = (body: Buffer, digest: string) => void response.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'docker-content-digest': digest }).end(body);
-        if (url === '/token?service=fake-registry&scope=repository%3Acharts%2Fgadget%3Apull') return void response.writeHead(200, { 'content-type': 'application/json' }).end('{"token":"pull-token"}');
-        if (url === '/v2/charts/gadget/manifests/1.2.3' || url === '/mirror/v2/charts/gadget/manifests/1.2.3') {
-          if (request.headers.authorization === 'Bearer pull-token') return send(chart, chartDigest);
-          return void response.writeHead(401, { 'www-authenticate': `Bearer realm="${registry}/token",service="fake-registry",scope="repository:charts/gadget:pull"` }).end();
+        const send = (body: Buffer | string, digest: string) => void response.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'docker-content-digest': digest }).end(body);
+        const deny = (headers: http.OutgoingHttpHeaders) => void response.writeHead(401, headers).end();
+        const token = (status: number, body: string) => void response.writeHead(status, { 'content-type': 'application/json' }).end(body);
+        switch (url) {
+          case '/token?service=fake-registry&scope=repository%3Acharts%2Fgadget%3Apull':
+            return token(200, '{"token":"pull-token"}');
+          case '/v2/charts/gadget/manifests/1.2.3':
+            return request.headers.authorization === 'Bearer pull-token' ? send(chart, chartDigest) : deny(challenge('/token', ',service="fake-registry",scope="repository:charts/gadget:pull"'));
+          case '/oauth?scope=repository%3Acharts%2Fplain%3Apull':
+            return token(200, '{"access_token":"oauth-token"}');
+          case '/v2/charts/plain/manifests/1.0.0':
+            return request.headers.authorization === 'Bearer oauth-token' ? send(chart, '') : deny(challenge('/oauth'));
+          case '/v2/charts/moved/manifests/1.2.3':
+            return void response.writeHead(307, { location: `${mirrorUrl}/v2/charts/gadget/manifests/1.2.3` }).end();
+          case '/v2/charts/liar/manifests/1.0.0':
+            return send(chart, `sha256:${'0'.repeat(64)}`);
+          case '/v2/charts/app/manifests/1.0.0':
+            return send(manifest('application/vnd.oci.image.config.v1+json'), '');
+          case '/v2/charts/index/manifests/1.0.0':
+            return send(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [] }), '');
+          case '/v2/charts/bare/manifests/1.0.0':
+            return send('{"schemaVersion":2}', '');
+          case '/v2/charts/garbled/manifests/1.0.0':
+            return send('<html>maintenance</html>', '');
+          case '/v2/charts/broken/manifests/1.0.0':
+            return void response.writeHead(500, 'Internal Server Error').end();
+          case '/v2/charts/basic/manifests/1.0.0':
+            return deny({ 'www-authenticate': 'Basic realm="Bearer tokens are not served here"' });
+          case '/v2/charts/silent/manifests/1.0.0':
+            return deny({});
+          case '/v2/charts/tokenless/manifests/1.0.0':
+            return deny(challenge('/token-empty'));
+          case '/token-empty?scope=repository%3Acharts%2Ftokenless%3Apull':
+            return token(200, '{}');
+          case '/v2/charts/refused/manifests/1.0.0':
+            return deny(challenge('/token-down'));
+          case '/token-down?scope=repository%3Acharts%2Frefused%3Apull':
+            return token(503, '');
+          case '/v2/charts/slow/manifests/1.0.0':
+            return; // never answers
+          default:
+            return void response.writeHead(404).end();
         }
-        if (url === '/v2/charts/moved/manifests/1.2.3') return void response.writeHead(307, { location: '/mirror/v2/charts/gadget/manifests/1.2.3' }).end();
-        if (url === '/v2/charts/liar/manifests/1.0.0') return send(chart, `sha256:${'0'.repeat(64)}`);
-        if (url === '/v2/charts/app/manifests/1.0.0') return send(manifest('application/vnd.oci.image.config.v1+json'), '');
-        return void response.writeHead(404).end();
       });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      registry = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      [mirror, mirrorUrl] = await listen((request, response) => {
+        requests.push({ url: `mirror${request.url}`, authorization: request.headers.authorization });
+        if (request.headers.authorization === 'Bearer pull-token') return void response.writeHead(200).end(chart);
+        return void response.writeHead(401, challenge('/token', ',service="fake-registry",scope="repository:charts/gadget:pull"')).end();
+      });
     });
     beforeEach(() => (requests = []));
-    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    afterAll(async () => {
+      server.closeAllConnections();
+      await Promise.all([close(server), close(mirror)]);
+    });
 
-    const at = (path: string, tag: string) => ociReference(`oci://${registry.replace('http://', '')}/${path}`, tag);
+    const host = () => registry.replace('http://', '');
+    const at = (path: string, tag: string) => ociReference(`oci://${host()}/${path}`, tag);
 
     it('is the SHA-256 of the manifest the registry serves for the tag, fetched with the token its challenge names', async () => {
       await expect(resolveDigest(at('charts/gadget', '1.2.3'))).resolves.toBe(chartDigest);
@@ -184,23 +330,68 @@ describe('npm run import', () => {
       expect(requests[0].accept?.split(', ')).toEqual([...MANIFEST_MEDIA_TYPES]);
     });
 
-    it('follows a redirect and sends the token to where the manifest is', async () => {
+    it("asks for pulling the repository when the challenge names no scope, and no service when it names none, and takes an OAuth2 token's access_token", async () => {
+      await expect(resolveDigest(at('charts/plain', '1.0.0'))).resolves.toBe(chartDigest);
+      expect(requests.map(({ url }) => url)).toEqual(['/v2/charts/plain/manifests/1.0.0', '/oauth?scope=repository%3Acharts%2Fplain%3Apull', '/v2/charts/plain/manifests/1.0.0']);
+    });
+
+    it('follows a redirect to another origin and sends the token to where the manifest is', async () => {
       await expect(resolveDigest(at('charts/moved', '1.2.3'))).resolves.toBe(chartDigest);
-      expect(requests.at(-1)).toMatchObject({ url: '/mirror/v2/charts/gadget/manifests/1.2.3', authorization: 'Bearer pull-token' });
+      expect(requests.map(({ url, authorization }) => ({ url, authorization }))).toEqual([
+        { url: '/v2/charts/moved/manifests/1.2.3', authorization: undefined },
+        { url: 'mirror/v2/charts/gadget/manifests/1.2.3', authorization: undefined },
+        { url: '/token?service=fake-registry&scope=repository%3Acharts%2Fgadget%3Apull', authorization: undefined },
+        { url: 'mirror/v2/charts/gadget/manifests/1.2.3', authorization: 'Bearer pull-token' },
+      ]);
     });
 
     it.each([
-      ['a Docker-Content-Digest that is not the bytes sent', 'charts/liar', '1.0.0', `the registry says its manifest is sha256:${'0'.repeat(64)}, but the manifest it sent is ${chartDigest}; not recording either`],
-      ['an unknown tag', 'charts/gadget', '9.9.9', 'the registry has no such tag (404)'],
-      ['a container image', 'charts/app', '1.0.0', `is not a Helm chart: its manifest's config is application/vnd.oci.image.config.v1+json, not ${HELM_CONFIG_MEDIA_TYPE}`],
-    ])('refuses %s, naming the reference', async (_name, repository, tag, problem) => {
-      const name = `oci://${registry.replace('http://', '')}/${repository}:${tag}`;
-      await expect(resolveDigest(at(repository, tag))).rejects.toThrow(`${name}${problem.startsWith('is ') ? ' ' : ': '}${problem}`);
+      ['a Docker-Content-Digest that is not the bytes sent', 'charts/liar', `the registry says its manifest is sha256:${'0'.repeat(64)}, but the manifest it sent is ${chartDigest}; not recording either`],
+      ['an unknown tag', 'charts/gadget:9.9.9', "the registry has no such tag (404); check the chart's version and repository in config/versions.ts"],
+      ['a container image', 'charts/app', `is not a Helm chart: its manifest's config is application/vnd.oci.image.config.v1+json, not ${HELM_CONFIG_MEDIA_TYPE}`],
+      ['an index', 'charts/index', `is not a Helm chart: its manifest's config is missing (a application/vnd.oci.image.index.v1+json), not ${HELM_CONFIG_MEDIA_TYPE}`],
+      ['a manifest of no media type', 'charts/bare', `is not a Helm chart: its manifest's config is missing (a manifest of no media type), not ${HELM_CONFIG_MEDIA_TYPE}`],
+      ['a manifest that is not JSON', 'charts/garbled', "the registry's manifest is not JSON"],
+      ['a failing registry', 'charts/broken', 'the registry answered 500 Internal Server Error for its manifest'],
+      ['a challenge that is not Bearer', 'charts/basic', `the registry asks for credentials (Basic realm="Bearer tokens are not served here"), but the platform's charts must be public`],
+      ['a 401 with no challenge', 'charts/silent', "the registry asks for credentials (no WWW-Authenticate), but the platform's charts must be public"],
+      ['a token service that sends no token', 'charts/tokenless', () => `the token service ${registry} sent no token`],
+      ['a failing token service', 'charts/refused', () => `the token service ${registry} answered 503 Service Unavailable`],
+    ])('refuses %s, naming the reference', async (_name, repositoryAndTag, problem) => {
+      const [repository, tag = '1.0.0'] = repositoryAndTag.split(':');
+      const expected = typeof problem === 'string' ? problem : problem();
+      await expect(resolveDigest(at(repository, tag))).rejects.toThrow(new UsageError(`oci://${host()}/${repository}:${tag}${expected.startsWith('is ') ? ' ' : ': '}${expected}`));
+    });
+
+    it('names a registry it cannot reach, and one that does not answer in time, and says how to import offline', async () => {
+      const [closed, closedUrl] = await listen(() => undefined);
+      await close(closed);
+      const offline = 'offline, import with --from (the digests recorded before are kept)';
+      const port = closedUrl.replace('http://', '');
+      await expect(resolveDigest(ociReference(`oci://${port}/charts/gadget`, '1.2.3'))).rejects.toThrow(
+        new UsageError(`cannot reach the registry of oci://${port}/charts/gadget:1.2.3: connect ECONNREFUSED ${port}; ${offline}`),
+      );
+      await expect(resolveDigest(at('charts/slow', '1.0.0'), 200)).rejects.toThrow(
+        new UsageError(`cannot reach the registry of oci://${host()}/charts/slow:1.0.0: The operation was aborted due to timeout; ${offline}`),
+      );
+    });
+
+    it('reads oci://<registry>[:port]/<path> only, and refuses anything else in one sentence', () => {
+      expect(ociReference('oci://ghcr.io/kro-run/kro/kro', '0.4.1')).toEqual({ registry: 'ghcr.io', repository: 'kro-run/kro/kro', tag: '0.4.1' });
+      expect(ociReference('oci://localhost:5000/charts/my_chart.v2', '1.0.0')).toEqual({ registry: 'localhost:5000', repository: 'charts/my_chart.v2', tag: '1.0.0' });
+      for (const url of ['https://ghcr.io/kro-run/kro', 'xoci://ghcr.io/kro-run/kro', 'oci://ghcr.io/kro-run/kro/', 'oci://ghcr.io/kro-run//kro', 'oci://ghcr.io/Kro', 'oci://ghcr.io', 'oci://ghcr io/kro']) {
+        expect(() => ociReference(url, '1.0.0')).toThrow(new UsageError(`${url} is not an OCI chart repository: it must look like oci://<registry>/<path>`));
+      }
+    });
+
+    it('speaks plain HTTP to a registry on this machine only (127.0.0.0/8, localhost, [::1]), and HTTPS to every other', () => {
+      for (const registry of ['localhost', 'localhost:5000', '127.0.0.1:5000', '127.10.20.30', '[::1]', '[::1]:5000']) expect(registryBaseUrl(registry)).toBe(`http://${registry}`);
+      for (const registry of ['ghcr.io', 'registry.k8s.io:443', 'localhost.example.com', '127.0.0.1.example.com', '10.127.0.0.1', '[::2]:5000', 'my-localhost:5000']) expect(registryBaseUrl(registry)).toBe(`https://${registry}`);
     });
 
     it('is resolved for each OCI chart of the pinned ones, and only those', async () => {
       const charts: Record<string, ChartVersion> = {
-        gadget: { repository: `oci://${registry.replace('http://', '')}/charts/gadget`, chart: 'gadget', version: '1.2.3' },
+        gadget: { repository: `oci://${host()}/charts/gadget`, chart: 'gadget', version: '1.2.3' },
         plain: { repository: registry, chart: 'plain', version: '1.0.0' },
       };
       await expect(resolveOciCharts(charts)).resolves.toEqual({ gadget: { url: `${charts.gadget.repository}:1.2.3`, digest: chartDigest } });
