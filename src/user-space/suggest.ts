@@ -1,17 +1,17 @@
 /** "Did you mean" for a mistyped name: the known name closest to it. */
 
-/** The known name within two edits of `name`, if there is exactly one best. */
+/** How far a name may be from the one meant, to be offered as a hint. */
+const MAX_EDITS = 2;
+
+/**
+ * The known name within two edits of `name` (ignoring case), if exactly one is closest: a tie
+ * would make the hint a guess.
+ */
 export function closest(name: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const candidate of candidates) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
+  const distances = [...new Set(candidates)].map((candidate) => ({ candidate, distance: editDistance(name.toLowerCase(), candidate.toLowerCase()) }));
+  const nearest = Math.min(...distances.map(({ distance }) => distance));
+  const best = distances.filter(({ distance }) => distance === nearest && distance <= MAX_EDITS);
+  return best.length === 1 ? best[0].candidate : undefined;
 }
 
 function editDistance(a: string, b: string): number {
