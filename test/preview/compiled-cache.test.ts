@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadCompiled, standaloneValidators, type CompiledModule } from '../../src/compiled-cache';
+import { loadCompiled, packageVersion, standaloneValidators, type CompiledModule } from '../../src/compiled-cache';
 import { tempDir } from '../helpers';
 import { ROOT } from './helpers';
 
@@ -63,5 +63,39 @@ describe('loadCompiled', () => {
     expect(check({ n: 2 })).toBe(true);
     expect(filesOf(name)).toEqual([file]);
     expect(fs.readFileSync(fullPath, 'utf8')).toBe(intact);
+  });
+});
+
+describe('loadCompiled, beyond ajv', () => {
+  it('rebuilds a file emptied (as a full disk leaves one)', () => {
+    const builds = { count: 0 };
+    loadCompiled(validatorModule('emptied', builds));
+    const [file] = filesOf('emptied');
+    fs.writeFileSync(path.join(cacheDir, file), '');
+    const { check } = loadCompiled<{ check: Check }>(validatorModule('emptied', builds));
+    expect({ builds: builds.count, valid: check({ n: 3 }) }).toEqual({ builds: 2, valid: true });
+  });
+
+  it("bundles the userland punycode, never Node's deprecated built-in", () => {
+    const { toASCII } = loadCompiled<{ toASCII: (domain: string) => string }>({ cacheDir, name: 'punycode', key: 'punycode', resolveDir: ROOT, source: () => "export { toASCII } from 'punycode';" });
+    expect(toASCII('bücher.example')).toBe('xn--bcher-kva.example');
+    const text = fs.readFileSync(path.join(cacheDir, filesOf('punycode')[0]), 'utf8');
+    expect(text).not.toMatch(/require\(["']punycode["']\)/);
+    expect(text).not.toMatch(/require\(["']node:punycode["']\)/);
+  });
+
+  it('closes the files it reads', () => {
+    const module = validatorModule('descriptors', { count: 0 });
+    loadCompiled(module);
+    const open = () => fs.readdirSync('/proc/self/fd').length;
+    const before = open();
+    for (let load = 0; load < 100; load++) loadCompiled(module);
+    // Generous: the test process may open a few descriptors of its own meanwhile, not 100.
+    expect(open() - before).toBeLessThan(50);
+  });
+
+  it("keys a package's code by its version, read from its package.json", () => {
+    const ajv = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'ajv', 'package.json'), 'utf8')) as { version: string };
+    expect(packageVersion(ROOT, 'ajv')).toBe(`ajv@${ajv.version}`);
   });
 });
