@@ -1,6 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
+import * as net from 'net';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
@@ -86,4 +87,13 @@ export function ifAvailable(run: jest.Describe | jest.It, missing: string | unde
   }
   process.stderr.write(`skipped, as a CI run would not: ${missing}\n`);
   return run.skip;
+}
+
+/** `127.0.0.1:<port>` of a port that was free a moment ago and nothing listens on: a connection to it is refused. */
+export async function refusingAddress(): Promise<string> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `127.0.0.1:${port}`;
 }

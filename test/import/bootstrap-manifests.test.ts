@@ -6,7 +6,7 @@ import * as path from 'path';
 import { BOOTSTRAP_MANIFESTS } from '../../config/versions';
 import { CHECKSUMS_FILE, vendorBootstrapManifests } from '../../src/import/bootstrap-manifests';
 import { UsageError } from '../../src/cli/usage-error';
-import { tempDir } from '../helpers';
+import { refusingAddress, tempDir } from '../helpers';
 
 describe('npm run import: what bootstrap applies', () => {
   const [folder, urls] = Object.entries(BOOTSTRAP_MANIFESTS)[0];
@@ -69,10 +69,7 @@ describe('npm run import: what bootstrap applies, from its URLs', () => {
     await vendorBootstrapManifests(root, undefined, { crds: [`${base}/crds/a.yaml`] });
     const before = fs.readFileSync(path.join(root, 'cluster', 'crds', CHECKSUMS_FILE), 'utf8');
     await expect(vendorBootstrapManifests(root, undefined, { crds: [`${base}/crds/a.yaml`, `${base}/gone.yaml`] })).rejects.toThrow(new UsageError(`${base}/gone.yaml answered 404 Not Found`));
-    const closed = http.createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const address = `127.0.0.1:${(closed.address() as AddressInfo).port}`;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const address = await refusingAddress();
     await expect(vendorBootstrapManifests(root, undefined, { crds: [`http://${address}/crds/a.yaml`] })).rejects.toThrow(
       new UsageError(`cannot download http://${address}/crds/a.yaml: connect ECONNREFUSED ${address}; offline, import with --from <folder of the files>`),
     );

@@ -12,7 +12,7 @@ import { type CompactCrd } from '../../src/import/crd-schema';
 import { importsDir } from '../../src/import/layout';
 import { pinnedSources, type ImportSource } from '../../src/import/sources';
 import { ROOT } from '../../src/paths';
-import { tempDir } from '../helpers';
+import { refusingAddress, tempDir } from '../helpers';
 import { runInProcess } from '../in-process';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
@@ -181,10 +181,7 @@ describe('npm run import', () => {
     });
 
     it('names a source it cannot download and says how to import offline', async () => {
-      const closed = http.createServer();
-      await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-      const address = `127.0.0.1:${(closed.address() as AddressInfo).port}`;
-      await new Promise<void>((resolve) => closed.close(() => resolve()));
+      const address = await refusingAddress();
       const url = `http://${address}/crds/example.com_gadgets.yaml`;
       expect(await failedImport({ root: ROOT, sources: [{ ...crdSource, url }] })).toEqual(
         new UsageError(`cannot download ${url} (gadget): connect ECONNREFUSED ${address}; offline, import from local copies with --from and --charts-from`),
@@ -364,10 +361,8 @@ describe('npm run import', () => {
     });
 
     it('names a registry it cannot reach, and one that does not answer in time, and says how to import offline', async () => {
-      const [closed, closedUrl] = await listen(() => undefined);
-      await close(closed);
+      const port = await refusingAddress();
       const offline = 'offline, import with --from (the digests recorded before are kept)';
-      const port = closedUrl.replace('http://', '');
       await expect(resolveDigest(ociReference(`oci://${port}/charts/gadget`, '1.2.3'))).rejects.toThrow(
         new UsageError(`cannot reach the registry of oci://${port}/charts/gadget:1.2.3: connect ECONNREFUSED ${port}; ${offline}`),
       );
