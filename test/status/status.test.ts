@@ -52,6 +52,31 @@ describe('evaluate and render recorded objects', () => {
     expect(table).not.toContain('\x1b[');
   });
 
+  it('reads objects just created, with no status yet, as not reconciled: Flux objects, graph definitions and instances', () => {
+    const withoutStatus = (items: readonly unknown[]) => items.map((item, index) => (index === 0 ? { ...(item as object), status: undefined } : item));
+    const ready = readyCluster();
+    const state: ClusterState = {
+      ...ready,
+      kustomizations: withoutStatus(ready.kustomizations),
+      graphDefinitions: withoutStatus(ready.graphDefinitions),
+      instances: { ...ready.instances, webapplications: withoutStatus(ready.instances.webapplications) },
+    };
+    const name = (items: readonly unknown[]) => (items[0] as { metadata: { name: string } }).metadata.name;
+    const report = reportOf(state);
+    expect(report.flux.find((row) => row.kind === 'Kustomization' && row.name === name(state.kustomizations))).toEqual({
+      kind: 'Kustomization',
+      namespace: 'flux-system',
+      name: name(state.kustomizations),
+      ready: false,
+      state: 'Unknown',
+      message: 'not reconciled yet',
+    });
+    expect(report.abstractions.find((row) => row.name === name(state.graphDefinitions))).toMatchObject({ ready: false, state: 'Unknown', reason: undefined, message: undefined });
+    const instances = report.teams.flatMap((team) => team.instances);
+    expect(instances.find((row) => row.kind === 'WebApplication' && row.name === name(state.instances.webapplications))).toMatchObject({ ready: false, state: 'PENDING', message: 'kro has not reconciled it yet' });
+    expect(exitCodeOf(report)).not.toBe(0);
+  });
+
   it('draws every section: titles, the header, columns padded to the widest cell, one-line messages, empty sections', () => {
     const report: StatusReport = {
       server: SERVER,
