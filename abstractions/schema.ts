@@ -32,10 +32,6 @@ export interface StringField extends FieldBase<string> {
   /** RE2-compatible (kro's CRD validation runs in Go): no lookarounds, no backslashes. @default none */
   readonly pattern?: string;
   /** @default none */
-  readonly enum?: readonly string[];
-  /** @default none */
-  readonly minLength?: number;
-  /** @default none */
   readonly maxLength?: number;
 }
 
@@ -96,7 +92,7 @@ export type ValueOf<F extends Field> = F extends StringField
 
 export type Values<F extends Fields> = { readonly [K in keyof F]: ValueOf<F[K]> };
 
-/** Field constructors; `as const`-like inference keeps literal defaults and enums typed. */
+/** Field constructors; `as const`-like inference keeps literal defaults typed. */
 export const field = {
   string: <const F extends Omit<StringField, 'type'>>(props: F) => ({ type: 'string', ...props }) as const,
   integer: <const F extends Omit<IntegerField, 'type'>>(props: F) => ({ type: 'integer', ...props }) as const,
@@ -117,6 +113,7 @@ export function flattenFields(fields: Fields, prefix = ''): [string, Field][] {
 /** The field at `path` (names below spec), or undefined. */
 export function fieldAtPath(fields: Fields, path: readonly string[]): Field | undefined {
   const [name, ...rest] = path;
+  // Stryker disable next-line ConditionalExpression: no field is named "undefined", so fields[undefined] is undefined too
   const definition = name === undefined ? undefined : fields[name];
   if (!definition || rest.length === 0) return definition;
   if (definition.type === 'map') return rest.length === 1 ? definition : undefined; // a value of the map
@@ -147,9 +144,7 @@ function simpleSchemaOf(definition: Exclude<Field, ObjectField>, cluster: Cluste
   if (definition.required) markers.push('required=true');
   if (fallback !== undefined) markers.push(`default=${marker(fallback)}`);
   if (definition.type === 'string') {
-    if (definition.enum) markers.push(`enum=${quote(definition.enum.join(','))}`);
     if (definition.pattern) markers.push(`pattern=${quote(definition.pattern)}`);
-    if (definition.minLength !== undefined) markers.push(`minLength=${definition.minLength}`);
     if (definition.maxLength !== undefined) markers.push(`maxLength=${definition.maxLength}`);
   }
   if (definition.type === 'integer') {

@@ -172,7 +172,6 @@ function constraintsOf(definition: Field): string {
     if (definition.maximum !== undefined) parts.push(`≤ ${definition.maximum}`);
   }
   if (definition.type === 'string') {
-    if (definition.enum) parts.push(`one of ${definition.enum.map((value) => `\`${value}\``).join(', ')}`);
     if (definition.pattern) parts.push(`matches \`${definition.pattern.replace(/\|/g, '\\|')}\``);
     if (definition.maxLength !== undefined) parts.push(`≤ ${definition.maxLength} chars`);
   }

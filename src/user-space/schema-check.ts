@@ -88,7 +88,7 @@ const DNS_LABEL_HINT = 'a DNS-1123 label: lower-case letters, digits and "-", st
 
 /**
  * The message of one error, where it points, and whether at the key. Only the keywords that
- * abstractions' fields use get their own words (no field has an enum or a minLength yet); ajv's
+ * abstractions' fields use get their own words (StringField has no enum or minLength); ajv's
  * message serves any other. At the root only `required` and `additionalProperties` arise (load.ts
  * has already refused a document that is not a mapping, or not of the kind it says), and both
  * name their field.

@@ -114,6 +114,12 @@ describe('rejected documents', () => {
       // healthPath has no hint: the pattern itself is the explanation.
       error('team-x/web.yaml:12:15', 'WebApplication team-x-web: spec.healthPath "healthz" must match ^/[A-Za-z0-9._~%/-]*$'),
     ]);
+    const problems = problemsOf({ 'team-x/db.yaml': flow('Infrastructure', 'name: team-x-db', 'database: shop, storage: 1GB'), 'team-x/web.yaml': webApplication('team-x', 'web', 'web.example.com', '  infrastructure: Team-X-DB') });
+    // The reference check also names the misspelt Infrastructure, with "did you mean".
+    expect(problems.filter((problem) => problem.message.includes('is not valid'))).toEqual([
+      error('team-x/db.yaml:4:33', 'Infrastructure team-x-db: spec.storage "1GB" is not valid: a size such as 1Gi'),
+      error('team-x/web.yaml:10:19', "WebApplication team-x-web: spec.infrastructure \"Team-X-DB\" is not valid: the metadata.name of an Infrastructure in the team's files"),
+    ]);
   });
 
   it('reports unknown fields at their key, with "did you mean" for a near miss', () => {
