@@ -3,7 +3,7 @@
  * openAPIV3Schema of each served version, without descriptions (most of a CRD's bytes). What
  * preview and the tests check objects against; the typed classes come from the same file.
  */
-import { parse } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { UsageError } from '../cli/usage-error';
 import { withoutDescriptions } from '../json-schema';
 import { isRecord } from '../preview/simple-schema';
@@ -45,11 +45,11 @@ export function compactCrd(text: string, source: string): CompactCrd {
 }
 
 function parseYaml(text: string, source: string): CrdDocument | null {
-  try {
-    return parse(text) as CrdDocument | null;
-  } catch (error) {
-    throw new UsageError(`${source} cannot be read as one YAML document: ${(error as Error).message.split('\n')[0]}`);
-  }
+  const documents = parseAllDocuments(text);
+  if (documents.length > 1) throw new UsageError(`${source} holds ${documents.length} YAML documents; a CRD file holds one`);
+  const [error] = documents[0]?.errors ?? [];
+  if (error) throw new UsageError(`${source} is not YAML: ${error.message.split('\n')[0]}`);
+  return (documents[0]?.toJS() ?? null) as CrdDocument | null;
 }
 
 /** File name of a kind's compact CRD in imports/crds/: `<kind>.<group>.json`, lower case like a resource name. */

@@ -33,8 +33,8 @@ describe("npm run import: a CRD's compact schema", () => {
     ['no served version', crd((spec) => (spec.versions = [{ name: 'v1', served: false, schema: { openAPIV3Schema: { type: 'object' } } }])), 'serves no version with a schema'],
     ['no schema', crd((spec) => (spec.versions = [{ name: 'v1', served: true }])), 'serves no version with a schema'],
     ['no versions', crd((spec) => delete spec.versions), 'serves no version with a schema'],
-    ['two documents', `${GADGET_CRD}---\n${GADGET_CRD}`, 'cannot be read as one YAML document: Source contains multiple documents; please use YAML.parseAllDocuments() at line 36, column 1:'],
-    ['broken YAML', 'kind: [CustomResourceDefinition', 'cannot be read as one YAML document: Flow sequence in block collection must be sufficiently indented and end with a ] at line 1, column 32:'],
+    ['two documents', `${GADGET_CRD}---\n${GADGET_CRD}`, 'holds 2 YAML documents; a CRD file holds one'],
+    ['broken YAML', 'kind: [CustomResourceDefinition', 'is not YAML: Flow sequence in block collection must be sufficiently indented and end with a ] at line 1, column 32:'],
   ])('refuses %s in one sentence naming the source, as a usage error', (_name, text, problem) => {
     expect(() => compactCrd(text, 'gadget (https://example.com/gadgets.yaml)')).toThrow(new UsageError(`gadget (https://example.com/gadgets.yaml) ${problem}`));
     expect(() => compactCrd(text, 'gadget')).toThrow(UsageError);
