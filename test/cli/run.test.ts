@@ -25,6 +25,12 @@ const throwing =
     throw error;
   };
 
+/** A command whose promise rejects with `error`. */
+const rejecting =
+  (error: unknown): Command =>
+  () =>
+    Promise.reject(error);
+
 describe('every command: exit codes and failures', () => {
   it("passes the command's arguments and returns its exit code", async () => {
     const seen: string[][] = [];
@@ -38,7 +44,7 @@ describe('every command: exit codes and failures', () => {
   });
 
   it('calls anything else an internal error, in one sentence without a stack trace, exit 2', async () => {
-    await expect(captured(() => execute(async () => throwing(new TypeError("cannot read properties of undefined (reading 'spec')"))([]), []))).resolves.toEqual({
+    await expect(captured(() => execute(rejecting(new TypeError("cannot read properties of undefined (reading 'spec')")), []))).resolves.toEqual({
       result: 2,
       stdout: '',
       stderr: "mini-atlas: internal error: cannot read properties of undefined (reading 'spec')\n",
