@@ -70,7 +70,8 @@ function forwardConnection(forwarder: PortForward, { namespace, pod, port }: For
 function listen(server: net.Server, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(error.code === 'EADDRINUSE' ? new UsageError(`local port ${port} is already in use; choose another with --port`) : error);
+      const problem = error.code === 'EADDRINUSE' ? 'is already in use' : `cannot be listened on (${error.code ?? error.message})`;
+      reject(new UsageError(`local port ${port} ${problem}; choose another with --port`));
     });
     server.listen(port, '127.0.0.1', () => resolve());
   });

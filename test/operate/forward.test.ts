@@ -3,6 +3,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { parse, stringify } from 'yaml';
+import { PortForward } from '@kubernetes/client-node';
 import { UsageError } from '../../src/cli/usage-error';
 import { localPortOf } from '../../src/operate/local-port';
 import { ClusterState, TestServer, closedPort, runCli, startCli, startFakeApiServer, writeKubeconfig } from '../status/fake-cluster';
@@ -185,6 +186,31 @@ describe('port-forwarding commands', () => {
       taken.close();
       expect(result).toMatchObject({ code: 2, stdout: '', stderr: `mini-atlas: local port ${port} is already in use; choose another with --port\n` });
     });
+
+    it('says which local port it may not listen on, and why, exit 2', async () => {
+      const listen = jest.spyOn(net.Server.prototype, 'listen').mockImplementationOnce(function (this: net.Server) {
+        process.nextTick(() => this.emit('error', Object.assign(new Error('listen EACCES: permission denied 127.0.0.1:80'), { code: 'EACCES' })));
+        return this;
+      });
+      const result = await runCli('dashboard', ['--port', '80'], { KUBECONFIG: kubeconfig });
+      listen.mockRestore();
+      expect(result).toMatchObject({ code: 2, stdout: '', stderr: 'mini-atlas: local port 80 cannot be listened on (EACCES); choose another with --port\n' });
+    });
+
+    it.each([
+      ['a string', 'the handshake was refused', 'the handshake was refused'],
+      ['nothing', null, 'null'],
+      ['an error without a message', new TypeError(''), 'TypeError'],
+    ])('names why a forwarded connection failed when the client rejects with %s', async (_, rejection, shown) => {
+      const portForward = jest.spyOn(PortForward.prototype, 'portForward').mockRejectedValueOnce(rejection);
+      const running = startCli('dashboard', ['--port', '0'], { KUBECONFIG: kubeconfig });
+      const port = Number(/localhost:(\d+)/.exec(await running.waitFor('stdout', /\n/))![1]);
+      expect(await untilClosed(port, 'GET / HTTP/1.1\r\n\r\n')).toBe('');
+      const stderr = await running.waitFor('stderr', /failed: .*\n/);
+      portForward.mockRestore();
+      expect(stderr.split('\n').slice(1)).toEqual([`port-forward to monitoring/grafana-6f7c9-k2l4p:3000 failed: ${shown}`, '']);
+      expect((await running.interrupt()).code).toBe(0);
+    });
   });
 
   describe('npm run kubeconfig', () => {
@@ -217,10 +243,22 @@ describe('port-forwarding commands', () => {
       expect(fs.readFileSync(out, 'utf8')).toBe(written);
     });
 
-    it("passes on what the vcluster pod's side reports, and keeps listening", async () => {
+    it('never overwrites a file that appears at --out while it asks the cluster, exit 2', async () => {
+      const out = path.join(tempDir('kubeconfig'), 'sandbox.yaml');
       await server!.close();
       const state = platform();
-      state.portAnswers!['team-b/team-b-sandbox-0:8443'] = () => ({ error: nothingListens(8443) });
+      const secretPath = '/api/v1/namespaces/team-b/secrets/vc-team-b-sandbox';
+      state.onRequest = (request) => request === secretPath && fs.writeFileSync(out, 'written by someone else\n');
+      server = await startFakeApiServer(state);
+      const result = await runCli('kubeconfig', ['team-b/sandbox', '--out', out, '--port', '0'], { KUBECONFIG: writeKubeconfig({ 'kind-dev': server.url }) });
+      expect(result).toMatchObject({ code: 2, stdout: '', stderr: `mini-atlas: ${out} already exists; mini-atlas never overwrites a file: remove it or choose another --out\n` });
+      expect(fs.readFileSync(out, 'utf8')).toBe('written by someone else\n');
+    });
+
+    it("passes on what the vcluster pod's side reports, as one line, and keeps listening", async () => {
+      await server!.close();
+      const state = platform();
+      state.portAnswers!['team-b/team-b-sandbox-0:8443'] = () => ({ error: `${nothingListens(8443)}\n` });
       server = await startFakeApiServer(state);
       const running = startCli('kubeconfig', ['team-b/sandbox'], { KUBECONFIG: writeKubeconfig({ 'kind-dev': server.url }) });
       const port = Number(/reachable at https:\/\/localhost:(\d+) /.exec(await running.waitFor('stderr', /Ctrl-C to stop\n/))![1]);

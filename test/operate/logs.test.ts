@@ -15,7 +15,7 @@ function shopCluster(requests: string[] = []): ClusterState {
       'team-b/team-b-shop-7d9f-b2x4k': 'started\nno newline at the end',
       'team-b/team-b-cart-5c6d-x8p2m': 'cart line\n',
     },
-    requests,
+    onRequest: (request) => requests.push(request),
   });
 }
 

@@ -53,8 +53,8 @@ export interface ClusterState {
   secrets?: Record<string, unknown>;
   /** What a pod's port does with the bytes a port-forwarded connection sends, by `<namespace>/<pod>:<port>`. @default none */
   portAnswers?: Record<string, PortAnswer>;
-  /** When given, the server appends the path and query of every request it receives. @default not recorded */
-  requests?: string[];
+  /** Called with the path and query of every request, before the server answers it. @default none */
+  onRequest?: (pathAndQuery: string) => void;
 }
 
 /** A fully ready platform with teams team-a and team-b, from the fixtures. */
@@ -103,7 +103,7 @@ export async function startFakeApiServer(state: ClusterState): Promise<TestServe
   const server = await startHttp((request, response) => {
     if (request.headers.authorization !== `Bearer ${TEST_TOKEN}`) return sendJson(response, 401, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Unauthorized', code: 401 });
     const url = new URL(request.url ?? '/', 'http://localhost');
-    state.requests?.push(`${url.pathname}${url.search}`);
+    state.onRequest?.(`${url.pathname}${url.search}`);
     const refused = state.refused?.[url.pathname];
     if (refused) return sendJson(response, refused.code, { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: refused.message, code: refused.code });
     const log = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/.exec(url.pathname);

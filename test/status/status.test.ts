@@ -365,7 +365,7 @@ describe('mini-atlas status against real sockets', () => {
 
   it("asks only for the namespaces of the team it is given, by the tenant label", async () => {
     const requests: string[] = [];
-    const server = await serve(startFakeApiServer({ ...readyCluster(), requests }));
+    const server = await serve(startFakeApiServer({ ...readyCluster(), onRequest: (request) => requests.push(request) }));
     const env = { KUBECONFIG: kubeconfig({ 'kind-dev': server.url }) };
     await runStatusCli(['--team', 'team-a'], env);
     await runStatusCli([], env);
