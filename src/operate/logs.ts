@@ -9,6 +9,7 @@ import { interrupted } from '../cli/interrupted';
 import { connect, parseInstanceRef, reportFailure } from './connect';
 import { nameOf, podsOf, selectorOf } from './pods';
 import { LOGS_COMMAND } from './specs';
+import { reasonOf } from './errors';
 
 const LOGS_USAGE = usageOf(LOGS_COMMAND);
 
@@ -47,7 +48,7 @@ async function streamPod(log: Log, namespace: string, pod: string, options: { fo
   try {
     stream = await log.log(namespace, pod, WEB_APPLICATION_CONTAINER, lines, options);
   } catch (error) {
-    process.stderr.write(`mini-atlas logs: cannot read the log of pod ${pod}${error instanceof ApiException ? ` (${error.code})` : ''}: is its container running?\n`);
+    process.stderr.write(`mini-atlas logs: cannot read the log of pod ${pod} (${error instanceof ApiException ? error.code : reasonOf(error)}): is its container running?\n`);
     return undefined;
   }
   if (!options.follow) await ended;
@@ -68,6 +69,7 @@ class PrefixedLines extends Writable {
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
     const text = this.partial + chunk.toString('utf8');
     const lines = text.split('\n');
+    // Stryker disable next-line StringLiteral: split always returns at least one element, so pop() never returns undefined
     this.partial = lines.pop() ?? '';
     // Stryker disable next-line ConditionalExpression,EqualityOperator: writing no lines writes nothing; the condition saves a call
     if (lines.length > 0) process.stdout.write(lines.map((line) => `${this.prefix}${line}\n`).join(''));

@@ -6,6 +6,7 @@ import * as net from 'net';
 import { PassThrough } from 'stream';
 import { KubeConfig, PortForward } from '@kubernetes/client-node';
 import { UsageError } from '../cli/usage-error';
+import { reasonOf } from './errors';
 
 /** The pod port to reach. */
 export interface ForwardTarget {
@@ -62,7 +63,7 @@ function forwardConnection(forwarder: PortForward, { namespace, pod, port }: For
       socket.on('close', () => webSocket?.close());
     })
     .catch((error: unknown) => {
-      log(`port-forward to ${namespace}/${pod}:${port} failed: ${describe(error)}`);
+      log(`port-forward to ${namespace}/${pod}:${port} failed: ${reasonOf(error)}`);
       socket.destroy();
     });
 }
@@ -75,10 +76,4 @@ function listen(server: net.Server, port: number): Promise<void> {
     });
     server.listen(port, '127.0.0.1', () => resolve());
   });
-}
-
-/** What a WebSocket handshake rejected with: an ErrorEvent, an Error, or anything. */
-function describe(error: unknown): string {
-  const message = (error as { message?: unknown })?.message;
-  return typeof message === 'string' && message !== '' ? message : String(error);
 }

@@ -1,3 +1,4 @@
+import { Log } from '@kubernetes/client-node';
 import { ClusterState, TestServer, closedPort, runCli, startCli, startFakeApiServer, writeKubeconfig } from '../status/fake-cluster';
 import { clusterWith, pod, webLabels } from './helpers';
 
@@ -85,27 +86,37 @@ describe('npm run logs', () => {
     expect(await runCli('logs', ['team-b/shop', '--follow'], { KUBECONFIG: kubeconfig })).toMatchObject({ code: 1, stdout: '' });
   });
 
-  it('follows until interrupted, then exits 0', async () => {
+  it('names why a log could not be read when the request failed before the API server answered', async () => {
     const kubeconfig = await kubeconfigFor(shopCluster());
+    const read = jest.spyOn(Log.prototype, 'log').mockRejectedValueOnce(new Error('connect EHOSTUNREACH 10.0.0.1:6443'));
+    const result = await runCli('logs', ['team-b/cart'], { KUBECONFIG: kubeconfig });
+    read.mockRestore();
+    expect(result).toMatchObject({ code: 1, stdout: '', stderr: 'mini-atlas logs: cannot read the log of pod team-b-cart-5c6d-x8p2m (connect EHOSTUNREACH 10.0.0.1:6443): is its container running?\n' });
+  });
+
+  it('follows until interrupted, then exits 0', async () => {
+    const requests: string[] = [];
+    const kubeconfig = await kubeconfigFor(shopCluster(requests));
     const running = startCli('logs', ['team-b/cart', '--follow'], { KUBECONFIG: kubeconfig });
     await running.waitFor('stdout', /cart line\n/);
     const result = await running.interrupt();
     expect(result).toMatchObject({ code: 0, stdout: '[team-b-cart-5c6d-x8p2m] cart line\n', stderr: '' });
+    expect(requests.filter((request) => request.includes('/log?'))).toEqual(['/api/v1/namespaces/team-b/pods/team-b-cart-5c6d-x8p2m/log?container=app&follow=true&pretty=true&previous=false&timestamps=false']);
   });
 
   it('keeps following when a connection is cut, and names a pod whose log request failed', async () => {
     const state = shopCluster();
-    state.cutLogs = { 'team-b/team-b-shop-7d9f-a1z9q': 'after the log', 'team-b/team-b-shop-7d9f-b2x4k': 'before answering' };
+    state.cutLogs = { 'team-b/team-b-shop-7d9f-b2x4k': 'after the log', 'team-b/team-b-shop-7d9f-a1z9q': 'before answering' };
     const running = startCli('logs', ['team-b/shop', '--follow'], { KUBECONFIG: await kubeconfigFor(state) });
-    await running.waitFor('stdout', /GET \/readyz 200\n/);
+    // The cut connection ends that pod's lines, the last one without its newline too, without ending the command.
+    await running.waitFor('stdout', /no newline at the end\n/);
     await running.waitFor('stderr', /\n/);
-    // The cut connection ends that pod's lines without ending the command.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await running.interrupt()).toMatchObject({
       code: 0,
-      stdout: '[team-b-shop-7d9f-a1z9q] started\n[team-b-shop-7d9f-a1z9q] GET /readyz 200\n',
+      stdout: '[team-b-shop-7d9f-b2x4k] started\n[team-b-shop-7d9f-b2x4k] no newline at the end\n',
       // client-node reports a connection cut before any answer as a 500.
-      stderr: 'mini-atlas logs: cannot read the log of pod team-b-shop-7d9f-b2x4k (500): is its container running?\n',
+      stderr: 'mini-atlas logs: cannot read the log of pod team-b-shop-7d9f-a1z9q (500): is its container running?\n',
     });
   });
 
