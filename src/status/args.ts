@@ -55,6 +55,17 @@ export function parseDuration(text: string): number {
   return total;
 }
 
+/** `15m`, `1m30s`, `4s`: how long `ms` (more than 0) is, in whole seconds rounded up, as the flags take it. */
+export function formatDuration(ms: number): string {
+  const seconds = Math.ceil(ms / 1000);
+  const parts = [
+    [Math.floor(seconds / 3600), 'h'],
+    [Math.floor((seconds % 3600) / 60), 'm'],
+    [seconds % 60, 's'],
+  ] as const;
+  return parts.filter(([amount]) => amount > 0).map(([amount, unit]) => `${amount}${unit}`).join('');
+}
+
 /** The context choice of CLUSTER_OPTIONS; a cluster config/clusters.ts does not know is a UsageError. */
 export function contextChoice(values: ReadonlyMap<string, string>): ContextChoice {
   const cluster = values.get('--cluster');

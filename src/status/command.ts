@@ -2,7 +2,7 @@
 import { setTimeout as sleep } from 'timers/promises';
 import { interrupted } from '../cli/interrupted';
 import { ClusterApi, createClusterApi } from './api';
-import { StatusOptions, parseStatusArgs } from './args';
+import { StatusOptions, formatDuration, parseStatusArgs } from './args';
 import { ClusterError } from './errors';
 import { StatusReport, evaluate, exitCodeOf } from './evaluate';
 import { fetchSnapshot } from './fetch';
@@ -105,15 +105,4 @@ async function watch(client: ClusterApi, options: StatusOptions): Promise<number
 
 function useColor(): boolean {
   return process.stdout.isTTY === true && !process.env.NO_COLOR;
-}
-
-/** `15m`, `1m30s`, `4s`: how long `ms` (more than 0) is, in whole seconds rounded up, as the flags take it. */
-function formatDuration(ms: number): string {
-  const seconds = Math.ceil(ms / 1000);
-  const parts = [
-    [Math.floor(seconds / 3600), 'h'],
-    [Math.floor((seconds % 3600) / 60), 'm'],
-    [seconds % 60, 's'],
-  ] as const;
-  return parts.filter(([amount]) => amount > 0).map(([amount, unit]) => `${amount}${unit}`).join('');
 }

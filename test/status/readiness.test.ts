@@ -1,5 +1,6 @@
 import { evaluate, exitCodeOf, notReadyNames, StatusRow } from '../../src/status/evaluate';
-import { ClusterSnapshot, Condition, InstanceRecord } from '../../src/status/records';
+import { ClusterSnapshot, Condition, InstanceRecord, RawObjects, buildSnapshot } from '../../src/status/records';
+import { PLATFORM } from '../../config/platform';
 
 const READY_TRUE: Condition = { type: 'Ready', status: 'True', reason: 'Ready' };
 const READY_FALSE: Condition = { type: 'Ready', status: 'False', reason: 'NotReady', message: 'waiting for resource deployment to become ready' };
@@ -130,5 +131,33 @@ describe('a Flux object is ready only when its Ready condition is True', () => {
     expect(flux([READY_UNKNOWN])).toMatchObject({ ready: false, state: 'Unknown' });
     expect(flux([READY_FALSE])).toMatchObject({ ready: false, state: 'False', reason: 'NotReady' });
     expect(flux([])).toMatchObject({ ready: false, state: 'Unknown', message: 'not reconciled yet' });
+  });
+});
+
+describe('the snapshot', () => {
+  const namespace = (name: string, team: string) => ({ metadata: { name, labels: { [PLATFORM.tenantLabel]: team } } });
+  const raw: RawObjects = {
+    kustomizations: [],
+    helmReleases: [],
+    graphDefinitions: [],
+    servedResources: [],
+    namespaces: [namespace('team-b', 'team-b'), namespace('team-a-db', 'team-a'), namespace('team-a', 'team-a')],
+    instances: {},
+  };
+
+  it('lists teams and their namespaces by name, whatever order the API server lists them in', () => {
+    expect(buildSnapshot('https://127.0.0.1:6443', 'kind-dev', raw).teams).toEqual([
+      { name: 'team-a', namespaces: ['team-a', 'team-a-db'], instances: [] },
+      { name: 'team-b', namespaces: ['team-b'], instances: [] },
+    ]);
+  });
+
+  it('gives a ResourceGraphDefinition that declares no kind an empty one', () => {
+    const graphDefinitions = [{ metadata: { name: 'broken' }, spec: { schema: {} } }];
+    expect(buildSnapshot('https://127.0.0.1:6443', 'kind-dev', { ...raw, graphDefinitions }).graphDefinitions).toEqual([{ name: 'broken', kind: '', state: undefined, conditions: [] }]);
+  });
+
+  it('keeps only the team asked for', () => {
+    expect(buildSnapshot('https://127.0.0.1:6443', 'kind-dev', raw, 'team-b').teams).toEqual([{ name: 'team-b', namespaces: ['team-b'], instances: [] }]);
   });
 });

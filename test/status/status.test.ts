@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { UsageError } from '../../src/cli/usage-error';
 import { CLUSTERS } from '../../config/clusters';
-import { parseDuration, parseStatusArgs, STATUS_COMMAND } from '../../src/status/args';
+import { formatDuration, parseDuration, parseStatusArgs, STATUS_COMMAND } from '../../src/status/args';
 import { StatusReport, evaluate, exitCodeOf } from '../../src/status/evaluate';
 import { buildSnapshot } from '../../src/status/records';
 import { renderJson, renderTable } from '../../src/status/render';
@@ -248,6 +248,11 @@ describe('status arguments', () => {
     expect([parseDuration('30s'), parseDuration('15m'), parseDuration('1h'), parseDuration('1m30s'), parseDuration('500ms')]).toEqual([30_000, 900_000, 3_600_000, 90_000, 500]);
     for (const text of ['15', 'soon', 'x1s', '1sx', '1m30']) expect(() => parseDuration(text)).toThrow(new UsageError(`"${text}" is not a duration; write it like 30s, 15m, 1h or 1m30s`));
     expect(() => parseDuration('0s')).toThrow(new UsageError('the duration "0s" must be longer than zero'));
+  });
+
+  it('writes a duration as the flags take it, in whole seconds rounded up', () => {
+    expect([4_000, 900_000, 90_000, 3_661_000, 7_200_000, 1].map(formatDuration)).toEqual(['4s', '15m', '1m30s', '1h1m1s', '2h', '1s']);
+    for (const ms of [1_000, 61_000, 3_599_000, 3_601_000]) expect(parseDuration(formatDuration(ms))).toBe(ms);
   });
 
   it('reads every flag, in both --flag value and --flag=value forms', () => {
