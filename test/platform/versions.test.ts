@@ -76,8 +76,12 @@ describe('OCI charts without a digest or a signature check', () => {
 
   it('are refused with a reason for a check they have, and an HTTP(S) chart with OCI-only fields', () => {
     expect(conflicts(oci({ digest, cosign, exceptions: { digest: 'stale' } }))).toEqual(['CHARTS.gadget in config/versions.ts has a digest and still gives exceptions.digest: remove the reason']);
+    expect(conflicts(oci({ digest, cosign, exceptions: { signature: 'stale' } }))).toEqual(['CHARTS.gadget in config/versions.ts has a cosign identity and still gives exceptions.signature: remove the reason']);
     expect(conflicts({ repository: 'https://charts.example', chart: 'gadget', version: '1.2.3', digest })).toEqual([
       'CHARTS.gadget in config/versions.ts is an HTTP(S) chart but sets digest, which only an OCI chart has: an HTTP(S) chart is pinned by its exact version (and archiveSha256 where bootstrap installs it)',
+    ]);
+    expect(conflicts({ repository: 'https://charts.example', chart: 'gadget', version: '1.2.3', digest, cosign })).toEqual([
+      'CHARTS.gadget in config/versions.ts is an HTTP(S) chart but sets digest, cosign, which only an OCI chart has: an HTTP(S) chart is pinned by its exact version (and archiveSha256 where bootstrap installs it)',
     ]);
   });
 });
