@@ -4,6 +4,7 @@ import { generateTeams } from '../../bench/generate-teams';
 import { formatProblem } from '../../src/user-space';
 import { synthesize, SynthOptions, SynthResult } from '../../src/synth/command';
 import { readTree } from '../../src/synth/dist-folder';
+import { cacheFile, describeFile, openCache, sha256, writeCache } from '../../src/synth/cache';
 import { tempDir } from '../helpers';
 
 /**
@@ -180,5 +181,34 @@ describe('a cache that cannot be trusted means a full render, and the output of 
     const full = synth(at, { full: true });
     expect(full.render).toEqual({ reused: 0, rendered: 4, doubt: 'not read (--full)' });
     expectFullRenderOutput(at, full);
+  });
+});
+
+describe('the cache folder', () => {
+  it('keeps the eight most recently written caches, and removes nothing that is not a cache', () => {
+    const folder = tempDir('synth-caches');
+    const old = Array.from({ length: 9 }, (_, index) => path.join(folder, `old-${index}.json`));
+    old.forEach((file, index) => {
+      fs.writeFileSync(file, '{}');
+      fs.utimesSync(file, 1_000 + index, 1_000 + index);
+    });
+    fs.writeFileSync(path.join(folder, 'notes.txt'), 'mine');
+    const file = cacheFile(folder, path.join(folder, 'out'));
+    writeCache(file, 'key', new Map(), new Map());
+    expect(fs.readdirSync(folder).sort()).toEqual([path.basename(file), ...old.slice(2).map((cache) => path.basename(cache)), 'notes.txt'].sort());
+  });
+});
+
+describe('a cache is opened', () => {
+  const text = 'kind: Namespace\n';
+  const current = new Map([['dev/namespaces.yaml', text]]);
+  const hashes = new Map([['dev/namespaces.yaml', sha256(text)]]);
+
+  it('for the key it was written for only: other code, user space or output means a full render', () => {
+    const file = cacheFile(tempDir('synth-caches'), 'out');
+    writeCache(file, 'this code', new Map([['dev/namespaces.yaml', describeFile(sha256(text))]]), new Map());
+    expect(openCache(file, 'this code', current, hashes)).not.toHaveProperty('doubt');
+    expect(openCache(file, 'other code', current, hashes)).toEqual({ doubt: 'written by other code, or for another user space or output' });
+    expect(openCache(file, 'this code', current, new Map([['dev/namespaces.yaml', sha256('edited')]]))).toEqual({ doubt: 'the output is not what it recorded' });
   });
 });
