@@ -232,7 +232,8 @@ function splitParts(text: string, recorded: CachedFile['parts'] | undefined): Fi
       if (!text.startsWith(DOCUMENT_SEPARATOR, at)) return undefined;
       at += DOCUMENT_SEPARATOR.length;
     }
-    if (typeof team !== 'string' || !Number.isInteger(length) || length < 1 || at + length > text.length || !Number.isInteger(documents) || typeof hash !== 'string') return undefined;
+    // A length past the end leaves `at` beyond it: no separator and no end of the file follow, so the record is refused all the same.
+    if (typeof team !== 'string' || !Number.isInteger(length) || length < 1 || !Number.isInteger(documents) || typeof hash !== 'string') return undefined;
     parts.push({ ...(team ? { team, hash } : {}), text: text.slice(at, at + length), documents, owned: owned === 1 });
     at += length;
   }

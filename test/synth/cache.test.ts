@@ -4,7 +4,7 @@ import { generateTeams } from '../../bench/generate-teams';
 import { formatProblem } from '../../src/user-space';
 import { synthesize, SynthOptions, SynthResult } from '../../src/synth/command';
 import { readTree } from '../../src/synth/dist-folder';
-import { cacheFile, describeFile, openCache, sha256, writeCache } from '../../src/synth/cache';
+import { cacheFile, describeFile, openCache, sha256, ValidCache, writeCache } from '../../src/synth/cache';
 import { tempDir } from '../helpers';
 
 /**
@@ -210,5 +210,44 @@ describe('a cache is opened', () => {
     expect(openCache(file, 'this code', current, hashes)).not.toHaveProperty('doubt');
     expect(openCache(file, 'other code', current, hashes)).toEqual({ doubt: 'written by other code, or for another user space or output' });
     expect(openCache(file, 'this code', current, new Map([['dev/namespaces.yaml', sha256('edited')]]))).toEqual({ doubt: 'the output is not what it recorded' });
+  });
+});
+
+describe("a cache whose record of a file's parts does not fit the file is doubted", () => {
+  const name = 'dev/platform.yaml';
+  const text = 'a: 1\n---\nb: 2\n';
+  const good = [['', 5, 1, 1, ''], ['', 5, 1, 1, '']];
+  const opened = (parts: unknown, content = text) => {
+    const file = cacheFile(tempDir('synth-caches'), 'out');
+    writeCache(file, 'key', new Map([[name, { hash: sha256(content), parts: parts as never }]]), new Map());
+    return openCache(file, 'key', new Map([[name, content]]), new Map([[name, sha256(content)]]));
+  };
+
+  it('takes a record that fits, part by part', () => {
+    const cache = opened(good);
+    expect(cache).not.toHaveProperty('doubt');
+    expect((cache as ValidCache).parts.get(name)).toEqual([
+      { text: 'a: 1\n', documents: 1, owned: true },
+      { text: 'b: 2\n', documents: 1, owned: true },
+    ]);
+  });
+
+  it.each([
+    ['parts that are not a list', 'parts'],
+    ['a part that is not a list', [5, good[1]]],
+    ['a team that is not a name', [[1, 5, 1, 1, ''], good[1]]],
+    ['a length that is not a whole number', [['', 4.5, 1, 1, ''], good[1]]],
+    ['an empty part', [['', 0, 1, 1, ''], ['', 10, 1, 1, '']]],
+    ['a part longer than the file', [good[0], ['', 6, 1, 1, '']]],
+    ['a count of documents that is not a whole number', [['', 5, '1', 1, ''], good[1]]],
+    ['a hash that is not text', [['', 5, 1, 1, null], good[1]]],
+    ['a part that does not end where the separator starts', [['', 4, 1, 1, ''], ['', 6, 1, 1, '']]],
+    ['parts that end before the file does', [['', 5, 1, 1, ''], ['', 4, 1, 1, '']]],
+  ])('%s', (_, parts) => {
+    expect(opened(parts)).toEqual({ doubt: `it does not describe ${name}` });
+  });
+
+  it('an empty part, even between two separators', () => {
+    expect(opened([good[0], ['', 0, 1, 1, ''], good[1]], 'a: 1\n---\n---\nb: 2\n')).toEqual({ doubt: `it does not describe ${name}` });
   });
 });
