@@ -237,7 +237,6 @@ describe("a cache whose record of a file's parts does not fit the file is doubte
     ['a part that is not a list', [5, good[1]]],
     ['a team that is not a name', [[1, 5, 1, 1, ''], good[1]]],
     ['a length that is not a whole number', [['', 4.5, 1, 1, ''], good[1]]],
-    ['an empty part', [['', 0, 1, 1, ''], ['', 10, 1, 1, '']]],
     ['a part longer than the file', [good[0], ['', 6, 1, 1, '']]],
     ['a count of documents that is not a whole number', [['', 5, '1', 1, ''], good[1]]],
     ['a hash that is not text', [['', 5, 1, 1, null], good[1]]],
