@@ -98,9 +98,8 @@ export function cacheFile(folder: string, out: string): string {
  * the SHA-256 of each file's bytes): a ValidCache, or why not.
  */
 export function openCache(file: string, key: string, current: DistFiles, hashes: ReadonlyMap<string, string>): ValidCache | CacheDoubt {
-  if (!fs.existsSync(file)) return { doubt: 'none yet' };
   // Nothing to take from an empty output: the cache, megabytes for thousands of teams, is not read.
-  if (current.size === 0) return { doubt: 'the output is empty' };
+  if (current.size === 0) return { doubt: fs.existsSync(file) ? 'the output is empty' : 'none yet' };
   let content: CacheContent;
   try {
     content = JSON.parse(fs.readFileSync(file, 'utf8')) as CacheContent;
@@ -132,7 +131,7 @@ export function openCache(file: string, key: string, current: DistFiles, hashes:
       if (!isTeamEntry(entry) || entry.input !== input) return undefined;
       const outputs = new Map<string, TeamOutput>();
       for (const [cluster, teamParts] of byTeam.get(team) ?? []) {
-        const kinds = content.kindSets[entry.kinds?.[cluster]];
+        const kinds = content.kindSets[entry.kinds[cluster]];
         // Each part is what the team's input rendered to, not merely where the cache says it is.
         if (!kinds || [...teamParts.values()].some((part) => sha256(part.text) !== part.hash)) return undefined;
         outputs.set(cluster, { team, parts: teamParts, kinds: kindsOf(kinds) });

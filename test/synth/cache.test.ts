@@ -176,6 +176,12 @@ describe('a cache that cannot be trusted means a full render, and the output of 
     expectFullRenderOutput(at, result);
   });
 
+  it('a cache removed: none yet, though the output is there', () => {
+    const { at, result } = afterSpoiling((scene) => fs.rmSync(scene.cache));
+    expect(result.render).toEqual({ reused: 0, rendered: 4, doubt: 'none yet' });
+    expectFullRenderOutput(at, result);
+  });
+
   it('asked not to read it (--full)', () => {
     const { at } = afterSpoiling(() => undefined);
     const full = synth(at, { full: true });
@@ -248,5 +254,106 @@ describe("a cache whose record of a file's parts does not fit the file is doubte
 
   it('an empty part, even between two separators', () => {
     expect(opened([good[0], ['', 0, 1, 1, ''], good[1]], 'a: 1\n---\n---\nb: 2\n')).toEqual({ doubt: `it does not describe ${name}` });
+  });
+});
+
+describe("a team's entry in the cache", () => {
+  const name = 'dev/tenants/team-a/instances.yaml';
+  const text = 'apiVersion: kro.run/v1alpha1\nkind: WebApplication\n';
+  const part = { team: 'team-a', text, documents: 1, owned: true };
+  const record = {
+    input: 'hash of team-a',
+    problems: [{ severity: 'warning' as const, location: { file: 'team-a/web.yaml', line: 1, col: 1 }, message: 'a warning' }],
+    owners: ['@org/team-a'],
+    hosts: [['team-a.example.com', 'web']] as [string, string][],
+    secrets: [['api-keys', ['age1key']]] as [string, string[]][],
+  };
+  const kinds = new Map([['tenants' as const, [{ apiVersion: 'kro.run/v1alpha1', kind: 'WebApplication' }]]]);
+
+  /** A cache of team-a's one part, its entry changed by `spoil` in the file, opened against the output it describes. */
+  function opened(spoil: (entry: Record<string, unknown>, cache: Record<string, any>) => void = () => undefined, partHash = sha256(text)) {
+    const file = cacheFile(tempDir('synth-caches'), 'out');
+    writeCache(file, 'key', new Map([[name, describeFile(sha256(text), [{ ...part, hash: partHash }])]]), new Map([['team-a', { record, outputs: new Map([['dev', { team: 'team-a', parts: new Map([[name, part]]), kinds }]]) }]]));
+    const cache = JSON.parse(fs.readFileSync(file, 'utf8'));
+    spoil(cache.teams['team-a'], cache);
+    fs.writeFileSync(file, JSON.stringify(cache));
+    return openCache(file, 'key', new Map([[name, text]]), new Map([[name, sha256(text)]]));
+  }
+
+  it('gives back the record and the output it was written with, for the hash it recorded only', () => {
+    const cache = opened() as ValidCache;
+    expect(cache.inputOf('team-a')).toBe('hash of team-a');
+    expect(cache.reuse('team-a', 'hash of team-a')).toEqual({ record, outputs: new Map([['dev', { team: 'team-a', parts: new Map([[name, { ...part, hash: sha256(text) }]]), kinds }]]) });
+    expect(cache.reuse('team-a', 'another hash')).toBeUndefined();
+    expect(cache.inputOf('team-b')).toBeUndefined();
+    expect(cache.reuse('team-b', 'hash of team-a')).toBeUndefined();
+  });
+
+  it('takes a team without owners', () => {
+    const cache = opened((entry) => delete entry.owners) as ValidCache;
+    expect(cache.reuse('team-a', 'hash of team-a')?.record).toEqual({ ...record, owners: undefined });
+  });
+
+  it.each([
+    ['an entry that is not a map', (_: unknown, cache: Record<string, any>) => (cache.teams['team-a'] = ['hash of team-a'])],
+    ['no entry', (_: unknown, cache: Record<string, any>) => delete cache.teams['team-a']],
+  ])('a team in the output with %s: the cache is doubted', (_, spoil) => {
+    expect(opened(spoil)).toEqual({ doubt: 'it does not describe every team in the output' });
+  });
+
+  it.each<[string, (entry: Record<string, any>) => void]>([
+    ['an input that is not text', (entry) => (entry.input = 1)],
+    ['problems that are not a list', (entry) => (entry.problems = {})],
+    ['a problem that is not a map', (entry) => (entry.problems = ['a warning'])],
+    ['a problem without location', (entry) => delete entry.problems[0].location],
+    ['a problem whose message is not text', (entry) => (entry.problems[0].message = 1)],
+    ['owners that are not a list', (entry) => (entry.owners = '@org/team-a')],
+    ['an owner that is not text', (entry) => (entry.owners = ['@org/team-a', 1])],
+    ['hosts that are not a list', (entry) => (entry.hosts = 'team-a.example.com')],
+    ['a host that is not a pair', (entry) => (entry.hosts = [['team-a.example.com']])],
+    ['a host of three', (entry) => (entry.hosts = [['team-a.example.com', 'web', 'more']])],
+    ['a host that is not text', (entry) => (entry.hosts = [[1, 'web']])],
+    ['secrets that are not a list', (entry) => (entry.secrets = {})],
+    ['a secret that is not a list', (entry) => (entry.secrets = ['api-keys'])],
+    ['a secret whose name is not text', (entry) => (entry.secrets = [[1, ['age1key']]])],
+    ['a secret whose keys are not text', (entry) => (entry.secrets = [['api-keys', [1]]])],
+    ['kinds that are not a map', (entry) => (entry.kinds = [0])],
+  ])('an entry with %s is as good as none: the team is rendered', (_, spoil) => {
+    const cache = opened(spoil) as ValidCache;
+    expect(cache.inputOf('team-a')).toBeUndefined();
+    expect(cache.reuse('team-a', 'hash of team-a')).toBeUndefined();
+  });
+
+  it.each<[string, (entry: Record<string, any>) => void]>([
+    ['no kinds for a cluster it has output on', (entry) => (entry.kinds = {})],
+    ['kinds that are not in the list of kinds', (entry) => (entry.kinds = { dev: 1 })],
+  ])('an entry with %s: the team is rendered', (_, spoil) => {
+    const cache = opened(spoil) as ValidCache;
+    expect(cache.inputOf('team-a')).toBe('hash of team-a');
+    expect(cache.reuse('team-a', 'hash of team-a')).toBeUndefined();
+  });
+
+  it('a part whose text is not the one recorded: the team is rendered', () => {
+    const cache = opened(undefined, sha256('what team-a rendered before')) as ValidCache;
+    expect(cache.inputOf('team-a')).toBe('hash of team-a');
+    expect(cache.reuse('team-a', 'hash of team-a')).toBeUndefined();
+  });
+
+  it.each<[string, (cache: Record<string, any>) => void]>([
+    ['a format that is not a number', (cache) => (cache.format = '1')],
+    ['a key that is not text', (cache) => (cache.key = ['key'])],
+    ['files that are not a map', (cache) => (cache.files = [])],
+    ['teams that are not a map', (cache) => (cache.teams = null)],
+    ['a list of kinds that is not a list', (cache) => (cache.kindSets = {})],
+  ])('a cache with %s is not one synth wrote', (_, spoil) => {
+    expect(opened((__, cache) => spoil(cache))).toEqual({ doubt: 'not one synth wrote' });
+  });
+
+  it('a cache of another format is doubted', () => {
+    expect(opened((_, cache) => (cache.format = 2))).toEqual({ doubt: 'written by other code, or for another user space or output' });
+  });
+
+  it("a file's record that is not a map: the output is not what it recorded", () => {
+    expect(opened((_, cache) => (cache.files[name] = [sha256(text)]))).toEqual({ doubt: 'the output is not what it recorded' });
   });
 });
