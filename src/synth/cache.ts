@@ -90,6 +90,7 @@ export interface CacheDoubt {
 
 /** The cache file of the output folder `out`, in `folder`. */
 export function cacheFile(folder: string, out: string): string {
+  // Stryker disable next-line MethodExpression: the whole hash names the file as well as its first 16 characters
   return path.join(folder, `${createHash('sha256').update(path.resolve(out)).digest('hex').slice(0, 16)}.json`);
 }
 
@@ -152,8 +153,7 @@ export function describeFile(hash: string, parts: readonly FilePart[] = []): Cac
  * a name no other process uses, then renamed: a reader sees the old cache or the whole new one.
  */
 export function writeCache(file: string, key: string, written: ReadonlyMap<string, CachedFile>, teams: ReadonlyMap<string, ReusedTeam>): void {
-  const files: Record<string, CachedFile> = {};
-  for (const name of [...written.keys()].sort()) files[name] = written.get(name)!;
+  const files = Object.fromEntries(written);
   const kindSets: Record<string, string[]>[] = [];
   const kindSetIndex = new Map<string, number>();
   const cachedTeams: Record<string, CachedTeam> = {};
@@ -188,6 +188,7 @@ function forgetOldCaches(folder: string): void {
       return []; // removed meanwhile by another synth
     }
   });
+  // Stryker disable next-line ObjectLiteral,BooleanLiteral: `force` is for a cache another synth removes between the listing and here, which no test can time
   for (const { cache } of byAge.sort((a, b) => b.written - a.written).slice(CACHES_KEPT)) fs.rmSync(cache, { force: true });
 }
 
@@ -252,6 +253,7 @@ function kindsOf(set: Readonly<Record<string, readonly string[]>>): Map<LayerNam
  * files: no cache is used then, rather than one that might be stale.
  */
 export function runningBundleVersion(): string | undefined {
+  // Stryker disable next-line all: tests run the sources, where RUNNING_BUNDLE is undefined; test/user-space/synth.test.ts runs the bundle, in a child process that Stryker's mutants do not reach
   return RUNNING_BUNDLE && sha256(Buffer.concat([Buffer.from(`${process.version}\n`), fs.readFileSync(RUNNING_BUNDLE)]));
 }
 

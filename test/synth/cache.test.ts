@@ -238,6 +238,10 @@ describe("a cache whose record of a file's parts does not fit the file is doubte
     ]);
   });
 
+  it('takes a part of one character', () => {
+    expect((opened([['', 1, 1, 1, ''], good[1]], 'a---\nb: 2\n') as ValidCache).parts.get(name)?.map((part) => part.text)).toEqual(['a', 'b: 2\n']);
+  });
+
   it.each([
     ['parts that are not a list', 'parts'],
     ['a part that is not a list', [5, good[1]]],
@@ -287,6 +291,15 @@ describe("a team's entry in the cache", () => {
     expect(cache.reuse('team-a', 'another hash')).toBeUndefined();
     expect(cache.inputOf('team-b')).toBeUndefined();
     expect(cache.reuse('team-b', 'hash of team-a')).toBeUndefined();
+  });
+
+  it('keeps the kinds two teams have in common once', () => {
+    const file = cacheFile(tempDir('synth-caches'), 'out');
+    const team = (name: string) => ({ record: { ...record, input: name }, outputs: new Map([['dev', { team: name, parts: new Map(), kinds }]]) });
+    writeCache(file, 'key', new Map(), new Map([['team-a', team('team-a')], ['team-b', team('team-b')]]));
+    const { teams, kindSets } = JSON.parse(fs.readFileSync(file, 'utf8'));
+    expect(kindSets).toEqual([{ tenants: ['kro.run/v1alpha1 WebApplication'] }]);
+    expect([teams['team-a'].kinds, teams['team-b'].kinds]).toEqual([{ dev: 0 }, { dev: 0 }]);
   });
 
   it('takes a team without owners', () => {
