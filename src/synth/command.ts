@@ -106,6 +106,7 @@ interface PreparedSynth {
 
 function prepare(options: SynthOptions, spool: Spool): PreparedSynth {
   const conflicts = versionConflicts(CHARTS, VERSIONS);
+  // Stryker disable next-line StringLiteral: how several conflicts are joined shows only when the committed CHARTS and VERSIONS disagree, which test/platform/versions.test.ts refuses
   if (conflicts.length) throw new UsageError(conflicts.join('; '));
   checkReplaceable(options.out, options.shownOut ?? options.out);
   const hashes = new Map<string, string>();
@@ -121,6 +122,7 @@ function prepare(options: SynthOptions, spool: Spool): PreparedSynth {
     return !misnamed;
   });
   // Objects are named only to tell what a change removes: nothing, from an empty output.
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: naming them from an empty output too costs time only
   const renderer = new TeamRenderer(options.userSpaceDir, current.size > 0, spool, hasErrors(problems));
   return { current, hashes, key, cache, doubt: 'doubt' in opened ? opened.doubt : undefined, problems, renderer, teams };
 }
@@ -143,6 +145,7 @@ function finish(options: SynthOptions, synth: PreparedSynth, results: readonly T
     }
     // A team whose cache entry turns out to be unusable is rendered after all.
     const rendered = result.reused ? renderer.render(result.team, undefined) : result;
+    // Stryker disable next-line StringLiteral: an internal error no input reaches (render() given no hash never reuses)
     if (rendered.reused) throw new Error(`${result.team} cannot be both unchanged and not`);
     loadProblems.push(...rendered.loadProblems);
     apiProblems.push(...rendered.apiProblems);
@@ -160,7 +163,8 @@ function finish(options: SynthOptions, synth: PreparedSynth, results: readonly T
   if (hasErrors(problems)) return { problems, teams: records.size, counts: new Map(), teamFiles: new Map() };
   // Each team's owners, in team order: CODEOWNERS, and Grafana's sign-in on a cluster that has it.
   const teamOwners = new Map([...records].flatMap(([team, { record }]) => (record.owners ? [[team, record.owners]] : [])));
-  const clusters = platforms.map((platform, index) => assembleCluster(platform, outputs.map((perCluster) => perCluster[index]).filter((output): output is TeamOutput => output !== undefined), teamOwners));
+  // A team has output on every cluster here: without one, it has no Workspace, an error refused above.
+  const clusters = platforms.map((platform, index) => assembleCluster(platform, outputs.map((perCluster) => perCluster[index]!), teamOwners));
   const teamFiles: TeamFiles = new Map(clusters.flatMap((cluster) => [...cluster.teamFiles]));
   const comparison = new DistComparison(current, cache?.parts);
   const partsOf = new Map<string, readonly FilePart[] | undefined>();
@@ -190,6 +194,7 @@ function finish(options: SynthOptions, synth: PreparedSynth, results: readonly T
   // An unchanged file's hash is the one it was read with.
   if (options.cache) writeCache(options.cache.file, synth.key!, new Map([...partsOf].map(([file, parts]) => [file, describeFile(changed.get(file) ?? hashes.get(file)!, parts)])), records);
   if (options.codeOwnersFile) writeIfChanged(options.codeOwnersFile, owners);
+  // Stryker disable next-line ConditionalExpression: the docs depend on the code alone, which no test changes: writing them again leaves the same bytes, and test/platform/dist.test.ts checks the committed ones are up to date
   if (options.writeDocs) writeGeneratedDocs(generatedDocs());
   const reused = [...records.values()].filter((team) => team.reused).length;
   return { problems, teams: records.size, counts, changes, codeOwners: owners, teamFiles, render: { reused, rendered: records.size - reused, ...(synth.doubt && { doubt: synth.doubt }) } };
@@ -211,6 +216,7 @@ function repositoryPath(folder: string): string {
 }
 
 /** The cache of the repository's commands, beside the bundles in .build/ (not committed, never in dist/). */
+// Stryker disable next-line StringLiteral: only the bundle uses a cache (see runningBundleVersion); test/user-space/synth.test.ts checks it is here, in a child process that Stryker's mutants do not reach
 export const SYNTH_CACHE_DIR = path.join(ROOT, '.build', 'synth-cache');
 
 export const SYNTH_COMMAND: CommandSpec = {
@@ -232,6 +238,7 @@ export const SYNTH_COMMAND: CommandSpec = {
 export function runSynth(args: string[]): number {
   const started = process.hrtime.bigint();
   const { values, switches } = parseArgs(args, SYNTH_COMMAND);
+  // Stryker disable next-line StringLiteral: no test writes the repository's own dist/; test/platform/dist.test.ts checks it holds what synth writes
   const out = path.resolve(values.get('--out') ?? path.join(ROOT, 'dist'));
   const shownOut = path.relative(ROOT, out) || out;
   const ownOutput = !values.has('--out');
@@ -243,6 +250,7 @@ export function runSynth(args: string[]): number {
     writeDocs: ownOutput,
     codeOwnersFile: ownOutput ? path.join(ROOT, CODEOWNERS_FILE) : undefined,
     cache: codeVersion ? { file: cacheFile(SYNTH_CACHE_DIR, out), codeVersion } : undefined,
+    // Stryker disable next-line StringLiteral: --full matters only with a cache, which only the bundle uses: test/user-space/synth.test.ts runs it
     full: switches.has('--full'),
   });
   report(result.problems);
@@ -276,7 +284,9 @@ function summary({ counts, teams, changes, render }: SynthResult, seconds: numbe
 
 /** `teams: 1 rendered, 999 unchanged (taken from the output as it is)`, or why every team was rendered. */
 function renderLine({ reused, rendered, doubt }: RenderReport): string {
+  // Stryker disable next-line ConditionalExpression: `if (true)` differs only for a report without doubt, which only the bundle's cache makes (see below); `if (false)` is killed by the summary's test with it
   if (doubt) return `teams: every one rendered (cache: ${doubt})`;
+  // Stryker disable next-line StringLiteral: only the bundle uses a cache (see runningBundleVersion); test/user-space/synth.test.ts checks this line in a child process that Stryker's mutants do not reach
   return `teams: ${rendered} rendered, ${reused} unchanged (taken from the output as it is)`;
 }
 
@@ -294,7 +304,7 @@ export const PRUNED_LISTED = 20;
  * each one is something a reviewer must delete by hand. Pruned objects Flux deletes by itself, so
  * many of them are summed up by kind.
  */
-function removalLines(removed: readonly DistObject[]): string[] {
+export function removalLines(removed: readonly DistObject[]): string[] {
   if (removed.length === 0) return [];
   const kept = removed.filter((object) => object.kept);
   const pruned = removed.filter((object) => !object.kept);

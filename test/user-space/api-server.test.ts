@@ -80,6 +80,20 @@ describe('validate and synth check what kro will create the way the API server d
     expect(listTree(path.join(ROOT, out))).toEqual(before);
   });
 
+  it("is left to validate once a team file has an error: synth, which stops checking at the first, reports the team files' errors only", async () => {
+    const fixture = writeTeams({
+      'team-a/workspace.yaml': workspace('team-a'),
+      'team-a/web.yaml': webApplication('team-a', 'web', 'web.example.com', '  env:\n    A=B: "2"'),
+      'team-b/workspace.yaml': workspace('team-b'),
+      'team-b/web.yaml': webApplication('team-b', 'web', 'shop.example.com', '  colour: blue'),
+    });
+    const errors = (stderr: string) => stderr.split('\n').filter((line) => line.includes(': error: ')).map((line) => line.slice(0, line.indexOf(': error: ')));
+    const synth = await runInProcess('synth', '--user-space', fixture.rel, '--out', makeTempDir());
+    expect(synth.status).toBe(1);
+    expect(errors(synth.stderr)).toEqual([`${fixture.rel}/team-b/web.yaml:10:3`]);
+    expect(errors((await runInProcess('validate', '--user-space', fixture.rel)).stderr)).toEqual([`${fixture.rel}/team-a/web.yaml:11:5`, `${fixture.rel}/team-b/web.yaml:10:3`]);
+  });
+
   it('accepts the example teams', async () => {
     const result = await runInProcess('validate');
     expect(result.stderr).not.toMatch(/API server/);

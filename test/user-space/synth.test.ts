@@ -3,9 +3,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { ABSTRACTIONS } from '../../abstractions';
+import { LAYERS } from '../../charts/layers';
 import { CHARTS, supplyChainExceptions } from '../../config/versions';
 import { formatProblem } from '../../src/user-space';
-import { CliResult, makeTempDir, removeFixtures, ROOT, runInProcess, UserSpaceFixture, workspace, writeTeams } from './helpers';
+import { cacheFile } from '../../src/synth/cache';
+import { PRUNED_LISTED, removalLines, SYNTH_CACHE_DIR, synthesize } from '../../src/synth/command';
+import { Spool } from '../../src/synth/spool';
+import { CliResult, makeTempDir, removeFixtures, ROOT, runCli, runInProcess, UserSpaceFixture, workspace, writeTeams } from './helpers';
 
 /** A Kubernetes object as read back from the out folder. */
 interface KubeObject {
@@ -50,7 +54,6 @@ function read(file: string, folder = out): KubeObject[] {
   return parseAllDocuments(fs.readFileSync(path.join(ROOT, folder, file), 'utf8')).map((document) => document.toJS() as KubeObject);
 }
 
-/** The single object of `kind` in `file`. */
 /** The one object of `kind` (named `name`, where given) in `file`. */
 function one(file: string, kind: string, name?: string): KubeObject {
   const objects = read(file).filter((object) => object.kind === kind && (name === undefined || object.metadata.name === name));
@@ -86,14 +89,6 @@ function allObjects(): KubeObject[] {
 describe('synth --user-space --out', () => {
   it('writes every team into the out folder', () => {
     expect(first.stderr).toBe('');
-    expect(first.stdout).toContain('synth: 2 clusters, 10 layers, 2 teams in');
-    expect(first.stdout).not.toContain('removes');
-    // Every check an OCI chart goes without, on every synth.
-    const exceptions = supplyChainExceptions(CHARTS);
-    expect(exceptions.length).toBeGreaterThan(0);
-    for (const { name, chart, check, reason } of exceptions) {
-      expect(first.stdout).toContain(`supply chain: the ${chart.chart} chart ${chart.version} ${check === 'digest' ? 'is pulled by its tag, not by a digest' : 'is used without a signature check'} (CHARTS.${name}.exceptions.${check}): ${reason}\n`);
-    }
     expect(first.status).toBe(0);
     for (const cluster of ['dev', 'prd']) {
       for (const file of ['tenants/tenants.yaml', 'tenants/team-x/instances.yaml', 'workspaces/workspaces.yaml', 'tenants/team-y/instances.yaml']) {
@@ -222,6 +217,111 @@ describe('synth --user-space --out', () => {
       '  - prd: 1 ConfigMap, 1 Kustomization, 1 ServiceAccount, 13 Topic',
     ]);
     expect(fs.existsSync(path.join(ROOT, out, 'dev/tenants/team-y'))).toBe(false);
+  });
+});
+
+describe("synth's summary", () => {
+  /** A row of the summary's table: the widest layer name (helm-repositories) sets the first column's width, six characters each cluster's. */
+  const row = (name: string, values: readonly (string | number)[]) => `${name.padEnd('helm-repositories'.length)}  ${values.map((value) => String(value).padStart(6)).join('  ')}`;
+
+  it('counts objects per cluster and layer, and says how long it took, how the teams were rendered, what changed and which supply-chain checks are gone without', async () => {
+    const { counts } = synthesize({ userSpaceDir: path.join(ROOT, fixture.rel), out: path.join(ROOT, makeTempDir()) });
+    const clusters = [...counts.keys()];
+    const target = makeTempDir();
+    const started = process.hrtime.bigint();
+    const result = await runInProcess('synth', '--user-space', fixture.rel, '--out', target);
+    const wall = Number(process.hrtime.bigint() - started) / 1e9;
+    const seconds = Number(/^synth: .* in (\d+\.\d\d) s$/m.exec(result.stdout)?.[1]);
+    expect(seconds).toBeGreaterThan(0);
+    expect(seconds).toBeLessThanOrEqual(wall + 0.005);
+    const exceptions = supplyChainExceptions(CHARTS);
+    expect(exceptions.length).toBeGreaterThan(0);
+    expect(result).toEqual({
+      status: 0,
+      stderr: '',
+      stdout: [
+        row('layer', clusters),
+        ...LAYERS.map(({ name }) => row(name, clusters.map((cluster) => counts.get(cluster)!.get(name)!))),
+        row('objects', clusters.map((cluster) => [...counts.get(cluster)!.values()].reduce((sum, count) => sum + count))),
+        '',
+        `synth: 2 clusters, 10 layers, 2 teams in ${seconds.toFixed(2)} s`,
+        'teams: every one rendered (cache: not used)',
+        `${target}/: ${treeHashes(target).size} files added, 0 changed, 0 removed`,
+        ...exceptions.map(({ name, chart, check, reason }) => `supply chain: the ${chart.chart} chart ${chart.version} ${check === 'digest' ? 'is pulled by its tag, not by a digest' : 'is used without a signature check'} (CHARTS.${name}.exceptions.${check}): ${reason}`),
+        '',
+      ].join('\n'),
+    });
+    // Every layer has objects on every cluster but the tenants' and workspaces' of a cluster without teams: the table is no row of zeros.
+    for (const cluster of clusters) expect([...counts.get(cluster)!.values()].every((count) => count > 0)).toBe(true);
+  });
+
+  it('says "1 team"', async () => {
+    const one = writeTeams({ 'team-z/workspace.yaml': workspace('team-z') });
+    expect((await runInProcess('synth', '--user-space', one.rel, '--out', makeTempDir())).stdout).toMatch(/^synth: 2 clusters, 10 layers, 1 team in \d+\.\d\d s$/m);
+  });
+
+  const object = (cluster: string, kind: string, name: string, kept = false) => ({ id: `${cluster}: ${kind} ${name}`, cluster, kind, kept });
+
+  it('names one kept object as one, and lists every pruned one up to PRUNED_LISTED', () => {
+    const pruned = Array.from({ length: PRUNED_LISTED }, (_, index) => object(index % 2 ? 'prd' : 'dev', 'Topic', `team-y/t${index}`));
+    expect(removalLines([object('prd', 'Infrastructure', 'team-x/db', true), ...pruned])).toEqual([
+      `this change removes ${PRUNED_LISTED + 1} objects from the clusters:`,
+      '  kept: Flux never prunes it; delete it by hand once its data may go (1 object):',
+      '  - prd: Infrastructure team-x/db',
+      `  pruned by Flux (${PRUNED_LISTED} objects):`,
+      ...pruned.map(({ id }) => `  - ${id}`),
+    ]);
+  });
+
+  it('counts pruned objects by cluster and kind beyond PRUNED_LISTED, and names one pruned object as one', () => {
+    const pruned = Array.from({ length: PRUNED_LISTED + 1 }, (_, index) => object(index % 3 ? 'dev' : 'prd', index % 2 ? 'Topic' : 'ConfigMap', `team-y/o${index}`));
+    const byClusterAndKind = (cluster: string, kind: string) => pruned.filter((candidate) => candidate.cluster === cluster && candidate.kind === kind).length;
+    expect(removalLines(pruned).slice(1)).toEqual([
+      `  pruned by Flux (${PRUNED_LISTED + 1} objects):`,
+      `  - prd: ${byClusterAndKind('prd', 'ConfigMap')} ConfigMap, ${byClusterAndKind('prd', 'Topic')} Topic`,
+      `  - dev: ${byClusterAndKind('dev', 'Topic')} Topic, ${byClusterAndKind('dev', 'ConfigMap')} ConfigMap`,
+    ]);
+    expect(removalLines([object('dev', 'Topic', 'team-y/t')])).toEqual(['this change removes 1 object from the clusters:', '  pruned by Flux (1 object):', '  - dev: Topic team-y/t']);
+    expect(removalLines([])).toEqual([]);
+  });
+});
+
+describe('synth, before any team', () => {
+  it('does not read a team folder whose name cannot be a namespace, and refuses', async () => {
+    const misnamed = writeTeams({ 'team-ok/workspace.yaml': workspace('team-ok'), 'Team_Z/web.yaml': 'not: [valid' });
+    const result = await runInProcess('synth', '--user-space', misnamed.rel, '--out', makeTempDir());
+    expect(result.status).toBe(1);
+    expect(result.stderr.split('\n').filter((line) => line.includes(': error: '))).toEqual([expect.stringMatching(new RegExp(`^${misnamed.rel}/Team_Z:`))]);
+  });
+
+  it('removes its spool of rendered parts, also when it stops with an error', () => {
+    const close = jest.spyOn(Spool.prototype, 'close');
+    try {
+      expect(() => synthesize({ userSpaceDir: fixture.dir, out: fixture.dir })).toThrow(/holds files synth did not write/);
+      expect(close).toHaveBeenCalledTimes(1);
+    } finally {
+      close.mockRestore();
+    }
+  });
+
+  it("names the team folders in CODEOWNERS where they are, relative to the repository", () => {
+    const { codeOwners } = synthesize({ userSpaceDir: fixture.dir, out: path.join(ROOT, makeTempDir()) });
+    expect(codeOwners).toContain(`\n/${fixture.rel}/team-x/ @acme/team-x\n`);
+  });
+});
+
+describe('synth from the bundle (npm run synth)', () => {
+  it('takes the teams whose files did not change from the output, through its cache in .build/synth-cache/', () => {
+    const teams = writeTeams(TEAMS);
+    const target = makeTempDir();
+    const synth = (...flags: string[]) => runCli('synth', '--user-space', teams.rel, '--out', target, ...flags);
+    expect(synth().stdout).toContain('\nteams: every one rendered (cache: none yet)\n');
+    expect(fs.existsSync(cacheFile(SYNTH_CACHE_DIR, path.join(ROOT, target)))).toBe(true);
+    teams.write({ 'team-y/topic.yaml': TEAMS['team-y/topic.yaml'].replace('spec: {}', 'spec: {partitions: 6}') });
+    const incremental = synth();
+    expect(incremental.stdout).toContain('\nteams: 1 rendered, 1 unchanged (taken from the output as it is)\n');
+    expect(incremental.stdout).toContain(`\n${target}/: 0 files added, 2 changed, 0 removed\n`);
+    expect(synth('--full').stdout).toContain('\nteams: every one rendered (cache: not read (--full))\n');
   });
 });
 
