@@ -302,6 +302,11 @@ describe("a team's entry in the cache", () => {
     expect([teams['team-a'].kinds, teams['team-b'].kinds]).toEqual([{ dev: 0 }, { dev: 0 }]);
   });
 
+  it("keeps whether a team's part is its own, or the platform's made for it", () => {
+    const cache = opened((_, content) => (content.files[name].parts[0][3] = 0)) as ValidCache;
+    expect(cache.reuse('team-a', 'hash of team-a')?.outputs.get('dev')?.parts.get(name)?.owned).toBe(false);
+  });
+
   it('takes a team without owners', () => {
     const cache = opened((entry) => delete entry.owners) as ValidCache;
     expect(cache.reuse('team-a', 'hash of team-a')?.record).toEqual({ ...record, owners: undefined });

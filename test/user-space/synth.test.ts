@@ -282,6 +282,12 @@ describe("synth's summary", () => {
       `  - dev: ${byClusterAndKind('dev', 'Topic')} Topic, ${byClusterAndKind('dev', 'ConfigMap')} ConfigMap`,
     ]);
     expect(removalLines([object('dev', 'Topic', 'team-y/t')])).toEqual(['this change removes 1 object from the clusters:', '  pruned by Flux (1 object):', '  - dev: Topic team-y/t']);
+    expect(removalLines([object('dev', 'Workspace', 'team-y', true), object('prd', 'Workspace', 'team-y', true)])).toEqual([
+      'this change removes 2 objects from the clusters:',
+      '  kept: Flux never prunes them; delete each by hand once their data may go (2 objects):',
+      '  - dev: Workspace team-y',
+      '  - prd: Workspace team-y',
+    ]);
     expect(removalLines([])).toEqual([]);
   });
 });
@@ -305,8 +311,16 @@ describe('synth, before any team', () => {
   });
 
   it("names the team folders in CODEOWNERS where they are, relative to the repository", () => {
-    const { codeOwners } = synthesize({ userSpaceDir: fixture.dir, out: path.join(ROOT, makeTempDir()) });
-    expect(codeOwners).toContain(`\n/${fixture.rel}/team-x/ @acme/team-x\n`);
+    const nested = path.join(makeTempDir(), 'teams');
+    fs.cpSync(fixture.dir, path.join(ROOT, nested), { recursive: true });
+    const { codeOwners } = synthesize({ userSpaceDir: path.join(ROOT, nested), out: path.join(ROOT, makeTempDir()) });
+    expect(codeOwners).toContain(`\n/${nested}/team-x/ @acme/team-x\n`);
+  });
+
+  it('says which files a change to one team changes', async () => {
+    const { fixture, out, synth } = await synthesized();
+    fixture.write({ 'team-y/topic.yaml': TEAMS['team-y/topic.yaml'].replace('spec: {}', 'spec: {partitions: 6}') });
+    expect((await synth()).stdout).toContain(`\n${out}/: 0 files added, 2 changed, 0 removed\n`);
   });
 });
 
