@@ -90,6 +90,42 @@ describe('apimachinery rules (validation.go)', () => {
   });
 });
 
+describe('what each rule says, as upstream words it', () => {
+  const label = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name' or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+  const subdomain = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+  const keyName = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName' or 'my.name' or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+  const labelValue = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue' or 'my_value' or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
+
+  it.each<[string, (value: string) => string[], string, string[]]>([
+    ['IsDNS1123Label', isDns1123Label, 'A', [label]],
+    ['IsDNS1123Label', isDns1123Label, 'a'.repeat(64), ['must be no more than 63 characters']],
+    ['IsDNS1123Subdomain', isDns1123Subdomain, 'A', [subdomain]],
+    ['IsDNS1123Subdomain', isDns1123Subdomain, 'a'.repeat(254), ['must be no more than 253 characters']],
+    ['IsQualifiedName', isQualifiedName, 'only/one/slash', [`a valid label key ${keyName} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`]],
+    ['IsQualifiedName', isQualifiedName, '/simple', ['prefix part must be non-empty']],
+    ['IsQualifiedName', isQualifiedName, 'Example.com/abc', [`prefix part ${subdomain}`]],
+    ['IsQualifiedName', isQualifiedName, 'example.com/', ['name part must be non-empty', `name part ${keyName}`]],
+    ['IsQualifiedName', isQualifiedName, 'a'.repeat(64), ['name part must be no more than 63 characters']],
+    ['IsQualifiedName', isQualifiedName, 'bad key!', [`name part ${keyName}`]],
+    ['IsValidLabelValue', isLabelValue, '-x', [labelValue]],
+    ['IsValidLabelValue', isLabelValue, 'a'.repeat(64), ['must be no more than 63 characters']],
+    ['IsConfigMapKey', isConfigMapKey, '.', ["must not be '.'"]],
+    ['IsConfigMapKey', isConfigMapKey, '..', ["must not be '..'"]],
+    ['IsConfigMapKey', isConfigMapKey, 'a'.repeat(254), ['must be no more than 253 characters']],
+    ['IsValidPortName', isValidPortName, 'a_b', ['must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)']],
+    ['IsValidPortName', isValidPortName, '1234', ['must contain at least one letter (a-z)']],
+    ['IsValidPortName', isValidPortName, 'a--b', ['must not contain consecutive hyphens']],
+    ['IsValidPortName', isValidPortName, '-a', ['must not begin or end with a hyphen']],
+    ['IsValidPortName', isValidPortName, 'a-', ['must not begin or end with a hyphen']],
+    ['IsValidPortName', isValidPortName, '', ['must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)', 'must contain at least one letter (a-z)']],
+    ['IsRelaxedEnvVarName', isEnvVarName, '', ['environment variable name must be non-empty']],
+    ['IsRelaxedEnvVarName', isEnvVarName, 'A=B', ["a valid environment variable name must consist only of printable ASCII characters other than '='"]],
+    ['IsValidPathSegmentName', isValidPathSegmentName, '.', ["may not be '.'"]],
+  ])('%s(%j)', (_, rule, value, errors) => {
+    expect(rule(value)).toEqual(errors);
+  });
+});
+
 describe('what each kind holds to which rule', () => {
   it('Service names are DNS-1035 labels; other objects DNS-1123 subdomains; namespaces DNS-1123 labels', () => {
     expect(apiServerViolations({ apiVersion: 'v1', kind: 'Service', metadata: { name: '9lives-web' } })).toEqual([{ path: ['metadata', 'name'], key: false, message: expect.stringContaining('DNS-1035') }]);
@@ -125,6 +161,64 @@ describe('what each kind holds to which rule', () => {
     expect(service.map(({ path }) => path.join('.'))).toEqual(['spec.ports.0.name', 'spec.selector.app']);
   });
 
+  it('names objects by the rule of their kind and API: RBAC objects by path segment rules, a Service or Namespace of another API as a custom resource', () => {
+    const nameViolations = (apiVersion: string, kind: string, name: string) => apiServerViolations({ apiVersion, kind, metadata: { name } }).map(({ message }) => message);
+    expect(nameViolations('rbac.authorization.k8s.io/v1', 'Role', 'system:flux-tenant')).toEqual([]);
+    expect(nameViolations('rbac.authorization.k8s.io/v1', 'RoleBinding', 'a/b')).toEqual(["may not contain '/'"]);
+    expect(nameViolations('apps/v1', 'Deployment', 'system:flux-tenant')).toEqual([expect.stringContaining('RFC 1123 subdomain')]);
+    expect(nameViolations('serving.knative.dev/v1', 'Service', '9lives')).toEqual([]);
+    expect(nameViolations('example.com/v1', 'Namespace', 'team.a')).toEqual([]);
+    expect(nameViolations('v1', 'ConfigMap', 'team.a')).toEqual([]);
+    expect(apiServerViolations({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web', namespace: 'team.a' } })).toEqual([{ path: ['metadata', 'namespace'], key: false, message: 'must not contain dots' }]);
+  });
+
+  it.each(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job'])("checks a %s's pod template: its labels, annotations and every container", (kind) => {
+    const violations = apiServerViolations({
+      apiVersion: 'apps/v1',
+      kind,
+      metadata: { name: 'web' },
+      spec: { template: { metadata: { labels: { app: 'web!' }, annotations: { 'a/b/c': '' } }, spec: { initContainers: [{ name: 'Init' }], containers: ['not a map', { name: 'App', ports: [{ name: 'http_alt', containerPort: 0 }], env: [{ name: 'A=B' }] }] } } },
+    });
+    expect(violations.map(({ path, key }) => [path.join('.'), key])).toEqual([
+      ['spec.template.metadata.labels.app', false],
+      ['spec.template.metadata.annotations.a/b/c', true],
+      ['spec.template.spec.initContainers.0.name', false],
+      ['spec.template.spec.containers.1.name', false],
+      ['spec.template.spec.containers.1.ports.0.name', false],
+      ['spec.template.spec.containers.1.ports.0.containerPort', false],
+      ['spec.template.spec.containers.1.env.0.name', false],
+    ]);
+  });
+
+  it("leaves the pod template of a kind it does not know, and a ConfigMap's or Service's fields of another API, alone", () => {
+    expect(apiServerViolations({ apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'job' }, spec: { template: { spec: { containers: [{ name: 'App' }] } } } })).toEqual([]);
+    expect(apiServerViolations({ apiVersion: 'example.com/v1', kind: 'ConfigMap', metadata: { name: 'web' }, data: { 'A=B': '1' } })).toEqual([]);
+    expect(apiServerViolations({ apiVersion: 'example.com/v1', kind: 'Service', metadata: { name: 'web' }, spec: { ports: [{ name: 'HTTP' }] } })).toEqual([]);
+  });
+
+  it("checks a Service's port names, numbers, named target ports and selector", () => {
+    const violations = apiServerViolations({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { ports: [{ name: 'http', port: 80, targetPort: 8080 }, { name: 'web', port: 0, targetPort: 'Http' }], selector: { 'bad key!': 'web' } } });
+    expect(violations.map(({ path, key }) => [path.join('.'), key])).toEqual([
+      ['spec.ports.1.port', false],
+      ['spec.ports.1.targetPort', false],
+      ['spec.selector.bad key!', true],
+    ]);
+  });
+
+  it('checks annotation keys as upstream does, lower-cased, and their total size in bytes', () => {
+    const limit = 256 * 1024;
+    const annotations = (size: number) => ({ 'Example.com/Note': 'é'.repeat((size - 'Example.com/Note'.length) / 2) });
+    expect(apiServerViolations({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web', annotations: annotations(limit) } })).toEqual([]);
+    expect(apiServerViolations({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web', annotations: annotations(limit + 2) } })).toEqual([{ path: ['metadata', 'annotations'], key: false, message: `may not have more than ${limit} bytes` }]);
+  });
+
+  it("limits a ConfigMap's data and binaryData together to 1 MiB", () => {
+    const limit = 1024 * 1024;
+    const configMap = (extra: number) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web' }, data: { a: 'x'.repeat(limit / 2) }, binaryData: { b: 'y'.repeat(limit / 2 + extra) } });
+    expect(apiServerViolations(configMap(0))).toEqual([]);
+    expect(apiServerViolations(configMap(1))).toEqual([{ path: ['data'], key: false, message: `ConfigMap data may not have more than ${limit} bytes` }]);
+  });
+
   it('leaves values only the cluster knows, and fields that are not there, unchecked', () => {
     expect(apiServerViolations({ apiVersion: 'v1', kind: 'Service', metadata: { name: '<unresolved: x.metadata.name>' } })).toEqual([]);
     expect(apiServerViolations({ apiVersion: 'v1', kind: 'ConfigMap' })).toEqual([]);
@@ -132,6 +226,14 @@ describe('what each kind holds to which rule', () => {
 });
 
 describe('checkedPaths', () => {
+  it('is metadata for every kind, and the fields apiServerViolations reads for the kinds it knows', () => {
+    const template = [['spec', 'template', 'metadata'], ['spec', 'template', 'spec', 'initContainers'], ['spec', 'template', 'spec', 'containers']];
+    expect(checkedPaths('v1', 'ConfigMap')).toEqual([['metadata'], ['data'], ['binaryData']]);
+    expect(checkedPaths('v1', 'Service')).toEqual([['metadata'], ['spec', 'ports'], ['spec', 'selector']]);
+    for (const kind of ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job']) expect(checkedPaths('apps/v1', kind)).toEqual([['metadata'], ...template]);
+    for (const [apiVersion, kind] of [['example.com/v1', 'ConfigMap'], ['serving.knative.dev/v1', 'Service'], ['batch/v1', 'CronJob']]) expect(checkedPaths(apiVersion, kind)).toEqual([['metadata']]);
+  });
+
   /** `value` with every string but its apiVersion and kind made invalid for every rule, and every number too. */
   const spoiled = (value: unknown, top = true): unknown => {
     if (typeof value === 'string') return 'NOT VALID=!';
