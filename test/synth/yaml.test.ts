@@ -19,6 +19,7 @@ const TRICKY = [
   '', 'a', 'team-a', 'kro.run/v1alpha1', 'true', 'True', 'FALSE', 'yes', 'No', 'on', 'OFF', 'y', 'N', 'null', 'Null', '~', '<<',
   '1', '-1', '+1', '0x1f', '0o17', '0b101', '1_000', '1e3', '1.5', '.5', '-.inf', '.NaN', '12:30:00', '1:20', '2024-01-01', '2024-01-01T10:00:00Z',
   '-', '- a', '--', '---', '?a', ':a', 'a:', 'a: b', 'a:b', 'a #b', 'a#b', '#a', ' a', 'a ', ',a', '[a]', '{a}', '&a', '*a', '!a', '|a', '>a', "'a", '"a', '%a', '@a', '`a', '=a',
+  ...['NULL', 'TRUE', 'False', 'Y', 'Yes', 'YES', 'ON', 'On', 'n', 'no', 'NO', 'off', 'Off'], '+1:20', '-1:20', '1:20.55', '1:20.', '1:20a', 'a1:20', '1:20.x',
   "it's", 'http://x:80/a#b?c=d', '{"uid":"x","title":"it\'s"}', 'a\tb', 'two\nlines', 'ends with a newline\n', 'été', 'a\u0000b', 'a\u2028b', 'x'.repeat(1100),
 ];
 
@@ -32,7 +33,14 @@ describe('toYaml', () => {
   });
 
   it('writes numbers, booleans, null, empty and nested collections, and leaves out what is undefined, as js-yaml does', () => {
-    const values = [null, true, false, 0, -0, 7, -2.25, 1e21, 1e-7, 5e-100, NaN, Infinity, -Infinity, [], {}, [[]], [{}], { a: [] }, { a: {} }, [[1, 2], [3]], [{ a: 1, b: [{ c: null }] }], { a: undefined, b: 1 }, [undefined, 1]];
+    const values = [null, true, false, 0, -0, 7, -2.25, 1e21, -1e21, 1.5e21, 1e-7, -1.5e-7, 5e-100, NaN, Infinity, -Infinity, [], {}, [[]], [{}], { a: [] }, { a: {} }, { a: { b: undefined } }, [[1, 2], [3]], [{ a: 1, b: [{ c: null }] }], { a: undefined, b: 1 }, [undefined, 1], undefined];
     for (const value of values) expect(toYaml(value)).toBe(jsYaml(value));
+  });
+
+  it('writes what is not plain data, an object written twice and a key over 1024 characters as js-yaml does, without anchors', () => {
+    const shared = { text: 'two\nlines' };
+    const values = [{ at: new Date(0) }, { first: shared, second: shared }, { ['k'.repeat(1024)]: 1 }, { ['k'.repeat(1025)]: 1 }];
+    for (const value of values) expect(toYaml(value)).toBe(jsYaml(value));
+    expect(toYaml({ first: shared, second: shared })).not.toContain('&');
   });
 });
