@@ -3,7 +3,7 @@ import * as path from 'path';
 import { ABSTRACTION_APIS } from '../../abstractions/apis';
 import { PATTERNS } from '../../abstractions/fields';
 import { PLATFORM } from '../../config/platform';
-import { teamPaths } from '../../src/synth/codeowners';
+import { codeOwners, teamPaths } from '../../src/synth/codeowners';
 import { parse } from 'yaml';
 import { readTree } from '../../src/synth/dist-folder';
 import { synthesize } from '../../src/synth/command';
@@ -93,6 +93,34 @@ describe('what a team owns in dist/', () => {
         ['team-y', ['dev/shared/team-y.yaml']],
       ]),
     );
+  });
+
+  it("stops below the cluster's folder even when every file in it is the team's", () => {
+    expect(teamPaths(['dev/tenants/team-x/instances.yaml'], new Map([['dev/tenants/team-x/instances.yaml', 'team-x']]))).toEqual(new Map([['team-x', ['dev/tenants/']]]));
+  });
+
+  it('is written after the platform owners, every one of them, team by team in order of name', () => {
+    const text = codeOwners({
+      platformOwners: ['@acme/platform', '@acme/sre'],
+      teamOwners: new Map([['team-y', ['@acme/y']], ['team-x', ['@acme/x', '@acme/x-leads']]]),
+      distFiles: files,
+      teamFiles,
+      userSpace: 'user-space',
+      dist: 'dist',
+    });
+    expect(text.split('\n').slice(2)).toEqual([
+      '* @acme/platform @acme/sre',
+      '',
+      '# team-x',
+      '/user-space/team-x/ @acme/x @acme/x-leads',
+      '/dist/dev/only-x/ @acme/x @acme/x-leads',
+      '/dist/dev/tenants/team-x/ @acme/x @acme/x-leads',
+      '',
+      '# team-y',
+      '/user-space/team-y/ @acme/y',
+      '/dist/dev/shared/team-y.yaml @acme/y',
+      '',
+    ]);
   });
 
   it('goes no higher than a folder where another team has a file', () => {
