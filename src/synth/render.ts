@@ -88,7 +88,8 @@ export interface RenderedCluster extends AssembledCluster {
 export function renderCluster(cluster: ClusterConfig, teams: readonly TeamInstances[]): RenderedCluster {
   const platform = renderPlatform(cluster);
   const owners: TeamOwners = new Map(teams.map(({ team, workspace }) => [team, (workspace.spec.owners as string[] | undefined) ?? []]));
-  const assembled = assembleCluster(platform, teams.map((team) => renderTeam(platform, team)), owners);
+  // Stryker disable next-line BooleanLiteral: the files are made from the parts' text; their objects are not read here
+  const assembled = assembleCluster(platform, teams.map((team) => renderTeam(platform, team, false)), owners);
   return { ...assembled, files: new Map([...clusterFiles(assembled)].map(([file, content]) => [file, typeof content === 'string' ? content : content.map((piece) => (typeof piece === 'string' ? piece : piece.read().toString('utf8'))).join('')])) };
 }
 
@@ -120,12 +121,13 @@ const renderedDocuments = new WeakMap<object, string>();
 /** A team document's YAML, rendered once however many clusters share the document. */
 function documentYaml(document: object): string {
   let yaml = renderedDocuments.get(document);
+  // Stryker disable next-line ConditionalExpression: a cache: rendered again, a document's YAML is the same
   if (yaml === undefined) renderedDocuments.set(document, (yaml = toYaml(document)));
   return yaml;
 }
 
 /** What every layer of the platform holds for one team, by file; with `objects`, each part names its objects. */
-export function renderTeam({ cluster, layers }: PlatformRender, team: TeamInstances, objects = true): TeamOutput {
+export function renderTeam({ cluster, layers }: PlatformRender, team: TeamInstances, objects: boolean): TeamOutput {
   const files = new Map<string, { yaml: string[]; objects: DistObject[]; owned: boolean }>();
   const kinds = new Map<LayerName, KindRef[]>();
   for (const [name, chart] of Object.entries(layers.layers) as [TeamIndependentLayerName, LayerChart][]) {
@@ -134,11 +136,14 @@ export function renderTeam({ cluster, layers }: PlatformRender, team: TeamInstan
       const path = `${cluster.name}/${name}/${file}`;
       const entry = files.get(path) ?? files.set(path, { yaml: [], objects: [], owned: true }).get(path)!;
       entry.yaml.push(documentYaml(object));
+      // Stryker disable next-line ConditionalExpression: saves work only: without `objects` the part leaves them out (below)
       if (objects) entry.objects.push(identify(cluster.name, object)!);
       entry.owned &&= ownedBy === team.team;
       const { apiVersion, kind } = object as KindRef;
-      if (!layerKinds.has(`${apiVersion} ${kind}`)) layerKinds.set(`${apiVersion} ${kind}`, { apiVersion, kind });
+      // A kind seen before keeps its place: a Map keeps a key where it was first set.
+      layerKinds.set(`${apiVersion} ${kind}`, { apiVersion, kind });
     }
+    // Stryker disable next-line ConditionalExpression: a layer without kinds adds none where kinds are read
     if (layerKinds.size) kinds.set(name, [...layerKinds.values()]);
   }
   const parts = new Map([...files].map(([path, entry]): [string, FilePart] => [path, { team: team.team, text: entry.yaml.join(DOCUMENT_SEPARATOR), documents: entry.yaml.length, owned: entry.owned, ...(objects && { objects: entry.objects }) }]));
@@ -173,6 +178,7 @@ export function assembleCluster(platform: PlatformRender, teams: readonly TeamOu
     counts.set(layer, (counts.get(layer) ?? 0) + list.reduce((sum, part) => sum + part.documents, 0));
   }
   const teamFiles: TeamFiles = new Map();
+  // Stryker disable next-line ConditionalExpression: a team's own documents are only ever in a file of its own, so a file whose first part is owned has no other
   for (const [file, list] of parts) if (list.length === 1 && list[0].team && list[0].owned) teamFiles.set(file, list[0].team);
   return { parts, others, counts, teamFiles };
 }
@@ -182,7 +188,7 @@ export function appliedKinds(layers: readonly (readonly [LayerName, LayerChart])
   const kinds: Partial<Record<LayerName, KindRef[]>> = {};
   for (const [name, chart] of layers) {
     const seen = new Map(chart.appliedKinds().map((kind) => [`${kind.apiVersion} ${kind.kind}`, kind]));
-    for (const team of teams) for (const kind of team.kinds.get(name) ?? []) if (!seen.has(`${kind.apiVersion} ${kind.kind}`)) seen.set(`${kind.apiVersion} ${kind.kind}`, kind);
+    for (const team of teams) for (const kind of team.kinds.get(name) ?? []) seen.set(`${kind.apiVersion} ${kind.kind}`, kind);
     kinds[name] = [...seen.values()];
   }
   return kinds;
@@ -198,6 +204,7 @@ function objectParts(cluster: string, layer: string, chart: LayerChart): Map<str
     entry.yaml.push(toYaml(manifest));
     entry.objects.push(identify(cluster, manifest)!);
   }
+  // Stryker disable next-line BooleanLiteral: a part without a team is no team's, whatever `owned` says
   return new Map([...files].map(([path, { yaml, objects }]) => [path, { text: yaml.join(DOCUMENT_SEPARATOR), documents: yaml.length, owned: false, objects }]));
 }
 
@@ -240,8 +247,7 @@ function toolsEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, tool] of Object.entries(TOOLS)) {
     const prefix = name.toUpperCase();
-    // The Flux CLI's version is FLUX_VERSION, which the controllers share.
-    if (name !== 'flux') env[`${prefix}_VERSION`] = tool.version;
+    env[`${prefix}_VERSION`] = tool.version;
     env[`${prefix}_URL`] = tool.url;
     env[`${prefix}_SHA256`] = tool.sha256;
     if ('binary' in tool) env[`${prefix}_BINARY`] = tool.binary;

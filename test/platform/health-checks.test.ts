@@ -81,7 +81,7 @@ describe('which Kustomizations carry health checks', () => {
   const platform = renderPlatform(dev);
   const charts: [LayerName, LayerChart][] = [['helm-releases', buildHelmReleases(platform.layers, dev, new Map())], ...(Object.entries(platform.layers.layers) as [LayerName, LayerChart][])];
   // What each layer applies: its own objects' kinds and its teams' documents'.
-  const applied = appliedKinds(charts, userSpace.teamsFor('dev').map((team) => renderTeam(platform, team)));
+  const applied = appliedKinds(charts, userSpace.teamsFor('dev').map((team) => renderTeam(platform, team, false)));
   const layers = buildFluxSystem(platform.layers, dev, applied).node.findAll().map((node) => node as unknown as { toJson?: () => KubeObject }).filter((node) => typeof node.toJson === 'function').map((node) => node.toJson!()).filter((object) => object.kind === 'Kustomization');
   /** kstatus judges core Kubernetes kinds and Flux's own (they follow its conventions). */
   const kstatusJudges = ({ apiVersion }: KindRef) => !apiVersion.includes('/') || /^(apps|batch|policy|[a-z.]*\.k8s\.io|[a-z]+\.toolkit\.fluxcd\.io)\//.test(apiVersion) && !apiVersion.startsWith('gateway.networking.k8s.io/');
@@ -118,5 +118,15 @@ describe("the Prometheus Operator's monitors", () => {
       // What the operator leaves: no status at all.
       expect(fluxStatus(check, { apiVersion: 'monitoring.coreos.com/v1', kind, metadata: { name: 'flux', generation: 1 }, spec: {} })).toBe('Current');
     }
+  });
+});
+
+describe('appliedKinds', () => {
+  it("is a layer's own kinds, then each kind of the teams' documents once, in the order first seen", () => {
+    const kind = (name: string): KindRef => ({ apiVersion: 'kro.run/v1alpha1', kind: name });
+    const chart = { appliedKinds: () => [kind('Workspace')] } as unknown as LayerChart;
+    const team = (name: string, kinds: KindRef[]) => ({ team: name, parts: new Map(), kinds: new Map<LayerName, KindRef[]>([['tenants', kinds]]) });
+    const teams = [team('team-a', [kind('WebApplication'), kind('Workspace')]), team('team-b', [kind('Topic'), kind('WebApplication'), kind('Infrastructure')])];
+    expect(appliedKinds([['tenants', chart]], teams)).toEqual({ tenants: ['Workspace', 'WebApplication', 'Topic', 'Infrastructure'].map(kind) });
   });
 });

@@ -261,9 +261,11 @@ describe("synth's summary", () => {
     for (const cluster of clusters) expect([...counts.get(cluster)!.values()].every((count) => count > 0)).toBe(true);
   });
 
-  it('says "1 team"', async () => {
-    const one = writeTeams({ 'team-z/workspace.yaml': workspace('team-z') });
+  it('says "1 team"; the one team owns its own folders only, not the files made for it that the platform would hold beside other teams\'', async () => {
+    const one = writeTeams({ 'team-z/workspace.yaml': workspace('team-z'), 'team-z/topic.yaml': TEAMS['team-y/topic.yaml'].replace('team-y', 'team-z') });
     expect((await runInProcess('synth', '--user-space', one.rel, '--out', makeTempDir())).stdout).toMatch(/^synth: 2 clusters, 10 layers, 1 team in \d+\.\d\d s$/m);
+    const { codeOwners } = synthesize({ userSpaceDir: one.dir, out: path.join(ROOT, makeTempDir()) });
+    expect(codeOwners?.split('\n').filter((line) => line.includes('@acme/team-z'))).toEqual([`/${one.rel}/team-z/ @acme/team-z`, '/dist/dev/tenants/team-z/ @acme/team-z', '/dist/prd/tenants/team-z/ @acme/team-z']);
   });
 
   const object = (cluster: string, kind: string, name: string, kept = false) => ({ id: `${cluster}: ${kind} ${name}`, cluster, kind, kept });
