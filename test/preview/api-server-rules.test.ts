@@ -61,7 +61,7 @@ describe('apimachinery rules (validation.go)', () => {
   });
 
   it('IsConfigMapKey: the rule an environment variable published as a ConfigMap key must meet', () => {
-    valid(isConfigMapKey, ['a', 'ab', 'abc', 'a1', 'a-1', 'a--1--2--b', '0', '01', '012', '1a', '1-a', '1--a--b--2', 'a.a', 'ab.a', 'abc.a', 'a1.a', 'a-1.a', 'a--1--2--b.a', 'a.1', 'ab.1', '.a', '.1', 'A', 'AB', 'AbC', 'A1', 'A-1', 'a_b', 'KEY_NAME', 'key.name', 'key-name', '.env']);
+    valid(isConfigMapKey, ['a', 'ab', 'abc', 'a1', 'a-1', 'a--1--2--b', '0', '01', '012', '1a', '1-a', '1--a--b--2', 'a.a', 'ab.a', 'abc.a', 'a1.a', 'a-1.a', 'a--1--2--b.a', 'a.1', 'ab.1', '.a', '.1', 'A', 'AB', 'AbC', 'A1', 'A-1', 'a_b', 'KEY_NAME', 'key.name', 'key-name', '.env', 'a'.repeat(253)]);
     invalid(isConfigMapKey, ['', '.', '..', '..a', 'a b', 'a=b', 'A=B', 'a/b', 'a:b', 'a;b', 'a'.repeat(254)]);
     expect(isConfigMapKey('A=B')).toEqual(["a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name' or 'KEY_NAME' or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"]);
     expect(isConfigMapKey('..a')).toEqual(["must not start with '..'"]);
@@ -194,6 +194,7 @@ describe('what each kind holds to which rule', () => {
     expect(apiServerViolations({ apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'job' }, spec: { template: { spec: { containers: [{ name: 'App' }] } } } })).toEqual([]);
     expect(apiServerViolations({ apiVersion: 'example.com/v1', kind: 'ConfigMap', metadata: { name: 'web' }, data: { 'A=B': '1' } })).toEqual([]);
     expect(apiServerViolations({ apiVersion: 'example.com/v1', kind: 'Service', metadata: { name: 'web' }, spec: { ports: [{ name: 'HTTP' }] } })).toEqual([]);
+    expect(apiServerViolations({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, data: { 'A=B': '1' }, spec: { ports: [{ name: 'HTTP' }], selector: { 'bad key!': 'web' } } })).toEqual([]);
   });
 
   it("checks a Service's port names, numbers, named target ports and selector", () => {
