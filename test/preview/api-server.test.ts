@@ -54,7 +54,7 @@ spec:
         data: {ready: "\${string(deployment.status.readyReplicas)}"}
     - id: routes
       forEach: [{host: "\${deployment.spec.template.spec.containers}"}]
-      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: "\${schema.metadata.name}-\${host.name}"}}
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: "\${schema.metadata.name}-\${host.name}", labels: {app: "\${schema.metadata.name}"}}}
     - id: aliases
       forEach: [{host: "\${schema.spec.hosts}"}]
       template: {apiVersion: v1, kind: ConfigMap, metadata: {name: "\${schema.metadata.name}-\${host}", labels: {app: "\${schema.metadata.name}"}}}
@@ -181,9 +181,26 @@ spec:
     - id: service
       template: {apiVersion: v1, kind: Service, metadata: {name: "\${schema.metadata.name}"}, spec: {ports: [{name: web, port: 80}]}}
 `);
-    const messages = (graphs: Record<string, Rgd[]>) => apiServerProblemsOf(teams, Object.keys(graphs), (cluster) => indexRgds(graphs[cluster], []), () => undefined).map((problem) => problem.message);
-    const refusal = 'Site shop: spec.port becomes spec.ports.0.port 0 of Service team-a/shop, which the API server refuses: must be between 1 and 65535, inclusive';
-    expect(messages({ dev: [quiet], prd: [PLATFORM] })).toEqual([refusal]);
-    expect(messages({ dev: [PLATFORM], prd: [PLATFORM] })).toEqual([refusal]);
+    const problems = (graphs: Record<string, Rgd[]>) => apiServerProblemsOf(teams, Object.keys(graphs), (cluster) => indexRgds(graphs[cluster], []), () => undefined).map(({ location, message }) => ({ location: { ...location }, message }));
+    // Where the team's file cannot be located, the problem points at its folder.
+    const refusal = { location: { file: 'user-space/team-a', line: 1, col: 1 }, message: 'Site shop: spec.port becomes spec.ports.0.port 0 of Service team-a/shop, which the API server refuses: must be between 1 and 65535, inclusive' };
+    expect(problems({ dev: [quiet], prd: [PLATFORM] })).toEqual([refusal]);
+    expect(problems({ dev: [PLATFORM], prd: [PLATFORM] })).toEqual([refusal]);
+  });
+
+  it('names no value where the refused value is not one, as a whole map that is too large', () => {
+    const big = rgdOf(`
+kind: ResourceGraphDefinition
+metadata: {name: notes}
+spec:
+  schema: {apiVersion: v1alpha1, kind: Notes, spec: {notes: "map[string]string"}}
+  resources:
+    - id: config
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: "\${schema.metadata.name}", annotations: "\${schema.spec.notes}"}}
+`);
+    const notes = instance('Notes', 'shop', { notes: { note: 'x'.repeat(256 * 1024) } });
+    const [problem, ...others] = expandInstance(notes, indexRgds([big], []), SOURCE).resources.flatMap((resource) => apiServerProblems(resource, () => undefined, SOURCE));
+    expect(others).toEqual([]);
+    expect(problem.message).toBe('Notes shop: spec.notes becomes metadata.annotations of ConfigMap team-a/shop, which the API server refuses: may not have more than 262144 bytes');
   });
 });
