@@ -240,7 +240,10 @@ export function runSynth(args: string[]): number {
   const { values, switches } = parseArgs(args, SYNTH_COMMAND);
   // Stryker disable next-line StringLiteral: no test writes the repository's own dist/; test/platform/dist.test.ts checks it holds what synth writes
   const out = path.resolve(values.get('--out') ?? path.join(ROOT, 'dist'));
-  const shownOut = path.relative(ROOT, out) || out;
+  // Inside the repository relative to it (`dist`), elsewhere as given in full (`/tmp/dist`, not `../../tmp/dist`).
+  const relativeOut = path.relative(ROOT, out);
+  const outside = relativeOut === '..' || relativeOut.startsWith(`..${path.sep}`);
+  const shownOut = relativeOut && !outside ? relativeOut : out;
   const ownOutput = !values.has('--out');
   const codeVersion = runningBundleVersion();
   const result = synthesize({

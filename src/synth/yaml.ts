@@ -18,7 +18,7 @@ export function toYaml(value: unknown): string {
     const text = blockNode(value, 0, true);
     return text === undefined ? '' : `${text}\n`;
   } catch (error) {
-    // Stryker disable next-line ConditionalExpression: blockNode throws nothing else (a program error would, and js-yaml would then write the value all the same)
+    // Stryker disable next-line ConditionalExpression: blockNode throws nothing but NOT_SIMPLE, so there is no other error to pass on
     if (error !== NOT_SIMPLE) throw error;
     return dump(value, { lineWidth: -1, noRefs: true });
   }

@@ -9,6 +9,7 @@ import { formatProblem } from '../../src/user-space';
 import { cacheFile } from '../../src/synth/cache';
 import { PRUNED_LISTED, removalLines, SYNTH_CACHE_DIR, synthesize } from '../../src/synth/command';
 import { Spool } from '../../src/synth/spool';
+import { tempDir } from '../helpers';
 import { CliResult, makeTempDir, removeFixtures, ROOT, runCli, runInProcess, UserSpaceFixture, workspace, writeTeams } from './helpers';
 
 /** A Kubernetes object as read back from the out folder. */
@@ -377,6 +378,12 @@ describe('synth --out', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(new RegExp(`^mini-atlas: ${fixture.rel}/ holds files synth did not write`));
     expect(treeHashes(fixture.rel)).toEqual(before);
+  });
+
+  it('names an output folder outside the repository in full', async () => {
+    const outside = path.join(tempDir('synth-out'), 'dist');
+    const result = await runInProcess('synth', '--user-space', fixture.rel, '--out', outside);
+    expect(result.stdout).toContain(`\n${outside}/: `);
   });
 
   it('refuses a file', async () => {
