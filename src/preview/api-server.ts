@@ -164,12 +164,15 @@ function readsOnlyInstance(text: string): boolean {
 /**
  * The instance field behind the value at `path` of a template: the `${...}` met on the way down
  * (a map-valued expression, or a string), its first `schema.spec`/`schema.metadata` reference,
- * and the rest of the path below it (a key of a map the team wrote).
+ * and the rest of the path below it (a key of a map the team wrote). A refused `key` the template
+ * spells out itself is the platform's, whatever its value holds.
  */
-function teamFieldOf(template: unknown, path: readonly (string | number)[]): { at: (string | number)[]; below: (string | number)[] } | undefined {
+function teamFieldOf(template: unknown, path: readonly (string | number)[], key: boolean): { at: (string | number)[]; below: (string | number)[] } | undefined {
   let node = template;
   for (let depth = 0; depth <= path.length; depth++) {
+    // Stryker disable next-line StringLiteral: a string without `${` holds no reference either, so it is the platform's all the same
     if (typeof node === 'string' && node.includes('${')) {
+      if (key && depth === path.length) return undefined;
       const reference = schemaReference(node);
       return reference ? { at: [...reference.path], below: [...path.slice(depth)] } : undefined;
     }
@@ -194,7 +197,7 @@ function problemOf(resource: ExpandedResource, definition: ResourceDefinition | 
   const metadata = (isRecord(object.metadata) ? object.metadata : {}) as { name?: unknown; namespace?: unknown };
   const target = `${String(object.kind)} ${metadata.namespace ? `${String(metadata.namespace)}/` : ''}${String(metadata.name)}`;
   const where = describePath(violation.path, violation.key, object);
-  const origin = definition ? teamFieldOf(definition.template, violation.path) : undefined;
+  const origin = definition ? teamFieldOf(definition.template, violation.path, violation.key) : undefined;
   const refusal = `which the API server refuses: ${violation.message}`;
   if (!origin) {
     return {
@@ -204,11 +207,10 @@ function problemOf(resource: ExpandedResource, definition: ResourceDefinition | 
     };
   }
   const field = [...origin.at, ...origin.below];
-  const key = violation.key && origin.below.length > 0;
-  const fieldText = key ? `${origin.at.join('.')} key ${JSON.stringify(String(field[field.length - 1]))}` : `${field.join('.')}`;
+  const fieldText = violation.key ? `${origin.at.join('.')} key ${JSON.stringify(String(field[field.length - 1]))}` : `${field.join('.')}`;
   return {
     severity: 'error',
-    location: locate(instance, field, key) ?? fallback,
+    location: locate(instance, field, violation.key) ?? fallback,
     message: `${instance.kind} ${instance.metadata.name}: ${fieldText} becomes ${where} of ${target}, ${refusal}`,
   };
 }
@@ -217,6 +219,7 @@ function problemOf(resource: ExpandedResource, definition: ResourceDefinition | 
 function describePath(path: readonly (string | number)[], key: boolean, object: Record<string, unknown>): string {
   if (key) return `${path.slice(0, -1).join('.')} key ${JSON.stringify(String(path[path.length - 1]))}`;
   let value: unknown = object;
+  // Stryker disable next-line ConditionalExpression: a violation's path is one the rules walked in this object, so every step below it is a map or a list
   for (const segment of path) value = isRecord(value) || Array.isArray(value) ? (value as Record<string | number, unknown>)[segment] : undefined;
   const shown = typeof value === 'string' || typeof value === 'number' ? ` ${JSON.stringify(value)}` : '';
   return `${path.join('.')}${shown}`;

@@ -116,6 +116,28 @@ describe('teamValueGraphs: what validate and synth expand', () => {
     expect(pruned.find('kro.run/v1alpha1', 'Db')?.resources.map((resource) => resource.id)).toEqual(['secret']);
   });
 
+  it("keeps only the paths the rules read, not their neighbours, and of a nested map no literal named like apiVersion or kind", () => {
+    const site = rgdOf(`
+kind: ResourceGraphDefinition
+metadata: {name: site}
+spec:
+  schema: {apiVersion: v1alpha1, kind: Site, spec: {type: string, port: integer}}
+  resources:
+    - id: service
+      template:
+        apiVersion: v1
+        kind: Service
+        metadata: {name: "\${schema.metadata.name}", labels: {kind: site, app: "\${schema.metadata.name}"}}
+        spec: {type: "\${schema.spec.type}", ports: [{port: "\${schema.spec.port}"}]}
+`);
+    expect(teamValueGraphs(indexRgds([site], [])).find('kro.run/v1alpha1', 'Site')?.resources[0].template).toEqual({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: '${schema.metadata.name}', labels: { app: '${schema.metadata.name}' } },
+      spec: { ports: [{ port: '${schema.spec.port}' }] },
+    });
+  });
+
   it('finds the same refusals on a team value as the whole graph', () => {
     const app = instance('App', 'web', { image: 'nginx', envName: 'A=B', env: { GOOD: '1', 'B=C': '2' }, replicas: 1, public: true, dbSize: 1, hosts: ['Www'] });
     const problemsWith = (rgds: Rgd[]) => {
@@ -152,7 +174,9 @@ spec:
     const site = instance('Site', 'shop', { port: 0, labels: { app: 'not valid!', 'bad key!': 'web' }, suffix: 'X' });
     const location = { file: 'user-space/team-a/site.yaml', line: 7, col: 9 };
     const expansion = expandInstance(site, indexRgds([PLATFORM], []), SOURCE);
-    const problems = expansion.resources.flatMap((resource) => apiServerProblems(resource, (_, at) => (at.join('.') === 'spec.port' ? location : undefined), SOURCE));
+    const keyLocation = { file: 'user-space/team-a/site.yaml', line: 5, col: 7 };
+    const locate = (_: unknown, at: readonly (string | number)[], key: boolean) => (at.join('.') === 'spec.port' ? location : key ? keyLocation : undefined);
+    const problems = expansion.resources.flatMap((resource) => apiServerProblems(resource, locate, SOURCE));
     const label = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
     expect(problems.slice(2, 4)).toEqual([
       {
@@ -162,6 +186,8 @@ spec:
       },
       { severity: 'error', location, message: 'Site shop: spec.port becomes spec.ports.0.port 0 of Service team-a/shop, which the API server refuses: must be between 1 and 65535, inclusive' },
     ]);
+    // A refused key is located at the key the team wrote, not at its value.
+    expect(problems.map((problem) => problem.location)).toEqual([SOURCE, keyLocation, SOURCE, location, SOURCE]);
     expect([...problems.slice(0, 2), ...problems.slice(4)].map((problem) => problem.message)).toEqual([
       expect.stringContaining(`Site shop: spec.labels.app becomes metadata.labels.app "not valid!" of Service team-a/shop, which the API server refuses: a valid label must be an empty string or ${label.replace('must consist', 'consist')}`),
       expect.stringContaining(`Site shop: spec.labels key "bad key!" becomes metadata.labels key "bad key!" of Service team-a/shop, which the API server refuses: name part ${label}`),
@@ -186,6 +212,36 @@ spec:
     const refusal = { location: { file: 'user-space/team-a', line: 1, col: 1 }, message: 'Site shop: spec.port becomes spec.ports.0.port 0 of Service team-a/shop, which the API server refuses: must be between 1 and 65535, inclusive' };
     expect(problems({ dev: [quiet], prd: [PLATFORM] })).toEqual([refusal]);
     expect(problems({ dev: [PLATFORM], prd: [PLATFORM] })).toEqual([refusal]);
+  });
+
+  it("names the platform's template for a refused key it spells out itself, even when the key's value is the team's", () => {
+    const labelled = rgdOf(`
+kind: ResourceGraphDefinition
+metadata: {name: labelled}
+spec:
+  schema: {apiVersion: v1alpha1, kind: Labelled, spec: {owner: string}}
+  resources:
+    - id: config
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: "\${schema.metadata.name}", labels: {"bad key!": "\${schema.spec.owner}"}}}
+`);
+    const problems = expandInstance(instance('Labelled', 'shop', { owner: 'web' }), indexRgds([labelled], []), SOURCE).resources.flatMap((resource) => apiServerProblems(resource, () => ({ file: 'elsewhere', line: 1, col: 1 }), SOURCE));
+    expect(problems.map(({ location, message }) => ({ location, message }))).toEqual([
+      { location: SOURCE, message: expect.stringMatching(/^Labelled shop: metadata\.labels key "bad key!" of ConfigMap team-a\/shop \(resource "config" of Labelled, the platform's template\), which the API server refuses: name part must consist/) },
+    ]);
+  });
+
+  it('names a cluster-scoped object without a namespace', () => {
+    const spaces = rgdOf(`
+kind: ResourceGraphDefinition
+metadata: {name: spaces}
+spec:
+  schema: {apiVersion: v1alpha1, kind: Space, spec: {space: string}}
+  resources:
+    - id: namespace
+      template: {apiVersion: v1, kind: Namespace, metadata: {name: "\${schema.spec.space}"}}
+`);
+    const problems = expandInstance(instance('Space', 'shop', { space: 'Shop' }), indexRgds([spaces], []), SOURCE).resources.flatMap((resource) => apiServerProblems(resource, () => undefined, SOURCE));
+    expect(problems.map((problem) => problem.message)).toEqual([expect.stringMatching(/^Space shop: spec\.space becomes metadata\.name "Shop" of Namespace Shop, which the API server refuses: a lowercase RFC 1123 label/)]);
   });
 
   it('names no value where the refused value is not one, as a whole map that is too large', () => {
