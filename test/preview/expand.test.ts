@@ -1,4 +1,5 @@
 import { expandInstance } from '../../src/preview/expand';
+import { indexRgds, readRgd, type Rgd } from '../../src/preview/rgd';
 import { fixtureRgds, instance, SOURCE } from './helpers';
 
 const rgds = fixtureRgds();
@@ -83,5 +84,121 @@ describe('expandInstance', () => {
   it('reports an instance of a kind no RGD defines', () => {
     const expansion = expandInstance(instance('Nothing', 'team-a-x', {}), rgds, SOURCE);
     expect(expansion.problems[0].message).toBe('Nothing/team-a-x: no ResourceGraphDefinition defines kro.run/v1alpha1 Nothing');
+  });
+});
+
+/** An RGD read from `resources` (YAML), of kind `Thing` with the given SimpleSchema spec. */
+function thingRgd(spec: string, resources: string): Rgd {
+  const result = readRgd('thing.yaml', `kind: ResourceGraphDefinition
+metadata: {name: thing}
+spec:
+  schema: {apiVersion: v1alpha1, kind: Thing, spec: ${spec}}
+  resources:
+${resources}`);
+  if (!('rgd' in result)) throw new Error(result.problems.map((problem) => problem.message).join('\n'));
+  return result.rgd;
+}
+
+const thing = (rgd: Rgd, spec: Record<string, unknown>) => expandInstance(instance('Thing', 'team-a-x', spec), indexRgds([rgd], []), SOURCE);
+const problemsOf = (expansion: ReturnType<typeof thing>) => expansion.problems.map(({ severity, location, message }) => ({ severity, line: location.line, message }));
+
+describe('expandInstance: what it refuses, and where it says so', () => {
+  it('refuses resources that depend on one another in a cycle, at the resources', () => {
+    const rgd = thingRgd('{}', `    - id: a
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: "\${b.metadata.name}"}}
+    - id: b
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: "\${a.metadata.name}"}}`);
+    const expansion = thing(rgd, {});
+    expect(expansion.resources).toEqual([]);
+    // At the list of resources, which starts on the line of its first item.
+    expect(problemsOf(expansion)).toEqual([{ severity: 'error', line: 6, message: 'resources form a cycle: a -> b -> a' }]);
+  });
+
+  it('leaves out a resource whose expression fails, and what depends on it, reporting the expression where it is written', () => {
+    const rgd = thingRgd('{count: integer}', `    - id: broken
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: x}, data: {n: "\${string(10 / schema.spec.count)}"}}
+    - id: after
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: "\${broken.metadata.name}-after"}}
+    - id: fine
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: fine}}
+    - id: unparsed
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: "\${schema.spec.count +}"}}`);
+    const expansion = thing(rgd, { count: 0 });
+    // An expression CEL cannot parse is one of the RGD's own problems (readRgd), not reported again per instance.
+    expect(expansion.resources.map((resource) => resource.resourceId)).toEqual(['fine']);
+    expect(problemsOf(expansion)).toEqual([{ severity: 'error', line: 7, message: expect.stringMatching(/^resource "broken" for Thing\/team-a-x: \$\{string\(10 \/ schema\.spec\.count\)\}: .*divi/i) }]);
+    expect(thing(rgd, { count: 2 }).resources.map((resource) => resource.resourceId)).toEqual(['broken', 'after', 'fine']);
+    expect(thing(rgd, { count: 2 }).problems).toEqual([]);
+  });
+
+  it('refuses a forEach that is not a list, naming what it got', () => {
+    const rgd = thingRgd('{name: string}', `    - id: each
+      forEach: [{item: "\${schema.spec.name}"}]
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: "\${item}"}}
+    - id: pending
+      forEach: [{item: "\${each.status.items}"}]
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: x}}`);
+    const expansion = thing(rgd, { name: 'one' });
+    expect(expansion.resources).toEqual([]);
+    expect(problemsOf(expansion)).toEqual([{ severity: 'error', line: 7, message: 'resource "each" for Thing/team-a-x: forEach item must be a list, got "one"' }]);
+  });
+
+  it("refuses in a string template a value that is not a string, and omit(), which kro allows only as a whole field's value", () => {
+    const rgd = thingRgd('{count: integer, flag: boolean}', `    - id: count
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: "n-\${schema.spec.count}"}}
+    - id: flag
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: "f-\${schema.spec.flag}"}}
+    - id: list
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: "l-\${[1]}"}}
+    - id: map
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: "m-\${{'a': 1}}"}}
+    - id: nothing
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: "z-\${null}"}}
+    - id: omitted
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: "o-\${omit()}"}}
+    - id: dropped
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: dropped, labels: {gone: "\${omit()}"}}}`);
+    const expansion = thing(rgd, { count: 3, flag: true });
+    expect(expansion.resources.map((resource) => resource.object)).toEqual([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'dropped', namespace: 'team-a', labels: {} } }]);
+    expect(problemsOf(expansion)).toEqual([
+      { severity: 'error', line: 7, message: 'resource "count" for Thing/team-a-x: ${schema.spec.count} is in a string template but returns an int, not a string (use string(...))' },
+      { severity: 'error', line: 9, message: 'resource "flag" for Thing/team-a-x: ${schema.spec.flag} is in a string template but returns a boolean, not a string (use string(...))' },
+      { severity: 'error', line: 11, message: 'resource "list" for Thing/team-a-x: ${[1]} is in a string template but returns a list, not a string (use string(...))' },
+      { severity: 'error', line: 13, message: "resource \"map\" for Thing/team-a-x: ${{'a': 1}} is in a string template but returns a map, not a string (use string(...))" },
+      { severity: 'error', line: 15, message: 'resource "nothing" for Thing/team-a-x: ${null} is in a string template but returns null, not a string (use string(...))' },
+      { severity: 'error', line: 17, message: "resource \"omitted\" for Thing/team-a-x: ${omit()} returns omit(), which kro allows only as a whole field's value, not inside a string" },
+    ]);
+  });
+
+  it('reports a field the instance does not set where an expression needs its value, and not where CEL only asks whether it is there', () => {
+    const rgd = thingRgd('{note: string}', `    - id: needs
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: x}, data: {note: "\${schema.spec.note + '!'}"}}
+    - id: asks
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: y}, data: {note: "\${has(schema.spec.note) ? schema.spec.note : 'none'}"}}`);
+    const expansion = thing(rgd, {});
+    expect(expansion.resources.map((resource) => resource.object.data)).toEqual([{ note: 'none' }]);
+    expect(problemsOf(expansion)).toEqual([{ severity: 'error', line: SOURCE.line, message: 'Thing/team-a-x: schema.spec.note has no value (not set and no default), needed by resource "needs" of thing.yaml' }]);
+  });
+
+  it('keeps a resource whose includeWhen only the cluster can decide, with a warning; refuses one that is not a boolean', () => {
+    const rgd = thingRgd('{name: string}', `    - id: base
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: base}}
+    - id: later
+      includeWhen: ["\${base.status.ready}"]
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: later}}
+    - id: named
+      includeWhen: ["\${schema.spec.name}"]
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: named}}
+    - id: failing
+      includeWhen: ["\${int(schema.spec.name) > 0}"]
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: failing}}`);
+    const expansion = thing(rgd, { name: 'yes' });
+    expect(expansion.resources.map((resource) => resource.resourceId)).toEqual(['base', 'later']);
+    expect(problemsOf(expansion)).toEqual([
+      { severity: 'warning', line: 9, message: 'resource "later" for Thing/team-a-x: includeWhen depends on base.status.ready; shown as included' },
+      { severity: 'error', line: 12, message: 'resource "named" for Thing/team-a-x: includeWhen must be a boolean, got "yes"' },
+      // A condition that fails is reported as it failed, once.
+      { severity: 'error', line: 15, message: expect.stringMatching(/^resource "failing" for Thing\/team-a-x: \$\{int\(schema\.spec\.name\) > 0\}: /) },
+    ]);
   });
 });
