@@ -116,7 +116,12 @@ function interpretRgd(file: string, data: YamlData): { rgd: Rgd; problems: Probl
     if (!(error instanceof SimpleSchemaError)) throw error;
     return fail(['spec', 'schema', ...error.path.split('.')], `invalid schema: ${error.message}`);
   }
-  const rawResources = Array.isArray(object.spec.resources) ? object.spec.resources : [];
+  const rawResources: unknown[] = Array.isArray(object.spec.resources) ? object.spec.resources : [];
+  // Problems point at a resource by its index, so every entry must be one.
+  if (!rawResources.every(isRecord)) {
+    const index = rawResources.findIndex((entry) => !isRecord(entry));
+    return fail(['spec', 'resources', index], `spec.resources[${index}] is not a map (a resource has an id and a template)`);
+  }
   const rgd: Rgd = {
     file,
     name: isRecord(object.metadata) ? String(object.metadata.name) : path.basename(file),
@@ -124,7 +129,7 @@ function interpretRgd(file: string, data: YamlData): { rgd: Rgd; problems: Probl
     kind: String(schema.kind),
     scope: schema.scope === 'Cluster' ? 'Cluster' : 'Namespaced',
     spec,
-    resources: rawResources.filter(isRecord).map(toResourceDefinition),
+    resources: rawResources.map(toResourceDefinition),
     status: schema.status,
     locate,
   };
@@ -202,6 +207,7 @@ function parseYamlData(text: string): YamlData {
       const { line, col } = lineCounter.linePos(node.range[0]);
       positions[JSON.stringify(at)] = [line, col];
     }
+    // Stryker disable next-line ConditionalExpression: a key that is not a scalar (a YAML complex key) is on no path a problem points at
     if (isMap(node)) for (const pair of node.items) if (isScalar(pair.key)) visit(pair.value, [...at, pair.key.value]);
     if (isSeq(node)) node.items.forEach((item, index) => visit(item, [...at, index]));
   };

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
-import { readRgd, listExpressions, loadRgds, type Rgd } from '../../src/preview/rgd';
+import { createdKinds, indexRgds, readRgd, listExpressions, loadRgds, type Rgd } from '../../src/preview/rgd';
 import { creationOrder } from '../../src/preview/graph';
 import { FIXTURES, fixtureRgds, ROOT } from './helpers';
 
@@ -71,6 +72,173 @@ spec:
         const at = ['spec', 'resources', rgd.resources.length - 1, 'template', 'metadata', 'name', 'nowhere'];
         expect(rgd.locate(at)).toEqual(rgds[index].locate(at));
       });
+    }
+  });
+});
+
+describe('readRgd: what it reads of an RGD, and where it points', () => {
+  const TEXT = `kind: ResourceGraphDefinition
+metadata: {name: things}
+spec:
+  schema:
+    apiVersion: v1alpha2
+    group: example.com
+    kind: Thing
+    scope: Cluster
+    spec: {size: integer}
+    status: {ready: "\${a.status.ready}"}
+  resources:
+    - id: a
+      forEach: [{x: "\${schema.spec.list}"}, {y: "\${[1, 2]}"}]
+      includeWhen: ["\${schema.spec.size > 0}"]
+      readyWhen: ["\${a.status.ready}"]
+      template: {apiVersion: v1, kind: ConfigMap}
+    - id: b
+`;
+
+  it('reads the API, scope and resources it defines, with defaults for what a resource leaves out', () => {
+    const result = readRgd('things.yaml', TEXT);
+    if (!('rgd' in result)) throw new Error('not read');
+    const { locate, spec, ...rgd } = result.rgd;
+    expect(rgd).toEqual({
+      file: 'things.yaml',
+      name: 'things',
+      apiVersion: 'example.com/v1alpha2',
+      kind: 'Thing',
+      scope: 'Cluster',
+      status: { ready: '${a.status.ready}' },
+      resources: [
+        { id: 'a', template: { apiVersion: 'v1', kind: 'ConfigMap' }, includeWhen: ['${schema.spec.size > 0}'], readyWhen: ['${a.status.ready}'], forEach: [{ name: 'x', expression: '${schema.spec.list}' }, { name: 'y', expression: '${[1, 2]}' }] },
+        { id: 'b', template: {}, includeWhen: [], readyWhen: [], forEach: [] },
+      ],
+    });
+    expect(spec).toEqual({ type: 'object', required: [], properties: { size: { type: 'integer' } } });
+    // The forEach expression may not use the iterators; schema.spec.list is not declared.
+    expect(result.problems.map((problem) => `${problem.location.line}:${problem.location.col} ${problem.message}`)).toEqual([
+      `13:21 resource "a": \${schema.spec.list}: schema.spec.list is not declared in the RGD's schema`,
+    ]);
+  });
+
+  it("defaults the group to kro.run, the scope to Namespaced and the name to the file's", () => {
+    const result = readRgd('dist/x.yaml', 'kind: ResourceGraphDefinition\nspec:\n  schema: {apiVersion: v1, kind: X, scope: cluster}\n  resources: {}\n');
+    expect('rgd' in result && { name: result.rgd.name, apiVersion: result.rgd.apiVersion, scope: result.rgd.scope, resources: result.rgd.resources }).toEqual({ name: 'x.yaml', apiVersion: 'kro.run/v1', scope: 'Namespaced', resources: [] });
+  });
+
+  it('locates a path at its node, or at its closest ancestor in the file', () => {
+    const result = readRgd('things.yaml', TEXT);
+    if (!('rgd' in result)) throw new Error('not read');
+    const { locate } = result.rgd;
+    expect(locate(['spec', 'resources', 0, 'forEach', 1, 'y'])).toEqual({ file: 'things.yaml', line: 13, col: 49 });
+    expect(locate(['spec', 'resources', 0, 'template', 'metadata', 'name'])).toEqual({ file: 'things.yaml', line: 16, col: 17 });
+    expect(locate(['spec', 'resources', 9])).toEqual({ file: 'things.yaml', line: 12, col: 5 });
+    expect(locate([])).toEqual({ file: 'things.yaml', line: 1, col: 1 });
+    expect(locate(['nowhere'])).toEqual({ file: 'things.yaml', line: 1, col: 1 });
+    const commented = readRgd('things.yaml', `# The things.\n\n${TEXT}`);
+    expect('rgd' in commented && commented.rgd.locate(['nowhere'])).toEqual({ file: 'things.yaml', line: 3, col: 1 });
+  });
+
+  it('refuses what is not YAML at the error, and what is not an RGD at the top of the file', () => {
+    expect(readRgd('bad.yaml', 'kind: x\n  - : [\n')).toEqual({ problems: [{ severity: 'error', location: { file: 'bad.yaml', line: 1, col: 7 }, message: expect.not.stringContaining('\n') }] });
+    const notRgd = 'not a kro ResourceGraphDefinition (kind ResourceGraphDefinition with spec.schema)';
+    for (const text of ['- a list', 'kind: Deployment\nspec: {schema: {}}', 'kind: ResourceGraphDefinition\nspec: []', 'kind: ResourceGraphDefinition\nspec: {schema: x}']) {
+      expect(readRgd('x.yaml', text)).toEqual({ problems: [{ severity: 'error', location: { file: 'x.yaml', line: 1, col: 1 }, message: notRgd }] });
+    }
+  });
+
+  it('refuses a resource that is not a map, at the resource, as its neighbours are found by index', () => {
+    expect(readRgd('x.yaml', 'kind: ResourceGraphDefinition\nspec:\n  schema: {apiVersion: v1, kind: X}\n  resources:\n    - id: a\n    - not a map\n')).toEqual({
+      problems: [{ severity: 'error', location: { file: 'x.yaml', line: 6, col: 7 }, message: 'spec.resources[1] is not a map (a resource has an id and a template)' }],
+    });
+  });
+
+  it('locates an invalid schema at its field', () => {
+    const result = readRgd('x.yaml', 'kind: ResourceGraphDefinition\nspec:\n  schema:\n    apiVersion: v1\n    kind: X\n    spec:\n      ok: string\n      n: "integer | colour=red"\n');
+    expect(result).toEqual({ problems: [{ severity: 'error', location: { file: 'x.yaml', line: 8, col: 10 }, message: 'invalid schema: spec.n: unknown marker: colour' }] });
+    const typed = readRgd('x.yaml', 'kind: ResourceGraphDefinition\nspec:\n  schema:\n    apiVersion: v1\n    kind: X\n    spec: {p: Port}\n    types:\n      Port: {n: int}\n');
+    expect(typed.problems).toEqual([{ severity: 'error', location: { file: 'x.yaml', line: 8, col: 17 }, message: 'invalid schema: types.Port.n: unknown type: int' }]);
+  });
+});
+
+describe('checkRgd: what kro refuses of an RGD', () => {
+  const problemsOf = (resources: string, status = '{}') => readRgd('x.yaml', `kind: ResourceGraphDefinition
+spec:
+  schema:
+    apiVersion: v1
+    kind: X
+    spec: {name: string, web: {port: integer}, env: "map[string]string"}
+    status: ${status}
+  resources:
+${resources}`).problems.map((problem) => problem.message);
+
+  it("accepts the instance's own fields: apiVersion, kind, status, the metadata kro gives, declared spec fields", () => {
+    expect(problemsOf(`    - id: a
+      template:
+        data: {a: "\${schema.apiVersion}\${schema.kind}\${string(schema.status)}\${string(schema.metadata)}", b: "\${schema.metadata.name}\${schema.metadata.namespace}\${string(schema.metadata.labels)}",
+               c: "\${string(schema.metadata.annotations)}\${schema.metadata.uid}\${string(schema.metadata.generation)}", d: "\${string(schema.spec.web.port)}\${schema.spec.env.anything}\${string(schema)}"}`)).toEqual([]);
+  });
+
+  it('refuses other metadata, other top-level fields, undeclared spec fields, and names outside the RGD', () => {
+    expect(problemsOf(`    - id: a
+      template: {data: {a: "\${schema.metadata.finalizers}", b: "\${schema.other}", c: "\${schema.spec.web.host}", d: "\${b.metadata.name}"}}`)).toEqual([
+      'resource "a": ${schema.metadata.finalizers}: schema.metadata.finalizers is not available to expressions',
+      'resource "a": ${schema.other}: schema.other does not exist (use schema.spec or schema.metadata)',
+      'resource "a": ${schema.spec.web.host}: schema.spec.web.host is not declared in the RGD\'s schema',
+      'resource "a": ${b.metadata.name}: unknown identifier "b" (not schema, a resource id or a forEach iterator)',
+    ]);
+  });
+
+  it("lets a resource's template use its own iterators, not another resource's, and its forEach none", () => {
+    expect(problemsOf(`    - id: a
+      forEach: [{item: "\${[item]}"}]
+      template: {metadata: {name: "\${item}"}}
+    - id: b
+      template: {metadata: {name: "\${item}-\${a[0].metadata.name}"}}`)).toEqual([
+      'resource "a": ${[item]}: unknown identifier "item" (not schema, a resource id or a forEach iterator)',
+      'resource "b": ${item}: unknown identifier "item" (not schema, a resource id or a forEach iterator)',
+    ]);
+  });
+
+  it('wants readyWhen and forEach, like includeWhen, as one expression each; checks status expressions as the status', () => {
+    expect(problemsOf(`    - id: a
+      readyWhen: ["ready: \${a.status.ready}"]
+      forEach: [{item: "x\${[1]}"}]
+      template: {metadata: {name: "\${item}"}}`, '{ok: "n: ${a.metadata.name}", bad: "${schema.spec.nothing}", broken: "${a +}"}')).toEqual([
+      'resource "a": ${a.status.ready}: readyWhen must be a single ${...} expression',
+      'resource "a": ${[1]}: forEach must be a single ${...} expression',
+      "status: ${schema.spec.nothing}: schema.spec.nothing is not declared in the RGD's schema",
+      expect.stringMatching(/^status: \$\{a \+\}: CEL syntax error: /),
+    ]);
+  });
+});
+
+describe('createdKinds and loadRgds', () => {
+  it('lists the kinds templates name literally, not those an expression computes', () => {
+    const result = readRgd('x.yaml', `kind: ResourceGraphDefinition
+spec:
+  schema: {apiVersion: v1, kind: X, spec: {kind: string}}
+  resources:
+    - {id: a, template: {apiVersion: v1, kind: ConfigMap}}
+    - {id: b, template: {apiVersion: v1, kind: "\${schema.spec.kind}"}}
+    - {id: c, template: {apiVersion: "apps/\${schema.spec.kind}", kind: Deployment}}
+    - {id: d, template: {kind: Secret}}
+`);
+    expect('rgd' in result && createdKinds(indexRgds([result.rgd], []))).toEqual([{ apiVersion: 'v1', kind: 'ConfigMap' }]);
+  });
+
+  it('reads the YAML files of a folder, in order, and nothing from a folder that is not there', () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'mini-atlas-rgds-'));
+    try {
+      const rgd = (kind: string) => `kind: ResourceGraphDefinition\nspec:\n  schema: {apiVersion: v1, kind: ${kind}}\n`;
+      fs.writeFileSync(path.join(folder, 'b.yaml'), rgd('B'));
+      fs.writeFileSync(path.join(folder, 'a.yml'), rgd('A'));
+      fs.writeFileSync(path.join(folder, 'c.json'), rgd('C'));
+      const set = loadRgds(ROOT, folder);
+      expect(set.rgds.map((one) => [one.kind, one.file])).toEqual([['A', path.relative(ROOT, path.join(folder, 'a.yml'))], ['B', path.relative(ROOT, path.join(folder, 'b.yaml'))]]);
+      expect(set.find('kro.run/v1', 'B')?.kind).toBe('B');
+      expect(set.find('kro.run/v2', 'B')).toBeUndefined();
+      expect(loadRgds(ROOT, path.join(folder, 'missing'))).toMatchObject({ rgds: [], problems: [] });
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
     }
   });
 });
