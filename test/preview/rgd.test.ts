@@ -242,3 +242,32 @@ spec:
     }
   });
 });
+
+describe('creationOrder: the order kro creates resources in', () => {
+  const orderOf = (resources: string) => {
+    const result = readRgd('x.yaml', `kind: ResourceGraphDefinition\nspec:\n  schema: {apiVersion: v1, kind: X, spec: {}}\n  resources:\n${resources}`);
+    if (!('rgd' in result)) throw new Error('not read');
+    const order = creationOrder(result.rgd);
+    return 'cycle' in order ? order : order.order.map((node) => `${node.id}(${[...node.dependsOn].join(',')})`);
+  };
+
+  it("takes in declaration order, pass after pass, what has its dependencies; readyWhen, a resource's own name and the status make none", () => {
+    expect(orderOf(`    - {id: c, template: {a: "\${b.x}", self: "\${c.metadata.name}"}, readyWhen: ["\${c.status.ok}"]}
+    - {id: b, template: {a: "\${a.x}"}, includeWhen: ["\${d.ok}"]}
+    - {id: a, template: {}, readyWhen: ["\${d.ready}"]}
+    - {id: d, template: {}}
+    - {id: e, forEach: [{i: "\${a.list}"}], template: {}}`)).toEqual(['a()', 'd()', 'e(a)', 'b(a,d)', 'c(b)']);
+  });
+
+  it('names the cycle, not the resources that only lead into it', () => {
+    expect(orderOf(`    - {id: a, template: {x: "\${b.x}"}}
+    - {id: b, template: {x: "\${c.x}"}}
+    - {id: c, template: {x: "\${b.x}"}}`)).toEqual({ cycle: ['b', 'c', 'b'] });
+  });
+
+  it('computes the order of an RGD once', () => {
+    const result = readRgd('x.yaml', 'kind: ResourceGraphDefinition\nspec:\n  schema: {apiVersion: v1, kind: X}\n  resources: [{id: a, template: {}}]\n');
+    if (!('rgd' in result)) throw new Error('not read');
+    expect(creationOrder(result.rgd)).toBe(creationOrder(result.rgd));
+  });
+});
