@@ -33,11 +33,12 @@ export function dependencies(rgd: Rgd): GraphNode[] {
   const ids = new Set(rgd.resources.map((resource) => resource.id));
   const dependsOn = new Map(rgd.resources.map((resource) => [resource.id, new Set<string>()]));
   for (const site of listExpressions(rgd)) {
-    // readyWhen may only look at the resource itself, and status is computed after everything.
-    // Stryker disable next-line ConditionalExpression,LogicalOperator: a status site has no resource id, so dependsOn has no entry to add to either
-    if (!site.resourceId || site.field === 'readyWhen') continue;
+    // The status is computed after everything; readyWhen may only look at the resource itself.
+    const id = site.resourceId;
+    if (id === undefined) continue;
+    if (site.field === 'readyWhen') continue;
     for (const reference of site.references) {
-      if (ids.has(reference.root) && reference.root !== site.resourceId) dependsOn.get(site.resourceId)?.add(reference.root);
+      if (ids.has(reference.root) && reference.root !== id) dependsOn.get(id)?.add(reference.root);
     }
   }
   return rgd.resources.map((resource) => ({ id: resource.id, dependsOn: dependsOn.get(resource.id) ?? new Set() }));
