@@ -1,4 +1,4 @@
-import { spawnSync } from 'child_process';
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CommandSpec, parseArgs } from '../src/cli/args';
@@ -22,16 +22,33 @@ export const MUTATE_COMMAND: CommandSpec = {
  * per folder. The JSON report holds every file's latest results, a focused run's included
  * (Stryker carries the other files' results over from the incremental file).
  */
-export function runMutate(args: string[]): number {
+export async function runMutate(args: string[], stryker = path.join(ROOT, 'node_modules', '.bin', 'stryker')): Promise<number> {
   const { values, switches } = parseArgs(args, MUTATE_COMMAND);
   const options = [...[...values].flat(), ...switches];
-  const stryker = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'stryker'), ['run', ...options], { cwd: ROOT, stdio: 'inherit' });
-  if (stryker.error) throw stryker.error;
-  // After a failed run the report on disk is an older run's: better none than a wrong one.
-  if (stryker.status !== 0) return stryker.status ?? 1;
+  const status = await runStopping(stryker, ['run', ...options]);
+  // After a failed or stopped run the report on disk is an older run's: better none than a wrong one.
+  if (status !== 0) return status ?? 1;
   const report = JSON.parse(fs.readFileSync(jsonReportFile(), 'utf8')) as MutationReport;
   process.stdout.write(`\nmutation score per folder (${path.relative(ROOT, jsonReportFile())}):\n${renderScores(folderScores(report))}`);
   return 0;
+}
+
+/**
+ * Runs `executable` to its end, in a process group of its own that a Ctrl-C or SIGTERM to this
+ * process stops as a whole: Stryker and its test runners. Stopping Stryker alone leaves its
+ * runners testing mutants, and a run left going writes its reports over the next run's.
+ * Resolves with the exit code, null when it was stopped by a signal.
+ */
+function runStopping(executable: string, args: readonly string[]): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(executable, args, { cwd: ROOT, stdio: 'inherit', detached: true });
+    const stop = (signal: NodeJS.Signals) => process.kill(-(child.pid as number), signal);
+    const signals = ['SIGINT', 'SIGTERM'] as const;
+    for (const signal of signals) process.on(signal, stop);
+    const done = () => signals.forEach((signal) => process.off(signal, stop));
+    child.once('error', (error) => (done(), reject(error)));
+    child.once('exit', (code) => (done(), resolve(code)));
+  });
 }
 
 /** The JSON report's path, as the Stryker config names it. */

@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { folderScores, MutantStatus, renderScores } from '../mutation/report';
-import { jsonReportFile } from '../mutation/run';
+import { jsonReportFile, runMutate } from '../mutation/run';
 import { ROOT } from '../src/paths';
 import { tempDir } from './helpers';
 
@@ -48,6 +48,58 @@ describe('npm run mutate: score per folder', () => {
         '',
       ].join('\n'),
     );
+  });
+});
+
+describe('npm run mutate: stopping it', () => {
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const until = async (condition: () => boolean) => {
+    for (let waited = 0; !condition(); waited += 20) {
+      if (waited > 10_000) throw new Error('timed out');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+
+  it.each(['SIGTERM', 'SIGINT'] as const)('stops Stryker and its test runners at %s, and reports no score', async (signal) => {
+    const dir = tempDir('mutate-stop');
+    // Stands in for Stryker: a Node process that starts a runner of its own, as Stryker starts its test runners.
+    const fake = path.join(dir, 'stryker');
+    const script = `const { spawn } = require('child_process');
+const fs = require('fs');
+const runner = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+fs.writeFileSync(${JSON.stringify(path.join(dir, 'runner.pid'))}, String(runner.pid));
+fs.writeFileSync(${JSON.stringify(path.join(dir, 'stryker.pid'))}, String(process.pid) + '\\n');
+setTimeout(() => {}, 60000);
+`;
+    fs.writeFileSync(fake, `#!${process.execPath}\n${script}`, { mode: 0o755 });
+    const listeners = process.listenerCount(signal);
+    const exit = runMutate([], fake);
+    const pidOf = (name: string) => Number(fs.readFileSync(path.join(dir, name), 'utf8'));
+    await until(() => fs.existsSync(path.join(dir, 'stryker.pid')) && fs.existsSync(path.join(dir, 'runner.pid')) && fs.readFileSync(path.join(dir, 'stryker.pid'), 'utf8').endsWith('\n'));
+    const [stryker, runner] = [pidOf('stryker.pid'), pidOf('runner.pid')];
+    expect([alive(stryker), alive(runner)]).toEqual([true, true]);
+    expect(process.listenerCount(signal)).toBe(listeners + 1);
+    process.emit(signal, signal);
+    await expect(exit).resolves.toBe(1);
+    await until(() => !alive(runner));
+    expect(alive(stryker)).toBe(false);
+    // Its listeners go with it: a later signal is this process's own again.
+    expect(process.listenerCount(signal)).toBe(listeners);
+  });
+
+  it('passes on how Stryker ended, and says why it could not start', async () => {
+    const dir = tempDir('mutate-exit');
+    const fake = path.join(dir, 'stryker');
+    fs.writeFileSync(fake, '#!/bin/sh\nexit 3\n', { mode: 0o755 });
+    await expect(runMutate(['--concurrency', '1'], fake)).resolves.toBe(3);
+    await expect(runMutate([], path.join(dir, 'missing'))).rejects.toThrow(/ENOENT/);
   });
 });
 
