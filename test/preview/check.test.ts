@@ -50,3 +50,67 @@ describe('SchemaChecker', () => {
     expect(checker.check({ apiVersion: 'v1', kind: 'Gadget' })).toEqual({ unchecked: 'no kubernetes-models schema for v1 Gadget' });
   });
 });
+
+describe('SchemaChecker: a CRD schema as the API server holds an object to it', () => {
+  const crdDir = tempDir('preview-gadget-crd');
+  fs.writeFileSync(path.join(crdDir, 'gadget.example.com.json'), JSON.stringify({
+    group: 'example.com',
+    kind: 'Gadget',
+    plural: 'gadgets',
+    scope: 'Namespaced',
+    versions: {
+      v1: {
+        type: 'object',
+        properties: {
+          apiVersion: { type: 'string' },
+          kind: { type: 'string' },
+          metadata: { type: 'object', properties: { name: { type: 'string', pattern: '^x' } } },
+          spec: {
+            type: 'object',
+            required: ['mode'],
+            properties: {
+              mode: { type: 'string', enum: ['a', 'b'] },
+              label: { type: 'string', pattern: '^\\pL+$' },
+              open: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { known: { type: 'integer' } } },
+              either: { anyOf: [{ type: 'string' }, { type: 'string', maxLength: 3 }] },
+              labels: { type: 'object', additionalProperties: { type: 'string' } },
+              list: { type: 'array', items: { type: 'object', properties: { n: { type: 'integer' } } } },
+              other: { type: 'array', items: { type: 'object', properties: { n: { type: 'integer' } } } },
+            },
+          },
+        },
+      },
+    },
+  }));
+  const gadgets = new SchemaChecker({ root: ROOT, crdDir, cacheDir: tempDir('preview-gadget-cache') });
+  const gadget = (spec: Record<string, unknown>, metadata: Record<string, unknown> = { name: 'x1' }) => gadgets.check({ apiVersion: 'example.com/v1', kind: 'Gadget', metadata, spec });
+
+  it("passes what the schema allows: its enum values, Unicode classes written as RE2 writes them, any field where it keeps unknown ones, and metadata, which is the API server's", () => {
+    expect(gadget({ mode: 'a', label: 'été', open: { known: 1, anything: [1] }, labels: { any: 'x' }, list: [{ n: 1 }] }, { name: 'not x', extra: true })).toEqual({ errors: [] });
+  });
+
+  it('names each error at its place: enum values, patterns, unknown fields at every depth, wrong types, missing required fields', () => {
+    expect(gadget({ mode: 'c', label: 'a1', extra: 1, labels: { a: 1 }, list: [{ n: 'one', m: 1 }] })).toEqual({
+      errors: [
+        { pointer: '/spec', message: 'unknown field "extra"' },
+        { pointer: '/spec/mode', message: 'must be one of "a", "b"' },
+        { pointer: '/spec/label', message: 'must match pattern "^\\p{L}+$"' },
+        { pointer: '/spec/labels/a', message: 'must be string' },
+        { pointer: '/spec/list/0', message: 'unknown field "m"' },
+        { pointer: '/spec/list/0/n', message: 'must be integer' },
+      ],
+    });
+    expect(gadget({})).toEqual({ errors: [{ pointer: '/spec', message: "must have required property 'mode'" }] });
+    // Each branch of anyOf says the same: said once.
+    expect(gadget({ mode: 'a', either: 1 })).toEqual({ errors: [{ pointer: '/spec/either', message: 'must be string' }, { pointer: '/spec/either', message: 'must match a schema in anyOf' }] });
+    expect(gadgets.check({ apiVersion: 'example.com/v1', kind: 'Gadget', metadata: {}, spec: { mode: 'a' }, status: {} })).toEqual({ errors: [{ pointer: '/', message: 'unknown field "status"' }] });
+  });
+
+  it('leaves out errors of values only the cluster knows', () => {
+    expect(gadget({ mode: '<unresolved: config.data.mode>', list: [{ n: '<unresolved: config.data.n>' }], other: [{ n: 'x' }] })).toEqual({ errors: [{ pointer: '/spec/other/0/n', message: 'must be integer' }] });
+  });
+
+  it('says which folder has no CRD, by its full path when it is the root itself', () => {
+    expect(new SchemaChecker({ root: crdDir, crdDir, cacheDir: tempDir('preview-gadget-cache') }).check({ apiVersion: 'example.com/v1', kind: 'Widget' })).toEqual({ unchecked: `no CRD for Widget.example.com in ${crdDir} (list it in cdk8s.yaml and run npm run import)` });
+  });
+});
