@@ -207,8 +207,12 @@ function parseYamlData(text: string): YamlData {
       const { line, col } = lineCounter.linePos(node.range[0]);
       positions[JSON.stringify(at)] = [line, col];
     }
-    // Stryker disable next-line ConditionalExpression: a key that is not a scalar (a YAML complex key) is on no path a problem points at
-    if (isMap(node)) for (const pair of node.items) if (isScalar(pair.key)) visit(pair.value, [...at, pair.key.value]);
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        // Stryker disable next-line ConditionalExpression: a key that is not a scalar (a YAML complex key) is on no path a problem points at
+        if (isScalar(pair.key)) visit(pair.value, [...at, pair.key.value]);
+      }
+    }
     if (isSeq(node)) node.items.forEach((item, index) => visit(item, [...at, index]));
   };
   visit(doc.contents, []);
