@@ -4,14 +4,8 @@
  */
 import { apiServerProblems, apiServerProblemsOf, teamValueGraphs } from '../../src/preview/api-server';
 import { expandInstance } from '../../src/preview/expand';
-import { indexRgds, readRgd, type Rgd } from '../../src/preview/rgd';
-import { instance, SOURCE } from './helpers';
-
-function rgdOf(text: string): Rgd {
-  const result = readRgd('app.yaml', text);
-  if (!('rgd' in result)) throw new Error(result.problems.map((problem) => problem.message).join('\n'));
-  return result.rgd;
-}
+import { indexRgds, type Rgd } from '../../src/preview/rgd';
+import { instance, rgdOf, SOURCE } from './helpers';
 
 const APP = rgdOf(`
 kind: ResourceGraphDefinition

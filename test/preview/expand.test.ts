@@ -1,6 +1,6 @@
 import { expandInstance } from '../../src/preview/expand';
-import { indexRgds, readRgd, type Rgd } from '../../src/preview/rgd';
-import { fixtureRgds, instance, SOURCE } from './helpers';
+import { indexRgds, type Rgd } from '../../src/preview/rgd';
+import { fixtureRgds, instance, rgdOf, SOURCE } from './helpers';
 
 const rgds = fixtureRgds();
 const web = (spec: Record<string, unknown>) => expandInstance(instance('WebApplication', 'team-a-web', { image: 'nginx', ...spec }), rgds, SOURCE);
@@ -89,14 +89,12 @@ describe('expandInstance', () => {
 
 /** An RGD read from `resources` (YAML), of kind `Thing` with the given SimpleSchema spec. */
 function thingRgd(spec: string, resources: string): Rgd {
-  const result = readRgd('thing.yaml', `kind: ResourceGraphDefinition
+  return rgdOf(`kind: ResourceGraphDefinition
 metadata: {name: thing}
 spec:
   schema: {apiVersion: v1alpha1, kind: Thing, spec: ${spec}}
   resources:
-${resources}`);
-  if (!('rgd' in result)) throw new Error(result.problems.map((problem) => problem.message).join('\n'));
-  return result.rgd;
+${resources}`, 'thing.yaml');
 }
 
 const thing = (rgd: Rgd, spec: Record<string, unknown>) => expandInstance(instance('Thing', 'team-a-x', spec), indexRgds([rgd], []), SOURCE);

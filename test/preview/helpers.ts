@@ -1,6 +1,6 @@
 import * as path from 'path';
 import type { Instance } from '../../src/user-space/model';
-import { loadRgds, type RgdSet } from '../../src/preview/rgd';
+import { loadRgds, readRgd, type Rgd, type RgdSet } from '../../src/preview/rgd';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const FIXTURES = path.join(__dirname, 'fixtures');
@@ -16,3 +16,10 @@ export function instance(kind: string, name: string, spec: Record<string, unknow
 }
 
 export const SOURCE = { file: 'user-space/team-a/app.yaml', line: 3, col: 1 };
+
+/** The RGD `text` defines, read as the file `file`; one that cannot be read fails the test. */
+export function rgdOf(text: string, file = 'rgds.yaml'): Rgd {
+  const result = readRgd(file, text);
+  if (!('rgd' in result)) throw new Error(result.problems.map((problem) => problem.message).join('\n'));
+  return result.rgd;
+}

@@ -4,15 +4,9 @@
  */
 import type { CheckResult, SchemaChecker } from '../../src/preview/check';
 import { describeResource, previewTeam, secretPreview } from '../../src/preview/preview';
-import { indexRgds, readRgd, type Rgd } from '../../src/preview/rgd';
+import { indexRgds } from '../../src/preview/rgd';
 import type { Instance, TeamInstances } from '../../src/user-space/model';
-import { instance } from './helpers';
-
-function rgdOf(text: string): Rgd {
-  const result = readRgd('rgds.yaml', text);
-  if (!('rgd' in result)) throw new Error(result.problems.map((problem) => problem.message).join('\n'));
-  return result.rgd;
-}
+import { instance, rgdOf } from './helpers';
 
 const SPACE = rgdOf(`kind: ResourceGraphDefinition
 spec:

@@ -1,9 +1,9 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { createdKinds, indexRgds, readRgd, listExpressions, loadRgds, type Rgd } from '../../src/preview/rgd';
 import { creationOrder } from '../../src/preview/graph';
-import { FIXTURES, fixtureRgds, ROOT } from './helpers';
+import { tempDir } from '../helpers';
+import { FIXTURES, fixtureRgds, rgdOf, ROOT } from './helpers';
 
 describe('RGD checks', () => {
   it('reports an undeclared schema field and a CEL syntax error with the RGD file, line and resource id', () => {
@@ -213,7 +213,7 @@ ${resources}`).problems.map((problem) => problem.message);
 
 describe('createdKinds and loadRgds', () => {
   it('lists the kinds templates name literally, not those an expression computes', () => {
-    const result = readRgd('x.yaml', `kind: ResourceGraphDefinition
+    const rgd = rgdOf(`kind: ResourceGraphDefinition
 spec:
   schema: {apiVersion: v1, kind: X, spec: {kind: string}}
   resources:
@@ -222,32 +222,26 @@ spec:
     - {id: c, template: {apiVersion: "apps/\${schema.spec.kind}", kind: Deployment}}
     - {id: d, template: {kind: Secret}}
 `);
-    expect('rgd' in result && createdKinds(indexRgds([result.rgd], []))).toEqual([{ apiVersion: 'v1', kind: 'ConfigMap' }]);
+    expect(createdKinds(indexRgds([rgd], []))).toEqual([{ apiVersion: 'v1', kind: 'ConfigMap' }]);
   });
 
   it('reads the YAML files of a folder, in order, and nothing from a folder that is not there', () => {
-    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'mini-atlas-rgds-'));
-    try {
-      const rgd = (kind: string) => `kind: ResourceGraphDefinition\nspec:\n  schema: {apiVersion: v1, kind: ${kind}}\n`;
-      fs.writeFileSync(path.join(folder, 'b.yaml'), rgd('B'));
-      fs.writeFileSync(path.join(folder, 'a.yml'), rgd('A'));
-      fs.writeFileSync(path.join(folder, 'c.json'), rgd('C'));
-      const set = loadRgds(ROOT, folder);
-      expect(set.rgds.map((one) => [one.kind, one.file])).toEqual([['A', path.relative(ROOT, path.join(folder, 'a.yml'))], ['B', path.relative(ROOT, path.join(folder, 'b.yaml'))]]);
-      expect(set.find('kro.run/v1', 'B')?.kind).toBe('B');
-      expect(set.find('kro.run/v2', 'B')).toBeUndefined();
-      expect(loadRgds(ROOT, path.join(folder, 'missing'))).toMatchObject({ rgds: [], problems: [] });
-    } finally {
-      fs.rmSync(folder, { recursive: true, force: true });
-    }
+    const folder = tempDir('rgds');
+    const rgd = (kind: string) => `kind: ResourceGraphDefinition\nspec:\n  schema: {apiVersion: v1, kind: ${kind}}\n`;
+    fs.writeFileSync(path.join(folder, 'b.yaml'), rgd('B'));
+    fs.writeFileSync(path.join(folder, 'a.yml'), rgd('A'));
+    fs.writeFileSync(path.join(folder, 'c.json'), rgd('C'));
+    const set = loadRgds(ROOT, folder);
+    expect(set.rgds.map((one) => [one.kind, one.file])).toEqual([['A', path.relative(ROOT, path.join(folder, 'a.yml'))], ['B', path.relative(ROOT, path.join(folder, 'b.yaml'))]]);
+    expect(set.find('kro.run/v1', 'B')?.kind).toBe('B');
+    expect(set.find('kro.run/v2', 'B')).toBeUndefined();
+    expect(loadRgds(ROOT, path.join(folder, 'missing'))).toMatchObject({ rgds: [], problems: [] });
   });
 });
 
 describe('creationOrder: the order kro creates resources in', () => {
   const orderOf = (resources: string) => {
-    const result = readRgd('x.yaml', `kind: ResourceGraphDefinition\nspec:\n  schema: {apiVersion: v1, kind: X, spec: {}}\n  resources:\n${resources}`);
-    if (!('rgd' in result)) throw new Error('not read');
-    const order = creationOrder(result.rgd);
+    const order = creationOrder(rgdOf(`kind: ResourceGraphDefinition\nspec:\n  schema: {apiVersion: v1, kind: X, spec: {}}\n  resources:\n${resources}`));
     return 'cycle' in order ? order : order.order.map((node) => `${node.id}(${[...node.dependsOn].join(',')})`);
   };
 
@@ -266,8 +260,7 @@ describe('creationOrder: the order kro creates resources in', () => {
   });
 
   it('computes the order of an RGD once', () => {
-    const result = readRgd('x.yaml', 'kind: ResourceGraphDefinition\nspec:\n  schema: {apiVersion: v1, kind: X}\n  resources: [{id: a, template: {}}]\n');
-    if (!('rgd' in result)) throw new Error('not read');
-    expect(creationOrder(result.rgd)).toBe(creationOrder(result.rgd));
+    const rgd = rgdOf('kind: ResourceGraphDefinition\nspec:\n  schema: {apiVersion: v1, kind: X}\n  resources: [{id: a, template: {}}]\n');
+    expect(creationOrder(rgd)).toBe(creationOrder(rgd));
   });
 });
