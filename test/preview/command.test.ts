@@ -124,6 +124,17 @@ describe('preview command line', () => {
     expect(headings('team-p')).toEqual(headings(path.join(teams, 'team-p')));
   });
 
+  it("shows a team's Secret, every value <encrypted>, when its file or its team is asked for, and only then", () => {
+    const teams = path.join(ROOT, 'test', 'platform', 'fixtures', 'user-space');
+    const secret = '---\n# Secret/team-q-keys: SOPS-encrypted in Git, decrypted by Flux when it applies it\napiVersion: v1\nkind: Secret\nmetadata:\n  name: team-q-keys\n  namespace: team-q\ntype: Opaque\nstringData:\n  token: <encrypted>\n';
+    const ofFile = preview(path.join(teams, 'team-q', 'keys.yaml'), '--user-space', teams);
+    expect(ofFile).toEqual({ code: 0, stdout: secret, stderr: expect.not.stringContaining(': error: ') });
+    const ofTeam = preview(path.join(teams, 'team-q'), '--user-space', teams).stdout;
+    expect(ofTeam.endsWith(secret)).toBe(true);
+    expect(ofTeam).not.toMatch(/ENC\[|age1|AGE ENCRYPTED/);
+    expect(preview(path.join(teams, 'team-q', 'team-q.yml'), '--user-space', teams).stdout).not.toContain('Secret/');
+  });
+
   it('shows no diff for an instance with errors, which would create nothing, and says why', () => {
     const { code, stdout, stderr } = preview(path.join(fixtures, 'team-c'), '--user-space', fixtures, '--diff');
     expect(code).toBe(1);
