@@ -200,3 +200,30 @@ describe('expandInstance: what it refuses, and where it says so', () => {
     ]);
   });
 });
+
+describe('expandInstance: namespaces', () => {
+  it.each([
+    'Namespace', 'Node', 'PersistentVolume', 'ClusterRole', 'ClusterRoleBinding', 'StorageClass', 'PriorityClass', 'CustomResourceDefinition', 'IngressClass', 'RuntimeClass',
+    'GatewayClass', 'ClusterPolicy', 'CiliumClusterwideNetworkPolicy', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'ValidatingPolicy', 'ResourceGraphDefinition',
+  ])('gives a %s no namespace, as kro does not', (kind) => {
+    const rgd = thingRgd('{}', `    - id: made
+      template: {apiVersion: v1, kind: ${kind}, metadata: {name: made}}`);
+    expect(thing(rgd, {}).resources.map((resource) => resource.object.metadata)).toEqual([{ name: 'made' }]);
+  });
+
+  it("gives other kinds the instance's namespace, and an instance of a cluster-scoped RGD none", () => {
+    const scoped = rgdOf(`kind: ResourceGraphDefinition
+spec:
+  schema: {apiVersion: v1alpha1, kind: Tenant, scope: Cluster, spec: {}}
+  resources: [{id: space, template: {apiVersion: v1, kind: Namespace, metadata: {name: "\${schema.metadata.name}"}}}]
+`);
+    const rgd = thingRgd('{}', `    - {id: config, template: {apiVersion: v1, kind: ConfigMap, metadata: {name: c}}}
+    - {id: tenant, template: {apiVersion: kro.run/v1alpha1, kind: Tenant, metadata: {name: t}}}`);
+    const expansion = expandInstance(instance('Thing', 'team-a-x', {}), indexRgds([rgd, scoped], []), SOURCE);
+    expect(expansion.resources.map((resource) => [resource.resourceId, resource.object.metadata])).toEqual([
+      ['config', { name: 'c', namespace: 'team-a' }],
+      ['tenant', { name: 't' }],
+      ['space', { name: 't' }],
+    ]);
+  });
+});
