@@ -201,6 +201,18 @@ describe('expandInstance: what it refuses, and where it says so', () => {
   });
 });
 
+describe('expandInstance: nested abstractions', () => {
+  it("expands an instance an RGD creates with that instance's RGD, five levels deep at most", () => {
+    const rgd = thingRgd('{level: integer | default=0}', `    - id: inner
+      template: {apiVersion: kro.run/v1alpha1, kind: Thing, metadata: {name: "\${schema.metadata.name}-i"}, spec: {level: "\${schema.spec.level + 1}"}}`);
+    const expansion = thing(rgd, {});
+    expect(expansion.problems).toEqual([]);
+    expect(expansion.resources.map((resource) => [resource.instance.metadata.name, resource.object.metadata, (resource.object.spec as { level: number }).level])).toEqual(
+      [1, 2, 3, 4, 5, 6].map((level) => ['team-a-x', { name: `team-a-x${'-i'.repeat(level)}`, namespace: 'team-a' }, level]),
+    );
+  });
+});
+
 describe('expandInstance: namespaces', () => {
   it.each([
     'Namespace', 'Node', 'PersistentVolume', 'ClusterRole', 'ClusterRoleBinding', 'StorageClass', 'PriorityClass', 'CustomResourceDefinition', 'IngressClass', 'RuntimeClass',
