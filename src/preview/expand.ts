@@ -290,8 +290,9 @@ class Renderer {
       if ('missing' in lookup) missing ??= lookup.missing;
       else lastValue = lookup.value;
     }
-    // A plain field reference is the field's value: CEL would return the same, only slower.
-    if (!missing && expression.plainReference) return lastValue;
+    // A plain field reference is the field's value: CEL would return the same, only slower. A name
+    // outside the scope has none here: CEL knows it (int) or fails on it.
+    if (!missing && expression.plainReference && lastValue !== undefined) return lastValue;
     const result = evaluate(expression, scope);
     if ('error' in result && missing) {
       this.failures++;
@@ -314,7 +315,12 @@ class Renderer {
    * path they do not contain (status, fields the API server fills in) is unresolved.
    */
   private lookup(reference: Reference, scope: Record<string, unknown>): Lookup {
-    if (!(reference.root in scope)) return { value: undefined }; // a CEL builtin such as `int` or `null_type`
+    if (!(reference.root in scope)) {
+      // A resource not rendered yet (the one being rendered) is the cluster's to fill in; any
+      // other name is CEL's own (`int`, `null_type`), or an error CEL reports.
+      const isResource = this.rgd.resources.some((resource) => resource.id === reference.root);
+      return isResource ? { unresolved: new Unresolved(formatReference(reference)) } : { value: undefined };
+    }
     const path = reference.testOnly ? reference.path.slice(0, -1) : reference.path;
     let current: unknown = scope[reference.root];
     for (const [i, segment] of path.entries()) {

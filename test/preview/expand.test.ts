@@ -201,6 +201,54 @@ describe('expandInstance: what it refuses, and where it says so', () => {
   });
 });
 
+describe('expandInstance: what each expression sees', () => {
+  it('binds a forEach resource as the list of its objects, and CEL names such as int as CEL has them', () => {
+    const rgd = thingRgd('{names: "[]string"}', `    - id: each
+      forEach: [{n: "\${schema.spec.names}"}]
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: "\${n}"}}
+    - id: summary
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: summary}, data: {count: "\${string(size(each))}", last: "\${each[1].metadata.name}", typed: "\${string(type(1) == int)}"}}`);
+    const expansion = thing(rgd, { names: ['a', 'b'] });
+    expect(expansion.problems).toEqual([]);
+    expect(expansion.resources.map((resource) => resource.object.data ?? resource.object.metadata)).toEqual([
+      { name: 'a', namespace: 'team-a' },
+      { name: 'b', namespace: 'team-a' },
+      { count: '2', last: 'b', typed: 'true' },
+    ]);
+  });
+
+  it("shows what a resource reads of itself as the cluster's, and fails on a name that is neither schema, a resource nor an iterator", () => {
+    const rgd = thingRgd('{}', `    - id: a
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: a}, data: {uid: "\${a.metadata.uid}"}}
+    - id: b
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: "\${nope.name}"}}`);
+    const expansion = thing(rgd, {});
+    expect(expansion.resources.map((resource) => resource.object.data)).toEqual([{ uid: '<unresolved: a.metadata.uid>' }]);
+    expect(problemsOf(expansion)).toEqual([{ severity: 'error', line: 9, message: expect.stringMatching(/^resource "b" for Thing\/team-a-x: \$\{nope\.name\}: /) }]);
+  });
+
+  it("gives a cluster-scoped instance's expressions no namespace, and shows a value holding one only the cluster knows as unresolved", () => {
+    const tenant = rgdOf(`kind: ResourceGraphDefinition
+spec:
+  schema: {apiVersion: v1alpha1, kind: Tenant, scope: Cluster, spec: {}}
+  resources:
+    - id: space
+      template: {apiVersion: v1, kind: Namespace, metadata: {name: "\${schema.metadata.name}", labels: {scoped: "\${has(schema.metadata.namespace) ? 'yes' : 'no'}"}}}
+    - id: first
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: first, namespace: x}, data: {phase: "\${space.status.phase}", name: "\${space.metadata.name}"}}
+    - id: second
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: second, namespace: x}, data: "\${first.data}"}
+`);
+    const expansion = expandInstance(instance('Tenant', 'team-a', {}), indexRgds([tenant], []), SOURCE);
+    expect(expansion.problems).toEqual([]);
+    const [space, first, second] = expansion.resources.map((resource) => resource.object);
+    expect(space.metadata).toEqual({ name: 'team-a', labels: { scoped: 'no' } });
+    expect(first.data).toEqual({ phase: '<unresolved: space.status.phase>', name: 'team-a' });
+    // A map that holds a value only the cluster knows is itself known only to the cluster.
+    expect(second.data).toBe('<unresolved: space.status.phase>');
+  });
+});
+
 describe('expandInstance: nested abstractions', () => {
   it("expands an instance an RGD creates with that instance's RGD, five levels deep at most", () => {
     const rgd = thingRgd('{level: integer | default=0}', `    - id: inner
