@@ -176,6 +176,10 @@ describe('expandInstance: what it refuses, and where it says so', () => {
     const expansion = thing(rgd, {});
     expect(expansion.resources.map((resource) => resource.object.data)).toEqual([{ note: 'none' }]);
     expect(problemsOf(expansion)).toEqual([{ severity: 'error', line: SOURCE.line, message: 'Thing/team-a-x: schema.spec.note has no value (not set and no default), needed by resource "needs" of thing.yaml' }]);
+    // Of a deeper path, the first part that is not set.
+    const deeper = thingRgd('{web: {port: integer}}', `    - id: port
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: x}, data: {port: "\${string(schema.spec.web.port + 1)}"}}`);
+    expect(problemsOf(thing(deeper, {})).map((problem) => problem.message)).toEqual(['Thing/team-a-x: schema.spec.web has no value (not set and no default), needed by resource "port" of thing.yaml']);
   });
 
   it('keeps a resource whose includeWhen only the cluster can decide, with a warning; refuses one that is not a boolean', () => {
@@ -246,6 +250,53 @@ spec:
     expect(first.data).toEqual({ phase: '<unresolved: space.status.phase>', name: 'team-a' });
     // A map that holds a value only the cluster knows is itself known only to the cluster.
     expect(second.data).toBe('<unresolved: space.status.phase>');
+  });
+});
+
+describe('expandInstance: omit(), failures and placeholders inside values', () => {
+  it('drops what omit() returns from a list and from a map an expression returns', () => {
+    const rgd = thingRgd('{}', `    - id: a
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: a}, list: ["\${omit()}", x], data: "\${{'gone': omit(), 'kept': 'y'}}"}`);
+    const [object] = thing(rgd, {}).resources.map((resource) => resource.object);
+    expect([object.list, object.data]).toEqual([['x'], { kept: 'y' }]);
+  });
+
+  it('reports a failing expression once, in a forEach or inside a string template, and names the first value only the cluster knows', () => {
+    const rgd = thingRgd('{name: string}', `    - id: each
+      forEach: [{i: "\${int(schema.spec.name)}"}]
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: x}}
+    - id: named
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: "n-\${string(int(schema.spec.name))}"}}
+    - id: base
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: base}}
+    - id: pending
+      forEach: [{i: "\${base.status.x}-\${base.status.y}"}]
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: x}}`);
+    expect(problemsOf(thing(rgd, { name: 'not a number' }))).toEqual([
+      { severity: 'error', line: 7, message: expect.stringMatching(/^resource "each" for Thing\/team-a-x: \$\{int\(schema\.spec\.name\)\}: /) },
+      { severity: 'error', line: 10, message: expect.stringMatching(/^resource "named" for Thing\/team-a-x: \$\{string\(int\(schema\.spec\.name\)\)\}: /) },
+      { severity: 'error', line: 14, message: 'resource "pending" for Thing/team-a-x: forEach i must be a list, got a value only the cluster knows (base.status.x)' },
+    ]);
+  });
+
+  it("reads has() of a rendered resource's field from what it renders, and a value that holds one only the cluster knows as the cluster's", () => {
+    const rgd = thingRgd('{name: string}', `    - id: first
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: first}, list: [a, "\${second.status.x}"], data: {known: k}}
+    - id: second
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: second}}
+    - id: third
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: third}, data: {has: "\${has(first.data.missing) ? 'yes' : 'no'}", list: "\${first.list}", first: "\${string(schema.spec.name[0])}"}}`);
+    const expansion = thing(rgd, { name: 'abc' });
+    expect(expansion.resources.find((resource) => resource.resourceId === 'third')).toBeUndefined();
+    expect(problemsOf(expansion)).toEqual([{ severity: 'error', line: SOURCE.line, message: expect.stringMatching(/^Thing\/team-a-x: /) }]);
+    const fine = thingRgd('{name: string}', `    - id: first
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: first}, list: [a, "\${second.status.x}"], data: {known: k}}
+    - id: second
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: second}}
+    - id: third
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: third}, data: {has: "\${has(first.data.missing) ? 'yes' : 'no'}", list: "\${first.list}"}}`);
+    const third = thing(fine, { name: 'abc' }).resources.find((resource) => resource.resourceId === 'third');
+    expect(third?.object.data).toEqual({ has: 'no', list: '<unresolved: second.status.x>' });
   });
 });
 
