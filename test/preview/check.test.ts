@@ -38,6 +38,8 @@ describe('SchemaChecker', () => {
     const kindsChecker = new SchemaChecker({ root: ROOT, crdDir: crdSchemaDir(ROOT), cacheDir: dir, kinds });
     expect(kindsChecker.check({ apiVersion: 'kafka.strimzi.io/v1', kind: 'KafkaTopic', metadata: { name: 't' }, spec: { partitions: 3 } })).toEqual({ errors: [] });
     expect(kindsChecker.check({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { replicas: 'two', selector: {}, template: {} } })).toEqual({ errors: [{ pointer: '/spec/replicas', message: 'must be integer' }] });
+    // A kind not listed that cannot be checked compiles nothing more.
+    expect(kindsChecker.check({ apiVersion: 'example.com/v1', kind: 'Widget' })).toEqual({ unchecked: expect.stringMatching(/^no CRD for Widget\.example\.com/) });
     expect(fs.readdirSync(dir)).toEqual([expect.stringMatching(/^preview-validators\.[0-9a-f]{16}\.js$/)]);
   });
 
@@ -73,6 +75,11 @@ describe('SchemaChecker: a CRD schema as the API server holds an object to it', 
               label: { type: 'string', pattern: '^\\pL+$' },
               open: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { known: { type: 'integer' } } },
               either: { anyOf: [{ type: 'string' }, { type: 'string', maxLength: 3 }] },
+              counts: { type: 'object', additionalProperties: { type: 'integer' } },
+              // Only the object's own metadata is left to the API server, not a field of that name below it.
+              template: { type: 'object', properties: { metadata: { type: 'object', properties: { labels: { type: 'object', additionalProperties: { type: 'string' } } } } } },
+              // Branches of anyOf, oneOf, allOf and not constrain the fields declared beside them, and are not made strict.
+              ...Object.fromEntries(['anyOf', 'oneOf', 'allOf', 'not'].map((logic) => [logic, { type: 'object', properties: { a: { type: 'integer' }, b: { type: 'integer' } }, [logic]: logic === 'not' ? { properties: { a: { minimum: 5 } } } : [{ properties: { a: { minimum: 1 } } }] }])),
               labels: { type: 'object', additionalProperties: { type: 'string' } },
               list: { type: 'array', items: { type: 'object', properties: { n: { type: 'integer' } } } },
               other: { type: 'array', items: { type: 'object', properties: { n: { type: 'integer' } } } },
@@ -86,7 +93,8 @@ describe('SchemaChecker: a CRD schema as the API server holds an object to it', 
   const gadget = (spec: Record<string, unknown>, metadata: Record<string, unknown> = { name: 'x1' }) => gadgets.check({ apiVersion: 'example.com/v1', kind: 'Gadget', metadata, spec });
 
   it("passes what the schema allows: its enum values, Unicode classes written as RE2 writes them, any field where it keeps unknown ones, and metadata, which is the API server's", () => {
-    expect(gadget({ mode: 'a', label: 'été', open: { known: 1, anything: [1] }, labels: { any: 'x' }, list: [{ n: 1 }] }, { name: 'not x', extra: true })).toEqual({ errors: [] });
+    expect(gadget({ mode: 'a', label: 'été', open: { known: 1, anything: [1] }, labels: { any: 'x' }, list: [{ n: 1 }], anyOf: { a: 1, b: 2 }, oneOf: { a: 1, b: 2 }, allOf: { a: 1, b: 2 }, not: { a: 1, b: 2 } }, { name: 'not x', extra: true })).toEqual({ errors: [] });
+    expect(gadget({ mode: 'a', not: { a: 6, b: 1 } })).toEqual({ errors: [{ pointer: '/spec/not', message: 'must NOT be valid' }] });
   });
 
   it('names each error at its place: enum values, patterns, unknown fields at every depth, wrong types, missing required fields', () => {
@@ -101,6 +109,12 @@ describe('SchemaChecker: a CRD schema as the API server holds an object to it', 
       ],
     });
     expect(gadget({})).toEqual({ errors: [{ pointer: '/spec', message: "must have required property 'mode'" }] });
+    expect(gadget({ mode: 'a', template: { metadata: { labels: { app: 1 }, name: 'x' } } })).toEqual({
+      errors: [
+        { pointer: '/spec/template/metadata', message: 'unknown field "name"' },
+        { pointer: '/spec/template/metadata/labels/app', message: 'must be string' },
+      ],
+    });
     // Each branch of anyOf says the same: said once.
     expect(gadget({ mode: 'a', either: 1 })).toEqual({ errors: [{ pointer: '/spec/either', message: 'must be string' }, { pointer: '/spec/either', message: 'must match a schema in anyOf' }] });
     expect(gadgets.check({ apiVersion: 'example.com/v1', kind: 'Gadget', metadata: {}, spec: { mode: 'a' }, status: {} })).toEqual({ errors: [{ pointer: '/', message: 'unknown field "status"' }] });
@@ -108,6 +122,8 @@ describe('SchemaChecker: a CRD schema as the API server holds an object to it', 
 
   it('leaves out errors of values only the cluster knows', () => {
     expect(gadget({ mode: '<unresolved: config.data.mode>', list: [{ n: '<unresolved: config.data.n>' }], other: [{ n: 'x' }] })).toEqual({ errors: [{ pointer: '/spec/other/0/n', message: 'must be integer' }] });
+    // Keys with / and ~ are escaped in the pointer, and found again.
+    expect(gadget({ mode: 'a', counts: { 'a/b': '<unresolved: x>', 'c~d': '<unresolved: y>', 'e/f': 'z' } })).toEqual({ errors: [{ pointer: '/spec/counts/e~1f', message: 'must be integer' }] });
   });
 
   it('says which folder has no CRD, by its full path when it is the root itself', () => {
