@@ -92,7 +92,8 @@ function parseType(typeName: string, customTypes: Record<string, FieldSchema>, p
   if (ATOMIC.has(typeName)) return { type: typeName === 'float' ? 'number' : (typeName as FieldSchema['type']) };
   if (typeName === 'object') return { type: 'object', preserveUnknownFields: true };
   if (typeName.startsWith('[]')) return { type: 'array', items: parseType(typeName.slice(2).trim(), customTypes, path) };
-  const map = /^map\[(\w+)\](.+)$/.exec(typeName);
+  // (.+) takes the rest of the name: the value type.
+  const map = /^map\[(\w+)\](.+)/.exec(typeName);
   if (map) {
     if (map[1] !== 'string') throw new SimpleSchemaError(path, `unsupported key type for maps: ${map[1]}`);
     return { type: 'object', additionalProperties: parseType(map[2].trim(), customTypes, path) };
@@ -119,13 +120,16 @@ const MARKERS = new Set([
 export function parseMarkers(text: string, path = 'spec'): Marker[] {
   const markers: Marker[] = [];
   let i = 0;
+  // Stryker disable next-line EqualityOperator: past the end, text[i] is undefined, which is no whitespace, and the check below ends the loop
   while (i < text.length) {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: past the end, text[i] is undefined, which is no whitespace
     while (i < text.length && /\s/.test(text[i])) i++;
     if (i >= text.length) break;
     const equals = text.indexOf('=', i);
     if (equals < 0) throw new SimpleSchemaError(path, `marker key '${text.slice(i).trim()}' without a value`);
     const key = text.slice(i, equals).trim();
     if (!MARKERS.has(key)) throw new SimpleSchemaError(path, `unknown marker: ${key}`);
+    // Stryker disable next-line ArithmeticOperator: starting the scan at the key's last character changes nothing: a key holds no quote or bracket
     const end = scanMarkerValue(text, equals + 1, path);
     markers.push({ key, value: unquote(text.slice(equals + 1, end)) });
     i = end;
@@ -137,6 +141,7 @@ function scanMarkerValue(text: string, start: number, path: string): number {
   let inQuotes = false;
   let depth = 0;
   let i = start;
+  // Stryker disable next-line EqualityOperator: past the end, the character is undefined, which none of the checks below takes
   for (; i < text.length; i++) {
     const char = text[i];
     if (inQuotes && char === '\\') i++;
@@ -150,9 +155,9 @@ function scanMarkerValue(text: string, start: number, path: string): number {
   return i;
 }
 
-function unquote(raw: string): string {
-  const value = raw.trim();
-  if (value.length < 2 || !value.startsWith('"') || !value.endsWith('"')) return value;
+/** A marker's value without its quotes: scanMarkerValue ends a value at whitespace and refuses an unclosed quote, so a quoted one is at least `""`. */
+function unquote(value: string): string {
+  if (!value.startsWith('"') || !value.endsWith('"')) return value;
   return value.slice(1, -1).replace(/\\(["\\])/g, '$1');
 }
 
@@ -228,12 +233,12 @@ export interface SchemaViolation {
  */
 export function applyDefaults(schema: FieldSchema, value: unknown): unknown {
   // A default that is a map or list is copied: every instance gets its own.
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: saves work only: a copy of a string, number, boolean or null is itself
   const current = value === undefined ? (typeof schema.default === 'object' && schema.default !== null ? structuredClone(schema.default) : schema.default) : value;
-  if (current === undefined || current === null) return current;
-  if (schema.type === 'array' && schema.items && Array.isArray(current)) {
+  if (schema.items && Array.isArray(current)) {
     return current.map((item) => applyDefaults(schema.items as FieldSchema, item));
   }
-  if (schema.type !== 'object' || !isRecord(current)) return current;
+  if (!isRecord(current)) return current;
   const result: Record<string, unknown> = { ...current };
   if (schema.properties) {
     for (const [key, property] of Object.entries(schema.properties)) {
@@ -269,13 +274,11 @@ export function validateAgainst(schema: FieldSchema, value: unknown, path: strin
   if (Array.isArray(value)) {
     if (schema.minItems !== undefined && value.length < schema.minItems) fail(`must have at least ${schema.minItems} items`);
     if (schema.maxItems !== undefined && value.length > schema.maxItems) fail(`must have at most ${schema.maxItems} items`);
-    value.forEach((item, index) => violations.push(...validateAgainst(schema.items ?? ANY, item, `${path}[${index}]`)));
+    value.forEach((item, index) => violations.push(...validateAgainst(schema.items as FieldSchema, item, `${path}[${index}]`)));
   }
   if (isRecord(value)) violations.push(...validateObject(schema, value, path));
   return violations;
 }
-
-const ANY: FieldSchema = { type: 'object', preserveUnknownFields: true };
 
 function validateObject(schema: FieldSchema, value: Record<string, unknown>, path: string): SchemaViolation[] {
   if (schema.preserveUnknownFields) return [];
@@ -311,7 +314,7 @@ export function fieldAt(schema: FieldSchema, path: readonly string[]): FieldSche
   let current: FieldSchema | undefined = schema;
   for (const segment of path) {
     if (!current || current.preserveUnknownFields) return current;
-    current = current.properties?.[segment] ?? current.additionalProperties ?? (current.type === 'array' ? current.items : undefined);
+    current = current.properties?.[segment] ?? current.additionalProperties ?? current.items;
   }
   return current;
 }

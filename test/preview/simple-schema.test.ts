@@ -72,7 +72,7 @@ describe('parseSimpleSchema: the OpenAPI shape of each field', () => {
   it('reads every marker into the field, and leaves validation and uniqueItems to the API server', () => {
     expect(parseSimpleSchema({
       name: 'string | required=true minLength=2 maxLength=8 pattern="^[a-z]+$" description="The name" immutable=true validation="self != \'x\'"',
-      count: 'integer | minimum=-1 maximum=2.5 enum="1,-2" default=1',
+      count: 'integer | minimum=-1 maximum=2.5 enum="1,-20" default=1',
       tags: '[]string | minItems=1 maxItems=3 uniqueItems=true default=["a"]',
       kind: 'string | enum="a, b" default=a',
       off: 'boolean | required=false immutable=false default=false',
@@ -81,7 +81,7 @@ describe('parseSimpleSchema: the OpenAPI shape of each field', () => {
       required: ['name'],
       properties: {
         name: { type: 'string', minLength: 2, maxLength: 8, pattern: '^[a-z]+$', description: 'The name', immutable: true },
-        count: { type: 'integer', minimum: -1, maximum: 2.5, enum: [1, -2], default: 1 },
+        count: { type: 'integer', minimum: -1, maximum: 2.5, enum: [1, -20], default: 1 },
         tags: { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: 3, default: ['a'] },
         kind: { type: 'string', enum: ['a', 'b'], default: 'a' },
         off: { type: 'boolean', immutable: false, default: false },
@@ -90,8 +90,8 @@ describe('parseSimpleSchema: the OpenAPI shape of each field', () => {
   });
 
   it('gives an object whose fields have defaults the default {}, unless one of them is required', () => {
-    expect(parseSimpleSchema({ probe: { path: 'string | default="/"' }, auth: { user: 'string | required=true', port: 'integer | default=1' }, plain: { note: 'string' } }).properties).toEqual({
-      probe: { type: 'object', required: [], properties: { path: { type: 'string', default: '/' } }, default: {} },
+    expect(parseSimpleSchema({ probe: { path: 'string | default="/"', port: 'integer' }, auth: { user: 'string | required=true', port: 'integer | default=1' }, plain: { note: 'string' } }).properties).toEqual({
+      probe: { type: 'object', required: [], properties: { path: { type: 'string', default: '/' }, port: { type: 'integer' } }, default: {} },
       auth: { type: 'object', required: ['user'], properties: { user: { type: 'string' }, port: { type: 'integer', default: 1 } } },
       plain: { type: 'object', required: [], properties: { note: { type: 'string' } } },
     });
@@ -101,10 +101,14 @@ describe('parseSimpleSchema: the OpenAPI shape of each field', () => {
     ['a schema that is not a map', 'x', {}, 'spec: expected an object of fields'],
     ['a field that is neither a type nor a map', { a: 3 }, {}, 'spec.a: unknown type in schema: 3'],
     ['an unknown type', { a: 'strin' }, {}, 'spec.a: unknown type: strin'],
+    ['no type before the markers', { a: '| default=1' }, {}, 'spec.a: unknown type: '],
+    ['a type that only ends like a map', { a: 'xmap[string]string' }, {}, 'spec.a: unknown type: xmap[string]string'],
     ['an unknown element type', { a: '[]strin' }, {}, 'spec.a: unknown type: strin'],
     ['a map keyed by anything but strings', { a: 'map[int]string' }, {}, 'spec.a: unsupported key type for maps: int'],
     ['a marker without a value', { a: 'string | required' }, {}, "spec.a: marker key 'required' without a value"],
     ['an unknown marker', { a: 'string | requird=true' }, {}, 'spec.a: unknown marker: requird'],
+    ['a later marker without a value', { a: 'string | default=x  required  ' }, {}, "spec.a: marker key 'required' without a value"],
+    ['a marker without a key', { a: 'string | =x' }, {}, 'spec.a: unknown marker: '],
     ['an unclosed quote', { a: 'string | description="x' }, {}, 'spec.a: unclosed quote in markers'],
     ['unbalanced brackets', { a: '[]string | default=["x"' }, {}, 'spec.a: unbalanced brackets in markers'],
     ['a closing bracket too many', { a: '[]string | default=["x"]]' }, {}, 'spec.a: unbalanced brackets in markers'],
@@ -115,6 +119,7 @@ describe('parseSimpleSchema: the OpenAPI shape of each field', () => {
     ['an empty enum value', { a: 'string | enum="a,,b"' }, {}, 'spec.a: empty enum values are not allowed'],
     ['an enum of booleans', { a: 'boolean | enum="true"' }, {}, 'spec.a: enum values only supported for string and integer types, got boolean'],
     ['an integer enum value that is not one', { a: 'integer | enum="1,1.5"' }, {}, 'spec.a: enum values only supported for string and integer types, got integer'],
+    ['an integer enum value with a sign inside', { a: 'integer | enum="1-2"' }, {}, 'spec.a: enum values only supported for string and integer types, got integer'],
     ['a bound that is not a number', { a: 'integer | minimum=low' }, {}, 'spec.a: minimum value "low" is not a number'],
     ['an empty bound', { a: 'string | maxLength=""' }, {}, 'spec.a: maxLength value "" is not a number'],
     ['required that is not a boolean', { a: 'string | required=yes' }, {}, 'spec.a: required value "yes" is not a boolean'],
@@ -141,6 +146,9 @@ describe('parseSimpleSchema: the OpenAPI shape of each field', () => {
     // An escaped quote neither ends the value nor lets a space inside it end the marker.
     expect(parseMarkers('description="a \\" b" default=x')).toEqual([{ key: 'description', value: 'a " b' }, { key: 'default', value: 'x' }]);
     expect(parseMarkers('   ')).toEqual([]);
+    expect(parseMarkers('default =1 description=a"b" pattern="a"b')).toEqual([{ key: 'default', value: '1' }, { key: 'description', value: 'a"b"' }, { key: 'pattern', value: '"a"b' }]);
+    expect(() => parseMarkers('required')).toThrow(new SimpleSchemaError('spec', "marker key 'required' without a value"));
+    expect(() => parseMarkers('=x')).toThrow(new SimpleSchemaError('spec', 'unknown marker: '));
   });
 });
 
@@ -174,6 +182,8 @@ describe('validateAgainst and applyDefaults: every rule', () => {
     const ok = { ratio: 0.5, flag: false, list: [1, 2], code: 'abc', level: 2, limits: { cpu: 2 }, nested: { inner: 'x' }, free: { anything: ['goes'] } };
     expect(validateAgainst(schema, ok, 'spec')).toEqual([]);
     expect(validateAgainst(schema, { ...ok, list: [1], code: 'ab' }, 'spec')).toEqual([]);
+    const bounded = parseSimpleSchema({ n: 'integer | minimum=1 maximum=20' });
+    expect([validateAgainst(bounded, { n: 1 }, 'spec'), validateAgainst(bounded, { n: 20 }, 'spec'), validateAgainst(bounded, { n: 21 }, 'spec')]).toEqual([[], [], [{ path: 'spec.n', message: 'must be <= 20' }]]);
     expect(validateAgainst(schema, { list: [], code: 'a', level: 3 }, 'spec')).toEqual([
       { path: 'spec.list', message: 'must have at least 1 items' },
       { path: 'spec.code', message: 'must be at least 2 characters' },
@@ -200,6 +210,19 @@ describe('validateAgainst and applyDefaults: every rule', () => {
     const withItems = parseSimpleSchema({ ports: '[]Port', byName: 'map[string]Port' }, { Port: { number: 'integer | default=80' } });
     expect(applyDefaults(withItems, { ports: [{}, { number: 1 }], byName: { web: {} } })).toEqual({ ports: [{ number: 80 }, { number: 1 }], byName: { web: { number: 80 } } });
     expect(applyDefaults(withItems, null)).toBeNull();
+    // Nothing is added for a field without default, not even as undefined.
+    expect(Object.keys(applyDefaults(withItems, { ports: [{}] }) as object)).toEqual(['ports']);
+    expect(Object.keys((applyDefaults(withItems, { ports: [{ other: 1 }] }) as { ports: object[] }).ports[0])).toEqual(['other', 'number']);
+    // A value of the wrong type is left as it is, for validation to name.
+    expect(validateAgainst(withItems, applyDefaults(withItems, { ports: 'x', byName: 'y' }), 'spec')).toEqual([
+      { path: 'spec.ports', message: 'must be a list, not "x"' },
+      { path: 'spec.byName', message: 'must be an object, not "y"' },
+    ]);
+    const words = parseSimpleSchema({ word: 'string', words: '[]string' });
+    expect(validateAgainst(words, applyDefaults(words, { word: ['a'], words: ['a', 1] }), 'spec')).toEqual([
+      { path: 'spec.word', message: 'must be a string, not ["a"]' },
+      { path: 'spec.words[1]', message: 'must be a string, not 1' },
+    ]);
     expect(applyDefaults(schema, { limits: null })).toEqual({ limits: null });
   });
 });
