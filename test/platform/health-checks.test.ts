@@ -130,3 +130,18 @@ describe('appliedKinds', () => {
     expect(appliedKinds([['tenants', chart]], teams)).toEqual({ tenants: ['Workspace', 'WebApplication', 'Topic', 'Infrastructure'].map(kind) });
   });
 });
+
+describe('healthCheckOf: the kinds that have a health check of their own', () => {
+  it.each([
+    ['kyverno.io/v1', 'ClusterPolicy'],
+    ['policies.kyverno.io/v1', 'ValidatingPolicy'],
+    ['policies.kyverno.io/v1', 'GeneratingPolicy'],
+    ['policies.kyverno.io/v1', 'MutatingPolicy'],
+    ['cert-manager.io/v1', 'ClusterIssuer'],
+    ['cert-manager.io/v1', 'Issuer'],
+    ['cert-manager.io/v1', 'Certificate'],
+  ])('has one for %s %s, and none for the same kind of another API', (apiVersion, kind) => {
+    expect(healthCheckOf({ apiVersion, kind })).toMatchObject({ apiVersion, kind });
+    expect(healthCheckOf({ apiVersion: 'example.com/v1', kind })).toBeUndefined();
+  });
+});
