@@ -165,6 +165,17 @@ describe('observability stack', () => {
     expect(values.envValueFrom).toEqual({ GF_AUTH_GITHUB_CLIENT_SECRET: { secretKeyRef: { name: 'grafana-github', key: 'client-secret' } } });
   });
 
+  it("allows each GitHub organization the teams' handles name, once, and takes only what is an @org/team handle", () => {
+    const dev = findCluster('dev')!;
+    const github: ClusterConfig = { ...dev, observability: { ...dev.observability, grafana: { ...dev.observability.grafana, github: { clientId: 'Iv1.0123456789abcdef', clientSecret: 'grafana-github' } } } };
+    const teamB = devTeams.find(({ team }) => team === 'team-b')!;
+    const owners = ['@zeta-org/zeta', 'someone', 'x@mini-atlas/t', '@mini-atlas/', '@alpha/team-z', '@alpha/ops\nx'];
+    const teamZ = { ...teamB, team: 'team-z', workspace: { ...teamB.workspace, metadata: { name: 'team-z' }, spec: { ...teamB.workspace.spec, owners } } };
+    const login = releases(github, [...devTeams, teamZ]).get('grafana')!.spec.values['grafana.ini']['auth.github'];
+    expect(login.allowed_organizations).toBe('alpha mini-atlas zeta-org');
+    expect(login.org_mapping).toBe('@mini-atlas/platform:1:Admin @mini-atlas/team-b:team-b:Editor @zeta-org/zeta:team-z:Editor @alpha/team-z:team-z:Editor');
+  });
+
   it('fits dev on a laptop (the requests the README states) and keeps prd on volumes with longer retention', () => {
     const dev = findCluster('dev')!.observability;
     const containers = [dev.metrics.resources, dev.logs.resources, dev.traces.resources, dev.operator, dev.operator, dev.collector, dev.labelProxy, dev.grafana, dev.grafana.orgSync];
