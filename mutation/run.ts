@@ -42,7 +42,13 @@ export async function runMutate(args: string[], stryker = path.join(ROOT, 'node_
 function runStopping(executable: string, args: readonly string[]): Promise<number | null> {
   return new Promise((resolve, reject) => {
     const child = spawn(executable, args, { cwd: ROOT, stdio: 'inherit', detached: true });
-    const stop = (signal: NodeJS.Signals) => process.kill(-(child.pid as number), signal);
+    const stop = (signal: NodeJS.Signals) => {
+      try {
+        process.kill(-(child.pid as number), signal);
+      } catch {
+        // The group ended between the signal and its exit event (or never started): nothing to stop.
+      }
+    };
     const signals = ['SIGINT', 'SIGTERM'] as const;
     for (const signal of signals) process.on(signal, stop);
     const done = () => signals.forEach((signal) => process.off(signal, stop));

@@ -100,6 +100,10 @@ setTimeout(() => {}, 60000);
     fs.writeFileSync(fake, '#!/bin/sh\nexit 3\n', { mode: 0o755 });
     await expect(runMutate(['--concurrency', '1'], fake)).resolves.toBe(3);
     await expect(runMutate([], path.join(dir, 'missing'))).rejects.toThrow(/ENOENT/);
+    // A Ctrl-C before a Stryker that could not start has said so stops nothing, and throws nothing.
+    const missing = runMutate([], path.join(dir, 'missing'));
+    process.emit('SIGINT', 'SIGINT');
+    await expect(missing).rejects.toThrow(/ENOENT/);
   });
 });
 
