@@ -54,6 +54,11 @@ function volumeClaim(size: string) {
   return { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: size } } } } };
 }
 
+/** The `persistence` value of the Loki, Tempo and Grafana charts: a volume of `storage`, or else their emptyDir. */
+function persistence(storage: string | undefined) {
+  return storage === undefined ? { enabled: false } : { enabled: true, size: storage };
+}
+
 /** The kinds whose readiness kube-state-metrics reports: Flux's and kro's. */
 const READINESS_KINDS = [
   { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', kind: 'Kustomization', plural: 'kustomizations', prefix: 'gotk' },
@@ -123,7 +128,7 @@ export function lokiValues(cluster: ClusterConfig): Record<string, unknown> {
       limits_config: { retention_period: logs.retention },
       compactor: { retention_enabled: true, delete_request_store: 'filesystem' },
     },
-    singleBinary: { replicas: 1, resources: logs.resources, persistence: { enabled: true, size: logs.storage ?? '1Gi' } },
+    singleBinary: { replicas: 1, resources: logs.resources, persistence: persistence(logs.storage) },
     read: { replicas: 0 },
     write: { replicas: 0 },
     backend: { replicas: 0 },
@@ -141,7 +146,7 @@ export function tempoValues(cluster: ClusterConfig): Record<string, unknown> {
   const { traces } = cluster.observability;
   return {
     tempo: { retention: traces.retention, resources: traces.resources },
-    persistence: { enabled: traces.storage !== undefined, size: traces.storage ?? '1Gi' },
+    persistence: persistence(traces.storage),
   };
 }
 
@@ -285,7 +290,7 @@ export function grafanaValues(cluster: ClusterConfig, teamOwners: TeamOwners = n
   const size: ContainerSize = { requests: grafana.requests, limits: grafana.limits };
   return {
     resources: size,
-    persistence: { enabled: grafana.storage !== undefined, size: grafana.storage ?? '1Gi' },
+    persistence: persistence(grafana.storage),
     // The sidecars and the organization sync read ConfigMaps of this namespace only: a Role, not
     // the chart's default ClusterRole on every Secret of the cluster.
     rbac: { namespaced: true },

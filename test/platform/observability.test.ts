@@ -190,6 +190,32 @@ describe('observability stack', () => {
     expect(releases(findCluster('prd')!).get('loki')!.spec.values.loki.limits_config.retention_period).toBe('720h');
   });
 
+  it('keeps each store on a volume of its configured size, or in an emptyDir when the cluster gives it none', () => {
+    const prd = findCluster('prd')!;
+    const { metrics, logs, traces, grafana } = prd.observability;
+    const withoutVolumes: ClusterConfig = {
+      ...prd,
+      observability: {
+        ...prd.observability,
+        metrics: { ...metrics, storage: undefined },
+        logs: { ...logs, storage: undefined },
+        traces: { ...traces, storage: undefined },
+        grafana: { ...grafana, storage: undefined },
+      },
+    };
+    const stored = (cluster: ClusterConfig) => {
+      const values = (name: string) => releases(cluster).get(name)!.spec.values;
+      return {
+        metrics: values('kube-prometheus-stack').prometheus.prometheusSpec.storageSpec?.volumeClaimTemplate.spec.resources.requests.storage,
+        logs: values('loki').singleBinary.persistence,
+        traces: values('tempo').persistence,
+        grafana: values('grafana').persistence,
+      };
+    };
+    expect(stored(prd)).toEqual({ metrics: '50Gi', logs: { enabled: true, size: '50Gi' }, traces: { enabled: true, size: '20Gi' }, grafana: { enabled: true, size: '5Gi' } });
+    expect(stored(withoutVolumes)).toEqual({ metrics: undefined, logs: { enabled: false }, traces: { enabled: false }, grafana: { enabled: false } });
+  });
+
   it("reports Flux's and kro's readiness through kube-state-metrics, which may read those kinds and nothing else more", () => {
     const values = releases(findCluster('dev')!).get('kube-prometheus-stack')!.spec.values['kube-state-metrics'];
     const kinds = values.customResourceState.config.spec.resources.map(
