@@ -19,8 +19,10 @@ export type Segment = { readonly literal: string } | { readonly expression: stri
  * tracked, so that `${{"a": 1}}` and `${"${VAR}"}` end where kro ends them.
  */
 export function segmentsOf(text: string): readonly Segment[] {
-  if (!text.includes('${')) return text ? [{ literal: text }] : [];
+  // Stryker disable next-line ConditionalExpression,StringLiteral: keeps the many strings without an expression out of the cache; split() makes the same of them
+  if (!text.includes('${')) return split(text);
   let segments = segmentsByText.get(text);
+  // Stryker disable next-line ConditionalExpression: a cache: split() again makes the same
   if (!segments) segmentsByText.set(text, (segments = split(text)));
   return segments;
 }
@@ -32,11 +34,9 @@ function split(text: string): Segment[] {
   const segments: Segment[] = [];
   let literal = '';
   let i = 0;
-  while (i < text.length) {
-    const start = text.indexOf('${', i);
-    if (start < 0) break;
+  for (let start = text.indexOf('${'); start !== -1; start = text.indexOf('${', i)) {
     const end = closingBrace(text, start + 2);
-    if (end < 0) break;
+    if (end === -1) break;
     literal += text.slice(i, start);
     if (literal) segments.push({ literal });
     literal = '';
@@ -51,6 +51,7 @@ function split(text: string): Segment[] {
 function closingBrace(text: string, from: number): number {
   let depth = 0;
   let quote: string | undefined;
+  // Stryker disable next-line EqualityOperator: text[text.length] is undefined, which no branch below takes
   for (let i = from; i < text.length; i++) {
     const char = text[i];
     if (quote) {
@@ -83,8 +84,6 @@ export interface Reference {
 export interface CompiledExpression {
   readonly source: string;
   readonly references: readonly Reference[];
-  /** Called functions, namespaced ones as `base64.encode`. */
-  readonly functions: readonly string[];
   readonly expr: Expr;
   /** Whether it is one field reference and nothing else (`schema.spec.env`): its value is the field's, without CEL. */
   readonly plainReference: boolean;
@@ -103,28 +102,28 @@ export function compile(source: string): CompiledExpression {
   try {
     expr = parse(source).expr;
   } catch (error) {
-    throw new CelSyntaxError(describeSyntaxError(source, error instanceof Error ? error.message.replace(/^syntax error: /, '') : String(error)));
+    throw new CelSyntaxError(describeSyntaxError(source, (error as Error).message));
   }
   const references: Reference[] = [];
-  const functions: string[] = [];
-  collect(expr, new Set(), references, functions);
+  collect(expr, new Set(), references);
   const plainReference = references.length === 1 && formatReference(references[0]) === source.trim();
-  const result = { source, references, functions, expr, plainReference };
+  const result = { source, references, expr, plainReference };
   compiled.set(source, result);
   return result;
 }
 
 /** @bufbuild/cel's message, naming the word when it is a reserved one (`namespace`, `package`...: cel-go rejects them too). */
 function describeSyntaxError(source: string, message: string): string {
-  const reserved = /^<input>:(\d+):(\d+): reserved identifier$/.exec(message);
+  // @bufbuild/cel's message is exactly `<input>:<line>:<column>: reserved identifier`, and the word starts there.
+  const reserved = /<input>:(\d+):(\d+): reserved identifier/.exec(message);
   if (!reserved) return message;
-  const line = source.split('\n')[Number(reserved[1]) - 1] ?? '';
-  const word = /^\w+/.exec(line.slice(Number(reserved[2]) - 1))?.[0] ?? '';
+  const line = source.split('\n')[Number(reserved[1]) - 1];
+  const word = /\w+/.exec(line.slice(Number(reserved[2]) - 1))![0];
   return `${message} "${word}" (CEL reserves it; kro's cel-go rejects it as well)`;
 }
 
-function collect(expr: Expr, bound: ReadonlySet<string>, references: Reference[], functions: string[]): void {
-  const reference = referenceOf(expr, false);
+function collect(expr: Expr, bound: ReadonlySet<string>, references: Reference[]): void {
+  const reference = referenceOf(expr);
   if (reference && !bound.has(reference.root)) {
     references.push(reference);
     return;
@@ -132,62 +131,55 @@ function collect(expr: Expr, bound: ReadonlySet<string>, references: Reference[]
   const kind = expr.exprKind;
   switch (kind.case) {
     case 'selectExpr':
-      if (kind.value.operand) collect(kind.value.operand, bound, references, functions);
+      if (kind.value.operand) collect(kind.value.operand, bound, references);
       return;
     case 'callExpr': {
       const { target, args } = kind.value;
-      if (target && isFunctionNamespace(target, bound)) {
-        functions.push(`${(target.exprKind.value as { name: string }).name}.${kind.value.function}`);
-      } else {
-        if (!kind.value.function.startsWith('_') && !kind.value.function.startsWith('@')) functions.push(kind.value.function);
-        if (target) collect(target, bound, references, functions);
-      }
-      for (const arg of args) collect(arg, bound, references, functions);
+      if (target && !isFunctionNamespace(target)) collect(target, bound, references);
+      for (const arg of args) collect(arg, bound, references);
       return;
     }
     case 'listExpr':
-      for (const element of kind.value.elements) collect(element, bound, references, functions);
+      for (const element of kind.value.elements) collect(element, bound, references);
       return;
     case 'structExpr':
       for (const entry of kind.value.entries) {
-        if (entry.keyKind.case === 'mapKey') collect(entry.keyKind.value, bound, references, functions);
-        if (entry.value) collect(entry.value, bound, references, functions);
+        if (entry.keyKind.case === 'mapKey') collect(entry.keyKind.value, bound, references);
+        if (entry.value) collect(entry.value, bound, references);
       }
       return;
     case 'comprehensionExpr': {
       const comprehension = kind.value;
-      if (comprehension.iterRange) collect(comprehension.iterRange, bound, references, functions);
-      if (comprehension.accuInit) collect(comprehension.accuInit, bound, references, functions);
+      if (comprehension.iterRange) collect(comprehension.iterRange, bound, references);
+      if (comprehension.accuInit) collect(comprehension.accuInit, bound, references);
       const inner = new Set([...bound, comprehension.iterVar, comprehension.iterVar2, comprehension.accuVar]);
       for (const part of [comprehension.loopCondition, comprehension.loopStep, comprehension.result]) {
-        if (part) collect(part, inner, references, functions);
+        if (part) collect(part, inner, references);
       }
-      return;
     }
-    default:
-      return;
   }
 }
 
-/** `base64` in `base64.encode(x)`: an unbound identifier used as the receiver of a call names a function namespace. */
-function isFunctionNamespace(target: Expr, bound: ReadonlySet<string>): boolean {
-  return target.exprKind.case === 'identExpr' && !bound.has(target.exprKind.value.name) && NAMESPACES.has(target.exprKind.value.name);
+/** `base64` in `base64.encode(x)`: the receiver of a call names a function namespace (a variable of that name is no reference either). */
+function isFunctionNamespace(target: Expr): boolean {
+  return target.exprKind.case === 'identExpr' && NAMESPACES.has(target.exprKind.value.name);
 }
 
 /** Function namespaces of the libraries kro enables (cel-go ext, Kubernetes, kro's own). */
 const NAMESPACES = new Set(['base64', 'lists', 'sets', 'math', 'strings', 'cel', 'json', 'random', 'hash', 'optional', 'maps', 'runtime']);
 
-function referenceOf(expr: Expr, testOnly: boolean): Reference | undefined {
+/** The field `expr` reads, when it is a name followed by fields and constant indexes (`has(a.b)` tests the last field only). */
+function referenceOf(expr: Expr): Reference | undefined {
   const kind = expr.exprKind;
-  if (kind.case === 'identExpr') return { root: kind.value.name, path: [], testOnly };
+  if (kind.case === 'identExpr') return { root: kind.value.name, path: [], testOnly: false };
   if (kind.case === 'selectExpr' && kind.value.operand) {
-    const operand = referenceOf(kind.value.operand, false);
-    return operand && { ...operand, path: [...operand.path, kind.value.field], testOnly: testOnly || kind.value.testOnly };
+    const operand = referenceOf(kind.value.operand);
+    return operand && { ...operand, path: [...operand.path, kind.value.field], testOnly: kind.value.testOnly };
   }
   if (kind.case === 'callExpr' && kind.value.function === '_[_]' && !kind.value.target) {
     const [operandExpr, indexExpr] = kind.value.args;
     const index = constantIndex(indexExpr);
-    const operand = index === undefined ? undefined : referenceOf(operandExpr, false);
+    const operand = referenceOf(operandExpr);
     return operand && index !== undefined ? { ...operand, path: [...operand.path, index] } : undefined;
   }
   return undefined;
@@ -233,6 +225,7 @@ const sort = celMethod('sort', listType(CelScalar.DYN), [], listType(CelScalar.D
 
 /** The order of two CEL strings or numbers. */
 function ascending(a: unknown, b: unknown): number {
+  // Stryker disable next-line EqualityOperator: -1 instead of 0 for two equal values only swaps values no one can tell apart
   if ((a as string | bigint) < (b as string | bigint)) return -1;
   // Stryker disable next-line all: V8's sort asks only whether the result is negative, so 1 or 0 here changes nothing
   return (a as string | bigint) > (b as string | bigint) ? 1 : 0;
@@ -277,6 +270,7 @@ const programs = new WeakMap<CompiledExpression, ReturnType<typeof plan>>();
 
 function programOf(expression: CompiledExpression): ReturnType<typeof plan> {
   let program = programs.get(expression);
+  // Stryker disable next-line ConditionalExpression: a cache: planning again makes the same program
   if (!program) {
     environment ??= celEnv({ funcs: [...strings, omit, sort] });
     programs.set(expression, (program = plan(environment, expression.expr)));
@@ -285,7 +279,7 @@ function programOf(expression: CompiledExpression): ReturnType<typeof plan> {
 }
 
 function describeCelError(message: string): string {
-  const unbound = /^unbound function: (\S+)/.exec(message);
+  const unbound = /unbound function: (\S+)/.exec(message);
   if (!unbound) return message;
   const library = kroOnlyLibraryOf(unbound[1]) ?? Object.keys(KRO_ONLY_LIBRARIES).find((name) => KRO_ONLY_LIBRARIES[name].some((fn) => fn.endsWith(`.${unbound[1]}`)));
   return library
@@ -302,6 +296,7 @@ const celValues = new WeakMap<object, CelInput>();
 function celValueOf(value: unknown): CelInput {
   if (typeof value !== 'object' || value === null || value instanceof Unresolved) return toCel(value);
   let converted = celValues.get(value);
+  // Stryker disable next-line ConditionalExpression: a cache: converting again makes the same value
   if (converted === undefined) celValues.set(value, (converted = toCel(value)));
   return converted;
 }

@@ -4,17 +4,20 @@ describe('expressions', () => {
   it('finds expressions with braces and quotes inside', () => {
     expect(segmentsOf('${{"a": 1}}')).toEqual([{ expression: '{"a": 1}' }]);
     expect(segmentsOf('echo ${"${USER}"} ok')).toEqual([{ literal: 'echo ' }, { expression: '"${USER}"' }, { literal: ' ok' }]);
+    // After the last expression, a closing brace is literal text.
+    expect(segmentsOf('${a} b}')).toEqual([{ expression: 'a' }, { literal: ' b}' }]);
+    expect(segmentsOf('')).toEqual([]);
+    expect(segmentsOf('plain')).toEqual([{ literal: 'plain' }]);
     expect(isStandalone(segmentsOf('${schema.spec.name}-svc'))).toBe(false);
     expect(isStandalone(segmentsOf('${schema.spec.replicas}'))).toBe(true);
   });
 
   it('collects references but not comprehension variables or function namespaces', () => {
-    const { references, functions } = compile('schema.spec.items.map(i, i.name + deployment.metadata.labels["app"]).size() > 0 && base64.encode(b"x") != ""');
+    const { references } = compile('schema.spec.items.map(i, i.name + deployment.metadata.labels["app"]).size() > 0 && base64.encode(b"x") != ""');
     expect(references.map((reference) => [reference.root, reference.path])).toEqual([
       ['schema', ['spec', 'items']],
       ['deployment', ['metadata', 'labels', 'app']],
     ]);
-    expect(functions).toEqual(['size', 'base64.encode']);
   });
 
   it('evaluates with integers as CEL ints and returns plain values', () => {
@@ -50,6 +53,8 @@ describe('compile', () => {
     expect(() => compile('a +')).toThrow(new CelSyntaxError('<input>:1:3: found + but expecting end of input'));
     expect(() => compile('namespace.x')).toThrow(new CelSyntaxError('<input>:1:1: reserved identifier "namespace" (CEL reserves it; kro\'s cel-go rejects it as well)'));
     expect(() => compile('a.b\n + package')).toThrow(new CelSyntaxError('<input>:2:4: reserved identifier "package" (CEL reserves it; kro\'s cel-go rejects it as well)'));
+    // Past the ninth line and column: the position has two digits.
+    expect(() => compile(`${'a +\n'.repeat(9)}schema.spec.x + namespace`)).toThrow(new CelSyntaxError('<input>:10:17: reserved identifier "namespace" (CEL reserves it; kro\'s cel-go rejects it as well)'));
     expect(() => compile('a +')).toThrow(CelSyntaxError);
   });
 
@@ -75,8 +80,11 @@ describe('compile', () => {
     ]);
   });
 
-  it('names called functions, outermost first, not operators; a bound variable is no function namespace', () => {
-    expect(compile('[1].map(base64, base64.encode(x)) + lists.range(3) + a.b().c(1) + (1 in [1])').functions).toEqual(['encode', 'lists.range', 'c', 'b']);
+  it("reads a call's receiver and arguments, but not a function namespace", () => {
+    const roots = (source: string) => compile(source).references.map((reference) => reference.root);
+    expect(roots('[1].map(base64, base64.encode(x)) + lists.range(y) + a.b().c(z) + (1 in [w])')).toEqual(['x', 'y', 'a', 'z', 'w']);
+    expect(compile('[1].map(base64, base64.encode(x))').references).toEqual([{ root: 'x', path: [], testOnly: false }]);
+    expect(roots('[1][schema.i] + a[b.c]')).toEqual(['schema', 'a', 'b']);
   });
 
   it('takes one field reference, as written, for its value without CEL, and nothing more', () => {
@@ -142,5 +150,29 @@ describe('withoutOmitted, formatReference, Unresolved, kroOnlyLibraryOf', () => 
     expect(kroOnlyLibraryOf('json.marshal')).toBe('kro');
     expect(kroOnlyLibraryOf('encode')).toBeUndefined();
     expect(kroOnlyLibraryOf('size')).toBeUndefined();
+  });
+
+  // Each name as kro's libraries spell it (cel-go ext, Kubernetes' CEL libraries, kro's own), so a name misspelt in the list shows.
+  it.each([
+    ['cel-go ext.Lists', ['lists.range', 'slice', 'flatten', 'distinct', 'reverse', 'sortBy', 'first', 'last']],
+    ['cel-go ext.Encoders', ['base64.encode', 'base64.decode']],
+    ['cel-go ext.Bindings', ['cel.bind']],
+    ['cel-go ext.TwoVarComprehensions', ['transformMap', 'transformMapEntry', 'transformList']],
+    ['cel-go optional types', ['optional.of', 'optional.ofNonZeroValue', 'optional.none', 'orValue', 'hasValue', 'value', 'or']],
+    ['Kubernetes lists', ['isSorted', 'sum', 'min', 'max', 'indexOf', 'lastIndexOf']],
+    ['Kubernetes regex/URLs/quantity/IP/CIDR/semver', ['find', 'findAll', 'url', 'isURL', 'quantity', 'isQuantity', 'ip', 'isIP', 'cidr', 'isCIDR', 'semver', 'isSemver']],
+    ['kro', ['random.seededString', 'json.marshal', 'json.unmarshal', 'hash.sha256', 'hash.md5', 'hash.fnv64a', 'lists.setAtIndex', 'lists.insertAtIndex', 'lists.removeAtIndex', 'merge']],
+  ])('knows each function of %s', (library, names) => {
+    for (const name of names) expect({ name, library: kroOnlyLibraryOf(name) }).toEqual({ name, library });
+  });
+});
+
+describe('compile: function namespaces', () => {
+  it.each(['base64', 'lists', 'sets', 'math', 'strings', 'cel', 'json', 'random', 'hash', 'optional', 'maps', 'runtime'])('reads %s.f(...) as a function, not a reference to a resource', (namespace) => {
+    expect(compile(`${namespace}.f(schema.spec.x)`).references.map((reference) => [reference.root, reference.path])).toEqual([['schema', ['spec', 'x']]]);
+  });
+
+  it('reads an unknown name before a call as a reference', () => {
+    expect(compile('gadgets.f(1)').references.map((reference) => reference.root)).toEqual(['gadgets']);
   });
 });
