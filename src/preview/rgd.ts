@@ -106,6 +106,7 @@ function interpretRgd(file: string, data: YamlData): { rgd: Rgd; problems: Probl
   const fail = (yamlPath: readonly (string | number)[], message: string) => ({ problems: [{ severity: 'error' as const, location: locate(yamlPath), message }] });
   const object = data.value;
   if (!isRecord(object) || object.kind !== 'ResourceGraphDefinition' || !isRecord(object.spec) || !isRecord(object.spec.schema)) {
+    // Stryker disable next-line ArrayDeclaration: a path that is not in the file is located at its closest ancestor, the document, as [] is
     return fail([], 'not a kro ResourceGraphDefinition (kind ResourceGraphDefinition with spec.schema)');
   }
   const schema = object.spec.schema;
@@ -184,6 +185,7 @@ const YAML_DATA_FORMAT = 1;
 function cachedYamlData(root: string, texts: readonly string[]): readonly YamlData[] {
   return loadCompiled<{ default: YamlData[] }>({
     cacheDir: CACHE_DIR,
+    // Stryker disable next-line StringLiteral: names the cache file only
     name: 'rgd-documents',
     key: JSON.stringify({ yaml: packageVersion(root, 'yaml'), format: YAML_DATA_FORMAT, texts }),
     resolveDir: root,
@@ -302,7 +304,8 @@ export function checkRgd(rgd: Rgd): Problem[] {
     };
     if (site.syntaxError) fail(`CEL syntax error: ${site.syntaxError}`);
     if (site.field !== 'template' && site.field !== 'status' && !site.standalone) fail(`${site.field} must be a single \${...} expression`);
-    const iterators = new Set(rgd.resources.find((resource) => resource.id === site.resourceId)?.forEach.map((iterator) => iterator.name) ?? []);
+    // The status has no resource, and so no iterators (a Set of undefined is empty).
+    const iterators = new Set(rgd.resources.find((resource) => resource.id === site.resourceId)?.forEach.map((iterator) => iterator.name));
     for (const reference of site.references) {
       const message = referenceProblem(rgd, reference, ids, site.field === 'forEach' ? new Set() : iterators);
       if (message) fail(message);

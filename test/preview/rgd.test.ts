@@ -1,6 +1,7 @@
+import { randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { createdKinds, indexRgds, readRgd, listExpressions, loadRgds, type Rgd } from '../../src/preview/rgd';
+import { createdKinds, indexRgds, readRgd, listExpressions, loadRgds, rgdSet, type Rgd } from '../../src/preview/rgd';
 import { creationOrder } from '../../src/preview/graph';
 import { tempDir } from '../helpers';
 import { FIXTURES, fixtureRgds, rgdOf, ROOT } from './helpers';
@@ -74,6 +75,14 @@ spec:
       });
     }
   });
+
+  it('parses an RGD text it has not seen before into the cache, as its YAML says', () => {
+    // A text no earlier run has cached (the cache outlives the test run), so this run writes it.
+    const text = `# ${randomUUID()}\nkind: ResourceGraphDefinition\nspec:\n  schema: {apiVersion: v1, kind: X}\n`;
+    const read = () => rgdSet(ROOT, [{ file: 'x.yaml', text }]).rgds.map((rgd) => [rgd.kind, rgd.locate(['spec', 'schema'])]);
+    expect(read()).toEqual([['X', { file: 'x.yaml', line: 4, col: 11 }]]);
+    expect(read()).toEqual([['X', { file: 'x.yaml', line: 4, col: 11 }]]);
+  });
 });
 
 describe('readRgd: what it reads of an RGD, and where it points', () => {
@@ -145,6 +154,15 @@ spec:
     }
   });
 
+  it("says the YAML parser's first line, and refuses an empty file as no RGD", () => {
+    expect(readRgd('bad.yaml', 'kind: x\n  - : [\n').problems.map((problem) => problem.message)).toEqual(['Nested mappings are not allowed in compact mappings at line 1, column 7:']);
+    expect(readRgd('x.yaml', '')).toEqual({ problems: [{ severity: 'error', location: { file: 'x.yaml', line: 1, col: 1 }, message: 'not a kro ResourceGraphDefinition (kind ResourceGraphDefinition with spec.schema)' }] });
+  });
+
+  it('takes the iterators of forEach from its maps only', () => {
+    expect(rgdOf('kind: ResourceGraphDefinition\nspec:\n  schema: {apiVersion: v1, kind: X}\n  resources:\n    - id: a\n      forEach: [x, {item: "${[1]}"}]\n').resources[0].forEach).toEqual([{ name: 'item', expression: '${[1]}' }]);
+  });
+
   it('refuses a resource that is not a map, at the resource, as its neighbours are found by index', () => {
     expect(readRgd('x.yaml', 'kind: ResourceGraphDefinition\nspec:\n  schema: {apiVersion: v1, kind: X}\n  resources:\n    - id: a\n    - not a map\n')).toEqual({
       problems: [{ severity: 'error', location: { file: 'x.yaml', line: 6, col: 7 }, message: 'spec.resources[1] is not a map (a resource has an id and a template)' }],
@@ -195,6 +213,30 @@ ${resources}`).problems.map((problem) => problem.message);
       template: {metadata: {name: "\${item}-\${a[0].metadata.name}"}}`)).toEqual([
       'resource "a": ${[item]}: unknown identifier "item" (not schema, a resource id or a forEach iterator)',
       'resource "b": ${item}: unknown identifier "item" (not schema, a resource id or a forEach iterator)',
+    ]);
+  });
+
+  it('points at the expression in a template list, includeWhen, readyWhen and a status list', () => {
+    const text = `kind: ResourceGraphDefinition
+spec:
+  schema:
+    apiVersion: v1
+    kind: X
+    status:
+      hosts: ["\${a.metadata.name}", "\${schema.spec.nothing}"]
+  resources:
+    - id: a
+      includeWhen: ["\${schema.spec.on}"]
+      readyWhen: ["\${a.status.x}", "\${schema.spec.ready}"]
+      template:
+        items: [one, "\${schema.spec.item}"]
+`;
+    const undeclared = (field: string) => `\${schema.spec.${field}}: schema.spec.${field} is not declared in the RGD's schema`;
+    expect(readRgd('x.yaml', text).problems.map(({ location, message }) => [location.line, location.col, message])).toEqual([
+      [13, 22, `resource "a": ${undeclared('item')}`],
+      [10, 21, `resource "a": ${undeclared('on')}`],
+      [11, 36, `resource "a": ${undeclared('ready')}`],
+      [7, 37, `status: ${undeclared('nothing')}`],
     ]);
   });
 
