@@ -53,7 +53,6 @@ const CONTEXT = 2;
 /** A unified diff (no file headers) of two line lists: ` ` kept, `-` removed, `+` added, `@@` between distant hunks. */
 export function unifiedDiff(before: readonly string[], after: readonly string[]): string[] {
   const edits = editScript(before, after);
-  if (edits.every((edit) => edit.startsWith(' '))) return [];
   const near = edits.map((_, index) => edits.slice(Math.max(0, index - CONTEXT), index + CONTEXT + 1).some((edit) => !edit.startsWith(' ')));
   const lines: string[] = [];
   edits.forEach((edit, index) => {
@@ -76,7 +75,8 @@ function editScript(before: readonly string[], after: readonly string[]): string
   let i = 0;
   let j = 0;
   while (i < before.length || j < after.length) {
-    if (i < before.length && j < after.length && before[i] === after[j]) {
+    // Past the end of one list, its side is undefined, which equals no line of the other.
+    if (before[i] === after[j]) {
       edits.push(` ${before[i++]}`);
       j++;
     } else if (i < before.length && (j === after.length || common[i + 1][j] >= common[i][j + 1])) {

@@ -65,4 +65,15 @@ describe('unifiedDiff', () => {
     expect(unifiedDiff(['a'], [])).toEqual(['-a']);
     expect(unifiedDiff(['a', 'b'], ['a', 'b'])).toEqual([]);
   });
+
+  it('keeps the longest common part when lines move: each moved line once removed and once added', () => {
+    expect(unifiedDiff(['a', 'b', 'c'], ['b', 'c', 'a'])).toEqual(['-a', ' b', ' c', '+a']);
+    expect(unifiedDiff(['a', 'b', 'c', 'd'], ['a', 'c', 'b', 'd'])).toEqual([' a', '-b', ' c', '+b', ' d']);
+    expect(unifiedDiff(['x', 'y'], ['y', 'x'])).toEqual(['-x', ' y', '+x']);
+    expect(unifiedDiff(['a', 'b', 'a'], ['b', 'a', 'b'])).toEqual(['-a', ' b', ' a', '+b']);
+    expect(unifiedDiff(['a'], ['b'])).toEqual(['-a', '+b']);
+    // A replaced line: what goes before what comes.
+    expect(unifiedDiff(['a'], ['b', 'c'])).toEqual(['-a', '+b', '+c']);
+    expect(unifiedDiff(['a'], ['b', 'c', 'a'])).toEqual(['+b', '+c', ' a']);
+  });
 });

@@ -301,6 +301,12 @@ describe('creationOrder: the order kro creates resources in', () => {
     - {id: c, template: {x: "\${b.x}"}}`)).toEqual({ cycle: ['b', 'c', 'b'] });
   });
 
+  it('finds the cycle among what is left, past dependencies already created', () => {
+    expect(orderOf(`    - {id: a, template: {}}
+    - {id: b, template: {x: "\${a.x}", y: "\${c.x}"}}
+    - {id: c, template: {x: "\${b.x}"}}`)).toEqual({ cycle: ['b', 'c', 'b'] });
+  });
+
   it('computes the order of an RGD once', () => {
     const rgd = rgdOf('kind: ResourceGraphDefinition\nspec:\n  schema: {apiVersion: v1, kind: X}\n  resources: [{id: a, template: {}}]\n');
     expect(creationOrder(rgd)).toBe(creationOrder(rgd));
