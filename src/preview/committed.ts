@@ -35,7 +35,8 @@ export function openCommittedTree(root: string, ref: string): CommittedTree {
     list(relative) {
       // ls-tree takes paths relative to git's working directory, the repository root here.
       const listed = git('ls-tree', '--name-only', sha, `${relative.replace(/\/$/, '')}/`);
-      return listed.status === 0 ? listed.stdout.split('\n').filter((line) => line !== '').sort() : [];
+      // A folder that was not committed lists nothing, and git says so with success and no output.
+      return listed.stdout.split('\n').filter((line) => line !== '').sort();
     },
   };
 }

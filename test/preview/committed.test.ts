@@ -35,7 +35,19 @@ describe('openCommittedTree', () => {
 
   it('lists the files of a committed folder', () => {
     expect(openCommittedTree(dir, 'HEAD').list('dist/dev')).toEqual(['dist/dev/file.yaml']);
+    expect(openCommittedTree(dir, 'HEAD').list('dist/dev/')).toEqual(['dist/dev/file.yaml']);
     expect(openCommittedTree(dir, 'HEAD').list('dist/prd')).toEqual([]);
+  });
+
+  it("reads a committed file larger than Node's default output buffer (1 MiB), as the Workspaces file of thousands of teams is", () => {
+    const large = tempDir('git-large');
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-C', large, ...args]);
+    git('init', '-q');
+    const text = `${'x'.repeat(99)}\n`.repeat(20_000);
+    fs.writeFileSync(path.join(large, 'workspaces.yaml'), text);
+    git('add', '.');
+    git('commit', '-qm', 'large');
+    expect(openCommittedTree(large, 'HEAD').read('workspaces.yaml')?.length).toBe(2_000_000);
   });
 
   it('says a file was not committed with undefined', () => {
