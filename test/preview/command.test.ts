@@ -1,8 +1,9 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { UsageError } from '../../src/cli/usage-error';
-import { runPreview } from '../../src/preview/command';
-import { ifAvailable, NOT_A_CHECKOUT } from '../helpers';
+import { PREVIEW_COMMAND, runPreview } from '../../src/preview/command';
+import { ifAvailable, NOT_A_CHECKOUT, tempDir } from '../helpers';
 import { FIXTURES, ROOT } from './helpers';
 
 /** Runs the command in-process, returning its exit code and what it wrote. */
@@ -63,7 +64,7 @@ describe('npm run preview -- user-space/team-a', () => {
   });
 
   it('succeeds, with at most warnings on stderr', () => {
-    expect(stderr.split('\n').filter((line) => line.includes(': error: '))).toEqual([]);
+    expect(stderr.split('\n').filter((line) => line.includes(': error: ') || line.startsWith('preview: '))).toEqual([]);
     expect(code).toBe(0);
   });
 
@@ -107,6 +108,8 @@ describe('preview command line', () => {
     expect(stderr.split('\n').filter((line) => line.includes(': error: '))).toEqual([
       'test/preview/fixtures/user-space/team-c/team-c.yaml:9:45: error: WebApplication team-c-web: spec.replicas is 50 but must be at most 20',
     ]);
+    // Without --diff there is no diff to withhold.
+    expect(stderr).not.toContain('no diff');
     // The invalid instance creates nothing; the valid Workspace is still shown.
     expect(stdout).not.toContain('# WebApplication/');
     expect(stdout).toContain('# Workspace/team-c:');
@@ -122,6 +125,15 @@ describe('preview command line', () => {
     expect(headings(path.join(teams, 'team-p'))).toEqual(['# Workspace/team-p', '# WebApplication/team-p-web', '# Infrastructure/team-p-db', '# Topic/team-p-events', '# VirtualCluster/team-p-sandbox']);
     // A team's name serves as well as its folder.
     expect(headings('team-p')).toEqual(headings(path.join(teams, 'team-p')));
+  });
+
+  it("previews a file's instances beside a document the loader refuses for having no metadata", () => {
+    const teams = tempDir('preview-no-metadata');
+    fs.cpSync(path.join(ROOT, 'test', 'platform', 'fixtures', 'user-space', 'team-p'), path.join(teams, 'team-p'), { recursive: true });
+    fs.appendFileSync(path.join(teams, 'team-p', 'apps.yaml'), '---\napiVersion: kro.run/v1alpha1\nkind: Topic\nspec: {}\n');
+    const { code, stdout } = preview(path.join(teams, 'team-p', 'apps.yaml'), '--user-space', teams);
+    expect(code).toBe(1);
+    expect([...new Set(stdout.match(/^# [^:]+/gm))]).toEqual(['# WebApplication/team-p-web', '# Infrastructure/team-p-db', '# Topic/team-p-events', '# VirtualCluster/team-p-sandbox']);
   });
 
   it("shows a team's Secret, every value <encrypted>, when its file or its team is asked for, and only then", () => {
@@ -161,5 +173,9 @@ describe('preview command line', () => {
     expect(() => preview('nowhere/at/all')).toThrow('nowhere/at/all does not exist');
     expect(() => preview(teamA, '--cluster', 'moon')).toThrow('unknown cluster "moon"; one of: dev, prd');
     expect(() => preview(teamA, '--colour')).toThrow(UsageError);
+  });
+
+  it('names the clusters --cluster takes in its help', () => {
+    expect(PREVIEW_COMMAND.options?.find((option) => option.flag === '--cluster')?.description).toBe('Cluster from config/clusters.ts (dev, prd).');
   });
 });
