@@ -36,7 +36,9 @@ export function openCommittedTree(root: string, ref: string): CommittedTree {
       // ls-tree takes paths relative to git's working directory, the repository root here.
       const listed = git('ls-tree', '--name-only', sha, `${relative.replace(/\/$/, '')}/`);
       // A folder that was not committed lists nothing, and git says so with success and no output.
-      return listed.stdout.split('\n').filter((line) => line !== '').sort();
+      const files = listed.stdout.split('\n').filter((line) => line !== '');
+      // Stryker disable next-line MethodExpression: git lists a tree's entries sorted by name already
+      return files.sort();
     },
   };
 }

@@ -273,6 +273,7 @@ spec:
     fs.writeFileSync(path.join(folder, 'b.yaml'), rgd('B'));
     fs.writeFileSync(path.join(folder, 'a.yml'), rgd('A'));
     fs.writeFileSync(path.join(folder, 'c.json'), rgd('C'));
+    fs.writeFileSync(path.join(folder, 'd.yaml.orig'), rgd('D'));
     const set = loadRgds(ROOT, folder);
     expect(set.rgds.map((one) => [one.kind, one.file])).toEqual([['A', path.relative(ROOT, path.join(folder, 'a.yml'))], ['B', path.relative(ROOT, path.join(folder, 'b.yaml'))]]);
     expect(set.find('kro.run/v1', 'B')?.kind).toBe('B');
