@@ -112,8 +112,8 @@ export class SchemaChecker {
     const compiled = loadCompiled<CompiledValidators>({
       cacheDir: this.options.cacheDir,
       name: 'preview-validators',
-      // Stryker disable next-line ArrayDeclaration: the cache key: what it leaves out only serves a stale module after an upgrade, which no test makes
       key: JSON.stringify({
+        // Stryker disable next-line ArrayDeclaration: the cache key: what it leaves out only serves a stale module after an upgrade, which no test makes
         versions: [packageVersion(this.options.root, 'kubernetes-models'), packageVersion(this.options.root, 'ajv')],
         options: CRD_AJV_OPTIONS,
         rewrite: CRD_REWRITE_VERSION,

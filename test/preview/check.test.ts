@@ -76,6 +76,10 @@ describe('SchemaChecker: a CRD schema as the API server holds an object to it', 
               open: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { known: { type: 'integer' } } },
               either: { anyOf: [{ type: 'string' }, { type: 'string', maxLength: 3 }] },
               counts: { type: 'object', additionalProperties: { type: 'integer' } },
+              // Declared fields and a schema for the others: the others are checked against it, not refused.
+              mixed: { type: 'object', properties: { a: { type: 'integer' } }, additionalProperties: { type: 'string' } },
+              // A field named like a schema keyword is a field.
+              pattern: { type: 'string' },
               // Only the object's own metadata is left to the API server, not a field of that name below it.
               template: { type: 'object', properties: { metadata: { type: 'object', properties: { labels: { type: 'object', additionalProperties: { type: 'string' } } } } } },
               // Branches of anyOf, oneOf, allOf and not constrain the fields declared beside them, and are not made strict.
@@ -91,10 +95,15 @@ describe('SchemaChecker: a CRD schema as the API server holds an object to it', 
   }));
   const gadgets = new SchemaChecker({ root: ROOT, crdDir, cacheDir: tempDir('preview-gadget-cache') });
   const gadget = (spec: Record<string, unknown>, metadata: Record<string, unknown> = { name: 'x1' }) => gadgets.check({ apiVersion: 'example.com/v1', kind: 'Gadget', metadata, spec });
+  // The checker compiles its validators at its first check: here, so that what compiling does counts
+  // as run by every test below (mutation/jest-environment.js), not by whichever test came first.
+  beforeAll(() => gadget({ mode: 'a' }));
 
   it("passes what the schema allows: its enum values, Unicode classes written as RE2 writes them, any field where it keeps unknown ones, and metadata, which is the API server's", () => {
     expect(gadget({ mode: 'a', label: 'été', open: { known: 1, anything: [1] }, labels: { any: 'x' }, list: [{ n: 1 }], anyOf: { a: 1, b: 2 }, oneOf: { a: 1, b: 2 }, allOf: { a: 1, b: 2 }, not: { a: 1, b: 2 } }, { name: 'not x', extra: true })).toEqual({ errors: [] });
     expect(gadget({ mode: 'a', not: { a: 6, b: 1 } })).toEqual({ errors: [{ pointer: '/spec/not', message: 'must NOT be valid' }] });
+    expect(gadget({ mode: 'a', mixed: { a: 1, b: 'x' }, pattern: '[' })).toEqual({ errors: [] });
+    expect(gadget({ mode: 'a', mixed: { a: 'one', b: 2 } })).toEqual({ errors: [{ pointer: '/spec/mixed/b', message: 'must be string' }, { pointer: '/spec/mixed/a', message: 'must be integer' }] });
   });
 
   it('names each error at its place: enum values, patterns, unknown fields at every depth, wrong types, missing required fields', () => {
@@ -118,6 +127,8 @@ describe('SchemaChecker: a CRD schema as the API server holds an object to it', 
     // Each branch of anyOf says the same: said once.
     expect(gadget({ mode: 'a', either: 1 })).toEqual({ errors: [{ pointer: '/spec/either', message: 'must be string' }, { pointer: '/spec/either', message: 'must match a schema in anyOf' }] });
     expect(gadgets.check({ apiVersion: 'example.com/v1', kind: 'Gadget', metadata: {}, spec: { mode: 'a' }, status: {} })).toEqual({ errors: [{ pointer: '/', message: 'unknown field "status"' }] });
+    // The API server checks metadata's fields, but it is an object all the same.
+    expect(gadgets.check({ apiVersion: 'example.com/v1', kind: 'Gadget', metadata: 'x1', spec: { mode: 'a' } })).toEqual({ errors: [{ pointer: '/metadata', message: 'must be object' }] });
   });
 
   it('leaves out errors of values only the cluster knows', () => {

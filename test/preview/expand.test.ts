@@ -290,13 +290,14 @@ describe('expandInstance: omit(), failures and placeholders inside values', () =
     expect(expansion.resources.find((resource) => resource.resourceId === 'third')).toBeUndefined();
     expect(problemsOf(expansion)).toEqual([{ severity: 'error', line: SOURCE.line, message: expect.stringMatching(/^Thing\/team-a-x: /) }]);
     const fine = thingRgd('{name: string}', `    - id: first
-      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: first}, list: [a, "\${second.status.x}"], data: {known: k}}
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: first}, list: [a, "\${second.status.x}"], info: {known: k, pending: "\${second.status.y}"}, data: {known: k}}
     - id: second
       template: {apiVersion: v1, kind: ConfigMap, metadata: {name: second}}
     - id: third
-      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: third}, data: {has: "\${has(first.data.missing) ? 'yes' : 'no'}", list: "\${first.list}"}}`);
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: third}, data: {has: "\${has(first.data.missing) ? 'yes' : 'no'}", list: "\${first.list}", info: "\${first.info}", deep: "\${has(first.data.absent.deeper) ? 'yes' : 'no'}"}}`);
     const third = thing(fine, { name: 'abc' }).resources.find((resource) => resource.resourceId === 'third');
-    expect(third?.object.data).toEqual({ has: 'no', list: '<unresolved: second.status.x>' });
+    // A list or map holding a value only the cluster knows is known no better than that value.
+    expect(third?.object.data).toEqual({ has: 'no', list: '<unresolved: second.status.x>', info: '<unresolved: second.status.y>', deep: '<unresolved: first.data.absent.deeper>' });
   });
 });
 
