@@ -122,7 +122,7 @@ spec:
         apiVersion: v1
         kind: Service
         metadata: {name: "\${schema.metadata.name}", labels: {kind: site, app: "\${schema.metadata.name}"}}
-        spec: {type: "\${schema.spec.type}", ports: [{port: "\${schema.spec.port}"}]}
+        spec: {type: "\${schema.spec.type}", kind: "\${schema.spec.type}", ports: [{port: "\${schema.spec.port}"}]}
 `);
     expect(teamValueGraphs(indexRgds([site], [])).find('kro.run/v1alpha1', 'Site')?.resources[0].template).toEqual({
       apiVersion: 'v1',
@@ -221,6 +221,22 @@ spec:
     const problems = expandInstance(instance('Labelled', 'shop', { owner: 'web' }), indexRgds([labelled], []), SOURCE).resources.flatMap((resource) => apiServerProblems(resource, () => ({ file: 'elsewhere', line: 1, col: 1 }), SOURCE));
     expect(problems.map(({ location, message }) => ({ location, message }))).toEqual([
       { location: SOURCE, message: expect.stringMatching(/^Labelled shop: metadata\.labels key "bad key!" of ConfigMap team-a\/shop \(resource "config" of Labelled, the platform's template\), which the API server refuses: name part must consist/) },
+    ]);
+  });
+
+  it("names the platform's template for a value from the instance's kind, which the team does not write", () => {
+    const kinds = rgdOf(`
+kind: ResourceGraphDefinition
+metadata: {name: kinds}
+spec:
+  schema: {apiVersion: v1alpha1, kind: Kinded, spec: {}}
+  resources:
+    - id: config
+      template: {apiVersion: v1, kind: ConfigMap, metadata: {name: "\${schema.kind}"}}
+`);
+    const problems = expandInstance(instance('Kinded', 'shop', {}), indexRgds([kinds], []), SOURCE).resources.flatMap((resource) => apiServerProblems(resource, () => ({ file: 'elsewhere', line: 1, col: 1 }), SOURCE));
+    expect(problems.map(({ location, message }) => ({ location, message }))).toEqual([
+      { location: SOURCE, message: expect.stringMatching(/^Kinded shop: metadata\.name "Kinded" of ConfigMap team-a\/Kinded \(resource "config" of Kinded, the platform's template\), which the API server refuses: a lowercase RFC 1123 subdomain/) },
     ]);
   });
 
