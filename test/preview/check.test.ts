@@ -9,6 +9,9 @@ const cacheDir = tempDir('preview-crds');
 const checker = new SchemaChecker({ root: ROOT, crdDir: crdSchemaDir(ROOT), cacheDir });
 
 describe('SchemaChecker', () => {
+  // The checker loads its validators at its first check: here, so that every test below covers that (mutation/jest-environment.js).
+  beforeAll(() => checker.check({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } }));
+
   it('checks core kinds with kubernetes-models, ignoring unresolved placeholders', () => {
     const deployment = {
       apiVersion: 'apps/v1',
