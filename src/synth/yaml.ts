@@ -56,6 +56,7 @@ function blockNode(value: unknown, level: number, compact: boolean): string | un
   if (typeof value === 'number') return numberText(value);
   if (typeof value === 'string') return simpleScalar(value);
   if (Array.isArray(value)) return value.length ? blockSequence(value, level, compact) : '[]';
+  // Stryker disable next-line EqualityOperator,StringLiteral: leaving a plain object to js-yaml too writes the same, slower
   if (Object.prototype.toString.call(value) !== '[object Object]') throw NOT_SIMPLE;
   return Object.keys(value).length ? blockMapping(value as Record<string, unknown>, level, compact) : '{}';
 }
@@ -68,7 +69,8 @@ function numberText(value: number): string {
   if (value === -Infinity) return '-.inf';
   if (Object.is(value, -0)) return '-0.0';
   const text = value.toString(10);
-  return /^[-+]?[0-9]+e/.test(text) ? text.replace('e', '.e') : text;
+  // An exponent form without a point (`5e-100`) is one digit before the e; js-yaml adds the point.
+  return /^-?[0-9]e/.test(text) ? text.replace('e', '.e') : text;
 }
 
 /** js-yaml's writeBlockMapping (keys in insertion order, an explicit `? ` for a key over 1024 characters). */

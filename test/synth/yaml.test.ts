@@ -16,7 +16,7 @@ function documentsUnder(folder: string): unknown[] {
 
 /** Strings that hit each of js-yaml's rules: implicit types, YAML 1.1 words, indicators, `: ` and ` #`, quotes, and what only js-yaml writes. */
 const TRICKY = [
-  '', 'a', 'team-a', 'kro.run/v1alpha1', 'true', 'True', 'FALSE', 'yes', 'No', 'on', 'OFF', 'y', 'N', 'null', 'Null', '~', '<<',
+  '', 'a', 'team-a', 'kro.run/v1alpha1', 'true', 'True', 'false', 'FALSE', 'yes', 'No', 'on', 'OFF', 'y', 'N', 'null', 'Null', '~', '<<',
   '1', '-1', '+1', '0x1f', '0o17', '0b101', '1_000', '1e3', '1.5', '.5', '-.inf', '.NaN', '12:30:00', '1:20', '2024-01-01', '2024-01-01T10:00:00Z',
   '-', '- a', '--', '---', '?a', ':a', 'a:', 'a: b', 'a:b', 'a #b', 'a#b', '#a', ' a', 'a ', ',a', '[a]', '{a}', '&a', '*a', '!a', '|a', '>a', "'a", '"a', '%a', '@a', '`a', '=a',
   ...['NULL', 'TRUE', 'False', 'Y', 'Yes', 'YES', 'ON', 'On', 'n', 'no', 'NO', 'off', 'Off'], '+1:20', '-1:20', '1:20.55', '1:20.', '1:20a', 'a1:20', '1:20.x',
@@ -33,7 +33,7 @@ describe('toYaml', () => {
   });
 
   it('writes numbers, booleans, null, empty and nested collections, and leaves out what is undefined, as js-yaml does', () => {
-    const values = [null, true, false, 0, -0, 7, -2.25, 1e21, -1e21, 1.5e21, 1e-7, -1.5e-7, 5e-100, NaN, Infinity, -Infinity, [], {}, [[]], [{}], { a: [] }, { a: {} }, { a: { b: undefined } }, [[1, 2], [3]], [{ a: 1, b: [{ c: null }] }], { a: undefined, b: 1 }, [undefined, 1], undefined];
+    const values = [null, true, false, 0, -0, 7, -2.25, 1e21, -1e21, 1.5e21, 1e-7, -1e-7, -1.5e-7, 5e-100, NaN, Infinity, -Infinity, [], {}, [[]], [{}], { a: [] }, { a: {} }, { a: { b: undefined } }, [[1, 2], [3]], [{ a: 1, b: [{ c: null }] }], { a: undefined, b: 1 }, [undefined, 1], undefined];
     for (const value of values) expect(toYaml(value)).toBe(jsYaml(value));
   });
 
