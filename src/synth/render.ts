@@ -142,7 +142,7 @@ export function renderTeam({ cluster, layers }: PlatformRender, team: TeamInstan
       entry.owned &&= ownedBy === team.team;
       const { apiVersion, kind } = object as KindRef;
       // A kind seen before keeps its place: a Map keeps a key where it was first set.
-      // Stryker disable next-line StringLiteral: a team's documents in a layer are of one kind today (its Workspace; its Kustomization); the key tells kinds apart where a layer holds more
+      // Stryker disable next-line StringLiteral: only layers that wait read these kinds (as health checks), and there a team's documents are of one kind today (its Workspace, its Grafana organization); the key tells kinds apart where one holds more
       layerKinds.set(`${apiVersion} ${kind}`, { apiVersion, kind });
     }
     // Stryker disable next-line ConditionalExpression: a layer without kinds adds none where kinds are read

@@ -72,7 +72,7 @@ export class TeamRenderer {
 
   /** One Map per distinct set of kinds, which most teams share. */
   private shared(kinds: TeamOutput['kinds']): TeamOutput['kinds'] {
-    // Stryker disable next-line ArrayDeclaration: every team's documents are of the same kinds per layer today (its Workspace, its Kustomization), so one set serves all; the key keeps a team that differs right
+    // Stryker disable next-line ArrayDeclaration: only layers that wait read these kinds (as health checks), and there every team's documents are of the same kind today (its Workspace, its Grafana organization); the key keeps a team that differs right
     const key = JSON.stringify([...kinds]);
     return this.kindSets.get(key) ?? this.kindSets.set(key, kinds).get(key)!;
   }
