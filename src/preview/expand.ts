@@ -290,7 +290,7 @@ class Renderer {
     }
     // A plain field reference is the field's value: CEL would return the same, only slower. A name
     // outside the scope has none here: CEL knows it (int) or fails on it.
-    // Stryker disable next-line ConditionalExpression: without it CEL is asked, and returns the same
+    // Stryker disable next-line ConditionalExpression,BooleanLiteral: without it CEL is asked, and returns the same (a plain reference with a field missing has no last value either)
     if (!missing && expression.plainReference && lastValue !== undefined) return lastValue;
     const result = evaluate(expression, scope);
     if ('error' in result && missing) {
