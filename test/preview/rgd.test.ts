@@ -2,6 +2,7 @@ import { randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { createdKinds, indexRgds, readRgd, listExpressions, loadRgds, rgdSet, type Rgd } from '../../src/preview/rgd';
+import { CACHE_DIR } from '../../src/compiled-cache';
 import { creationOrder } from '../../src/preview/graph';
 import { tempDir } from '../helpers';
 import { FIXTURES, fixtureRgds, rgdOf, ROOT } from './helpers';
@@ -77,11 +78,19 @@ spec:
   });
 
   it('parses an RGD text it has not seen before into the cache, as its YAML says', () => {
-    // A text no earlier run has cached (the cache outlives the test run), so this run writes it.
-    const text = `# ${randomUUID()}\nkind: ResourceGraphDefinition\nspec:\n  schema: {apiVersion: v1, kind: X}\n`;
-    const read = () => rgdSet(ROOT, [{ file: 'x.yaml', text }]).rgds.map((rgd) => [rgd.kind, rgd.locate(['spec', 'schema'])]);
-    expect(read()).toEqual([['X', { file: 'x.yaml', line: 4, col: 11 }]]);
-    expect(read()).toEqual([['X', { file: 'x.yaml', line: 4, col: 11 }]]);
+    // A text no earlier run has cached (the cache outlives the test run), so this run writes it;
+    // the module it writes, which holds the unique name, is removed after.
+    const unique = `rgd-${randomUUID()}`;
+    const text = `kind: ResourceGraphDefinition\nmetadata: {name: ${unique}}\nspec:\n  schema: {apiVersion: v1, kind: X}\n`;
+    const read = () => rgdSet(ROOT, [{ file: 'x.yaml', text }]).rgds.map((rgd) => [rgd.name, rgd.kind, rgd.locate(['spec', 'schema'])]);
+    try {
+      expect(read()).toEqual([[unique, 'X', { file: 'x.yaml', line: 4, col: 11 }]]);
+      expect(read()).toEqual([[unique, 'X', { file: 'x.yaml', line: 4, col: 11 }]]);
+    } finally {
+      for (const file of fs.readdirSync(CACHE_DIR)) {
+        if (fs.readFileSync(path.join(CACHE_DIR, file), 'utf8').includes(unique)) fs.rmSync(path.join(CACHE_DIR, file));
+      }
+    }
   });
 });
 
