@@ -97,7 +97,7 @@ export function readmeWithGeneratedSections(readme: string): string {
     const end = `<!-- ${section.name}:end -->`;
     const from = text.indexOf(begin);
     const to = text.indexOf(end);
-    if (from < 0 || to < from) throw new Error(`README.md must contain the markers ${begin} and ${end}`);
+    if (from < 0 || to < from + begin.length) throw new Error(`README.md must contain the markers ${begin} and ${end}`);
     return `${text.slice(0, from + begin.length)}\n${section.render()}${text.slice(to)}`;
   }, readme);
 }

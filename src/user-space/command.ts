@@ -36,12 +36,13 @@ export const VALIDATE_COMMAND: CommandSpec = {
 
 /**
  * Where team files are read from: `--user-space <dir>`, else user-space/. A folder that does not
- * exist, a file, or a single team's folder is a usage error (exit 2): read as a user space, it
- * would mean "no teams", and synth would remove every team from dist/.
+ * exist or cannot be read, a file, or a single team's folder is a usage error (exit 2): read as a
+ * user space, it would mean "no teams", and synth would remove every team from dist/.
  */
 export function userSpaceDir(values: ReadonlyMap<string, string>): string {
   const given = values.get('--user-space');
   const dir = path.resolve(given ?? path.join(ROOT, 'user-space'));
+  // Stryker disable next-line StringLiteral: the default is the repository's own user-space/, which no test may remove or fill with team files, the only cases that name it
   const shown = given ?? 'user-space';
   let entries: fs.Dirent[];
   try {
@@ -50,11 +51,13 @@ export function userSpaceDir(values: ReadonlyMap<string, string>): string {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new UsageError(`the user space ${shown} does not exist: --user-space takes the folder that holds one folder per team (default user-space)`);
     if (code === 'ENOTDIR') throw new UsageError(`the user space ${shown} is a file, not a folder: --user-space takes the folder that holds one folder per team (default user-space)`);
-    throw error;
+    throw new UsageError(`the user space ${shown} cannot be read: ${(error as Error).message}`);
   }
   // Team files with no team folders beside them (a team's own clusters/ aside): one team's folder.
   // A stray file among team folders is reported by the loader, on that file.
-  const teamFiles = entries.filter((entry) => entry.isFile() && isYamlFile(entry.name)).map((entry) => entry.name).sort();
+  const teamFiles = entries.filter((entry) => entry.isFile() && isYamlFile(entry.name)).map((entry) => entry.name);
+  // Stryker disable next-line MethodExpression: Node lists a folder's names in order already (libuv's scandir sorts them); Node does not promise it, so the message keeps its own
+  teamFiles.sort();
   const teamFolders = entries.filter((entry) => entry.isDirectory() && entry.name !== OVERRIDES_FOLDER);
   if (teamFiles.length > 0 && teamFolders.length === 0) {
     throw new UsageError(

@@ -30,8 +30,9 @@ export function checkQuotaFit(application: Instance, cluster: ClusterConfig, loc
   const { spec } = application;
   const scaled = isPlainObject(spec.autoscale);
   const pods = scaled ? (spec.autoscale as Record<string, unknown>).maxReplicas : (spec.replicas ?? webApplicationApi.spec.replicas.default);
-  // A count outside its bounds has its own error already; the quota is no second reason to give.
-  if (typeof pods !== 'number' || !Number.isInteger(pods) || pods < 1 || pods > webApplicationApi.spec.replicas.maximum) return;
+  // A count above its maximum or not a whole number has its own error already; the quota is no
+  // second reason to give. One below 1 has its own error too, and needs nothing of the quota.
+  if (typeof pods !== 'number' || !Number.isInteger(pods) || pods > webApplicationApi.spec.replicas.maximum) return;
   const cpu = typeof spec.cpu === 'string' ? spec.cpu : webApplicationApi.spec.cpu.default;
   const memory = typeof spec.memory === 'string' ? spec.memory : webApplicationApi.spec.memory.default;
   const quota = cluster.tenant.quota;

@@ -31,6 +31,18 @@ describe('userSpaceDir', () => {
     expect(() => dirOf(folderWith('a.yaml', 'b.yaml', 'c.yaml'))).toThrow(/holds team files \(a\.yaml, b\.yaml, c\.yaml\), so it is/);
   });
 
+  it("names the working directory as '.' when the team's folder is in it", () => {
+    const parent = folderWith('team-x/');
+    fs.writeFileSync(path.join(parent, 'team-x', 'workspace.yaml'), 'kind: Workspace\n');
+    const cwd = process.cwd();
+    process.chdir(parent);
+    try {
+      expect(() => dirOf('team-x')).toThrow(/pass the folder of team folders \(--user-space \.\), or name the team folder/);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   it('takes a folder of team folders, with a stray file among them (which the loader reports), and one without teams', () => {
     for (const folder of [folderWith('team-a/', 'team-b/', 'stray.yaml'), folderWith('README.md'), folderWith('odd.yaml/')]) expect(dirOf(folder)).toBe(folder);
   });

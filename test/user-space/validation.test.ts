@@ -8,8 +8,7 @@ import { RESERVED_NAMESPACES } from '../../config/namespaces';
 import { PLATFORM } from '../../config/platform';
 import { formatProblem, hasErrors } from '../../src/user-space';
 import { githubAnnotation, type JsonReport } from '../../src/user-space/report';
-import { KubeObject } from '../helpers';
-import { testApp } from '../helpers';
+import { KubeObject, tempDir, testApp } from '../helpers';
 import { ReportedProblem, removeFixtures, runInProcess, TreeFiles, webApplication, workspace, writeTeams } from './helpers';
 
 afterAll(removeFixtures);
@@ -548,9 +547,12 @@ describe('a new team', () => {
 describe('validate and synth on the command line', () => {
   const USER_SPACE_HINT = '--user-space takes the folder that holds one folder per team (default user-space)';
 
-  it.each(['validate', 'synth'] as const)('%s: a --user-space that does not exist or is a file is exit 2 with one sentence, and writes nothing', async (command) => {
+  it.each(['validate', 'synth'] as const)('%s: a --user-space that does not exist, is a file or cannot be read is exit 2 with one sentence, and writes nothing', async (command) => {
     expect(await runInProcess(command, '--user-space', 'no/such/folder')).toEqual({ status: 2, stdout: '', stderr: `mini-atlas: the user space no/such/folder does not exist: ${USER_SPACE_HINT}\n` });
     expect(await runInProcess(command, '--user-space', 'package.json')).toEqual({ status: 2, stdout: '', stderr: `mini-atlas: the user space package.json is a file, not a folder: ${USER_SPACE_HINT}\n` });
+    const loop = path.join(tempDir('user-space-loop'), 'loop');
+    fs.symlinkSync('loop', loop);
+    expect(await runInProcess(command, '--user-space', loop)).toEqual({ status: 2, stdout: '', stderr: `mini-atlas: the user space ${loop} cannot be read: ELOOP: too many symbolic links encountered, scandir '${loop}'\n` });
   });
 
   it.each(['validate', 'synth', 'preview'] as const)("%s: a team's folder given as --user-space is named as such", async (command) => {
@@ -687,8 +689,8 @@ describe('the report', () => {
   });
 
   it('escapes what would end an annotation early', () => {
-    const problem = { severity: 'error' as const, location: { file: 'user-space/a,b:c.yaml', line: 3, col: 4 }, message: '100% wrong\nsecond line' };
-    expect(githubAnnotation(problem)).toBe('::error file=user-space/a%2Cb%3Ac.yaml,line=3,col=4::100%25 wrong%0Asecond line');
+    const problem = { severity: 'error' as const, location: { file: 'user-space/a,b:c.yaml', line: 3, col: 4 }, message: '100% wrong\r\nsecond line' };
+    expect(githubAnnotation(problem)).toBe('::error file=user-space/a%2Cb%3Ac.yaml,line=3,col=4::100%25 wrong%0D%0Asecond line');
   });
 
   it('is one JSON document with --format json, and refuses a format it does not know', async () => {
