@@ -190,11 +190,12 @@ describe('what each kind holds to which rule', () => {
     ]);
   });
 
-  it("leaves the pod template of a kind it does not know, and a ConfigMap's or Service's fields of another API, alone", () => {
+  it("leaves the pod template of a kind it does not know, and a ConfigMap's or Service's fields of another API or kind, alone", () => {
     expect(apiServerViolations({ apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'job' }, spec: { template: { spec: { containers: [{ name: 'App' }] } } } })).toEqual([]);
     expect(apiServerViolations({ apiVersion: 'example.com/v1', kind: 'ConfigMap', metadata: { name: 'web' }, data: { 'A=B': '1' } })).toEqual([]);
     expect(apiServerViolations({ apiVersion: 'example.com/v1', kind: 'Service', metadata: { name: 'web' }, spec: { ports: [{ name: 'HTTP' }] } })).toEqual([]);
     expect(apiServerViolations({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, data: { 'A=B': '1' }, spec: { ports: [{ name: 'HTTP' }], selector: { 'bad key!': 'web' } } })).toEqual([]);
+    expect(apiServerViolations({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web' }, data: { 'A=B': '1' }, spec: { ports: [{ name: 'HTTP' }], selector: { 'bad key!': 'web' } } })).toEqual([]);
   });
 
   it("checks a Service's port names, numbers, named target ports and selector", () => {
