@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadCompiled, packageVersion, standaloneValidators, type CompiledModule } from '../../src/compiled-cache';
+import { CACHE_DIR, loadCompiled, packageVersion, standaloneValidators, type CompiledModule } from '../../src/compiled-cache';
 import { tempDir } from '../helpers';
 import { ROOT } from './helpers';
 
@@ -26,6 +26,13 @@ type Check = ((data: unknown) => boolean) & { errors?: { instancePath: string; d
 function filesOf(name: string): string[] {
   return fs.readdirSync(cacheDir).filter((file) => file.startsWith(`${name}.`));
 }
+
+describe('CACHE_DIR', () => {
+  it("is inside .build/, which Git ignores: compiled modules never show up as the repository's changes", () => {
+    expect(path.relative(ROOT, CACHE_DIR)).toBe(path.join('.build', 'compiled'));
+    expect(fs.readFileSync(path.join(ROOT, '.gitignore'), 'utf8').split('\n')).toContain('.build/');
+  });
+});
 
 describe('loadCompiled', () => {
   it('builds a module once, names it by its key and reuses it', () => {
