@@ -260,7 +260,10 @@ function isObjectSchema(node: unknown): boolean {
 function withJsPatterns(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(withJsPatterns);
   if (!isRecord(schema)) return schema;
-  return Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, key === 'pattern' && typeof value === 'string' ? toJsPattern(value) : withJsPatterns(value)]));
+  const converted = Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, withJsPatterns(value)]));
+  // A property named `pattern` (below `properties`) is a schema, not a string: it was converted above.
+  if (typeof converted.pattern === 'string') converted.pattern = toJsPattern(converted.pattern);
+  return converted;
 }
 
 function describe(error: AjvError): SchemaError {
