@@ -2,8 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parseArgs, usageOf, type CommandSpec } from '../src/cli/args';
-import { UsageError } from '../src/cli/usage-error';
+import { parseArgs, positiveInteger, type CommandSpec } from '../src/cli/args';
 import { CLUSTERS } from '../config/clusters';
 import { ROOT } from '../src/paths';
 import { measureCluster, renderCapacity } from './capacity-model';
@@ -22,7 +21,7 @@ export const CAPACITY_COMMAND: CommandSpec = {
 /** `mini-atlas capacity [--sizes ...]`: the capacity model of the README. */
 export function runCapacity(args: string[]): number {
   const { values } = parseArgs(args, CAPACITY_COMMAND);
-  const sizes = values.has('--sizes') ? values.get('--sizes')!.split(',').map(positiveInteger) : DEFAULT_SIZES;
+  const sizes = values.has('--sizes') ? values.get('--sizes')!.split(',').map((size) => positiveInteger('--sizes', size, CAPACITY_COMMAND)) : DEFAULT_SIZES;
   const rows = sizes.flatMap((teams) => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mini-atlas-capacity-'));
     try {
@@ -38,10 +37,4 @@ export function runCapacity(args: string[]): number {
   });
   process.stdout.write(renderCapacity(rows, `npm run capacity -- --sizes ${sizes.join(',')}`));
   return 0;
-}
-
-function positiveInteger(text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new UsageError(`--sizes takes positive whole numbers, not "${text}"; ${usageOf(CAPACITY_COMMAND)}`);
-  return value;
 }

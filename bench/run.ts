@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parseArgs, usageOf, type CommandSpec } from '../src/cli/args';
+import { parseArgs, positiveInteger, usageOf, type CommandSpec } from '../src/cli/args';
 import { UsageError } from '../src/cli/usage-error';
 import { CLUSTERS } from '../config/clusters';
 import { ROOT } from '../src/paths';
@@ -83,19 +83,14 @@ export function parseOptions(args: readonly string[]): BenchOptions {
   const baselineSizes = sizeList(values.get('--baseline-sizes'), '--baseline-sizes') ?? sizes.filter((size) => size === REFERENCE_TEAMS);
   const stray = baselineSizes.find((size) => !sizes.includes(size));
   if (stray !== undefined) throw new UsageError(`--baseline-sizes ${stray} is not among --sizes; ${USAGE}`);
-  const runs = values.has('--runs') ? positiveInteger('--runs', values.get('--runs')!) : DEFAULT_RUNS;
+  const runs = values.has('--runs') ? positiveInteger('--runs', values.get('--runs')!, BENCH_COMMAND) : DEFAULT_RUNS;
   return { sizes, baselineSizes, runs };
 }
 
 function sizeList(text: string | undefined, flag: string): number[] | undefined {
-  return text?.split(',').map((size) => positiveInteger(flag, size));
+  return text?.split(',').map((size) => positiveInteger(flag, size, BENCH_COMMAND));
 }
 
-function positiveInteger(flag: string, text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new UsageError(`${flag} takes positive whole numbers, not "${text}"; ${USAGE}`);
-  return value;
-}
 
 function commandLine({ sizes, baselineSizes, runs }: BenchOptions): string {
   return `npm run bench -- --sizes ${sizes.join(',')} --baseline-sizes ${baselineSizes.join(',') || 'none'} --runs ${runs}`;

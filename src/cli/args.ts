@@ -70,6 +70,13 @@ export function parseArgs(args: readonly string[], spec: CommandSpec): ParsedArg
   return { values, switches, positionals };
 }
 
+/** `text`, the value of `flag`, as a whole number of 1 or more; else a UsageError naming both, with the usage of `spec`. */
+export function positiveInteger(flag: string, text: string, spec: CommandSpec): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new UsageError(`${flag} takes positive whole numbers, not "${text}"; ${usageOf(spec)}`);
+  return value;
+}
+
 /** The one-line usage: `usage: mini-atlas synth [--user-space <dir>] [--out <dir>]`. */
 export function usageOf(spec: CommandSpec): string {
   const options = spec.options.map((option) => `[${flagWithValue(option)}]`);

@@ -1,9 +1,9 @@
 import * as path from 'path';
 import { CHARTS, supplyChainExceptions, versionConflicts, VERSIONS, type SupplyChainException } from '../../config/versions';
 import { LAYERS } from '../../charts/layers';
-import { parseArgs, type CommandSpec } from '../cli/args';
+import { parseArgs, positiveInteger, type CommandSpec } from '../cli/args';
 import { UsageError } from '../cli/usage-error';
-import { ROOT } from '../paths';
+import { ROOT, RUNNING_BUNDLE } from '../paths';
 import { hasErrors, Problem } from '../user-space';
 import { sortProblems } from '../user-space/problems';
 import { countProblems, report, USER_SPACE_OPTION, userSpaceDir } from '../user-space/command';
@@ -19,6 +19,7 @@ import { generatedDocs, writeGeneratedDocs, writeIfChanged } from './docs';
 import { assembleCluster, clusterFiles, DistFiles, FilePart, ObjectCounts, TeamFiles, TeamOutput } from './render';
 import { Spool } from './spool';
 import { TeamRenderer, TeamResult } from './teams';
+import { RendererSetup, renderOnThreads, renderThreads, StartRenderThread, TEAMS_PER_THREAD, workerThreads } from './threads';
 
 /** What one synth is asked to do. */
 export interface SynthOptions {
@@ -53,6 +54,8 @@ export interface SynthCacheOptions {
 export interface RenderReport {
   readonly reused: number;
   readonly rendered: number;
+  /** Threads that rendered them (see renderOnThreads). */
+  readonly threads: number;
   /** Why no team could be reused, when a cache was given. @default none */
   readonly doubt?: string;
 }
@@ -80,13 +83,40 @@ export interface SynthResult {
  * worked out from all of them afterwards.
  */
 export function synthesize(options: SynthOptions): SynthResult {
-  const spool = new Spool();
+  const spool = Spool.create();
   try {
     const synth = prepare(options, spool);
-    return finish(options, synth, synth.teams.map((team) => synth.renderer.render(team, synth.cache?.inputOf(team))));
+    return finish(options, synth, renderInOrder(synth), 1);
   } finally {
     spool.close();
   }
+}
+
+/** How to render teams on several threads. */
+export interface ThreadOptions {
+  /** How to start a thread besides this one (workerThreads runs the command's bundle). */
+  readonly startThread: StartRenderThread;
+  /** Threads that render teams, this one included. @default see renderThreads: one per core, for TEAMS_PER_THREAD teams each */
+  readonly threads?: number;
+}
+
+/** `synthesize`, with the teams rendered on several threads (see renderOnThreads) when there are enough of them. */
+export async function synthesizeOnThreads(options: SynthOptions, { startThread, threads }: ThreadOptions): Promise<SynthResult> {
+  const spools = [Spool.create()];
+  try {
+    const synth = prepare(options, spools[0]);
+    const count = renderThreads(synth.teams.length, threads);
+    const newSpool = () => spools[spools.push(Spool.create()) - 1];
+    const results = count > 1 ? await renderOnThreads(synth.renderer, synth.setup, synth.teams, (team) => synth.cache?.inputOf(team), count, startThread, newSpool) : renderInOrder(synth);
+    return finish(options, synth, results, count);
+  } finally {
+    for (const spool of spools) spool.close();
+  }
+}
+
+/** Every team rendered on this thread, one after another. */
+function renderInOrder(synth: PreparedSynth): TeamResult[] {
+  return synth.teams.map((team) => synth.renderer.render(team, synth.cache?.inputOf(team)));
 }
 
 /** A synth before its teams are rendered. */
@@ -100,6 +130,8 @@ interface PreparedSynth {
   /** Problems found before any team: files in the user space itself, team folders with invalid names. */
   readonly problems: readonly Problem[];
   readonly renderer: TeamRenderer;
+  /** What another thread needs to make a renderer like it. */
+  readonly setup: RendererSetup;
   /** The team folders with valid names, in order. */
   readonly teams: readonly string[];
 }
@@ -123,12 +155,14 @@ function prepare(options: SynthOptions, spool: Spool): PreparedSynth {
   });
   // Objects are named only to tell what a change removes: nothing, from an empty output.
   // Stryker disable next-line ConditionalExpression,EqualityOperator: naming them from an empty output too costs time only
-  const renderer = new TeamRenderer(options.userSpaceDir, current.size > 0, spool, hasErrors(problems));
-  return { current, hashes, key, cache, doubt: 'doubt' in opened ? opened.doubt : undefined, problems, renderer, teams };
+  const objects = current.size > 0;
+  const setup = { userSpaceDir: options.userSpaceDir, objects, failed: hasErrors(problems) };
+  const renderer = new TeamRenderer(setup.userSpaceDir, setup.objects, spool, setup.failed);
+  return { current, hashes, key, cache, doubt: 'doubt' in opened ? opened.doubt : undefined, problems, renderer, setup, teams };
 }
 
 /** What every team rendered to, or its output taken from dist/ as it is; then everything across teams, and dist/ written. */
-function finish(options: SynthOptions, synth: PreparedSynth, results: readonly TeamResult[]): SynthResult {
+function finish(options: SynthOptions, synth: PreparedSynth, results: readonly TeamResult[], threads: number): SynthResult {
   const { current, hashes, cache, renderer } = synth;
   const platforms = renderer.platforms;
   const records = new Map<string, SynthTeam>();
@@ -197,7 +231,7 @@ function finish(options: SynthOptions, synth: PreparedSynth, results: readonly T
   // Stryker disable next-line ConditionalExpression: the docs depend on the code alone, which no test changes: writing them again leaves the same bytes, and test/platform/dist.test.ts checks the committed ones are up to date
   if (options.writeDocs) writeGeneratedDocs(generatedDocs());
   const reused = [...records.values()].filter((team) => team.reused).length;
-  return { problems, teams: records.size, counts, changes, codeOwners: owners, teamFiles, render: { reused, rendered: records.size - reused, ...(synth.doubt && { doubt: synth.doubt }) } };
+  return { problems, teams: records.size, counts, changes, codeOwners: owners, teamFiles, render: { reused, rendered: records.size - reused, threads, ...(synth.doubt && { doubt: synth.doubt }) } };
 }
 
 /** Everything a cache entry depends on outside the team folders, but for the code: where the repository, the user space and the output are. */
@@ -227,6 +261,7 @@ export const SYNTH_COMMAND: CommandSpec = {
     USER_SPACE_OPTION,
     { flag: '--out', value: '<dir>', description: 'Write here instead of dist/ (the generated docs, schemas and .github/CODEOWNERS are then left alone).', default: 'dist/' },
     { flag: '--full', description: 'Render every team, whatever the cache in .build/synth-cache/ says, and write the cache again.' },
+    { flag: '--threads', value: '<n>', description: `Threads that render teams, this one included (workers of the command's bundle; from the sources, one).`, default: `one per core, one for every ${TEAMS_PER_THREAD} teams at most` },
   ],
   examples: ['npm run synth', 'npm run synth -- --out /tmp/dist  # look without touching dist/', 'npm run synth -- --full  # render every team again'],
 };
@@ -235,7 +270,7 @@ export const SYNTH_COMMAND: CommandSpec = {
  * `mini-atlas synth [--user-space <dir>] [--out <dir>] [--full]`: renders every cluster into
  * dist/ (or `--out`) and prints a summary. Exit 1 on invalid team files, with dist/ untouched.
  */
-export function runSynth(args: string[]): number {
+export async function runSynth(args: string[]): Promise<number> {
   const started = process.hrtime.bigint();
   const { values, switches } = parseArgs(args, SYNTH_COMMAND);
   // Stryker disable next-line StringLiteral: no test writes the repository's own dist/; test/platform/dist.test.ts checks it holds what synth writes
@@ -246,7 +281,7 @@ export function runSynth(args: string[]): number {
   const shownOut = relativeOut && !outside ? relativeOut : out;
   const ownOutput = !values.has('--out');
   const codeVersion = runningBundleVersion();
-  const result = synthesize({
+  const options: SynthOptions = {
     userSpaceDir: userSpaceDir(values),
     out,
     shownOut,
@@ -255,7 +290,10 @@ export function runSynth(args: string[]): number {
     cache: codeVersion ? { file: cacheFile(SYNTH_CACHE_DIR, out), codeVersion } : undefined,
     // Stryker disable next-line StringLiteral: --full matters only with a cache, which only the bundle uses: test/user-space/synth.test.ts runs it
     full: switches.has('--full'),
-  });
+  };
+  const threads = values.has('--threads') ? positiveInteger('--threads', values.get('--threads')!, SYNTH_COMMAND) : undefined;
+  // Stryker disable next-line ConditionalExpression: tests run the sources, where RUNNING_BUNDLE is undefined; test/user-space/synth.test.ts runs the bundle's threads in a child process
+  const result = RUNNING_BUNDLE ? await synthesizeOnThreads(options, { startThread: workerThreads(RUNNING_BUNDLE), threads }) : synthesize(options);
   report(result.problems);
   if (!result.changes) {
     process.stderr.write(`synth: refused (${countProblems(result.problems)}); ${shownOut}/ was not changed\n`);
@@ -286,12 +324,13 @@ function summary({ counts, teams, changes, render }: SynthResult, seconds: numbe
   return `${lines.join('\n')}\n`;
 }
 
-/** `teams: 1 rendered, 999 unchanged (taken from the output as it is)`, or why every team was rendered. */
-function renderLine({ reused, rendered, doubt }: RenderReport): string {
+/** `teams: 1 rendered, 999 unchanged (taken from the output as it is)`, or why every team was rendered; and on how many threads, when more than one. */
+function renderLine({ reused, rendered, threads, doubt }: RenderReport): string {
+  const onThreads = threads > 1 ? `; ${threads} threads` : '';
   // Stryker disable next-line ConditionalExpression: `if (true)` differs only for a report without doubt, which only the bundle's cache makes (see below); `if (false)` is killed by the summary's test with it
-  if (doubt) return `teams: every one rendered (cache: ${doubt})`;
+  if (doubt) return `teams: every one rendered (cache: ${doubt})${onThreads}`;
   // Stryker disable next-line StringLiteral: only the bundle uses a cache (see runningBundleVersion); test/user-space/synth.test.ts checks this line in a child process that Stryker's mutants do not reach
-  return `teams: ${rendered} rendered, ${reused} unchanged (taken from the output as it is)`;
+  return `teams: ${rendered} rendered, ${reused} unchanged (taken from the output as it is)${onThreads}`;
 }
 
 /** A check an OCI chart goes without, on every synth, so that no exception is forgotten. */

@@ -14,16 +14,32 @@ export interface SpoolEntry {
  * files of dist/ are put together (about 10 kB a team, two thirds of it in the files all teams
  * share). Sequential writes and reads of the spool cost a few percent of a synth; the memory
  * they save is most of what it holds.
+ *
+ * A spool has one writer: the thread that made it, or the one render thread it was handed to
+ * (see `join`), whose parts the making thread then reads.
  */
 export class Spool {
-  private readonly folder: string;
   private readonly fd: number;
   private end = 0;
 
-  /** @param parent where the spool's folder is made. @default the system's temporary directory */
-  constructor(parent = os.tmpdir()) {
-    this.folder = fs.mkdtempSync(path.join(parent, 'mini-atlas-spool-'));
-    this.fd = fs.openSync(path.join(this.folder, 'parts'), 'w+');
+  /** A new spool, in a folder of its own under `parent`, removed by `close`. @param parent @default the system's temporary directory */
+  static create(parent = os.tmpdir()): Spool {
+    const folder = fs.mkdtempSync(path.join(parent, 'mini-atlas-spool-'));
+    return new Spool(path.join(folder, 'parts'), folder);
+  }
+
+  /** The spool another thread made (its `file`), for this thread to put texts into; its maker reads them and removes it. */
+  static join(file: string): Spool {
+    return new Spool(file);
+  }
+
+  /** @param folder the spool's own folder, when this thread made it (and removes it) */
+  private constructor(
+    /** The file the texts are written to. */
+    readonly file: string,
+    private readonly folder?: string,
+  ) {
+    this.fd = fs.openSync(file, folder ? 'w+' : 'r+');
   }
 
   /** Writes `bytes` (a text's UTF-8) and returns where they are. */
@@ -41,10 +57,10 @@ export class Spool {
     return bytes;
   }
 
-  /** Closes and removes the spool; what was put can no longer be read. */
+  /** Closes the spool, and removes it where it was made; what was put can no longer be read. */
   close(): void {
     fs.closeSync(this.fd);
     // Stryker disable next-line BooleanLiteral: the folder is there until this removes it; force is for a system cleaner that came first
-    fs.rmSync(this.folder, { recursive: true, force: true });
+    if (this.folder) fs.rmSync(this.folder, { recursive: true, force: true });
   }
 }

@@ -8,7 +8,7 @@ import { readTeamFolder } from '../user-space/team-folder';
 import { FilePart, PlatformRender, renderPlatform, renderTeam, TeamOutput } from './render';
 import { sha256, type TeamRecord } from './cache';
 import type { Bytes } from './dist-folder';
-import { Spool, SpoolEntry } from './spool';
+import { Spool, type SpoolEntry } from './spool';
 
 /** What rendering teams one after another needs, made once per synth. */
 export class TeamRenderer {
@@ -17,6 +17,7 @@ export class TeamRenderer {
   private readonly apiCheck: ApiServerCheck;
   private readonly relative = repositoryPaths(ROOT);
   private readonly kindSets = new Map<string, TeamOutput['kinds']>();
+  private loadFailed: boolean;
 
   /**
    * @param userSpaceDir the folder of team folders
@@ -31,6 +32,7 @@ export class TeamRenderer {
     private readonly spool: Spool,
     private failed: boolean,
   ) {
+    this.loadFailed = failed;
     this.platforms = CLUSTERS.map(renderPlatform);
     // What the API server would refuse, expanded with the RGDs just rendered (dist/ may be older).
     this.apiCheck = new ApiServerCheck(
@@ -43,22 +45,34 @@ export class TeamRenderer {
 
   /**
    * One team: found unchanged when its folder's hash is `recorded` (the cache's), else loaded,
-   * checked and rendered. After an error in any team rendered before, a team is checked but not
-   * rendered, and after a loading error not expanded either: what the API server would refuse
-   * is not reported when loading failed, as a team with errors has no objects to expand.
+   * checked and rendered. After a loading error in any team rendered before, what the API server
+   * would refuse is not checked (synth reports none when loading failed: a team with errors has
+   * no objects to expand), and after any error, teams are checked but not rendered.
    */
   render(team: string, recorded: string | undefined): TeamResult {
     const folder = readTeamFolder(this.userSpaceDir, team);
     if (folder.hash === recorded) return { team, input: folder.hash, reused: true };
     const loaded = loadTeam(folder, this.relative);
     const loadProblems = settled(loaded.problems);
-    // Stryker disable next-line AssignmentOperator: saves work only: a refused synth reports the teams' loading errors alone and writes nothing
-    this.failed ||= hasErrors(loadProblems);
-    const apiProblems = this.failed ? [] : settled(this.apiCheck.problemsOf((cluster) => [loaded.instancesFor(cluster)].filter((instances) => instances !== undefined)));
-    // Stryker disable next-line AssignmentOperator: as above
-    this.failed ||= hasErrors(apiProblems);
+    // Stryker disable next-line AssignmentOperator: saves work only: after a loading error synth reports no team's API problems and writes nothing
+    this.loadFailed ||= hasErrors(loadProblems);
+    const apiProblems = this.loadFailed ? [] : settled(this.apiCheck.problemsOf((cluster) => [loaded.instancesFor(cluster)].filter((instances) => instances !== undefined)));
+    // Stryker disable next-line AssignmentOperator,LogicalOperator: saves work only: a refused synth writes nothing
+    this.failed ||= this.loadFailed || hasErrors(apiProblems);
     const outputs = this.failed ? [] : this.platforms.map((platform) => this.renderOn(platform, loaded));
     return { team, input: folder.hash, reused: false, loadProblems, apiProblems, record: teamRecord(folder.hash, loaded, [...loadProblems, ...apiProblems]), outputs };
+  }
+
+  /** `result` as a render thread posts it (see threads.ts): plain data, its parts' texts left in the thread's spool. */
+  static posted(result: TeamResult): PostedTeamResult {
+    if (result.reused) return result;
+    return { ...result, outputs: result.outputs.map((output) => output && { ...output, parts: new Map([...output.parts].map(([file, part]) => [file, (part as SpooledPart).data])) }) };
+  }
+
+  /** A result a render thread posted, its parts' texts read from `spool` (the thread's) when needed. */
+  received(posted: PostedTeamResult, spool: Spool): TeamResult {
+    if (posted.reused) return posted;
+    return { ...posted, outputs: posted.outputs.map((output) => output && { team: output.team, kinds: this.shared(output.kinds), parts: new Map([...output.parts].map(([file, data]) => [file, new SpooledPart(data, spool)])) }) };
   }
 
   /** A loaded team's output on one cluster, its parts' texts in the spool; none where it has no Workspace (an error already). */
@@ -66,7 +80,7 @@ export class TeamRenderer {
     const instances = loaded.instancesFor(platform.cluster.name);
     if (!instances) return undefined;
     const output = renderTeam(platform, instances, this.objects);
-    const parts = new Map([...output.parts].map(([file, part]): [string, FilePart] => [file, new SpooledPart(part, this.spool)]));
+    const parts = new Map([...output.parts].map(([file, part]): [string, FilePart] => [file, SpooledPart.put(part, this.spool)]));
     return { team: output.team, parts, kinds: this.shared(output.kinds) };
   }
 
@@ -78,10 +92,18 @@ export class TeamRenderer {
   }
 }
 
-/**
- * A part whose text waits in the spool (see Spool), read when asked for; its length and hash,
- * which the cache records, are worked out while the text is at hand.
- */
+/** A part whose text waits in a spool, without the spool: what a render thread posts of it. */
+interface SpooledPartData {
+  readonly team?: string;
+  readonly documents: number;
+  readonly owned: boolean;
+  readonly objects?: FilePart['objects'];
+  readonly length: number;
+  readonly hash: string;
+  readonly entry: SpoolEntry;
+}
+
+/** A part whose text waits in the spool (see Spool), read when asked for. */
 class SpooledPart implements FilePart, Bytes {
   readonly team?: string;
   readonly documents: number;
@@ -89,24 +111,27 @@ class SpooledPart implements FilePart, Bytes {
   readonly objects?: FilePart['objects'];
   readonly length: number;
   readonly hash: string;
-  private readonly entry: SpoolEntry;
+
+  /** `part`'s text put into `spool`; its length and hash, which the cache records, worked out while the text is at hand. */
+  static put(part: FilePart, spool: Spool): SpooledPart {
+    const bytes = Buffer.from(part.text);
+    return new SpooledPart({ team: part.team, documents: part.documents, owned: part.owned, objects: part.objects, length: part.text.length, hash: sha256(bytes), entry: spool.put(bytes) }, spool);
+  }
 
   constructor(
-    part: FilePart,
+    readonly data: SpooledPartData,
     private readonly spool: Spool,
   ) {
-    this.team = part.team;
-    this.documents = part.documents;
-    this.owned = part.owned;
-    this.objects = part.objects;
-    const bytes = Buffer.from(part.text);
-    this.length = part.text.length;
-    this.hash = sha256(bytes);
-    this.entry = spool.put(bytes);
+    this.team = data.team;
+    this.documents = data.documents;
+    this.owned = data.owned;
+    this.objects = data.objects;
+    this.length = data.length;
+    this.hash = data.hash;
   }
 
   read(): Buffer {
-    return this.spool.read(this.entry);
+    return this.spool.read(this.data.entry);
   }
 
   get text(): string {
@@ -128,6 +153,16 @@ export type TeamResult =
       /** The team's output per cluster, in the order of CLUSTERS; empty after an error. */
       readonly outputs: readonly (TeamOutput | undefined)[];
     };
+
+/** A TeamResult as a render thread posts it: each part's data, its text in the thread's spool. */
+export type PostedTeamResult =
+  | Extract<TeamResult, { reused: true }>
+  | (Omit<Extract<TeamResult, { reused: false }>, 'outputs'> & { readonly outputs: readonly (PostedTeamOutput | undefined)[] });
+
+/** A TeamOutput as a render thread posts it. */
+interface PostedTeamOutput extends Omit<TeamOutput, 'parts'> {
+  readonly parts: ReadonlyMap<string, SpooledPartData>;
+}
 
 /** Problems with their locations worked out (they are computed when read), as plain data. */
 function settled(problems: readonly Problem[]): Problem[] {

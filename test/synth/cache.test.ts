@@ -60,10 +60,10 @@ const changeOneTeam = (at: Scene) => fs.writeFileSync(web(at), fs.readFileSync(w
 describe('a synth with the incremental cache', () => {
   it('renders only the team whose files changed, and writes what a full render writes', () => {
     const at = scene();
-    expect(synth(at).render).toEqual({ reused: 0, rendered: 4, doubt: 'none yet' });
+    expect(synth(at).render).toEqual({ reused: 0, rendered: 4, threads: 1, doubt: 'none yet' });
     changeOneTeam(at);
     const result = synth(at);
-    expect(result.render).toEqual({ reused: 3, rendered: 1 });
+    expect(result.render).toEqual({ reused: 3, rendered: 1, threads: 1 });
     expect(result.changes).toMatchObject({ added: 0, changed: 2, removed: 0 });
     expectFullRenderOutput(at, result);
   });
@@ -73,7 +73,7 @@ describe('a synth with the incremental cache', () => {
     synth(at);
     fs.rmSync(at.out, { recursive: true });
     const result = synth(at);
-    expect(result.render).toEqual({ reused: 0, rendered: 4, doubt: 'the output is empty' });
+    expect(result.render).toEqual({ reused: 0, rendered: 4, threads: 1, doubt: 'the output is empty' });
     expectFullRenderOutput(at, result);
   });
 
@@ -95,7 +95,7 @@ describe('a synth with the incremental cache', () => {
       fs.writeFileSync(target, fs.readFileSync(target, 'utf8').replace(/team-0001/g, 'team-0003'));
     }
     const result = synth(at);
-    expect(result.render).toEqual({ reused: 3, rendered: 1 });
+    expect(result.render).toEqual({ reused: 3, rendered: 1, threads: 1 });
     expect(result.problems.length).toBeGreaterThan(0);
     expectFullRenderOutput(at, result);
   });
@@ -132,7 +132,7 @@ describe('a cache that cannot be trusted means a full render, and the output of 
     ['written by other code', 'written by other code, or for another user space or output', (at: Scene) => synth(at, { cache: { file: at.cache, codeVersion: 'other code' } })],
   ])('a cache %s', (_, doubt, spoil) => {
     const { at, result } = afterSpoiling(spoil);
-    expect(result.render).toEqual({ reused: 0, rendered: 4, doubt });
+    expect(result.render).toEqual({ reused: 0, rendered: 4, threads: 1, doubt });
     expectFullRenderOutput(at, result);
   });
 
@@ -144,7 +144,7 @@ describe('a cache that cannot be trusted means a full render, and the output of 
       fs.writeFileSync(scene.cache, stale);
       fs.writeFileSync(web(scene), fs.readFileSync(web(scene), 'utf8').replace(/replicas: \d+/, 'replicas: 5'));
     });
-    expect(result.render).toEqual({ reused: 0, rendered: 4, doubt: 'the output is not what it recorded' });
+    expect(result.render).toEqual({ reused: 0, rendered: 4, threads: 1, doubt: 'the output is not what it recorded' });
     expectFullRenderOutput(at, result);
   });
 
@@ -154,7 +154,7 @@ describe('a cache that cannot be trusted means a full render, and the output of 
     ['a file removed', (at: Scene) => fs.rmSync(path.join(at.out, 'prd', 'tenants', 'team-0002', 'instances.yaml'))],
   ])('an output changed by hand after the cache was written: %s', (_, edit) => {
     const { at, result } = afterSpoiling(edit);
-    expect(result.render).toEqual({ reused: 0, rendered: 4, doubt: 'the output is not what it recorded' });
+    expect(result.render).toEqual({ reused: 0, rendered: 4, threads: 1, doubt: 'the output is not what it recorded' });
     expectFullRenderOutput(at, result);
   });
 
@@ -172,20 +172,20 @@ describe('a cache that cannot be trusted means a full render, and the output of 
       parts[first + 1][1] -= moved;
       fs.writeFileSync(scene.cache, JSON.stringify(cache));
     });
-    expect(result.render).toEqual({ reused: 2, rendered: 2 });
+    expect(result.render).toEqual({ reused: 2, rendered: 2, threads: 1 });
     expectFullRenderOutput(at, result);
   });
 
   it('a cache removed: none yet, though the output is there', () => {
     const { at, result } = afterSpoiling((scene) => fs.rmSync(scene.cache));
-    expect(result.render).toEqual({ reused: 0, rendered: 4, doubt: 'none yet' });
+    expect(result.render).toEqual({ reused: 0, rendered: 4, threads: 1, doubt: 'none yet' });
     expectFullRenderOutput(at, result);
   });
 
   it('asked not to read it (--full)', () => {
     const { at } = afterSpoiling(() => undefined);
     const full = synth(at, { full: true });
-    expect(full.render).toEqual({ reused: 0, rendered: 4, doubt: 'not read (--full)' });
+    expect(full.render).toEqual({ reused: 0, rendered: 4, threads: 1, doubt: 'not read (--full)' });
     expectFullRenderOutput(at, full);
   });
 });

@@ -5,7 +5,7 @@ import { tempDir } from '../helpers';
 describe('the spool of rendered parts', () => {
   it("gives back what was put, lives in a folder named like the commands' other temporary folders, and removes it when closed", () => {
     const tmp = tempDir('spool-tmp');
-    const spool = new Spool(tmp);
+    const spool = Spool.create(tmp);
     expect(fs.readdirSync(tmp)).toEqual([expect.stringMatching(/^mini-atlas-spool-/)]);
     const first = spool.put(Buffer.from('kind: Namespace\n'));
     const second = spool.put(Buffer.from('name: été\n'));

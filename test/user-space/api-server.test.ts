@@ -80,7 +80,7 @@ describe('validate and synth check what kro will create the way the API server d
     expect(listTree(path.join(ROOT, out))).toEqual(before);
   });
 
-  it("is left to validate once a team file has an error: synth, which stops checking at the first, reports the team files' errors only", async () => {
+  it("is left to validate once a team file has an error: synth, which stops checking at the first loading error, reports the team files' errors only", async () => {
     const fixture = writeTeams({
       'team-a/workspace.yaml': workspace('team-a'),
       'team-a/web.yaml': webApplication('team-a', 'web', 'web.example.com', '  env:\n    A=B: "2"'),

@@ -10,7 +10,7 @@ import { cacheFile } from '../../src/synth/cache';
 import { PRUNED_LISTED, removalLines, SYNTH_CACHE_DIR, synthesize } from '../../src/synth/command';
 import { Spool } from '../../src/synth/spool';
 import { tempDir } from '../helpers';
-import { CliResult, makeTempDir, removeFixtures, ROOT, runCli, runInProcess, UserSpaceFixture, workspace, writeTeams } from './helpers';
+import { CliResult, makeTempDir, removeFixtures, ROOT, runCli, runInProcess, UserSpaceFixture, webApplication, workspace, writeTeams } from './helpers';
 
 /** A Kubernetes object as read back from the out folder. */
 interface KubeObject {
@@ -345,6 +345,30 @@ describe('synth from the bundle (npm run synth)', () => {
     expect(incremental.stdout).toContain('\nteams: 1 rendered, 1 unchanged (taken from the output as it is)\n');
     expect(incremental.stdout).toContain(`\n${target}/: 0 files added, 2 changed, 0 removed\n`);
     expect(synth('--full').stdout).toContain('\nteams: every one rendered (cache: not read (--full))\n');
+  });
+  it('renders the teams on worker threads (--threads) into the same files, and refuses the same problems', () => {
+    const target = makeTempDir();
+    const threaded = runCli('synth', '--user-space', fixture.rel, '--out', target, '--threads', '3');
+    expect(threaded.stdout).toContain('\nteams: every one rendered (cache: none yet); 3 threads\n');
+    expect(treeHashes(target)).toEqual(treeHashes(out));
+    // Loading errors in two teams; then what the API server would refuse, in two teams.
+    const loading = { 'team-x/db.yaml': 'kind: Infrastructure\n', 'team-y/topic.yaml': TEAMS['team-y/topic.yaml'].replace('spec: {}', 'spec: {colour: blue}') };
+    const refusedByApi = { 'team-x/web.yaml': `${TEAMS['team-x/web.yaml']}  env: {A=B: "1"}\n`, 'team-y/web.yaml': webApplication('team-y', 'web', 'y.example.com', '  env: {C=D: "1"}') };
+    for (const changes of [loading, refusedByApi]) {
+      const broken = writeTeams({ ...TEAMS, ...changes });
+      const refused = (threads: string) => runCli('synth', '--user-space', broken.rel, '--out', target, '--threads', threads);
+      const one = refused('1');
+      expect(one.status).toBe(1);
+      expect(one.stderr.split('\n').filter((line) => line.includes(': error: ')).map((line) => line.split('/')[1])).toEqual(['team-x', 'team-y']);
+      expect(refused('3')).toEqual(one);
+    }
+    expect(treeHashes(target)).toEqual(treeHashes(out));
+  });
+
+  it('takes a whole number of threads, 1 or more', () => {
+    const result = runCli('synth', '--threads', '0');
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^mini-atlas: --threads takes positive whole numbers, not "0"; usage: mini-atlas synth /);
   });
 });
 

@@ -1,0 +1,94 @@
+import * as os from 'os';
+import { Worker, type MessagePort } from 'worker_threads';
+import { Spool } from './spool';
+import { PostedTeamResult, TeamRenderer, TeamResult } from './teams';
+
+/** What a render thread needs to make its own TeamRenderer, as the main thread made its own. */
+export interface RendererSetup {
+  readonly userSpaceDir: string;
+  readonly objects: boolean;
+  readonly failed: boolean;
+}
+
+/** What a render thread is started with (its workerData). */
+export interface RenderThreadData extends RendererSetup {
+  readonly teams: readonly string[];
+  /** Each team's folder hash in the cache, if any, in the order of `teams`. */
+  readonly recorded: readonly (string | undefined)[];
+  /** The index of the next team to render, shared by every thread (backed by a SharedArrayBuffer). */
+  readonly next: Int32Array;
+  /** The spool this thread writes its parts' texts into, which the main thread made and reads. */
+  readonly spoolFile: string;
+}
+
+/** What a render thread posts: each team it rendered, then that it is done. */
+export type RenderThreadMessage = { readonly index: number; readonly result: PostedTeamResult } | { readonly done: true };
+
+/**
+ * Starts a render thread that serves `data` (see serveRenderThread): the returned promise settles
+ * once the thread posted it is done, every team it rendered handed to `onRendered` before.
+ */
+export type StartRenderThread = (data: RenderThreadData, onRendered: (index: number, result: PostedTeamResult) => void) => Promise<void>;
+
+/** Teams a thread must have, on average, to be worth starting: a render thread takes about as long to start as rendering this many teams. */
+export const TEAMS_PER_THREAD = 1500;
+
+/**
+ * How many threads render `teams` teams: `requested` (--threads), else one per core, but no more
+ * than the teams keep busy (TEAMS_PER_THREAD each) and at least one.
+ */
+export function renderThreads(teams: number, requested?: number, cores = os.availableParallelism()): number {
+  return requested ?? Math.max(1, Math.min(cores, Math.floor(teams / TEAMS_PER_THREAD)));
+}
+
+/**
+ * Renders `teams` on `threads` threads: this one, and threads - 1 started by `startThread`.
+ * Every thread takes the next team not yet taken until none is left, each with its own
+ * TeamRenderer; what another thread renders it posts as plain data, its parts' texts in a spool
+ * made by `newSpool` that this thread reads from. The results are in team order, whichever
+ * thread rendered which team.
+ */
+export async function renderOnThreads(renderer: TeamRenderer, setup: RendererSetup, teams: readonly string[], recorded: (team: string) => string | undefined, threads: number, startThread: StartRenderThread, newSpool: () => Spool): Promise<TeamResult[]> {
+  const shared: Omit<RenderThreadData, 'spoolFile'> = { ...setup, teams, recorded: teams.map(recorded), next: new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT)) };
+  const results: TeamResult[] = [];
+  const others = Array.from({ length: threads - 1 }, () => {
+    const spool = newSpool();
+    return startThread({ ...shared, spoolFile: spool.file }, (index, result) => (results[index] = renderer.received(result, spool)));
+  });
+  renderClaimed(shared, (index) => (results[index] = renderer.render(teams[index], shared.recorded[index])));
+  await Promise.all(others);
+  return teams.map((team, index) => {
+    // Stryker disable next-line ConditionalExpression,StringLiteral: an internal error no input reaches: every team is claimed, and every claimed team posted before its thread is done
+    if (!results[index]) throw new Error(`no render thread rendered ${team}`);
+    return results[index];
+  });
+}
+
+/** What a render thread does: renders the teams it claims and posts each result on `port`, then that it is done. */
+export function serveRenderThread(data: RenderThreadData, port: Pick<MessagePort, 'postMessage'>): void {
+  const spool = Spool.join(data.spoolFile);
+  try {
+    const renderer = new TeamRenderer(data.userSpaceDir, data.objects, spool, data.failed);
+    renderClaimed(data, (index) => port.postMessage({ index, result: TeamRenderer.posted(renderer.render(data.teams[index], data.recorded[index])) } satisfies RenderThreadMessage));
+  } finally {
+    spool.close();
+  }
+  port.postMessage({ done: true } satisfies RenderThreadMessage);
+}
+
+/** Calls `render` with the index of each team this thread claims, until every team is claimed. */
+function renderClaimed({ teams, next }: Pick<RenderThreadData, 'teams' | 'next'>, render: (index: number) => void): void {
+  for (let index = Atomics.add(next, 0, 1); index < teams.length; index = Atomics.add(next, 0, 1)) render(index);
+}
+
+/** Render threads that are workers running `bundle`: the command's own, which serves as one when it is not the main thread (see src/cli/commands/synth.ts). */
+export function workerThreads(bundle: string): StartRenderThread {
+  return (data, onRendered) =>
+    new Promise((resolve, reject) => {
+      const worker = new Worker(bundle, { workerData: data });
+      let done = false;
+      worker.on('message', (message: RenderThreadMessage) => ('done' in message ? ((done = true), resolve()) : onRendered(message.index, message.result)));
+      worker.on('error', reject);
+      worker.on('exit', (code) => done || reject(new Error(`a render thread stopped (exit code ${code}) before it was done`)));
+    });
+}

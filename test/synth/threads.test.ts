@@ -1,0 +1,141 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { MessageChannel } from 'worker_threads';
+import { synthesize, synthesizeOnThreads, SynthResult } from '../../src/synth/command';
+import { Spool } from '../../src/synth/spool';
+import { renderThreads, serveRenderThread, StartRenderThread, TEAMS_PER_THREAD, type RenderThreadMessage } from '../../src/synth/threads';
+import { makeTempDir, removeFixtures, ROOT, webApplication, workspace, writeTeams } from '../user-space/helpers';
+
+afterAll(removeFixtures);
+
+/** Every file under `folder` with its content. */
+function tree(folder: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const file of fs.readdirSync(folder, { recursive: true, encoding: 'utf8' }).sort()) {
+    const full = path.join(folder, file);
+    if (fs.statSync(full).isFile()) files[file] = fs.readFileSync(full, 'utf8');
+  }
+  return files;
+}
+
+/**
+ * A render thread that runs in this one, over a MessageChannel as a worker would. Started
+ * `sync`, it serves before the main thread renders anything and so claims every team; else it
+ * serves once the main thread waits for it, when no team is left.
+ */
+function inThisThread(sync: boolean): StartRenderThread {
+  return (data, onRendered) =>
+    new Promise((resolve) => {
+      const { port1, port2 } = new MessageChannel();
+      port1.on('message', (message: RenderThreadMessage) => {
+        if (!('done' in message)) return onRendered(message.index, message.result);
+        port1.close();
+        resolve();
+      });
+      const serve = () => serveRenderThread(data, port2);
+      if (sync) serve();
+      else setImmediate(serve);
+    });
+}
+
+const TEAMS = {
+  'team-a/workspace.yaml': workspace('team-a'),
+  'team-a/web.yaml': webApplication('team-a', 'web', 'a.example.com'),
+  'team-b/workspace.yaml': workspace('team-b'),
+  'team-b/topic.yaml': 'apiVersion: kro.run/v1alpha1\nkind: Topic\nmetadata: {name: team-b-orders}\nspec: {}\n',
+  'team-c/workspace.yaml': workspace('team-c'),
+  'team-c/web.yaml': webApplication('team-c', 'web', 'c.example.com'),
+};
+
+describe('how many threads render the teams', () => {
+  it('is what --threads asks for, else one per core, for TEAMS_PER_THREAD teams each, and at least one', () => {
+    expect(renderThreads(5, 3, 2)).toBe(3);
+    expect(renderThreads(TEAMS_PER_THREAD * 2 - 1, undefined, 8)).toBe(1);
+    expect(renderThreads(TEAMS_PER_THREAD * 2, undefined, 8)).toBe(2);
+    expect(renderThreads(TEAMS_PER_THREAD * 20, undefined, 2)).toBe(2);
+    expect(renderThreads(1, undefined, 8)).toBe(1);
+    expect(renderThreads(TEAMS_PER_THREAD * 20)).toBe(os.availableParallelism());
+  });
+});
+
+describe('synth with its teams rendered on several threads', () => {
+  let fixture: ReturnType<typeof writeTeams>;
+  let oneThread: { result: SynthResult; files: Record<string, string> };
+
+  beforeAll(() => {
+    fixture = writeTeams(TEAMS);
+    const out = path.join(ROOT, makeTempDir());
+    oneThread = { result: synthesize({ userSpaceDir: fixture.dir, out }), files: tree(out) };
+  });
+
+  /** A synth of the fixture on `threads` threads, those besides this one started by `startThread`, into a new folder. */
+  async function onThreads(startThread: StartRenderThread, threads = 2): Promise<{ result: SynthResult; files: Record<string, string> }> {
+    const out = path.join(ROOT, makeTempDir());
+    const result = await synthesizeOnThreads({ userSpaceDir: fixture.dir, out }, { startThread, threads });
+    return { result, files: tree(out) };
+  }
+
+  it('writes the same files whichever thread rendered which team, and says how many threads there were', async () => {
+    for (const threads of [inThisThread(true), inThisThread(false)]) {
+      const { result, files } = await onThreads(threads);
+      expect(files).toEqual(oneThread.files);
+      expect(result.codeOwners).toBe(oneThread.result.codeOwners);
+      expect(result.render).toEqual({ ...oneThread.result.render, threads: 2 });
+      expect(oneThread.result.render?.threads).toBe(1);
+    }
+  });
+
+  /** The files of the spools made while `run` runs. */
+  async function spoolsMadeBy(run: () => Promise<unknown>): Promise<string[]> {
+    const made: string[] = [];
+    const create = Spool.create.bind(Spool);
+    const spy = jest.spyOn(Spool, 'create').mockImplementation((parent) => {
+      const spool = create(parent);
+      made.push(spool.file);
+      return spool;
+    });
+    try {
+      await run();
+    } finally {
+      spy.mockRestore();
+    }
+    return made;
+  }
+
+  it("reads the other threads' parts from spools of their own, and removes every spool when done", async () => {
+    const made = await spoolsMadeBy(async () => expect((await onThreads(inThisThread(true), 3)).files).toEqual(oneThread.files));
+    expect(made).toHaveLength(3);
+    expect(made.filter((file) => fs.existsSync(file))).toEqual([]);
+  });
+
+  it('renders on this thread alone when one thread is asked for, starting none', async () => {
+    const startThread = jest.fn(inThisThread(true));
+    const { result, files } = await onThreads(startThread, 1);
+    expect(startThread).not.toHaveBeenCalled();
+    expect(files).toEqual(oneThread.files);
+    expect(result.render?.threads).toBe(1);
+  });
+
+  it('fails with the error of a thread that fails, writing nothing and removing its spools', async () => {
+    const out = path.join(ROOT, makeTempDir());
+    const failing: StartRenderThread = () => Promise.reject(new Error('the render thread ran out of memory'));
+    const made = await spoolsMadeBy(() => expect(synthesizeOnThreads({ userSpaceDir: fixture.dir, out }, { startThread: failing, threads: 2 })).rejects.toThrow('the render thread ran out of memory'));
+    expect(made).toHaveLength(2);
+    expect(made.filter((file) => fs.existsSync(file))).toEqual([]);
+    expect(fs.readdirSync(out)).toEqual([]);
+  });
+
+  it('reports the same problems as one thread, whichever thread found them', async () => {
+    const broken = writeTeams({
+      ...TEAMS,
+      // What the API server would refuse, in two teams; then a loading error, after which none is reported.
+      'team-a/web.yaml': webApplication('team-a', 'web', 'a.example.com', '  env:\n    A=B: "2"'),
+      'team-c/web.yaml': webApplication('team-c', 'web', 'c.example.com', '  env:\n    C=D: "2"'),
+    });
+    const problems = async (synth: (out: string) => SynthResult | Promise<SynthResult>) => (await synth(path.join(ROOT, makeTempDir()))).problems;
+    const one = await problems((out) => synthesize({ userSpaceDir: broken.dir, out }));
+    expect(one.map((problem) => problem.location.file)).toEqual([`${broken.rel}/team-a/web.yaml`, `${broken.rel}/team-c/web.yaml`]);
+    for (const threads of [inThisThread(true), inThisThread(false)]) expect(await problems((out) => synthesizeOnThreads({ userSpaceDir: broken.dir, out }, { startThread: threads, threads: 2 }))).toEqual(one);
+  });
+});
