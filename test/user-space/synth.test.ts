@@ -365,8 +365,8 @@ describe('synth from the bundle (npm run synth)', () => {
     expect(treeHashes(target)).toEqual(treeHashes(out));
   });
 
-  it('takes a whole number of threads, 1 or more', () => {
-    const result = runCli('synth', '--threads', '0');
+  it('takes a whole number of threads, 1 or more', async () => {
+    const result = await runInProcess('synth', '--threads', '0');
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/^mini-atlas: --threads takes positive whole numbers, not "0"; usage: mini-atlas synth /);
   });
@@ -408,6 +408,13 @@ describe('synth --out', () => {
     const outside = path.join(tempDir('synth-out'), 'dist');
     const result = await runInProcess('synth', '--user-space', fixture.rel, '--out', outside);
     expect(result.stdout).toContain(`\n${outside}/: `);
+  });
+
+  it("names the repository's own parent folder in full, and leaves it alone", async () => {
+    const parent = path.dirname(ROOT);
+    const result = await runInProcess('synth', '--out', parent);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(new RegExp(`^mini-atlas: ${parent.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/ holds files synth did not write`));
   });
 
   it('refuses a file', async () => {
