@@ -86,9 +86,9 @@ export function workerThreads(bundle: string): StartRenderThread {
   return (data, onRendered) =>
     new Promise((resolve, reject) => {
       const worker = new Worker(bundle, { workerData: data });
-      let done = false;
-      worker.on('message', (message: RenderThreadMessage) => ('done' in message ? ((done = true), resolve()) : onRendered(message.index, message.result)));
+      worker.on('message', (message: RenderThreadMessage) => ('done' in message ? resolve() : onRendered(message.index, message.result)));
       worker.on('error', reject);
-      worker.on('exit', (code) => done || reject(new Error(`a render thread stopped (exit code ${code}) before it was done`)));
+      // Node hands over a worker's last messages before it says it stopped: after `done` the promise is resolved, and this changes nothing.
+      worker.on('exit', (code) => reject(new Error(`a render thread stopped (exit code ${code}) before it was done`)));
     });
 }
