@@ -6,7 +6,9 @@
 const fs = require('fs');
 
 const file = process.env.BENCH_PEAK_RSS_FILE;
-if (file) {
+// A worker thread runs the preloaded modules too, and its process is the same: only the main
+// thread records, at the process's end, the CPU time of every thread.
+if (file && require('worker_threads').isMainThread) {
   // One line per process: peak RSS in KiB, then user + system CPU in microseconds (all threads).
   process.on('exit', () => {
     const { maxRSS, userCPUTime, systemCPUTime } = process.resourceUsage();

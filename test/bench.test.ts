@@ -164,6 +164,15 @@ describe('measure', () => {
     expect(result.wallSeconds).toBeGreaterThan(0);
   });
 
+  it("counts a process's CPU time once, whatever threads it ran", () => {
+    const burn = "let h = 'x'; for (let i = 0; i < 200000; i++) h = require('crypto').createHash('sha256').update(h).digest('hex');";
+    const run = (script: string) => measure({ executable: process.execPath, args: ['-e', script], cwd: os.tmpdir() }).cpuSeconds;
+    const alone = run(burn);
+    const inWorker = run(`new (require('worker_threads').Worker)(${JSON.stringify(burn)}, { eval: true })`);
+    // Counted at the worker's end and again at the process's, it would be about twice as much.
+    expect(inWorker).toBeLessThan(alone * 1.5);
+  });
+
   it('throws with the exit status and the error line of stderr when the command fails', () => {
     let thrown: unknown;
     try {
