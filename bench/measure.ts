@@ -48,8 +48,14 @@ export class CommandFailed extends Error {
 
 const PRELOAD = path.join(ROOT, 'bench', 'peak-rss.js');
 
-/** Runs `command` once, timing it from spawn to exit and collecting the resource usage of its Node processes. */
+/**
+ * Runs `command` once, timing it from spawn to exit and collecting the resource usage of its Node
+ * processes. What earlier work left to be written to the disk is written first (`sync`), or a
+ * command that writes many files would wait for it: the first run after the teams were
+ * generated took up to four times as long as the next.
+ */
 export function measure(command: BenchCommand): Measurement {
+  writeBack({ ...process.env, ...command.env });
   const rssFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mini-atlas-rss-')), 'peak');
   try {
     const env = { ...process.env, ...command.env, BENCH_PEAK_RSS_FILE: rssFile, NODE_OPTIONS: withPreload(process.env.NODE_OPTIONS) };
@@ -62,6 +68,12 @@ export function measure(command: BenchCommand): Measurement {
   } finally {
     fs.rmSync(path.dirname(rssFile), { recursive: true, force: true });
   }
+}
+
+/** Writes back every file system's pending writes (`sync`, on every Linux and macOS; found on the PATH of `env`). */
+function writeBack(env: NodeJS.ProcessEnv): void {
+  const result = spawnSync('sync', { stdio: 'ignore', env });
+  if (result.error || result.status !== 0) throw new Error(`\`sync\` failed (${result.error?.message ?? `exit ${result.status}`}): the bench writes back pending writes before each run`);
 }
 
 function withPreload(nodeOptions: string | undefined): string {

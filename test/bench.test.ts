@@ -164,6 +164,16 @@ describe('measure', () => {
     expect(result.wallSeconds).toBeGreaterThan(0);
   });
 
+  it('writes back pending writes (`sync`) before it starts the command, and says so when it cannot', () => {
+    const bin = tempDir('fake-sync');
+    const marker = path.join(bin, 'synced');
+    fs.writeFileSync(path.join(bin, 'sync'), `#!/bin/sh\ntouch ${marker}\n`, { mode: 0o755 });
+    const env = { PATH: `${bin}:${process.env.PATH}` };
+    expect(() => measure({ executable: process.execPath, args: ['-e', `process.exit(require('fs').existsSync(${JSON.stringify(marker)}) ? 0 : 9)`], cwd: os.tmpdir(), env })).not.toThrow();
+    fs.writeFileSync(path.join(bin, 'sync'), '#!/bin/sh\nexit 4\n', { mode: 0o755 });
+    expect(() => measure({ executable: process.execPath, args: ['-e', ''], cwd: os.tmpdir(), env })).toThrow('`sync` failed (exit 4): the bench writes back pending writes before each run');
+  });
+
   it("counts a process's CPU time once, whatever threads it ran", () => {
     const burn = "let h = 'x'; for (let i = 0; i < 200000; i++) h = require('crypto').createHash('sha256').update(h).digest('hex');";
     const run = (script: string) => measure({ executable: process.execPath, args: ['-e', script], cwd: os.tmpdir() }).cpuSeconds;
