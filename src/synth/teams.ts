@@ -12,12 +12,10 @@ import { Spool, type SpoolEntry } from './spool';
 
 /** What rendering teams one after another needs, made once per synth. */
 export class TeamRenderer {
-  /** Each cluster's platform, in the order of CLUSTERS. */
-  readonly platforms: readonly PlatformRender[];
-  private readonly apiCheck: ApiServerCheck;
   private readonly relative = repositoryPaths(ROOT);
   private readonly kindSets = new Map<string, TeamOutput['kinds']>();
   private loadFailed: boolean;
+  private made?: { readonly platforms: readonly PlatformRender[]; readonly apiCheck: ApiServerCheck };
 
   /**
    * @param userSpaceDir the folder of team folders
@@ -33,14 +31,31 @@ export class TeamRenderer {
     private failed: boolean,
   ) {
     this.loadFailed = failed;
-    this.platforms = CLUSTERS.map(renderPlatform);
+  }
+
+  /**
+   * Each cluster's platform, in the order of CLUSTERS: rendered when first needed, as a render
+   * thread whose teams are all unchanged never needs them.
+   */
+  get platforms(): readonly PlatformRender[] {
+    return this.prepared().platforms;
+  }
+
+  private prepared(): NonNullable<TeamRenderer['made']> {
+    // Stryker disable next-line LogicalOperator,AssignmentOperator: saves work only: made again, the platforms and the check are the same
+    return (this.made ??= this.make());
+  }
+
+  private make(): NonNullable<TeamRenderer['made']> {
+    const platforms = CLUSTERS.map(renderPlatform);
     // What the API server would refuse, expanded with the RGDs just rendered (dist/ may be older).
-    this.apiCheck = new ApiServerCheck(
+    const apiCheck = new ApiServerCheck(
       CLUSTERS.map((cluster) => cluster.name),
       // Stryker disable next-line ConditionalExpression,EqualityOperator: every cluster renders the same RGDs today, so any cluster's serve; the lookup keeps a cluster that differs right
-      (cluster) => rgdSet(ROOT, abstractionFiles(this.platforms.find((platform) => platform.cluster.name === cluster)!)),
+      (cluster) => rgdSet(ROOT, abstractionFiles(platforms.find((platform) => platform.cluster.name === cluster)!)),
       locateField,
     );
+    return { platforms, apiCheck };
   }
 
   /**
@@ -56,7 +71,7 @@ export class TeamRenderer {
     const loadProblems = settled(loaded.problems);
     // Stryker disable next-line AssignmentOperator: saves work only: after a loading error synth reports no team's API problems and writes nothing
     this.loadFailed ||= hasErrors(loadProblems);
-    const apiProblems = this.loadFailed ? [] : settled(this.apiCheck.problemsOf((cluster) => [loaded.instancesFor(cluster)].filter((instances) => instances !== undefined)));
+    const apiProblems = this.loadFailed ? [] : settled(this.prepared().apiCheck.problemsOf((cluster) => [loaded.instancesFor(cluster)].filter((instances) => instances !== undefined)));
     // Stryker disable next-line AssignmentOperator,LogicalOperator,ConditionalExpression: saves work only: a refused synth writes nothing
     this.failed ||= this.loadFailed || hasErrors(apiProblems);
     const outputs = this.failed ? [] : this.platforms.map((platform) => this.renderOn(platform, loaded));

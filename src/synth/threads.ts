@@ -1,4 +1,6 @@
+import { getCompileCacheDir } from 'module';
 import * as os from 'os';
+import * as path from 'path';
 import { Worker, type MessagePort } from 'worker_threads';
 import { Spool } from './spool';
 import { PostedTeamResult, TeamRenderer, TeamResult } from './teams';
@@ -81,14 +83,26 @@ function renderClaimed({ teams, next }: Pick<RenderThreadData, 'teams' | 'next'>
   for (let index = Atomics.add(next, 0, 1); index < teams.length; index = Atomics.add(next, 0, 1)) render(index);
 }
 
-/** Render threads that are workers running `bundle`: the command's own, which serves as one when it is not the main thread (see src/cli/commands/synth.ts). */
-export function workerThreads(bundle: string): StartRenderThread {
+/**
+ * Render threads that are workers running `bundle`: the command's own, which serves as one when
+ * it is not the main thread (see src/cli/commands/synth.ts). A worker does not share the main
+ * thread's compile cache (bin/mini-atlas.js turns it on), so it turns on the same one before it
+ * loads the bundle.
+ */
+export function workerThreads(bundle: string, compileCache = compileCacheOfThisThread()): StartRenderThread {
+  const entry = [compileCache && `require('module').enableCompileCache(${JSON.stringify(compileCache)});`, `require(${JSON.stringify(bundle)});`].filter(Boolean).join('\n');
   return (data, onRendered) =>
     new Promise((resolve, reject) => {
-      const worker = new Worker(bundle, { workerData: data });
+      const worker = new Worker(entry, { eval: true, workerData: data });
       worker.on('message', (message: RenderThreadMessage) => ('done' in message ? resolve() : onRendered(message.index, message.result)));
       worker.on('error', reject);
       // Node hands over a worker's last messages before it says it stopped: after `done` the promise is resolved, and this changes nothing.
       worker.on('exit', (code) => reject(new Error(`a render thread stopped (exit code ${code}) before it was done`)));
     });
+}
+
+/** The folder this thread's compile cache was turned on with (Node adds a folder of its version below it), if it was. */
+function compileCacheOfThisThread(): string | undefined {
+  const folder = getCompileCacheDir();
+  return folder && path.dirname(folder);
 }

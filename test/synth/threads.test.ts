@@ -177,13 +177,14 @@ describe('render threads that are workers', () => {
     [
       "const { parentPort, workerData } = require('worker_threads');",
       "if (workerData.act === 'fail') throw new Error('the render thread ran out of memory');",
+      "if (workerData.act === 'cache') parentPort.postMessage({ index: 0, result: require('module').getCompileCacheDir() ?? 'none' });",
       "parentPort.postMessage({ index: 1, result: 'second' });",
       "if (workerData.act === 'stop') process.exit(3);",
       "parentPort.postMessage({ index: 0, result: 'first' });",
       'parentPort.postMessage({ done: true });',
     ].join('\n'),
   );
-  const run = (act: string, rendered: unknown[][] = []) => workerThreads(script)({ act } as unknown as RenderThreadData, (...message) => rendered.push(message));
+  const run = (act: string, rendered: unknown[][] = [], compileCache?: string) => workerThreads(script, compileCache)({ act } as unknown as RenderThreadData, (...message) => rendered.push(message));
 
   it('runs the script given, with the data given, and hands over every team it posted before it was done', async () => {
     const rendered: unknown[][] = [];
@@ -192,6 +193,17 @@ describe('render threads that are workers', () => {
       [1, 'second'],
       [0, 'first'],
     ]);
+  });
+
+  it("turns on the main thread's compile cache, which Node does not share with workers", async () => {
+    const cache = tempDir('compile-cache');
+    const withCache: unknown[][] = [];
+    await run('cache', withCache, cache);
+    expect(withCache[0]).toEqual([0, expect.stringMatching(new RegExp(`^${cache}/v\\d`))]);
+    // Tests run without one.
+    const without: unknown[][] = [];
+    await run('cache', without);
+    expect(without[0]).toEqual([0, 'none']);
   });
 
   it('fails with the error a thread stops with, or because it stopped before it was done', async () => {
