@@ -90,7 +90,8 @@ function renderClaimed({ teams, next }: Pick<RenderThreadData, 'teams' | 'next'>
  * loads the bundle.
  */
 export function workerThreads(bundle: string, compileCache = compileCacheOfThisThread()): StartRenderThread {
-  const entry = [compileCache && `require('module').enableCompileCache(${JSON.stringify(compileCache)});`, `require(${JSON.stringify(bundle)});`].filter(Boolean).join('\n');
+  const turnOnCache = compileCache ? `require('module').enableCompileCache(${JSON.stringify(compileCache)}); ` : '';
+  const entry = `${turnOnCache}require(${JSON.stringify(bundle)});`;
   return (data, onRendered) =>
     new Promise((resolve, reject) => {
       const worker = new Worker(entry, { eval: true, workerData: data });
