@@ -35,11 +35,11 @@ export const BENCH_COMMAND: CommandSpec = {
 const USAGE = usageOf(BENCH_COMMAND);
 
 /** A command to time at one size, and what must be true before each run. */
-interface BenchCase {
+export interface BenchCase {
   readonly name: CaseName;
   readonly inputFiles: number;
   readonly command: BenchCommand;
-  /** Clears the output folder, so every run writes everything, or changes a team (not timed); gets the run's number. */
+  /** Clears the output folder, so every run writes everything, or changes a team (not timed); gets the run's number (0 for the warm-up run). */
   readonly prepare?: (run: number) => void;
 }
 
@@ -155,17 +155,25 @@ function changeOneTeam(userSpace: string, teams: readonly string[], run: number)
   fs.writeFileSync(file, teamFiles(team, index)['web.yaml'].replace(/replicas: \d+/, `replicas: ${run % 2 ? 4 : 5}`));
 }
 
-/** Runs a case `runs` times: median and best wall time, median CPU time and the largest peak RSS, or why there is none. */
-function runCase(benchCase: BenchCase, teams: number, runs: number): Outcome {
+/**
+ * Runs a case once untimed, then `runs` times: median and best wall time, median CPU time and the
+ * largest peak RSS, or why there is none. The first run of a command that writes thousands of
+ * files took up to four times as long as the next ones, even after `sync` (the file system's
+ * first use of fresh space, as far as one can tell), and the floor, which runs first at each
+ * size, paid for it: its median said synth was as fast as the floor.
+ */
+export function runCase(benchCase: BenchCase, teams: number, runs: number): Outcome {
   const results: Measurement[] = [];
-  for (let run = 1; run <= runs; run++) {
+  for (let run = 0; run <= runs; run++) {
     benchCase.prepare?.(run);
+    let result: Measurement;
     try {
-      results.push(measure(benchCase.command));
+      result = measure(benchCase.command);
     } catch (error) {
       return failure(benchCase.name, error);
     }
-    process.stderr.write(`bench: ${benchCase.name} with ${teams} teams, run ${run}/${runs}: ${results[results.length - 1].wallSeconds.toFixed(2)} s\n`);
+    if (run > 0) results.push(result);
+    process.stderr.write(`bench: ${benchCase.name} with ${teams} teams, ${run > 0 ? `run ${run}/${runs}` : 'warm-up run'}: ${result.wallSeconds.toFixed(2)} s\n`);
   }
   return {
     kind: 'measured',

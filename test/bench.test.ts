@@ -7,7 +7,7 @@ import { addCluster } from '../bench/conventional/main';
 import { generateTeams } from '../bench/generate-teams';
 import { CommandFailed, measure, median } from '../bench/measure';
 import { LARGE_TEAMS, REFERENCE_TEAMS, renderReport, Row } from '../bench/report';
-import { parseOptions, scriptCommand } from '../bench/run';
+import { parseOptions, runCase, scriptCommand } from '../bench/run';
 import { CLUSTERS } from '../config/clusters';
 import { NAMING_CONVENTION } from '../config/naming';
 import { UsageError } from '../src/cli/usage-error';
@@ -146,6 +146,25 @@ describe('the report', () => {
   it('shows a skipped command in its row', () => {
     const report = renderReport([{ name: 'preview', teams: 1, inputFiles: 5, outcome: { kind: 'skipped', reason: 'no `preview` command yet' } }], 'npm run bench', LOAD);
     expect(report).toContain('| `npm run preview` (one team) | 1 | 5 | skipped: no `preview` command yet | | | | |');
+  });
+});
+
+describe('runCase', () => {
+  it('runs a case once untimed, then the runs it times, preparing each with its number', () => {
+    const log = path.join(tempDir('bench-runs'), 'runs');
+    const prepared: number[] = [];
+    const outcome = runCase({ name: 'floor', inputFiles: 1, command: { executable: process.execPath, args: ['-e', `require('fs').appendFileSync(${JSON.stringify(log)}, 'x')`], cwd: os.tmpdir() }, prepare: (run) => prepared.push(run) }, 1, 2);
+    expect(prepared).toEqual([0, 1, 2]);
+    expect(fs.readFileSync(log, 'utf8')).toBe('xxx');
+    expect(outcome).toMatchObject({ kind: 'measured', medianSeconds: expect.any(Number) });
+  });
+
+  it('takes the median and the best of the timed runs only', () => {
+    const started = path.join(tempDir('bench-slow-first'), 'started');
+    // The warm-up run sleeps 3 s; the timed ones do not.
+    const script = `const fs = require('fs'); if (!fs.existsSync(${JSON.stringify(started)})) { fs.writeFileSync(${JSON.stringify(started)}, ''); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3000); }`;
+    const outcome = runCase({ name: 'floor', inputFiles: 1, command: { executable: process.execPath, args: ['-e', script], cwd: os.tmpdir() } }, 1, 1);
+    expect(outcome.kind === 'measured' && outcome.medianSeconds).toBeLessThan(2);
   });
 });
 
