@@ -120,10 +120,21 @@ function renderLargeGoals(rows: readonly Row[]): string[] {
   const synth = measured(rows, 'synth', LARGE_TEAMS);
   const one = measured(rows, 'resynth-one', LARGE_TEAMS);
   return [
-    synth && floor ? `synth vs the I/O floor: ${seconds(synth)} vs ${seconds(floor)} = ${(synth.medianSeconds / floor.medianSeconds).toFixed(2)}× (goal ≤ ${GOALS.synthOverFloor}×): ${verdict(synth.medianSeconds <= GOALS.synthOverFloor * floor.medianSeconds)}; CPU time ${(synth.medianCpuSeconds / floor.medianCpuSeconds).toFixed(2)}×` : missing('synth vs the I/O floor'),
+    synth && floor ? synthVersusFloor(synth, floor) : missing('synth vs the I/O floor'),
     synth ? `synth peak RSS: ${Math.round(synth.peakRssMiB)} MiB (goal ≤ ${GOALS.synthPeakRssMiB} MiB): ${verdict(synth.peakRssMiB <= GOALS.synthPeakRssMiB)}` : missing('synth peak RSS'),
     synth && one ? `synth after a change to one team vs a full synth: ${seconds(one)} vs ${seconds(synth)} = ${percent(one.medianSeconds / synth.medianSeconds)} (goal ≤ ${percent(GOALS.resynthOneShareOfSynth)}): ${verdict(one.medianSeconds <= GOALS.resynthOneShareOfSynth * synth.medianSeconds)}; CPU time ${percent(one.medianCpuSeconds / synth.medianCpuSeconds)}` : missing('synth after a change to one team'),
   ];
+}
+
+/**
+ * Compared by their best runs: what disturbs a run (the file system's state, above all) only
+ * ever slows it, and the floor, which is nearly all file creation, swings far more than synth
+ * (from 2.3 to 10 s a run at 10,000 teams on the development machine, synth from 6.9 to 9.9):
+ * its median would decide the verdict by the disk's mood.
+ */
+function synthVersusFloor(synth: Measured, floor: Measured): string {
+  const ratio = synth.bestSeconds / floor.bestSeconds;
+  return `synth vs the I/O floor, best runs: ${synth.bestSeconds.toFixed(2)} s vs ${floor.bestSeconds.toFixed(2)} s = ${ratio.toFixed(2)}× (goal ≤ ${GOALS.synthOverFloor}×): ${verdict(ratio <= GOALS.synthOverFloor)}; medians ${seconds(synth)} vs ${seconds(floor)}; CPU time ${(synth.medianCpuSeconds / floor.medianCpuSeconds).toFixed(2)}×`;
 }
 
 function percent(share: number): string {

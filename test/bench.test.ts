@@ -115,11 +115,11 @@ describe('the commands the bench times', () => {
 
 describe('the report', () => {
   const LOAD = { before: 0.1, after: 0.2 };
-  const row = (name: Row['name'], teams: number, medianSeconds: number, peakRssMiB = 100): Row => ({
+  const row = (name: Row['name'], teams: number, medianSeconds: number, peakRssMiB = 100, bestSeconds = medianSeconds * 0.9): Row => ({
     name,
     teams,
     inputFiles: teams * 5,
-    outcome: { kind: 'measured', medianSeconds, bestSeconds: medianSeconds * 0.9, medianCpuSeconds: medianSeconds * 1.5, peakRssMiB },
+    outcome: { kind: 'measured', medianSeconds, bestSeconds, medianCpuSeconds: medianSeconds * 1.5, peakRssMiB },
   });
 
   it('compares synth with the baseline and checks linearity from the marginal cost per team', () => {
@@ -136,11 +136,16 @@ describe('the report', () => {
 
   it(`compares synth at ${LARGE_TEAMS} teams with the I/O floor, and a synth after a change to one team with a full one`, () => {
     const report = renderReport([row('floor', LARGE_TEAMS, 10), row('synth', LARGE_TEAMS, 14, 380), row('resynth-one', LARGE_TEAMS, 4)], 'npm run bench', LOAD);
-    expect(report).toContain('synth vs the I/O floor: 14.00 s vs 10.00 s = 1.40× (goal ≤ 1.5×): met; CPU time 1.40×');
+    expect(report).toContain('synth vs the I/O floor, best runs: 12.60 s vs 9.00 s = 1.40× (goal ≤ 1.5×): met; medians 14.00 s vs 10.00 s; CPU time 1.40×');
     expect(report).toContain(`Goals at ${LARGE_TEAMS} teams:\n- synth vs the I/O floor`);
     expect(report).toContain('synth peak RSS: 380 MiB (goal ≤ 400 MiB): met');
     expect(report).toContain('synth after a change to one team vs a full synth: 4.00 s vs 14.00 s = 28.6% (goal ≤ 25.0%): **not met**; CPU time 28.6%');
     expect(report).toContain('| I/O floor (`node bench/io-floor.js`) | 10000 | 50000 | 10.00 |');
+  });
+
+  it('judges synth against the floor by their best runs, which a busy disk does not reach', () => {
+    const report = renderReport([row('floor', LARGE_TEAMS, 7, 60, 2.3), row('synth', LARGE_TEAMS, 7.3, 360, 6.9)], 'npm run bench', LOAD);
+    expect(report).toContain('synth vs the I/O floor, best runs: 6.90 s vs 2.30 s = 3.00× (goal ≤ 1.5×): **not met**; medians 7.30 s vs 7.00 s; CPU time 1.04×');
   });
 
   it('shows a skipped command in its row', () => {
