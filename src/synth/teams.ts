@@ -108,15 +108,7 @@ export class TeamRenderer {
 }
 
 /** A part whose text waits in a spool, without the spool: what a render thread posts of it. */
-interface SpooledPartData {
-  readonly team?: string;
-  readonly documents: number;
-  readonly owned: boolean;
-  readonly objects?: FilePart['objects'];
-  readonly length: number;
-  readonly hash: string;
-  readonly entry: SpoolEntry;
-}
+type SpooledPartData = Pick<FilePart, 'team' | 'documents' | 'owned' | 'objects'> & Required<Pick<FilePart, 'length' | 'hash'>> & { readonly entry: SpoolEntry };
 
 /** A part whose text waits in the spool (see Spool), read when asked for. */
 class SpooledPart implements FilePart, Bytes {
