@@ -256,7 +256,7 @@ export const SYNTH_COMMAND: CommandSpec = {
     USER_SPACE_OPTION,
     { flag: '--out', value: '<dir>', description: 'Write here instead of dist/ (the generated docs, schemas and .github/CODEOWNERS are then left alone).', default: 'dist/' },
     { flag: '--full', description: 'Render every team, whatever the cache in .build/synth-cache/ says, and write the cache again.' },
-    { flag: '--threads', value: '<n>', description: `Threads that render teams, this one included (workers of the command's bundle; from the sources, one).`, default: `one per core, one for every ${TEAMS_PER_THREAD} teams at most` },
+    { flag: '--threads', value: '<n>', description: `Threads that render teams, this one included (workers of the command's bundle; from the sources, one).`, default: `one per core, but no more than one per ${TEAMS_PER_THREAD} teams` },
   ],
   examples: ['npm run synth', 'npm run synth -- --out /tmp/dist  # look without touching dist/', 'npm run synth -- --full  # render every team again'],
 };
