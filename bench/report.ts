@@ -129,7 +129,7 @@ function renderLargeGoals(rows: readonly Row[]): string[] {
 /**
  * Compared by their best runs: what disturbs a run (the file system's state, above all) only
  * ever slows it, and the floor, which is nearly all file creation, swings far more than synth
- * (from 2.3 to 10 s a run at 10,000 teams on the development machine, synth from 6.9 to 9.9):
+ * (from 2.3 to 13.4 s a run at 10,000 teams on the development machine on one day, synth from 6.9 to 11.4):
  * its median would decide the verdict by the disk's mood.
  */
 function synthVersusFloor(synth: Measured, floor: Measured): string {
