@@ -18,8 +18,8 @@ import { checkReplaceable, FileContent, OWNER_MARKER, OWNER_MARKER_TEXT, readTre
 import { generatedDocs, writeGeneratedDocs, writeIfChanged } from './docs';
 import { assembleCluster, clusterFiles, DistFiles, FilePart, ObjectCounts, TeamFiles, TeamOutput } from './render';
 import { Spool } from './spool';
-import { TeamRenderer, TeamResult } from './teams';
-import { RendererSetup, renderOnThreads, renderThreads, StartRenderThread, TEAMS_PER_THREAD, workerThreads } from './threads';
+import { RendererSetup, TeamRenderer, TeamResult } from './teams';
+import { renderOnThreads, renderThreads, StartRenderThread, TEAMS_PER_THREAD, workerThreads } from './threads';
 
 /** What one synth is asked to do. */
 export interface SynthOptions {
@@ -152,7 +152,7 @@ function prepare(options: SynthOptions, spool: Spool): PreparedSynth {
   // Stryker disable next-line ConditionalExpression,EqualityOperator: naming them from an empty output too costs time only
   const objects = current.size > 0;
   const setup = { userSpaceDir: options.userSpaceDir, objects, failed: hasErrors(problems) };
-  const renderer = new TeamRenderer(setup.userSpaceDir, setup.objects, spool, setup.failed);
+  const renderer = new TeamRenderer(setup, spool);
   return { current, hashes, key, cache, doubt: 'doubt' in opened ? opened.doubt : undefined, problems, renderer, setup, teams };
 }
 
@@ -262,7 +262,7 @@ export const SYNTH_COMMAND: CommandSpec = {
 };
 
 /**
- * `mini-atlas synth [--user-space <dir>] [--out <dir>] [--full]`: renders every cluster into
+ * `mini-atlas synth [--user-space <dir>] [--out <dir>] [--full] [--threads <n>]`: renders every cluster into
  * dist/ (or `--out`) and prints a summary. Exit 1 on invalid team files, with dist/ untouched.
  */
 export async function runSynth(args: string[]): Promise<number> {

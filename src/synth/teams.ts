@@ -10,26 +10,37 @@ import { sha256, type TeamRecord } from './cache';
 import type { Bytes } from './dist-folder';
 import { Spool, type SpoolEntry } from './spool';
 
-/** What rendering teams one after another needs, made once per synth. */
+/** What a TeamRenderer is made with: the same on every render thread of a synth. */
+export interface RendererSetup {
+  /** The folder of team folders. */
+  readonly userSpaceDir: string;
+  /** Whether each part names its objects (to tell what a change removes). */
+  readonly objects: boolean;
+  /**
+   * Whether an error was found already: synth will write nothing, so teams are only checked, not
+   * rendered (and so after an error in a team rendered before).
+   */
+  readonly failed: boolean;
+}
+
+/** What rendering teams one after another needs, made once per synth and per render thread. */
 export class TeamRenderer {
   private readonly relative = repositoryPaths(ROOT);
   private readonly kindSets = new Map<string, TeamOutput['kinds']>();
+  private readonly userSpaceDir: string;
+  private readonly objects: boolean;
+  private failed: boolean;
   private loadFailed: boolean;
   private made?: { readonly platforms: readonly PlatformRender[]; readonly apiCheck: ApiServerCheck };
 
-  /**
-   * @param userSpaceDir the folder of team folders
-   * @param objects whether each part names its objects (to tell what a change removes)
-   * @param spool where the rendered parts wait until the files of dist/ are put together
-   * @param failed whether an error was found already: synth will write nothing, so teams are
-   *   only checked, not rendered (and so after an error in a team rendered before)
-   */
+  /** @param spool where the rendered parts wait until the files of dist/ are put together */
   constructor(
-    private readonly userSpaceDir: string,
-    private readonly objects: boolean,
+    { userSpaceDir, objects, failed }: RendererSetup,
     private readonly spool: Spool,
-    private failed: boolean,
   ) {
+    this.userSpaceDir = userSpaceDir;
+    this.objects = objects;
+    this.failed = failed;
     this.loadFailed = failed;
   }
 

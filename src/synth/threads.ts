@@ -3,16 +3,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { Worker, type MessagePort } from 'worker_threads';
 import { Spool } from './spool';
-import { PostedTeamResult, TeamRenderer, TeamResult } from './teams';
+import { PostedTeamResult, RendererSetup, TeamRenderer, TeamResult } from './teams';
 
-/** What a render thread needs to make its own TeamRenderer, as the main thread made its own. */
-export interface RendererSetup {
-  readonly userSpaceDir: string;
-  readonly objects: boolean;
-  readonly failed: boolean;
-}
-
-/** What a render thread is started with (its workerData). */
+/** What a render thread is started with (its workerData): its TeamRenderer's setup, as the main thread's, and the teams. */
 export interface RenderThreadData extends RendererSetup {
   readonly teams: readonly string[];
   /** Each team's folder hash in the cache, if any, in the order of `teams`. */
@@ -70,7 +63,7 @@ export async function renderOnThreads(renderer: TeamRenderer, setup: RendererSet
 export function serveRenderThread(data: RenderThreadData, port: Pick<MessagePort, 'postMessage'>): void {
   const spool = Spool.join(data.spoolFile);
   try {
-    const renderer = new TeamRenderer(data.userSpaceDir, data.objects, spool, data.failed);
+    const renderer = new TeamRenderer(data, spool);
     renderClaimed(data, (index) => port.postMessage({ index, result: TeamRenderer.posted(renderer.render(data.teams[index], data.recorded[index])) } satisfies RenderThreadMessage));
   } finally {
     spool.close();
