@@ -50,8 +50,12 @@ export async function renderOnThreads(renderer: TeamRenderer, setup: RendererSet
     const spool = newSpool();
     return startThread({ ...shared, spoolFile: spool.file }, (index, result) => (results[index] = renderer.received(result, spool)));
   });
+  const othersDone = Promise.all(others);
+  // Handled from here on: should this thread's own rendering throw, its error is the one reported, not another thread's later one.
+  // Stryker disable next-line ArrowFunction: what the handler returns is never read; that there is one is what counts (tested)
+  othersDone.catch(() => undefined);
   renderClaimed(shared, (index) => (results[index] = renderer.render(teams[index], shared.recorded[index])));
-  await Promise.all(others);
+  await othersDone;
   return teams.map((team, index) => {
     // Stryker disable next-line ConditionalExpression,StringLiteral: an internal error no input reaches: every team is claimed, and every claimed team posted before its thread is done
     if (!results[index]) throw new Error(`no render thread rendered ${team}`);

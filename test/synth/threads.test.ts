@@ -4,6 +4,7 @@ import * as path from 'path';
 import { MessageChannel } from 'worker_threads';
 import { synthesize, synthesizeOnThreads, SynthResult } from '../../src/synth/command';
 import { Spool } from '../../src/synth/spool';
+import { TeamRenderer } from '../../src/synth/teams';
 import { renderThreads, serveRenderThread, StartRenderThread, TEAMS_PER_THREAD, workerThreads, type RenderThreadData, type RenderThreadMessage } from '../../src/synth/threads';
 import { tempDir } from '../helpers';
 import { makeTempDir, removeFixtures, ROOT, webApplication, workspace, writeTeams } from '../user-space/helpers';
@@ -153,6 +154,24 @@ describe('synth with its teams rendered on several threads', () => {
     expect(made).toHaveLength(2);
     expect(made.filter((file) => fs.existsSync(file))).toEqual([]);
     expect(fs.readdirSync(out)).toEqual([]);
+  });
+
+  it("reports this thread's own error when its rendering fails, not another thread's later one, which is left handled", async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    const render = jest.spyOn(TeamRenderer.prototype, 'render').mockImplementation(() => {
+      throw new Error('this thread failed');
+    });
+    try {
+      const failingLater: StartRenderThread = () => new Promise((_, reject) => setImmediate(() => reject(new Error('the other thread failed'))));
+      await expect(synthesizeOnThreads({ userSpaceDir: fixture.dir, out: path.join(ROOT, makeTempDir()) }, { startThread: failingLater, threads: 2 })).rejects.toThrow('this thread failed');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      render.mockRestore();
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 
   it('reports the same problems as one thread, whichever thread found them', async () => {
