@@ -19,7 +19,7 @@ import { generatedDocs, writeGeneratedDocs, writeIfChanged } from './docs';
 import { assembleCluster, clusterFiles, DistFiles, FilePart, ObjectCounts, TeamFiles, TeamOutput } from './render';
 import { Spool } from './spool';
 import { RendererSetup, TeamRenderer, TeamResult } from './teams';
-import { renderOnThreads, renderThreads, StartRenderThread, TEAMS_PER_THREAD, workerThreads } from './threads';
+import { RenderThreads, renderThreads, StartRenderThread, TEAMS_PER_THREAD, workerThreads } from './threads';
 
 /** What one synth is asked to do. */
 export interface SynthOptions {
@@ -85,7 +85,7 @@ export interface SynthResult {
 export function synthesize(options: SynthOptions): SynthResult {
   const spool = Spool.create();
   try {
-    const synth = prepare(options, spool);
+    const synth = prepare(options, listTeamsToRender(options), spool);
     return finish(options, synth, synth.teams.map((team) => synth.renderer.render(team, synth.cache?.inputOf(team))), 1);
   } finally {
     spool.close();
@@ -100,47 +100,56 @@ export interface ThreadOptions {
   readonly threads?: number;
 }
 
-/** `synthesize`, with the teams rendered on several threads (see renderOnThreads) when there are enough of them (see renderThreads). */
+/**
+ * `synthesize`, with the teams rendered on several threads (see RenderThreads) when there are
+ * enough of them (see renderThreads). The other threads start first and read the team folders
+ * while this one reads dist/ and the cache.
+ */
 export async function synthesizeOnThreads(options: SynthOptions, { startThread, threads }: ThreadOptions): Promise<SynthResult> {
   const spools = [Spool.create()];
   try {
-    const synth = prepare(options, spools[0]);
-    const count = renderThreads(synth.teams.length, threads);
-    const newSpool = () => spools[spools.push(Spool.create()) - 1];
-    const results = await renderOnThreads(synth.renderer, synth.setup, synth.teams, (team) => synth.cache?.inputOf(team), count, startThread, newSpool);
-    return finish(options, synth, results, count);
+    const listed = listTeamsToRender(options);
+    const count = renderThreads(listed.teams.length, threads);
+    const others = new RenderThreads(options.userSpaceDir, listed.teams, count - 1, startThread, () => spools[spools.push(Spool.create()) - 1]);
+    try {
+      const synth = prepare(options, listed, spools[0]);
+      const results = await others.render(synth.renderer, { setup: synth.setup, recorded: synth.teams.map((team) => synth.cache?.inputOf(team)) });
+      return finish(options, synth, results, count);
+    } finally {
+      others.stop();
+    }
   } finally {
     for (const spool of spools) spool.close();
   }
 }
 
+/** The teams a synth renders, and what is wrong before any team is read. */
+interface ListedTeams {
+  /** Problems found before any team: files in the user space itself, team folders with invalid names. */
+  readonly problems: readonly Problem[];
+  /** The team folders with valid names, in order. */
+  readonly teams: readonly string[];
+}
+
 /** A synth before its teams are rendered. */
-interface PreparedSynth {
+interface PreparedSynth extends ListedTeams {
   /** dist/ as it is, and the SHA-256 of each file (when there is a cache). */
   readonly current: DistFiles;
   readonly hashes: ReadonlyMap<string, string>;
   readonly key?: string;
   readonly cache?: ValidCache;
   readonly doubt?: string;
-  /** Problems found before any team: files in the user space itself, team folders with invalid names. */
-  readonly problems: readonly Problem[];
   readonly renderer: TeamRenderer;
   /** What another thread needs to make a renderer like it. */
   readonly setup: RendererSetup;
-  /** The team folders with valid names, in order. */
-  readonly teams: readonly string[];
 }
 
-function prepare(options: SynthOptions, spool: Spool): PreparedSynth {
+/** Refuses what cannot be synthesized at all (a usage error: exit 2), then lists the teams. */
+function listTeamsToRender(options: SynthOptions): ListedTeams {
   const conflicts = versionConflicts(CHARTS, VERSIONS);
   // Stryker disable next-line StringLiteral: how several conflicts are joined shows only when the committed CHARTS and VERSIONS disagree, which test/platform/versions.test.ts refuses
   if (conflicts.length) throw new UsageError(conflicts.join('; '));
   checkReplaceable(options.out, options.shownOut ?? options.out);
-  const hashes = new Map<string, string>();
-  const current = readTree(options.out, options.cache ? (file, bytes) => hashes.set(file, sha256(bytes)) : undefined);
-  const key = options.cache && cacheKey(options, options.cache.codeVersion);
-  const opened = !options.cache ? { doubt: 'not used' } : options.full ? { doubt: 'not read (--full)' } : openCache(options.cache.file, key!, current, hashes);
-  const cache = 'reuse' in opened ? opened : undefined;
   const relative = repositoryPaths(ROOT);
   const problems: Problem[] = [];
   const teams = listTeams(options.userSpaceDir, relative, problems).filter((team) => {
@@ -148,6 +157,15 @@ function prepare(options: SynthOptions, spool: Spool): PreparedSynth {
     if (misnamed) problems.push(misnamed);
     return !misnamed;
   });
+  return { problems, teams };
+}
+
+function prepare(options: SynthOptions, { problems, teams }: ListedTeams, spool: Spool): PreparedSynth {
+  const hashes = new Map<string, string>();
+  const current = readTree(options.out, options.cache ? (file, bytes) => hashes.set(file, sha256(bytes)) : undefined);
+  const key = options.cache && cacheKey(options, options.cache.codeVersion);
+  const opened = !options.cache ? { doubt: 'not used' } : options.full ? { doubt: 'not read (--full)' } : openCache(options.cache.file, key!, current, hashes);
+  const cache = 'reuse' in opened ? opened : undefined;
   // Objects are named only to tell what a change removes: nothing, from an empty output.
   // Stryker disable next-line ConditionalExpression,EqualityOperator: naming them from an empty output too costs time only
   const objects = current.size > 0;

@@ -31,7 +31,8 @@ export class TeamRenderer {
   private readonly objects: boolean;
   private failed: boolean;
   private loadFailed: boolean;
-  private made?: { readonly platforms: readonly PlatformRender[]; readonly apiCheck: ApiServerCheck };
+  private platformRenders?: readonly PlatformRender[];
+  private check?: ApiServerCheck;
 
   /** @param spool where the rendered parts wait until the files of dist/ are put together */
   constructor(
@@ -49,24 +50,22 @@ export class TeamRenderer {
    * thread whose teams are all unchanged never needs them.
    */
   get platforms(): readonly PlatformRender[] {
-    return this.prepared().platforms;
+    // Stryker disable next-line LogicalOperator,AssignmentOperator: saves work only: rendered again, the platforms are the same
+    return (this.platformRenders ??= CLUSTERS.map(renderPlatform));
   }
 
-  private prepared(): NonNullable<TeamRenderer['made']> {
-    // Stryker disable next-line LogicalOperator,AssignmentOperator: saves work only: made again, the platforms and the check are the same
-    return (this.made ??= this.make());
-  }
-
-  private make(): NonNullable<TeamRenderer['made']> {
-    const platforms = CLUSTERS.map(renderPlatform);
-    // What the API server would refuse, expanded with the RGDs just rendered (dist/ may be older).
-    const apiCheck = new ApiServerCheck(
+  /**
+   * What the API server would refuse, expanded with the RGDs just rendered (dist/ may be older):
+   * made when first needed, as a thread that renders no team (the main thread, often) never needs it.
+   */
+  private get apiCheck(): ApiServerCheck {
+    // Stryker disable next-line LogicalOperator,AssignmentOperator: saves work only: made again, the check is the same
+    return (this.check ??= new ApiServerCheck(
       CLUSTERS.map((cluster) => cluster.name),
       // Stryker disable next-line ConditionalExpression,EqualityOperator: every cluster renders the same RGDs today, so any cluster's serve; the lookup keeps a cluster that differs right
-      (cluster) => rgdSet(ROOT, abstractionFiles(platforms.find((platform) => platform.cluster.name === cluster)!)),
+      (cluster) => rgdSet(ROOT, abstractionFiles(this.platforms.find((platform) => platform.cluster.name === cluster)!)),
       locateField,
-    );
-    return { platforms, apiCheck };
+    ));
   }
 
   /**
@@ -74,15 +73,15 @@ export class TeamRenderer {
    * checked and rendered. After a loading error in any team rendered before, what the API server
    * would refuse is not checked (synth reports none when loading failed: a team with errors has
    * no objects to expand), and after any error, teams are checked but not rendered.
+   * @param folder the team's folder, when it was read already @default read now
    */
-  render(team: string, recorded: string | undefined): TeamResult {
-    const folder = readTeamFolder(this.userSpaceDir, team);
+  render(team: string, recorded: string | undefined, folder = readTeamFolder(this.userSpaceDir, team)): TeamResult {
     if (folder.hash === recorded) return { team, input: folder.hash, reused: true };
     const loaded = loadTeam(folder, this.relative);
     const loadProblems = settled(loaded.problems);
     // Stryker disable next-line AssignmentOperator: saves work only: after a loading error synth reports no team's API problems and writes nothing
     this.loadFailed ||= hasErrors(loadProblems);
-    const apiProblems = this.loadFailed ? [] : settled(this.prepared().apiCheck.problemsOf((cluster) => [loaded.instancesFor(cluster)].filter((instances) => instances !== undefined)));
+    const apiProblems = this.loadFailed ? [] : settled(this.apiCheck.problemsOf((cluster) => [loaded.instancesFor(cluster)].filter((instances) => instances !== undefined)));
     // Stryker disable next-line AssignmentOperator,LogicalOperator,ConditionalExpression: saves work only: a refused synth writes nothing
     this.failed ||= this.loadFailed || hasErrors(apiProblems);
     const outputs = this.failed ? [] : this.platforms.map((platform) => this.renderOn(platform, loaded));

@@ -2,10 +2,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { MessageChannel } from 'worker_threads';
+import { OWNER_MARKER, OWNER_MARKER_TEXT } from '../../src/synth/dist-folder';
 import { synthesize, synthesizeOnThreads, SynthResult } from '../../src/synth/command';
 import { Spool } from '../../src/synth/spool';
 import { TeamRenderer } from '../../src/synth/teams';
-import { renderThreads, serveRenderThread, StartRenderThread, TEAMS_PER_THREAD, workerThreads, type RenderThreadData, type RenderThreadMessage } from '../../src/synth/threads';
+import { RenderThreads, renderThreads, serveRenderThread, StartRenderThread, TEAMS_PER_THREAD, workerThreads, type RenderThreadData, type RenderThreadMessage } from '../../src/synth/threads';
+import { readTeamFolder } from '../../src/user-space/team-folder';
 import { tempDir } from '../helpers';
 import { makeTempDir, removeFixtures, ROOT, webApplication, workspace, writeTeams } from '../user-space/helpers';
 
@@ -188,6 +190,89 @@ describe('synth with its teams rendered on several threads', () => {
   });
 });
 
+describe('render threads started before the main thread knows what to render with', () => {
+  const setup = (userSpaceDir: string) => ({ userSpaceDir, objects: false, failed: false });
+
+  /** A render thread in this thread (see inThisThread) that serves at once, and the promise that settles when it posted it is done. */
+  function startedAtOnce(rendered: number[]): { startThread: StartRenderThread; done: Promise<void>[] } {
+    const done: Promise<void>[] = [];
+    const start = inThisThread(true, rendered);
+    return { startThread: (data, onRendered) => done[done.push(start(data, onRendered)) - 1], done };
+  }
+
+  it('read the folders of the teams they claim meanwhile, and render those folders as read once the plan comes', async () => {
+    const teams = writeTeams(TEAMS);
+    const spools: Spool[] = [];
+    const rendered: number[] = [];
+    const { startThread, done } = startedAtOnce(rendered);
+    const threads = new RenderThreads(teams.dir, ['team-a', 'team-b', 'team-c'], 1, startThread, () => spools[spools.push(Spool.create()) - 1]);
+    const before = readTeamFolder(teams.dir, 'team-b').hash;
+    // Changed after the other thread read it, before the plan: the thread renders what it read.
+    teams.write({ 'team-b/topic.yaml': TEAMS['team-b/topic.yaml'].replace('spec: {}', 'spec: {partitions: 6}') });
+    expect(readTeamFolder(teams.dir, 'team-b').hash).not.toBe(before);
+    expect(rendered).toEqual([]);
+    const mainSpool = Spool.create();
+    try {
+      const results = await threads.render(new TeamRenderer(setup(teams.dir), mainSpool), { setup: setup(teams.dir), recorded: [undefined, before, undefined] });
+      await Promise.all(done);
+      expect(rendered).toEqual([0, 1, 2]);
+      expect(results.map((result) => [result.team, result.reused])).toEqual([
+        ['team-a', false],
+        ['team-b', true],
+        ['team-c', false],
+      ]);
+      expect(results[1].input).toBe(before);
+    } finally {
+      for (const spool of [mainSpool, ...spools]) spool.close();
+    }
+  });
+
+  it('stop, rendering nothing, when told to before the plan comes', async () => {
+    const rendered: number[] = [];
+    const { startThread, done } = startedAtOnce(rendered);
+    const spool = Spool.create();
+    try {
+      new RenderThreads(writeTeams(TEAMS).dir, ['team-a', 'team-b', 'team-c'], 1, startThread, () => spool).stop();
+      await Promise.all(done);
+      expect(rendered).toEqual([]);
+    } finally {
+      spool.close();
+    }
+  });
+
+  it('stop when told to while rendering, rendering no team they claim after', () => {
+    const teams = writeTeams(TEAMS);
+    const spool = Spool.create();
+    const plans = new MessageChannel();
+    const posted: RenderThreadMessage[] = [];
+    const next = new Int32Array(new SharedArrayBuffer(4));
+    try {
+      plans.port1.postMessage({ setup: setup(teams.dir), recorded: [undefined, undefined, undefined] });
+      plans.port1.postMessage(null);
+      serveRenderThread({ userSpaceDir: teams.dir, teams: ['team-a', 'team-b', 'team-c'], next, spoolFile: spool.file, plans: plans.port2 }, { postMessage: (message: RenderThreadMessage) => posted.push(message) });
+      // The plan came with the first team, which it rendered; told to stop with the second, which it left.
+      expect(posted.map((message) => ('done' in message ? 'done' : message.index))).toEqual([0, 'done']);
+      expect(next[0]).toBe(2);
+    } finally {
+      spool.close();
+      plans.port1.close();
+    }
+  });
+
+  it('are stopped when the synth fails before it renders, which it reports', async () => {
+    const out = path.join(ROOT, makeTempDir());
+    fs.writeFileSync(path.join(out, OWNER_MARKER), OWNER_MARKER_TEXT);
+    // A file of the output that cannot be read: reading dist/ fails, after the other thread started.
+    fs.symlinkSync(path.join(out, 'gone'), path.join(out, 'dangling.yaml'));
+    const rendered: number[] = [];
+    const { startThread, done } = startedAtOnce(rendered);
+    await expect(synthesizeOnThreads({ userSpaceDir: writeTeams(TEAMS).dir, out }, { startThread, threads: 2 })).rejects.toThrow(/ENOENT.*dangling\.yaml/);
+    await Promise.all(done);
+    expect(done).toHaveLength(1);
+    expect(rendered).toEqual([]);
+  });
+});
+
 describe('render threads that are workers', () => {
   /** A worker script that acts as a render thread would, as its workerData `act` says: renders two teams, stops early, or fails. */
   const script = path.join(tempDir('render-thread'), 'thread.js');
@@ -203,7 +288,7 @@ describe('render threads that are workers', () => {
       'parentPort.postMessage({ done: true });',
     ].join('\n'),
   );
-  const run = (act: string, rendered: unknown[][] = [], compileCache?: string) => workerThreads(script, compileCache)({ act } as unknown as RenderThreadData, (...message) => rendered.push(message));
+  const run = (act: string, rendered: unknown[][] = [], compileCache?: string) => workerThreads(script, compileCache)({ act, plans: new MessageChannel().port2 } as unknown as RenderThreadData, (...message) => rendered.push(message));
 
   it('runs the script given, with the data given, and hands over every team it posted before it was done', async () => {
     const rendered: unknown[][] = [];

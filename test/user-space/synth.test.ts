@@ -8,6 +8,7 @@ import { CHARTS, supplyChainExceptions } from '../../config/versions';
 import { formatProblem } from '../../src/user-space';
 import { cacheFile } from '../../src/synth/cache';
 import { PRUNED_LISTED, removalLines, SYNTH_CACHE_DIR, synthesize } from '../../src/synth/command';
+import { OWNER_MARKER, OWNER_MARKER_TEXT } from '../../src/synth/dist-folder';
 import { Spool } from '../../src/synth/spool';
 import { tempDir } from '../helpers';
 import { CliResult, makeTempDir, removeFixtures, ROOT, runCli, runInProcess, UserSpaceFixture, webApplication, workspace, writeTeams } from './helpers';
@@ -363,6 +364,16 @@ describe('synth from the bundle (npm run synth)', () => {
       expect(refused('3')).toEqual(one);
     }
     expect(treeHashes(target)).toEqual(treeHashes(out));
+  });
+
+  it('exits, with the error, when it fails after starting its worker threads, before they render', () => {
+    const target = makeTempDir();
+    fs.writeFileSync(path.join(ROOT, target, OWNER_MARKER), OWNER_MARKER_TEXT);
+    // A file of the output that cannot be read: reading it fails after the worker threads were started (test/synth/threads.test.ts checks they are told to stop).
+    fs.symlinkSync(path.join(ROOT, target, 'gone'), path.join(ROOT, target, 'dangling.yaml'));
+    const failed = runCli('synth', '--user-space', fixture.rel, '--out', target, '--threads', '2');
+    expect(failed.status).toBe(2);
+    expect(failed.stderr).toMatch(/^mini-atlas: internal error: ENOENT[^\n]*dangling\.yaml/);
   });
 
   it('takes a whole number of threads, 1 or more', async () => {
