@@ -79,7 +79,7 @@ function blockMapping(object: Record<string, unknown>, level: number, compact: b
   for (const key of Object.keys(object)) {
     const value = blockNode(object[key], level + 1, false);
     if (value === undefined) continue;
-    const written = simpleScalar(key);
+    const written = keyScalar(key);
     // Stryker disable next-line EqualityOperator: a key of 1024 characters left to js-yaml is written the same
     if (written.length > 1024) throw NOT_SIMPLE;
     const start = !compact || result !== '' ? `\n${'  '.repeat(level)}` : '';
@@ -87,6 +87,22 @@ function blockMapping(object: Record<string, unknown>, level: number, compact: b
     result += `${start}${written}${value.charCodeAt(0) === 10 ? ':' : ': '}${value}`;
   }
   return result || '{}';
+}
+
+/** Keys written so far, as simpleScalar writes them: a synth writes the same few hundred keys millions of times. */
+const KEYS = new Map<string, string>();
+/** Keys remembered at most: those of team data (ConfigMap keys, environment variables) have no bound. */
+const KEYS_KEPT = 4096;
+
+/** `key` as simpleScalar writes it. */
+function keyScalar(key: string): string {
+  return KEYS.get(key) ?? remembered(key, simpleScalar(key));
+}
+
+function remembered(key: string, written: string): string {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a bound on memory only: remembering every key writes the same
+  if (KEYS.size < KEYS_KEPT) KEYS.set(key, written);
+  return written;
 }
 
 /** js-yaml's writeBlockSequence (an `undefined` item is written as null). */
