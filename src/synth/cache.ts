@@ -7,7 +7,8 @@ import type { LayerName } from '../../charts/layers';
 import type { Problem } from '../user-space';
 import type { TeamClaims } from '../user-space/claims';
 import type { Part } from './changes';
-import { DistFiles, DOCUMENT_SEPARATOR, FilePart, TeamOutput } from './render';
+import type { OutputFiles } from './dist-folder';
+import { DOCUMENT_SEPARATOR, FilePart, TeamOutput } from './render';
 
 /**
  * The incremental cache of `npm run synth`: what each team's files rendered to last time, so that
@@ -58,7 +59,7 @@ export interface CachedFile {
 }
 
 /** What the cache file holds. */
-interface CacheContent {
+export interface CacheContent {
   readonly format: number;
   readonly key: string;
   readonly files: Readonly<Record<string, CachedFile>>;
@@ -95,12 +96,13 @@ export function cacheFile(folder: string, out: string): string {
 }
 
 /**
- * The cache in `file` for `key`, checked against what dist/ holds now (`current`, and `hashes`:
- * the SHA-256 of each file's bytes): a ValidCache, or why not.
+ * The cache in `file`, if it was written for `key` and lists as many files as the output holds
+ * (`files`), else why not: checked before the output is read, which only a cache that passes
+ * needs (see checkCache).
  */
-export function openCache(file: string, key: string, current: DistFiles, hashes: ReadonlyMap<string, string>): ValidCache | CacheDoubt {
+export function readCache(file: string, key: string, files: number): CacheContent | CacheDoubt {
   // Nothing to take from an empty output: the cache, megabytes for thousands of teams, is not read.
-  if (current.size === 0) return { doubt: fs.existsSync(file) ? 'the output is empty' : 'none yet' };
+  if (files === 0) return { doubt: fs.existsSync(file) ? 'the output is empty' : 'none yet' };
   let content: CacheContent;
   try {
     content = JSON.parse(fs.readFileSync(file, 'utf8')) as CacheContent;
@@ -109,8 +111,17 @@ export function openCache(file: string, key: string, current: DistFiles, hashes:
   }
   if (!isCacheContent(content)) return { doubt: 'not one synth wrote' };
   if (content.format !== FORMAT || content.key !== key) return { doubt: 'written by other code, or for another user space or output' };
+  if (Object.keys(content.files).length !== files) return { doubt: 'the output is not what it recorded' };
+  return content;
+}
+
+/**
+ * `content` (readCache's) checked against what the output holds now (`current`, and `hashes`:
+ * the SHA-256 of each file's bytes): a ValidCache, or why not.
+ */
+export function checkCache(content: CacheContent, current: OutputFiles, hashes: ReadonlyMap<string, string>): ValidCache | CacheDoubt {
   const files = Object.keys(content.files);
-  if (files.length !== current.size || files.some((name) => !isRecord(content.files[name]) || hashes.get(name) !== content.files[name].hash)) return { doubt: 'the output is not what it recorded' };
+  if (files.some((name) => !isRecord(content.files[name]) || hashes.get(name) !== content.files[name].hash)) return { doubt: 'the output is not what it recorded' };
   const parts = new Map<string, FilePart[]>();
   const byTeam = new Map<string, Map<string, Map<string, FilePart>>>();
   for (const name of files) {

@@ -1,6 +1,5 @@
 import { loadAll } from 'js-yaml';
-import { FileContent, sameContent } from './dist-folder';
-import { DistFiles } from './render';
+import { FileContent, OutputFiles, sameContent } from './dist-folder';
 
 /** Flux leaves objects with this annotation set to `disabled` in the cluster when they leave Git. */
 const PRUNE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/prune';
@@ -50,16 +49,15 @@ export class DistComparison {
   private readonly newObjects = new Set<string>();
 
   constructor(
-    private readonly before: DistFiles,
+    private readonly before: OutputFiles,
     private readonly beforeParts?: ReadonlyMap<string, readonly Part[]>,
   ) {}
 
-  /** One file of the new dist/, with its parts when it is made of documents. */
-  add(file: string, content: FileContent, parts: readonly Part[] = []): void {
+  /** One file of the new dist/, with its parts when it is made of documents; returns whether it is the same as before. */
+  add(file: string, content: FileContent, parts: readonly Part[] = []): boolean {
     this.seen.add(file);
     const previous = this.before.get(file);
-    // Stryker disable next-line ConditionalExpression: saves indexing unchanged files only; their objects were in them before too, so none of them was removed
-    if (sameContent(previous, content)) return;
+    if (sameContent(previous, content)) return true;
     if (previous === undefined) this.added++;
     else this.changed++;
     const old = textsByOwner(this.beforeParts?.get(file));
@@ -71,15 +69,16 @@ export class DistComparison {
       for (const { id } of part.objects ?? []) this.newObjects.add(id);
     }
     if (previous !== undefined) this.collectRemoved(file, previous, textsByOwner(parts));
+    return false;
   }
 
-  /** What changed, once every new file was added: the old files not among them are removed. */
+  /** What changed, once every new file was added: the old files not among them are removed (and read, when they are read from the disk, see FilesOnDisk). */
   finish(): DistChanges {
     let removed = 0;
-    for (const [file, content] of this.before) {
+    for (const file of this.before.keys()) {
       if (this.seen.has(file)) continue;
       removed++;
-      this.collectRemoved(file, content, new Map());
+      this.collectRemoved(file, this.before.get(file)!, new Map());
     }
     const removedObjects = [...this.oldObjects.values()].filter(({ id }) => !this.newObjects.has(id)).sort((a, b) => a.id.localeCompare(b.id));
     return { added: this.added, changed: this.changed, removed, removedObjects };

@@ -11,12 +11,12 @@ import { checkClaims } from '../user-space/claims';
 import { listTeams, loadTeam, repositoryPaths, teamNameProblem } from '../user-space/load';
 import { readTeamFolder } from '../user-space/team-folder';
 import { PLATFORM } from '../../config/platform';
-import { cacheFile, describeFile, openCache, runningBundleVersion, sha256, writeCache, type ReusedTeam, type ValidCache } from './cache';
+import { cacheFile, checkCache, describeFile, readCache, runningBundleVersion, sha256, writeCache, type ReusedTeam, type ValidCache } from './cache';
 import { DistChanges, DistComparison, DistObject } from './changes';
 import { codeOwners, CODEOWNERS_FILE } from './codeowners';
-import { checkReplaceable, FileContent, OWNER_MARKER, OWNER_MARKER_TEXT, readTree, replaceTree } from './dist-folder';
+import { checkReplaceable, FileContent, FilesOnDisk, listTree, OutputFiles, OWNER_MARKER, OWNER_MARKER_TEXT, readTree, replaceTree } from './dist-folder';
 import { generatedDocs, writeGeneratedDocs, writeIfChanged } from './docs';
-import { assembleCluster, clusterFiles, DistFiles, FilePart, ObjectCounts, TeamFiles, TeamOutput } from './render';
+import { assembleCluster, clusterFiles, FilePart, ObjectCounts, TeamFiles, TeamOutput } from './render';
 import { Spool } from './spool';
 import { RendererSetup, TeamRenderer, TeamResult } from './teams';
 import { RenderThreads, renderThreads, StartRenderThread, TEAMS_PER_THREAD, workerThreads } from './threads';
@@ -133,8 +133,8 @@ interface ListedTeams {
 
 /** A synth before its teams are rendered. */
 interface PreparedSynth extends ListedTeams {
-  /** dist/ as it is, and the SHA-256 of each file (when there is a cache). */
-  readonly current: DistFiles;
+  /** dist/ as it is, and the SHA-256 of each file read (when there is a cache). */
+  readonly current: OutputFiles;
   readonly hashes: ReadonlyMap<string, string>;
   readonly key?: string;
   readonly cache?: ValidCache;
@@ -162,9 +162,13 @@ function listTeamsToRender(options: SynthOptions): ListedTeams {
 
 function prepare(options: SynthOptions, { problems, teams }: ListedTeams, spool: Spool): PreparedSynth {
   const hashes = new Map<string, string>();
-  const current = readTree(options.out, options.cache ? (file, bytes) => hashes.set(file, sha256(bytes)) : undefined);
+  const onRead = options.cache ? (file: string, bytes: Buffer) => hashes.set(file, sha256(bytes)) : undefined;
+  const files = listTree(options.out);
   const key = options.cache && cacheKey(options, options.cache.codeVersion);
-  const opened = !options.cache ? { doubt: 'not used' } : options.full ? { doubt: 'not read (--full)' } : openCache(options.cache.file, key!, current, hashes);
+  const recorded = !options.cache ? { doubt: 'not used' } : options.full ? { doubt: 'not read (--full)' } : readCache(options.cache.file, key!, files.length);
+  // Only a cache that may serve needs the output read in full (its parts are taken from it); otherwise each file is read when compared.
+  const current = 'doubt' in recorded ? new FilesOnDisk(options.out, files, onRead) : readTree(options.out, onRead);
+  const opened = 'doubt' in recorded ? recorded : checkCache(recorded, current, hashes);
   const cache = 'reuse' in opened ? opened : undefined;
   // Objects are named only to tell what a change removes: nothing, from an empty output.
   // Stryker disable next-line ConditionalExpression,EqualityOperator: naming them from an empty output too costs time only
@@ -215,19 +219,21 @@ function finish(options: SynthOptions, synth: PreparedSynth, results: readonly T
   const teamFiles: TeamFiles = new Map(clusters.flatMap((cluster) => [...cluster.teamFiles]));
   const comparison = new DistComparison(current, cache?.parts);
   const partsOf = new Map<string, readonly FilePart[] | undefined>();
+  let changes: DistChanges | undefined;
   /** Every file of the new dist/, put together one at a time, compared with the old one and noted for the cache on its way to the disk. */
-  function* files(): Generator<readonly [string, FileContent]> {
+  function* files(): Generator<readonly [string, FileContent, boolean]> {
     const all = [[[OWNER_MARKER, OWNER_MARKER_TEXT, undefined] as const], ...clusters.map(clusterFiles)];
     for (const source of all) {
       for (const [file, content, parts] of source) {
-        comparison.add(file, content, parts);
+        const unchanged = comparison.add(file, content, parts);
         partsOf.set(file, parts);
-        yield [file, content];
+        yield [file, content, unchanged];
       }
     }
+    // Before replaceTree removes the old files that are not among the new: the comparison reads them.
+    changes = comparison.finish();
   }
   const changed = replaceTree(options.out, files(), current);
-  const changes = comparison.finish();
   const owners = codeOwners({
     platformOwners: PLATFORM.owners,
     teamOwners,

@@ -36,11 +36,15 @@ export function checkReplaceable(folder: string, shown: string): void {
 // readFileSync after another takes a fifth of the time of fs.promises with 32 files in flight,
 // and writing is no slower (the kernel serializes the file creations either way).
 
-/**
- * Every file under `folder`, by path relative to it ('/'-separated), in sorted order; empty if it
- * doesn't exist. `onRead` sees each file's bytes as read (the incremental cache hashes them).
- */
-export function readTree(folder: string, onRead?: (file: string, bytes: Buffer) => void): DistFiles {
+/** An output folder's files as they are, by path relative to it ('/'-separated): their names, and each one's text. */
+export interface OutputFiles {
+  readonly size: number;
+  keys(): IterableIterator<string>;
+  get(file: string): string | undefined;
+}
+
+/** Every file under `folder`, by path relative to it ('/'-separated), sorted; none if it doesn't exist. */
+export function listTree(folder: string): string[] {
   const files: string[] = [];
   const walk = (relative: string) => {
     let entries: fs.Dirent[];
@@ -56,13 +60,56 @@ export function readTree(folder: string, onRead?: (file: string, bytes: Buffer) 
     }
   };
   walk('');
-  return new Map(
-    files.sort().map((file) => {
-      const bytes = fs.readFileSync(path.join(folder, file));
-      onRead?.(file, bytes);
-      return [file, bytes.toString('utf8')];
-    }),
-  );
+  return files.sort();
+}
+
+/**
+ * Every file under `folder` (see listTree) with its text; empty if it doesn't exist. `onRead`
+ * sees each file's bytes as read (the incremental cache hashes them).
+ */
+export function readTree(folder: string, onRead?: (file: string, bytes: Buffer) => void): DistFiles {
+  return new Map(listTree(folder).map((file) => [file, readFile(folder, file, onRead)]));
+}
+
+function readFile(folder: string, file: string, onRead?: (file: string, bytes: Buffer) => void): string {
+  const bytes = fs.readFileSync(path.join(folder, file));
+  onRead?.(file, bytes);
+  return bytes.toString('utf8');
+}
+
+/**
+ * The files under `folder` (listTree's), each one's text read when asked for and not kept: a
+ * full render over a large output (146 MB at 10,000 teams) holds no copy of the old one. The
+ * last file read is kept, as the comparison with the new output and the writing ask for the same
+ * file one after the other. Every file must be asked for before the folder is replaced.
+ * `onRead` sees each file's bytes as read.
+ */
+export class FilesOnDisk implements OutputFiles {
+  private readonly files: ReadonlySet<string>;
+  private last?: { readonly file: string; readonly text: string };
+
+  constructor(
+    private readonly folder: string,
+    files: readonly string[],
+    private readonly onRead?: (file: string, bytes: Buffer) => void,
+  ) {
+    this.files = new Set(files);
+  }
+
+  get size(): number {
+    return this.files.size;
+  }
+
+  keys(): IterableIterator<string> {
+    return this.files.values();
+  }
+
+  get(file: string): string | undefined {
+    if (!this.files.has(file)) return undefined;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,OptionalChaining: saves reading a file a second time only
+    if (this.last?.file !== file) this.last = { file, text: readFile(this.folder, file, this.onRead) };
+    return this.last.text;
+  }
 }
 
 /** UTF-8 bytes kept elsewhere (in synth's spool), read each time they are needed. */
@@ -111,8 +158,10 @@ function writeContent(file: string, content: FileContent): string {
 }
 
 /**
- * Makes `folder` hold exactly `files`, given what it holds now (`current`, from readTree), and
- * returns the SHA-256 of each file it wrote (those that changed). `files` is read once, one file
+ * Makes `folder` hold exactly `files`, given what it holds now (`current`: readTree's or FilesOnDisk), and
+ * returns the SHA-256 of each file it wrote (those that changed). A file may come with whether it
+ * is unchanged, when the caller compared it already (a comparison reads the old file and the new
+ * one's pieces in full). `files` is read once, one file
  * at a time: synth hands each file over as it puts it together, so that the largest (the layer
  * files all teams share) are never all in memory at once.
  *
@@ -122,7 +171,7 @@ function writeContent(file: string, content: FileContent): string {
  * rename (atomic per file) and loses the removed ones: on a slow disk, creating and deleting
  * thousands of unchanged files would cost more than rendering them.
  */
-export function replaceTree(folder: string, files: Iterable<readonly [string, FileContent]>, current: DistFiles): ReadonlyMap<string, string> {
+export function replaceTree(folder: string, files: Iterable<readonly [string, FileContent, boolean?]>, current: OutputFiles): ReadonlyMap<string, string> {
   const staging = `${folder}.tmp-${process.pid}`;
   const exists = fs.existsSync(folder);
   const changed = new Map<string, string>();
@@ -131,9 +180,9 @@ export function replaceTree(folder: string, files: Iterable<readonly [string, Fi
   try {
     fs.mkdirSync(staging, { recursive: true });
     const folders = new FolderMaker(staging);
-    for (const [file, content] of files) {
+    for (const [file, content, unchanged] of files) {
       kept.add(file);
-      if (exists && sameContent(current.get(file), content)) continue;
+      if (exists && (unchanged ?? sameContent(current.get(file), content))) continue;
       folders.ensureFor(file);
       changed.set(file, writeContent(path.join(staging, file), content));
     }

@@ -4,7 +4,8 @@ import { generateTeams } from '../../bench/generate-teams';
 import { formatProblem } from '../../src/user-space';
 import { synthesize, SynthOptions, SynthResult } from '../../src/synth/command';
 import { readTree } from '../../src/synth/dist-folder';
-import { cacheFile, describeFile, openCache, sha256, ValidCache, writeCache } from '../../src/synth/cache';
+import { cacheFile, checkCache, describeFile, readCache, sha256, ValidCache, writeCache } from '../../src/synth/cache';
+import type { OutputFiles } from '../../src/synth/dist-folder';
 import { tempDir } from '../helpers';
 
 /**
@@ -204,6 +205,12 @@ describe('the cache folder', () => {
     expect(fs.readdirSync(folder).sort()).toEqual([path.basename(file), ...old.slice(2).map((cache) => path.basename(cache)), 'notes.txt'].sort());
   });
 });
+
+/** The cache in `file`, read and checked as synth does, against the output `current` whose files have the SHA-256 `hashes`. */
+function openCache(file: string, key: string, current: OutputFiles, hashes: ReadonlyMap<string, string>) {
+  const content = readCache(file, key, current.size);
+  return 'doubt' in content ? content : checkCache(content, current, hashes);
+}
 
 describe('a cache is opened', () => {
   const text = 'kind: Namespace\n';

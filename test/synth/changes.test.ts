@@ -38,6 +38,16 @@ describe('what a synth changes in dist/', () => {
     expect(changes).toMatchObject({ added: 2, changed: 1, removed: 5 });
   });
 
+  it('says of each new file whether it is the same as before, which spares writing it', () => {
+    const comparison = new DistComparison(before);
+    expect([...after].map(([file, content]) => [file, comparison.add(file, content)])).toEqual([
+      ['dev/a/same.yaml', true],
+      ['dev/a/changed.yaml', false],
+      ['dev/a/configmap.yaml', false],
+      ['dev/b/new.yaml', false],
+    ]);
+  });
+
   it('lists the objects that leave the cluster, sorted, marking those Flux keeps (prune: disabled and nothing else)', () => {
     expect(changes.removedObjects.map(({ id, kept }) => ({ id, kept }))).toEqual([
       { id: 'dev: Namespace team-a', kept: true },

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkReplaceable, readTree, replaceTree } from '../../src/synth/dist-folder';
+import { checkReplaceable, FilesOnDisk, listTree, readTree, replaceTree } from '../../src/synth/dist-folder';
 import { UsageError } from '../../src/cli/usage-error';
 import { tempDir } from '../helpers';
 
@@ -55,6 +55,24 @@ describe('readTree', () => {
 
   it('is empty for a folder that does not exist', () => {
     expect(readTree(path.join(tempDir('read'), 'nowhere'))).toEqual(new Map());
+  });
+});
+
+describe('FilesOnDisk', () => {
+  it('names the files given, and reads each from the disk when asked for, as it is then, and the same file asked again once', () => {
+    const folder = path.join(tempDir('on-disk'), 'dist');
+    write(folder, OLD);
+    const read: string[] = [];
+    const files = new FilesOnDisk(folder, listTree(folder), (file, bytes) => read.push(`${file} ${bytes.toString('utf8')}`));
+    expect(files.size).toBe(Object.keys(OLD).length);
+    expect([...files.keys()]).toEqual(Object.keys(OLD).sort());
+    expect(read).toEqual([]);
+    fs.writeFileSync(path.join(folder, 'dev/a.yaml'), 'a: 2\n');
+    expect(files.get('dev/a.yaml')).toBe('a: 2\n');
+    expect(files.get('dev/a.yaml')).toBe('a: 2\n');
+    expect(files.get('top.yaml')).toBe(OLD['top.yaml']);
+    expect(read).toEqual(['dev/a.yaml a: 2\n', `top.yaml ${OLD['top.yaml']}`]);
+    expect(files.get('dev/none.yaml')).toBeUndefined();
   });
 });
 

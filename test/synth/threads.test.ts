@@ -2,7 +2,6 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { MessageChannel } from 'worker_threads';
-import { OWNER_MARKER, OWNER_MARKER_TEXT } from '../../src/synth/dist-folder';
 import { synthesize, synthesizeOnThreads, SynthResult } from '../../src/synth/command';
 import { Spool } from '../../src/synth/spool';
 import { TeamRenderer } from '../../src/synth/teams';
@@ -261,12 +260,16 @@ describe('render threads started before the main thread knows what to render wit
 
   it('are stopped when the synth fails before it renders, which it reports', async () => {
     const out = path.join(ROOT, makeTempDir());
-    fs.writeFileSync(path.join(out, OWNER_MARKER), OWNER_MARKER_TEXT);
-    // A file of the output that cannot be read: reading dist/ fails, after the other thread started.
-    fs.symlinkSync(path.join(out, 'gone'), path.join(out, 'dangling.yaml'));
+    const cache = { file: path.join(ROOT, makeTempDir(), 'cache.json'), codeVersion: 'test' };
+    const userSpaceDir = writeTeams(TEAMS).dir;
+    await synthesizeOnThreads({ userSpaceDir, out, cache }, { startThread: inThisThread(true), threads: 1 });
+    // A file of the output that cannot be read, where the cache lists one: reading the output fails, after the other thread started.
+    const namespaces = path.join(out, 'dev', 'namespaces', fs.readdirSync(path.join(out, 'dev', 'namespaces'))[0]);
+    fs.rmSync(namespaces);
+    fs.symlinkSync(path.join(out, 'gone'), namespaces);
     const rendered: number[] = [];
     const { startThread, done } = startedAtOnce(rendered);
-    await expect(synthesizeOnThreads({ userSpaceDir: writeTeams(TEAMS).dir, out }, { startThread, threads: 2 })).rejects.toThrow(/ENOENT.*dangling\.yaml/);
+    await expect(synthesizeOnThreads({ userSpaceDir, out, cache }, { startThread, threads: 2 })).rejects.toThrow(/ENOENT/);
     await Promise.all(done);
     expect(done).toHaveLength(1);
     expect(rendered).toEqual([]);
