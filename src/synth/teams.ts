@@ -117,22 +117,26 @@ export class TeamRenderer {
   }
 }
 
-/** A part whose text waits in a spool, without the spool: what a render thread posts of it. */
-type SpooledPartData = Pick<FilePart, 'team' | 'documents' | 'owned' | 'objects'> & Required<Pick<FilePart, 'length' | 'hash'>> & { readonly entry: SpoolEntry };
+/** A part whose text (and objects, when named) wait in a spool, without the spool: what a render thread posts of it. */
+type SpooledPartData = Pick<FilePart, 'team' | 'documents' | 'owned'> & Required<Pick<FilePart, 'length' | 'hash'>> & { readonly entry: SpoolEntry; readonly objects?: SpoolEntry };
 
-/** A part whose text waits in the spool (see Spool), read when asked for. */
+/**
+ * A part whose text waits in the spool (see Spool), read when asked for; so do its objects, when
+ * named (a synth over an existing output names 240,000 at 10,000 teams, about 60 MB in memory,
+ * and reads only those of the parts that changed).
+ */
 class SpooledPart implements FilePart, Bytes {
   readonly team?: string;
   readonly documents: number;
   readonly owned: boolean;
-  readonly objects?: FilePart['objects'];
   readonly length: number;
   readonly hash: string;
 
-  /** `part`'s text put into `spool`; its length and hash, which the cache records, worked out while the text is at hand. */
+  /** `part`'s text and objects put into `spool`; its length and hash, which the cache records, worked out while the text is at hand. */
   static put(part: FilePart, spool: Spool): SpooledPart {
     const bytes = Buffer.from(part.text);
-    return new SpooledPart({ team: part.team, documents: part.documents, owned: part.owned, objects: part.objects, length: part.text.length, hash: sha256(bytes), entry: spool.put(bytes) }, spool);
+    const objects = part.objects && spool.put(Buffer.from(JSON.stringify(part.objects)));
+    return new SpooledPart({ team: part.team, documents: part.documents, owned: part.owned, length: part.text.length, hash: sha256(bytes), entry: spool.put(bytes), ...(objects && { objects }) }, spool);
   }
 
   constructor(
@@ -142,9 +146,12 @@ class SpooledPart implements FilePart, Bytes {
     this.team = data.team;
     this.documents = data.documents;
     this.owned = data.owned;
-    this.objects = data.objects;
     this.length = data.length;
     this.hash = data.hash;
+  }
+
+  get objects(): FilePart['objects'] {
+    return this.data.objects && (JSON.parse(this.spool.read(this.data.objects).toString('utf8')) as FilePart['objects']);
   }
 
   read(): Buffer {
