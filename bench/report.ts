@@ -2,11 +2,12 @@ import * as os from 'os';
 
 /**
  * The commands the benchmark compares: `synth` writes into an empty folder, `resynth` finds its
- * output already there, `resynth-one` finds it there after a change to one team; `floor` only
+ * output already there, `resynth-one` finds it there after a change to one team, `resynth-full`
+ * renders every team again over it (`--full`, as after a change to the platform's code); `floor` only
  * reads, parses and writes (bench/io-floor.js); `baseline` is the conventional cdk8s app in
  * bench/conventional.
  */
-export type CaseName = 'floor' | 'synth' | 'resynth' | 'resynth-one' | 'validate' | 'preview' | 'baseline';
+export type CaseName = 'floor' | 'synth' | 'resynth' | 'resynth-one' | 'resynth-full' | 'validate' | 'preview' | 'baseline';
 
 /** How a case fared at one size over all its runs. */
 export type Outcome =
@@ -41,6 +42,7 @@ const LABELS: Record<CaseName, string> = {
   synth: '`npm run synth`',
   resynth: '`npm run synth`, output up to date',
   'resynth-one': '`npm run synth`, one team changed',
+  'resynth-full': '`npm run synth -- --full`, over its output',
   validate: '`npm run validate`',
   preview: '`npm run preview` (one team)',
   baseline: 'conventional cdk8s app (`npx ts-node main.ts`)',
@@ -107,7 +109,7 @@ function renderGoals(rows: readonly Row[]): string[] {
   const preview = measured(rows, 'preview', REFERENCE_TEAMS);
   return [
     synth && baseline ? synthVersusBaseline(synth, baseline) : missing('synth vs the conventional app'),
-    synth ? `synth peak RSS: ${Math.round(synth.peakRssMiB)} MiB (goal ≤ ${GOALS.synthPeakRssMiB} MiB): ${verdict(synth.peakRssMiB <= GOALS.synthPeakRssMiB)}` : missing('synth peak RSS'),
+    synthPeakRss(rows, REFERENCE_TEAMS) ?? missing('synth peak RSS'),
     synth && validate ? `validate vs synth: ${seconds(validate)} vs ${seconds(synth)} (goal: no slower): ${verdict(validate.medianSeconds <= synth.medianSeconds)}` : missing('validate vs synth'),
     preview ? `preview of one team: ${seconds(preview)} (goal < ${GOALS.previewSeconds} s): ${verdict(preview.medianSeconds < GOALS.previewSeconds)}` : missing('preview'),
     ...(['synth', 'resynth', 'validate'] as const).map((name) => linearity(rows, name)),
@@ -121,9 +123,22 @@ function renderLargeGoals(rows: readonly Row[]): string[] {
   const one = measured(rows, 'resynth-one', LARGE_TEAMS);
   return [
     synth && floor ? synthVersusFloor(synth, floor) : missing('synth vs the I/O floor'),
-    synth ? `synth peak RSS: ${Math.round(synth.peakRssMiB)} MiB (goal ≤ ${GOALS.synthPeakRssMiB} MiB): ${verdict(synth.peakRssMiB <= GOALS.synthPeakRssMiB)}` : missing('synth peak RSS'),
+    synthPeakRss(rows, LARGE_TEAMS) ?? missing('synth peak RSS'),
     synth && one ? `synth after a change to one team vs a full synth: ${seconds(one)} vs ${seconds(synth)} = ${percent(one.medianSeconds / synth.medianSeconds)} (goal ≤ ${percent(GOALS.resynthOneShareOfSynth)}): ${verdict(one.medianSeconds <= GOALS.resynthOneShareOfSynth * synth.medianSeconds)}; CPU time ${percent(one.medianCpuSeconds / synth.medianCpuSeconds)}` : missing('synth after a change to one team'),
   ];
+}
+
+/**
+ * The largest peak RSS of a synth that renders every team: into an empty folder, and over its
+ * output (which it compares with what it writes), when measured.
+ */
+function synthPeakRss(rows: readonly Row[], teams: number): string | undefined {
+  const synth = measured(rows, 'synth', teams);
+  if (!synth) return undefined;
+  const full = measured(rows, 'resynth-full', teams);
+  const peak = Math.max(synth.peakRssMiB, full?.peakRssMiB ?? 0);
+  const over = full ? `, ${Math.round(full.peakRssMiB)} MiB over its output (--full)` : '';
+  return `synth peak RSS: ${Math.round(synth.peakRssMiB)} MiB into an empty folder${over} (goal ≤ ${GOALS.synthPeakRssMiB} MiB): ${verdict(peak <= GOALS.synthPeakRssMiB)}`;
 }
 
 /**

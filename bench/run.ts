@@ -131,6 +131,8 @@ function benchCases(root: string, generated: GeneratedTeams): BenchCase[] {
     { name: 'resynth', inputFiles: files.length, command: synth },
     // A team's pull request: one line of one team's file changed since the last synth.
     { name: 'resynth-one', inputFiles: files.length, command: synth, prepare: (run) => changeOneTeam(userSpace, teams, run) },
+    // A change to the platform's code: every team rendered again, over the output.
+    { name: 'resynth-full', inputFiles: files.length, command: scriptCommand('synth', ['--user-space', userSpace, '--out', synthOut, '--full']) },
     { name: 'validate', inputFiles: files.length, command: scriptCommand('validate', ['--user-space', userSpace]) },
     { name: 'preview', inputFiles: files.length / teams.length, command: scriptCommand('preview', [path.join(userSpace, teams[0]), '--cluster', 'dev', '--user-space', userSpace]) },
     {

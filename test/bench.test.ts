@@ -138,9 +138,17 @@ describe('the report', () => {
     const report = renderReport([row('floor', LARGE_TEAMS, 10), row('synth', LARGE_TEAMS, 14, 380), row('resynth-one', LARGE_TEAMS, 4)], 'npm run bench', LOAD);
     expect(report).toContain('synth vs the I/O floor, best runs: 12.60 s vs 9.00 s = 1.40× (goal ≤ 1.5×): met; medians 14.00 s vs 10.00 s; CPU time 1.40×');
     expect(report).toContain(`Goals at ${LARGE_TEAMS} teams:\n- synth vs the I/O floor`);
-    expect(report).toContain('synth peak RSS: 380 MiB (goal ≤ 400 MiB): met');
+    expect(report).toContain('synth peak RSS: 380 MiB into an empty folder (goal ≤ 400 MiB): met');
     expect(report).toContain('synth after a change to one team vs a full synth: 4.00 s vs 14.00 s = 28.6% (goal ≤ 25.0%): **not met**; CPU time 28.6%');
     expect(report).toContain('| I/O floor (`node bench/io-floor.js`) | 10000 | 50000 | 10.00 |');
+  });
+
+  it('judges the peak RSS of synth by the larger of a synth into an empty folder and one over its output', () => {
+    const peak = (full: number) => renderReport([row('synth', LARGE_TEAMS, 7, 360), row('resynth-full', LARGE_TEAMS, 7, full)], 'npm run bench', LOAD);
+    expect(peak(420)).toContain('synth peak RSS: 360 MiB into an empty folder, 420 MiB over its output (--full) (goal ≤ 400 MiB): **not met**');
+    expect(peak(400)).toContain('synth peak RSS: 360 MiB into an empty folder, 400 MiB over its output (--full) (goal ≤ 400 MiB): met');
+    expect(renderReport([row('synth', LARGE_TEAMS, 7, 410), row('resynth-full', LARGE_TEAMS, 7, 390)], 'npm run bench', LOAD)).toContain('410 MiB into an empty folder, 390 MiB over its output (--full) (goal ≤ 400 MiB): **not met**');
+    expect(peak(420)).toContain('| `npm run synth -- --full`, over its output | 10000 | 50000 | 7.00 |');
   });
 
   it('judges synth against the floor by their best runs, which a busy disk does not reach', () => {
