@@ -67,9 +67,9 @@ export class Spool {
     return bytes;
   }
 
-  /** Closes the spool: a joined one once its texts are written, for its maker to read; the maker's is removed, and what was put can no longer be read. */
+  /** Closes the spool once every text put is written (a joined one's, for its maker to read); the maker's is removed, and what was put can no longer be read. */
   close(): void {
-    if (!this.folder) this.write();
+    this.write();
     fs.closeSync(this.fd);
     // Stryker disable next-line BooleanLiteral: the folder is there until this removes it; force is for a system cleaner that came first
     if (this.folder) fs.rmSync(this.folder, { recursive: true, force: true });

@@ -147,8 +147,8 @@ class RenderThread {
       },
       () => this.stopped,
     );
-    if (this.stopped || this.plan || this.read.size === 0) return this.finish();
-    // Every team is claimed, some only read: their plan comes as a message, once the main thread has read dist/.
+    if (this.plan || this.stopped) return this.finish();
+    // Every team is claimed, those of this thread only read: the plan comes as a message, once the main thread has read dist/.
     this.data.plans.once('message', (message: RenderPlan | null) => {
       this.take(message);
       this.finish();

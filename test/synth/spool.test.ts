@@ -26,6 +26,9 @@ describe('the spool of rendered parts', () => {
       expect(fs.statSync(spool.file).size).toBe(SPOOL_BATCH);
       const third = spool.put(Buffer.from('kind: Namespace\n'));
       expect(fs.statSync(spool.file).size).toBe(SPOOL_BATCH);
+      // What is written already is read without writing the rest.
+      expect(spool.read(second)).toEqual(Buffer.alloc(SPOOL_BATCH / 2, 'b'));
+      expect(fs.statSync(spool.file).size).toBe(SPOOL_BATCH);
       expect(spool.read(third).toString('utf8')).toBe('kind: Namespace\n');
       expect(fs.statSync(spool.file).size).toBe(SPOOL_BATCH + third.length);
       expect(spool.read(second)).toEqual(Buffer.alloc(SPOOL_BATCH / 2, 'b'));

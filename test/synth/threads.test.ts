@@ -239,6 +239,22 @@ describe('render threads started before the main thread knows what to render wit
     }
   });
 
+  it('stop when told to while reading, before the plan comes', () => {
+    const spool = Spool.create();
+    const plans = new MessageChannel();
+    const posted: RenderThreadMessage[] = [];
+    const next = new Int32Array(new SharedArrayBuffer(4));
+    try {
+      plans.port1.postMessage(null);
+      serveRenderThread({ userSpaceDir: writeTeams(TEAMS).dir, teams: ['team-a', 'team-b', 'team-c'], next, spoolFile: spool.file, plans: plans.port2 }, { postMessage: (message: RenderThreadMessage) => posted.push(message) });
+      expect(posted).toEqual([{ done: true }]);
+      expect(next[0]).toBe(1);
+    } finally {
+      spool.close();
+      plans.port1.close();
+    }
+  });
+
   it('stop when told to while rendering, rendering no team they claim after', () => {
     const teams = writeTeams(TEAMS);
     const spool = Spool.create();
