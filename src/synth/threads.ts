@@ -120,6 +120,7 @@ export function serveRenderThread(data: RenderThreadData, port: Pick<MessagePort
   new RenderThread(data, port).serve();
 }
 
+/** A render thread's work: the teams it read before the plan came, then its TeamRenderer (see serveRenderThread). */
 class RenderThread {
   private readonly spool: Spool;
   /** Teams claimed before the plan came, with their folders as read. */
