@@ -167,6 +167,7 @@ function prepare(options: SynthOptions, { problems, teams }: ListedTeams, spool:
   const key = options.cache && cacheKey(options, options.cache.codeVersion);
   const recorded = !options.cache ? { doubt: 'not used' } : options.full ? { doubt: 'not read (--full)' } : readCache(options.cache.file, key!, files.length);
   // Only a cache that may serve needs the output read in full (its parts are taken from it); otherwise each file is read when compared.
+  // Stryker disable next-line StringLiteral: reading the output in full up front writes the same; it only holds all of it in memory
   const current = 'doubt' in recorded ? new FilesOnDisk(options.out, files, onRead) : readTree(options.out, onRead);
   const opened = 'doubt' in recorded ? recorded : checkCache(recorded, current, hashes);
   const cache = 'reuse' in opened ? opened : undefined;
