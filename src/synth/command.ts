@@ -165,11 +165,11 @@ function prepare(options: SynthOptions, { problems, teams }: ListedTeams, spool:
   const onRead = options.cache ? (file: string, bytes: Buffer) => hashes.set(file, sha256(bytes)) : undefined;
   const files = listTree(options.out);
   const key = options.cache && cacheKey(options, options.cache.codeVersion);
-  const recorded = !options.cache ? { doubt: 'not used' } : options.full ? { doubt: 'not read (--full)' } : readCache(options.cache.file, key!, files.length);
+  const cached = !options.cache ? { doubt: 'not used' } : options.full ? { doubt: 'not read (--full)' } : readCache(options.cache.file, key!, files.length);
   // Only a cache that may serve needs the output read in full (its parts are taken from it); otherwise each file is read when compared.
   // Stryker disable next-line StringLiteral: reading the output in full up front writes the same; it only holds all of it in memory
-  const current = 'doubt' in recorded ? new FilesOnDisk(options.out, files, onRead) : readTree(options.out, onRead);
-  const opened = 'doubt' in recorded ? recorded : checkCache(recorded, current, hashes);
+  const current = 'doubt' in cached ? new FilesOnDisk(options.out, files, onRead) : readTree(options.out, onRead);
+  const opened = 'doubt' in cached ? cached : checkCache(cached, current, hashes);
   const cache = 'reuse' in opened ? opened : undefined;
   // Objects are named only to tell what a change removes: nothing, from an empty output.
   // Stryker disable next-line ConditionalExpression,EqualityOperator: naming them from an empty output too costs time only
