@@ -54,7 +54,7 @@ export interface SynthCacheOptions {
 export interface RenderReport {
   readonly reused: number;
   readonly rendered: number;
-  /** Threads that rendered them (see renderOnThreads). */
+  /** Threads that rendered them (see RenderThreads). */
   readonly threads: number;
   /** Why no team could be reused, when a cache was given. @default none */
   readonly doubt?: string;

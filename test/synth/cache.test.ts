@@ -207,7 +207,7 @@ describe('the cache folder', () => {
 });
 
 /** The cache in `file`, read and checked as synth does, against the output `current` whose files have the SHA-256 `hashes`. */
-function openCache(file: string, key: string, current: OutputFiles, hashes: ReadonlyMap<string, string>) {
+function readAndCheckCache(file: string, key: string, current: OutputFiles, hashes: ReadonlyMap<string, string>) {
   const content = readCache(file, key, current.size);
   return 'doubt' in content ? content : checkCache(content, current, hashes);
 }
@@ -220,9 +220,9 @@ describe('a cache is opened', () => {
   it('for the key it was written for only: other code, user space or output means a full render', () => {
     const file = cacheFile(tempDir('synth-caches'), 'out');
     writeCache(file, 'this code', new Map([['dev/namespaces.yaml', describeFile(sha256(text))]]), new Map());
-    expect(openCache(file, 'this code', current, hashes)).not.toHaveProperty('doubt');
-    expect(openCache(file, 'other code', current, hashes)).toEqual({ doubt: 'written by other code, or for another user space or output' });
-    expect(openCache(file, 'this code', current, new Map([['dev/namespaces.yaml', sha256('edited')]]))).toEqual({ doubt: 'the output is not what it recorded' });
+    expect(readAndCheckCache(file, 'this code', current, hashes)).not.toHaveProperty('doubt');
+    expect(readAndCheckCache(file, 'other code', current, hashes)).toEqual({ doubt: 'written by other code, or for another user space or output' });
+    expect(readAndCheckCache(file, 'this code', current, new Map([['dev/namespaces.yaml', sha256('edited')]]))).toEqual({ doubt: 'the output is not what it recorded' });
   });
 });
 
@@ -233,7 +233,7 @@ describe("a cache whose record of a file's parts does not fit the file is doubte
   const opened = (parts: unknown, content = text) => {
     const file = cacheFile(tempDir('synth-caches'), 'out');
     writeCache(file, 'key', new Map([[name, { hash: sha256(content), parts: parts as never }]]), new Map());
-    return openCache(file, 'key', new Map([[name, content]]), new Map([[name, sha256(content)]]));
+    return readAndCheckCache(file, 'key', new Map([[name, content]]), new Map([[name, sha256(content)]]));
   };
 
   it('takes a record that fits, part by part', () => {
@@ -288,7 +288,7 @@ describe("a team's entry in the cache", () => {
     const cache = JSON.parse(fs.readFileSync(file, 'utf8'));
     spoil(cache.teams['team-a'], cache);
     fs.writeFileSync(file, JSON.stringify(cache));
-    return openCache(file, 'key', new Map([[name, text]]), new Map([[name, sha256(text)]]));
+    return readAndCheckCache(file, 'key', new Map([[name, text]]), new Map([[name, sha256(text)]]));
   }
 
   it('gives back the record and the output it was written with, for the hash it recorded only', () => {
