@@ -79,14 +79,13 @@ function readFile(folder: string, file: string, onRead?: (file: string, bytes: B
 
 /**
  * The files under `folder` (listTree's), each one's text read when asked for and not kept: a
- * full render over a large output (146 MB at 10,000 teams) holds no copy of the old one. The
- * last file read is kept, as the comparison with the new output and the writing ask for the same
- * file one after the other. Every file must be asked for before the folder is replaced.
- * `onRead` sees each file's bytes as read.
+ * full render over a large output (146 MB at 10,000 teams) holds no copy of the old one. Synth
+ * asks for each file once (the comparison with the new output tells the writing what changed),
+ * and every file must be asked for before the folder is replaced. `onRead` sees each file's
+ * bytes as read.
  */
 export class FilesOnDisk implements OutputFiles {
   private readonly files: ReadonlySet<string>;
-  private last?: { readonly file: string; readonly text: string };
 
   constructor(
     private readonly folder: string,
@@ -105,10 +104,7 @@ export class FilesOnDisk implements OutputFiles {
   }
 
   get(file: string): string | undefined {
-    if (!this.files.has(file)) return undefined;
-    // Stryker disable next-line ConditionalExpression,EqualityOperator,OptionalChaining: saves reading a file a second time only
-    if (this.last?.file !== file) this.last = { file, text: readFile(this.folder, file, this.onRead) };
-    return this.last.text;
+    return this.files.has(file) ? readFile(this.folder, file, this.onRead) : undefined;
   }
 }
 

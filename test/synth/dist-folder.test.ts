@@ -59,7 +59,7 @@ describe('readTree', () => {
 });
 
 describe('FilesOnDisk', () => {
-  it('names the files given, and reads each from the disk when asked for, as it is then, and the same file asked again once', () => {
+  it('names the files given, and reads each from the disk when asked for, as it is then', () => {
     const folder = path.join(tempDir('on-disk'), 'dist');
     write(folder, OLD);
     const read: string[] = [];
@@ -68,7 +68,6 @@ describe('FilesOnDisk', () => {
     expect([...files.keys()]).toEqual(Object.keys(OLD).sort());
     expect(read).toEqual([]);
     fs.writeFileSync(path.join(folder, 'dev/a.yaml'), 'a: 2\n');
-    expect(files.get('dev/a.yaml')).toBe('a: 2\n');
     expect(files.get('dev/a.yaml')).toBe('a: 2\n');
     expect(files.get('top.yaml')).toBe(OLD['top.yaml']);
     expect(read).toEqual(['dev/a.yaml a: 2\n', `top.yaml ${OLD['top.yaml']}`]);
