@@ -14,7 +14,7 @@ import { PLATFORM } from '../../config/platform';
 import { cacheFile, checkCache, describeFile, readCache, runningBundleVersion, sha256, writeCache, type ReusedTeam, type ValidCache } from './cache';
 import { DistChanges, DistComparison, DistObject } from './changes';
 import { codeOwners, CODEOWNERS_FILE } from './codeowners';
-import { checkReplaceable, FileContent, FilesOnDisk, listTree, OutputFiles, OWNER_MARKER, OWNER_MARKER_TEXT, readTree, replaceTree } from './dist-folder';
+import { checkReplaceable, FileContent, FilesOnDisk, listTree, OutputFiles, OWNER_MARKER, OWNER_MARKER_TEXT, replaceTree } from './dist-folder';
 import { generatedDocs, writeGeneratedDocs, writeIfChanged } from './docs';
 import { assembleCluster, clusterFiles, FilePart, ObjectCounts, TeamFiles, TeamOutput } from './render';
 import { Spool } from './spool';
@@ -113,8 +113,10 @@ export async function synthesizeOnThreads(options: SynthOptions, { startThread, 
     const others = new RenderThreads(options.userSpaceDir, listed.teams, count - 1, startThread, () => spools[spools.push(Spool.create()) - 1]);
     try {
       const synth = prepare(options, listed, spools[0]);
-      const results = await others.render(synth.renderer, { setup: synth.setup, recorded: synth.teams.map((team) => synth.cache?.inputOf(team)) });
-      return finish(options, synth, results, count);
+      const rendering = others.render(synth.renderer, { setup: synth.setup, recorded: synth.teams.map((team) => synth.cache?.inputOf(team)) });
+      // While the others render (after a change to one team this thread renders none), it renders the platforms, which finish needs.
+      void synth.renderer.platforms;
+      return finish(options, synth, await rendering, count);
     } finally {
       others.stop();
     }
@@ -163,12 +165,12 @@ function listTeamsToRender(options: SynthOptions): ListedTeams {
 function prepare(options: SynthOptions, { problems, teams }: ListedTeams, spool: Spool): PreparedSynth {
   const hashes = new Map<string, string>();
   const onRead = options.cache ? (file: string, bytes: Buffer) => hashes.set(file, sha256(bytes)) : undefined;
-  const files = listTree(options.out);
+  const onDisk = new FilesOnDisk(options.out, listTree(options.out), onRead);
   const key = options.cache && cacheKey(options, options.cache.codeVersion);
-  const cached = !options.cache ? { doubt: 'not used' } : options.full ? { doubt: 'not read (--full)' } : readCache(options.cache.file, key!, files.length);
+  const cached = !options.cache ? { doubt: 'not used' } : options.full ? { doubt: 'not read (--full)' } : readCache(options.cache.file, key!, onDisk.size);
   // Only a cache that may serve needs the output read in full (its parts are taken from it); otherwise each file is read when compared.
   // Stryker disable next-line StringLiteral: reading the output in full up front writes the same; it only holds all of it in memory
-  const current = 'doubt' in cached ? new FilesOnDisk(options.out, files, onRead) : readTree(options.out, onRead);
+  const current = 'doubt' in cached ? onDisk : onDisk.readAll();
   const opened = 'doubt' in cached ? cached : checkCache(cached, current, hashes);
   const cache = 'reuse' in opened ? opened : undefined;
   // Objects are named only to tell what a change removes: nothing, from an empty output.

@@ -68,21 +68,16 @@ export function listTree(folder: string): string[] {
  * sees each file's bytes as read (the incremental cache hashes them).
  */
 export function readTree(folder: string, onRead?: (file: string, bytes: Buffer) => void): DistFiles {
-  return new Map(listTree(folder).map((file) => [file, readFile(folder, file, onRead)]));
-}
-
-function readFile(folder: string, file: string, onRead?: (file: string, bytes: Buffer) => void): string {
-  const bytes = fs.readFileSync(path.join(folder, file));
-  onRead?.(file, bytes);
-  return bytes.toString('utf8');
+  return new FilesOnDisk(folder, listTree(folder), onRead).readAll();
 }
 
 /**
  * The files under `folder` (listTree's), each one's text read when asked for and not kept: a
- * full render over a large output (146 MB at 10,000 teams) holds no copy of the old one. Synth
+ * full render over a large output (70 MB at 10,000 teams) holds no copy of the old one. Synth
  * asks for each file once (the comparison with the new output tells the writing what changed),
- * and every file must be asked for before the folder is replaced. `onRead` sees each file's
- * bytes as read.
+ * and every file must be asked for before the folder is replaced; or it reads them all at once
+ * (readAll), when the incremental cache takes parts from them. `onRead` sees each file's bytes
+ * as read.
  */
 export class FilesOnDisk implements OutputFiles {
   private readonly files: ReadonlySet<string>;
@@ -104,7 +99,18 @@ export class FilesOnDisk implements OutputFiles {
   }
 
   get(file: string): string | undefined {
-    return this.files.has(file) ? readFile(this.folder, file, this.onRead) : undefined;
+    return this.files.has(file) ? this.read(file) : undefined;
+  }
+
+  /** Every file with its text, read now and kept. */
+  readAll(): DistFiles {
+    return new Map([...this.files].map((file) => [file, this.read(file)]));
+  }
+
+  private read(file: string): string {
+    const bytes = fs.readFileSync(path.join(this.folder, file));
+    this.onRead?.(file, bytes);
+    return bytes.toString('utf8');
   }
 }
 
