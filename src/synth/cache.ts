@@ -162,28 +162,96 @@ export function describeFile(hash: string, parts: readonly FilePart[] = []): Cac
 /**
  * Writes the cache of a synth that wrote `written` (described by describeFile) for `teams`, under
  * a name no other process uses, then renamed: a reader sees the old cache or the whole new one.
+ * It is written as it is put together, a file and a team at a time: as one object and one
+ * string, the cache of 10,000 teams (13 MB) added 25 to 30 MiB to a synth's peak memory.
  */
-export function writeCache(file: string, key: string, written: ReadonlyMap<string, CachedFile>, teams: ReadonlyMap<string, ReusedTeam>): void {
-  const files = Object.fromEntries(written);
-  const kindSets: Record<string, string[]>[] = [];
-  const kindSetIndex = new Map<string, number>();
-  const cachedTeams: Record<string, CachedTeam> = {};
-  for (const [team, { record, outputs }] of teams) {
+export function writeCache(file: string, key: string, written: Iterable<readonly [string, CachedFile]>, teams: ReadonlyMap<string, ReusedTeam>): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  const out = new BatchedText(temporary);
+  try {
+    try {
+      out.add(`{"format":${FORMAT},"key":${JSON.stringify(key)},"files":{`);
+      out.addEntries(written);
+      out.add('},"teams":{');
+      const kindSets = new KindSets();
+      out.addEntries(cachedTeams(teams, kindSets));
+      out.add(`},"kindSets":${JSON.stringify(kindSets.list)}}`);
+    } finally {
+      out.close();
+    }
+  } catch (error) {
+    fs.rmSync(temporary);
+    throw error;
+  }
+  fs.renameSync(temporary, file);
+  forgetOldCaches(path.dirname(file));
+}
+
+function* cachedTeams(teams: ReadonlyMap<string, ReusedTeam>, kindSets: KindSets): Generator<readonly [string, CachedTeam]> {
+  for (const [team, { record, outputs }] of teams) yield [team, { ...record, kinds: kindSets.indexes(outputs) }];
+}
+
+/** The distinct kinds of the teams' documents per layer, each kept once (see CacheContent.kindSets). */
+class KindSets {
+  readonly list: Record<string, string[]>[] = [];
+  private readonly indexOf = new Map<string, number>();
+
+  /** Per cluster, the index in `list` of the kinds of a team's output there. */
+  indexes(outputs: ReadonlyMap<string, TeamOutput>): Record<string, number> {
     const kinds: Record<string, number> = {};
     for (const [cluster, output] of outputs) {
       const set = Object.fromEntries([...output.kinds].map(([layer, refs]) => [layer, refs.map((ref) => `${ref.apiVersion} ${ref.kind}`)]));
       const text = JSON.stringify(set);
-      if (!kindSetIndex.has(text)) kindSetIndex.set(text, kindSets.push(set) - 1);
-      kinds[cluster] = kindSetIndex.get(text)!;
+      if (!this.indexOf.has(text)) this.indexOf.set(text, this.list.push(set) - 1);
+      kinds[cluster] = this.indexOf.get(text)!;
     }
-    cachedTeams[team] = { ...record, kinds };
+    return kinds;
   }
-  const content: CacheContent = { format: FORMAT, key, files, teams: cachedTeams, kindSets };
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-  fs.writeFileSync(temporary, JSON.stringify(content));
-  fs.renameSync(temporary, file);
-  forgetOldCaches(path.dirname(file));
+}
+
+/** Characters of the cache put together before they are written. */
+export const CACHE_BATCH = 1 << 20;
+
+/** Text written to `file` in batches of CACHE_BATCH characters. */
+class BatchedText {
+  private readonly fd: number;
+  private pending: string[] = [];
+  private length = 0;
+
+  constructor(file: string) {
+    this.fd = fs.openSync(file, 'w');
+  }
+
+  add(text: string): void {
+    this.pending.push(text);
+    this.length += text.length;
+    // Stryker disable next-line EqualityOperator: a batch of exactly CACHE_BATCH characters written with the next one is as good
+    if (this.length >= CACHE_BATCH) this.flush();
+  }
+
+  /** `entries` as the members of a JSON object, separated by commas. */
+  addEntries(entries: Iterable<readonly [string, unknown]>): void {
+    let first = true;
+    for (const [name, value] of entries) {
+      this.add(`${first ? '' : ','}${JSON.stringify(name)}:${JSON.stringify(value)}`);
+      first = false;
+    }
+  }
+
+  close(): void {
+    try {
+      this.flush();
+    } finally {
+      fs.closeSync(this.fd);
+    }
+  }
+
+  private flush(): void {
+    fs.writeSync(this.fd, this.pending.join(''));
+    this.pending = [];
+    this.length = 0;
+  }
 }
 
 /** Caches kept, one per output folder, the most recently written: a cache forgotten costs one full render. */

@@ -1,5 +1,5 @@
 import { loadAll } from 'js-yaml';
-import { FileContent, OutputFiles, sameContent } from './dist-folder';
+import { FileContent, holds, OutputFiles } from './dist-folder';
 
 /** Flux leaves objects with this annotation set to `disabled` in the cluster when they leave Git. */
 const PRUNE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/prune';
@@ -56,8 +56,8 @@ export class DistComparison {
   /** One file of the new dist/, with its parts when it is made of documents; returns whether it is the same as before. */
   add(file: string, content: FileContent, parts: readonly Part[] = []): boolean {
     this.seen.add(file);
+    if (holds(this.before, file, content)) return true;
     const previous = this.before.get(file);
-    if (sameContent(previous, content)) return true;
     if (previous === undefined) this.added++;
     else this.changed++;
     const old = textsByOwner(this.beforeParts?.get(file));

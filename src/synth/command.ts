@@ -11,7 +11,7 @@ import { checkClaims } from '../user-space/claims';
 import { listTeams, loadTeam, repositoryPaths, teamNameProblem } from '../user-space/load';
 import { readTeamFolder } from '../user-space/team-folder';
 import { PLATFORM } from '../../config/platform';
-import { cacheFile, checkCache, describeFile, readCache, runningBundleVersion, sha256, writeCache, type ReusedTeam, type ValidCache } from './cache';
+import { cacheFile, checkCache, describeFile, readCache, runningBundleVersion, sha256, writeCache, type CachedFile, type ReusedTeam, type ValidCache } from './cache';
 import { DistChanges, DistComparison, DistObject } from './changes';
 import { codeOwners, CODEOWNERS_FILE } from './codeowners';
 import { checkReplaceable, FileContent, FilesOnDisk, listTree, OutputFiles, OWNER_MARKER, OWNER_MARKER_TEXT, replaceTree } from './dist-folder';
@@ -164,8 +164,7 @@ function listTeamsToRender(options: SynthOptions): ListedTeams {
 
 function prepare(options: SynthOptions, { problems, teams }: ListedTeams, spool: Spool): PreparedSynth {
   const hashes = new Map<string, string>();
-  const onRead = options.cache ? (file: string, bytes: Buffer) => hashes.set(file, sha256(bytes)) : undefined;
-  const onDisk = new FilesOnDisk(options.out, listTree(options.out), onRead);
+  const onDisk = new FilesOnDisk(options.out, listTree(options.out), options.cache && hashes);
   const key = options.cache && cacheKey(options, options.cache.codeVersion);
   const cached = !options.cache ? { doubt: 'not used' } : options.full ? { doubt: 'not read (--full)' } : readCache(options.cache.file, key!, onDisk.size);
   // Only a cache that may serve needs the output read in full (its parts are taken from it); otherwise each file is read when compared.
@@ -247,8 +246,11 @@ function finish(options: SynthOptions, synth: PreparedSynth, results: readonly T
     dist: 'dist',
   });
   const counts = new Map(platforms.map((platform, index) => [platform.cluster.name, clusters[index].counts]));
-  // An unchanged file's hash is the one it was read with.
-  if (options.cache) writeCache(options.cache.file, synth.key!, new Map([...partsOf].map(([file, parts]) => [file, describeFile(changed.get(file) ?? hashes.get(file)!, parts)])), records);
+  function* described(): Generator<readonly [string, CachedFile]> {
+    // An unchanged file's hash is the one it was read with.
+    for (const [file, parts] of partsOf) yield [file, describeFile(changed.get(file) ?? hashes.get(file)!, parts)];
+  }
+  if (options.cache) writeCache(options.cache.file, synth.key!, described(), records);
   if (options.codeOwnersFile) writeIfChanged(options.codeOwnersFile, owners);
   // Stryker disable next-line ConditionalExpression: the docs depend on the code alone, which no test changes: writing them again leaves the same bytes, and test/platform/dist.test.ts checks the committed ones are up to date
   if (options.writeDocs) writeGeneratedDocs(generatedDocs());

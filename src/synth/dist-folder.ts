@@ -1,4 +1,4 @@
-import { createHash } from 'crypto';
+import { createHash, hash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { UsageError } from '../cli/usage-error';
@@ -63,29 +63,30 @@ export function listTree(folder: string): string[] {
   return files.sort();
 }
 
-/**
- * Every file under `folder` (see listTree) with its text; empty if it doesn't exist. `onRead`
- * sees each file's bytes as read (the incremental cache hashes them).
- */
-export function readTree(folder: string, onRead?: (file: string, bytes: Buffer) => void): DistFiles {
-  return new FilesOnDisk(folder, listTree(folder), onRead).readAll();
+/** Every file under `folder` (see listTree) with its text; empty if it doesn't exist. */
+export function readTree(folder: string): DistFiles {
+  return new FilesOnDisk(folder, listTree(folder)).readAll();
 }
 
+/** Bytes of an old file read at a time when FilesOnDisk compares it with a new one. */
+const CHUNK = 1024 * 1024;
+
 /**
- * The files under `folder` (listTree's), each one's text read when asked for and not kept: a
- * full render over a large output (70 MB at 10,000 teams) holds no copy of the old one. Synth
- * asks for each file once (the comparison with the new output tells the writing what changed),
- * and every file must be asked for before the folder is replaced; or it reads them all at once
- * (readAll), when the incremental cache takes parts from them. `onRead` sees each file's bytes
- * as read.
+ * The files under `folder` (listTree's), each read when asked for and not kept: a full render
+ * over a large output (70 MB at 10,000 teams) holds no copy of the old one. Synth compares each
+ * file once (`holds`; the comparison's answer tells the writing what changed) and reads as text
+ * only those that changed or go, and every file must be compared or read before the folder is
+ * replaced; or it reads them all at once (readAll), when the incremental cache takes parts from
+ * them. `hashes`, when given, gets the SHA-256 of each file read in full.
  */
 export class FilesOnDisk implements OutputFiles {
   private readonly files: ReadonlySet<string>;
+  private chunk?: Buffer;
 
   constructor(
     private readonly folder: string,
     files: readonly string[],
-    private readonly onRead?: (file: string, bytes: Buffer) => void,
+    private readonly hashes?: Map<string, string>,
   ) {
     this.files = new Set(files);
   }
@@ -107,11 +108,53 @@ export class FilesOnDisk implements OutputFiles {
     return new Map([...this.files].map((file) => [file, this.read(file)]));
   }
 
+  /**
+   * Whether `file` holds exactly `content` (its UTF-8 bytes), compared a chunk at a time as it is
+   * read: the shared layer files are 20 MB at 10,000 teams, and a string read from one would wait
+   * in memory until the garbage collector frees it. Hashed when it is the same.
+   */
+  holds(file: string, content: FileContent): boolean {
+    if (!this.files.has(file)) return false;
+    const chunk = (this.chunk ??= Buffer.allocUnsafe(CHUNK));
+    const digest = this.hashes && createHash('sha256');
+    const fd = fs.openSync(path.join(this.folder, file), 'r');
+    try {
+      let filled = 0;
+      let used = 0;
+      const refill = () => {
+        filled = fs.readSync(fd, chunk, 0, CHUNK, null);
+        used = 0;
+        digest?.update(chunk.subarray(0, filled));
+        return filled > 0;
+      };
+      for (const piece of typeof content === 'string' ? [content] : content) {
+        const bytes = typeof piece === 'string' ? Buffer.from(piece) : piece.read();
+        for (let at = 0; at < bytes.length; ) {
+          if (used === filled && !refill()) return false;
+          const length = Math.min(filled - used, bytes.length - at);
+          if (chunk.compare(bytes, at, at + length, used, used + length) !== 0) return false;
+          used += length;
+          at += length;
+        }
+      }
+      if (used < filled || refill()) return false;
+      if (digest) this.hashes!.set(file, digest.digest('hex'));
+      return true;
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
   private read(file: string): string {
     const bytes = fs.readFileSync(path.join(this.folder, file));
-    this.onRead?.(file, bytes);
+    this.hashes?.set(file, hash('sha256', bytes));
     return bytes.toString('utf8');
   }
+}
+
+/** Whether `file` of `files` holds exactly `content`: FilesOnDisk compares it on the disk, other files as text. */
+export function holds(files: OutputFiles, file: string, content: FileContent): boolean {
+  return files instanceof FilesOnDisk ? files.holds(file, content) : sameContent(files.get(file), content);
 }
 
 /** UTF-8 bytes kept elsewhere (in synth's spool), read each time they are needed. */
@@ -129,7 +172,7 @@ export type FileContent = string | readonly (string | Bytes)[];
 const textOf = (piece: string | Bytes) => (typeof piece === 'string' ? piece : piece.read().toString('utf8'));
 
 /** Whether `content` is `text` (false for no text). */
-export function sameContent(text: string | undefined, content: FileContent): boolean {
+function sameContent(text: string | undefined, content: FileContent): boolean {
   if (text === undefined) return false;
   // Stryker disable next-line ConditionalExpression: a string is also a sequence of one-character pieces, which the loop compares to the same answer, only slower.
   if (typeof content === 'string') return text === content;
@@ -184,7 +227,7 @@ export function replaceTree(folder: string, files: Iterable<readonly [string, Fi
     const folders = new FolderMaker(staging);
     for (const [file, content, unchanged] of files) {
       kept.add(file);
-      if (exists && (unchanged ?? sameContent(current.get(file), content))) continue;
+      if (exists && (unchanged ?? holds(current, file, content))) continue;
       folders.ensureFor(file);
       changed.set(file, writeContent(path.join(staging, file), content));
     }

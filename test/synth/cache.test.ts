@@ -4,7 +4,7 @@ import { generateTeams } from '../../bench/generate-teams';
 import { formatProblem } from '../../src/user-space';
 import { synthesize, SynthOptions, SynthResult } from '../../src/synth/command';
 import { readTree } from '../../src/synth/dist-folder';
-import { cacheFile, checkCache, describeFile, readCache, sha256, ValidCache, writeCache } from '../../src/synth/cache';
+import { CACHE_BATCH, cacheFile, checkCache, describeFile, readCache, sha256, ValidCache, writeCache, type CachedFile } from '../../src/synth/cache';
 import type { OutputFiles } from '../../src/synth/dist-folder';
 import { tempDir } from '../helpers';
 
@@ -188,6 +188,50 @@ describe('a cache that cannot be trusted means a full render, and the output of 
     const full = synth(at, { full: true });
     expect(full.render).toEqual({ reused: 0, rendered: 4, threads: 1, doubt: 'not read (--full)' });
     expectFullRenderOutput(at, full);
+  });
+});
+
+describe('the cache file', () => {
+  it('is written a file and a team at a time, as JSON that reads back as what was written', () => {
+    const file = cacheFile(tempDir('synth-caches'), 'out');
+    // More than one batch of the writing (a million characters), and names that need escaping.
+    const written = new Map(Array.from({ length: 9000 }, (_, index) => [`dev/tenants/team-${index}/"quoted"\\.yaml`, describeFile(sha256(`${index}`))]));
+    const kinds = new Map([['tenants' as const, [{ apiVersion: 'kro.run/v1alpha1', kind: 'WebApplication' }]]]);
+    const team = (name: string) => ({ record: { input: name, problems: [], hosts: [], secrets: [] }, outputs: new Map([['dev', { team: name, parts: new Map(), kinds }]]) });
+    // The module itself: `fs` here is a namespace of its exports, which cannot be spied on.
+    const writes = jest.spyOn(require('fs') as typeof fs, 'writeSync');
+    try {
+      writeCache(file, 'key', written, new Map([['team-a', team('team-a')], ['team-b', team('team-b')]]));
+      // In batches: each but the last at least CACHE_BATCH characters, and no more than one entry over.
+      const sizes = writes.mock.calls.map(([, text]) => (text as string).length);
+      expect(sizes.length).toBeGreaterThan(1);
+      for (const size of sizes.slice(0, -1)) expect(size).toBeGreaterThanOrEqual(CACHE_BATCH);
+      for (const size of sizes) expect(size).toBeLessThan(CACHE_BATCH + 200);
+    } finally {
+      writes.mockRestore();
+    }
+    expect(fs.statSync(file).size).toBeGreaterThan(CACHE_BATCH);
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({
+      format: 1,
+      key: 'key',
+      files: Object.fromEntries(written),
+      teams: { 'team-a': { input: 'team-a', problems: [], hosts: [], secrets: [], kinds: { dev: 0 } }, 'team-b': { input: 'team-b', problems: [], hosts: [], secrets: [], kinds: { dev: 0 } } },
+      kindSets: [{ tenants: ['kro.run/v1alpha1 WebApplication'] }],
+    });
+  });
+
+  it('that fails while it is written leaves the cache as it was, and nothing beside it', () => {
+    const folder = tempDir('synth-caches');
+    const file = cacheFile(folder, 'out');
+    writeCache(file, 'key', new Map([['dev/a.yaml', describeFile(sha256('a'))]]), new Map());
+    const before = fs.readFileSync(file, 'utf8');
+    function* failing(): Generator<readonly [string, CachedFile]> {
+      for (let index = 0; index < 9000; index++) yield [`dev/${index}.yaml`, describeFile(sha256(`${index}`))];
+      throw new Error('no disk left');
+    }
+    expect(() => writeCache(file, 'key', failing(), new Map())).toThrow('no disk left');
+    expect(fs.readFileSync(file, 'utf8')).toBe(before);
+    expect(fs.readdirSync(folder)).toEqual([path.basename(file)]);
   });
 });
 

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { checkReplaceable, FilesOnDisk, listTree, readTree, replaceTree } from '../../src/synth/dist-folder';
@@ -59,19 +60,84 @@ describe('readTree', () => {
 });
 
 describe('FilesOnDisk', () => {
+  const sha256 = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
+
   it('names the files given, and reads each from the disk when asked for, as it is then', () => {
     const folder = path.join(tempDir('on-disk'), 'dist');
     write(folder, OLD);
-    const read: string[] = [];
-    const files = new FilesOnDisk(folder, listTree(folder), (file, bytes) => read.push(`${file} ${bytes.toString('utf8')}`));
+    const hashes = new Map<string, string>();
+    const files = new FilesOnDisk(folder, listTree(folder), hashes);
     expect(files.size).toBe(Object.keys(OLD).length);
     expect([...files.keys()]).toEqual(Object.keys(OLD).sort());
-    expect(read).toEqual([]);
+    expect(hashes).toEqual(new Map());
     fs.writeFileSync(path.join(folder, 'dev/a.yaml'), 'a: 2\n');
     expect(files.get('dev/a.yaml')).toBe('a: 2\n');
     expect(files.get('top.yaml')).toBe(OLD['top.yaml']);
-    expect(read).toEqual(['dev/a.yaml a: 2\n', `top.yaml ${OLD['top.yaml']}`]);
+    expect(hashes).toEqual(new Map([['dev/a.yaml', sha256('a: 2\n')], ['top.yaml', sha256(OLD['top.yaml'])]]));
     expect(files.get('dev/none.yaml')).toBeUndefined();
+  });
+
+  it('reads them all at once, each hashed', () => {
+    const folder = path.join(tempDir('on-disk'), 'dist');
+    write(folder, OLD);
+    const hashes = new Map<string, string>();
+    expect(Object.fromEntries(new FilesOnDisk(folder, listTree(folder), hashes).readAll())).toEqual(OLD);
+    expect(Object.fromEntries(hashes)).toEqual(Object.fromEntries(Object.entries(OLD).map(([file, text]) => [file, sha256(text)])));
+  });
+
+  describe('tells whether a file holds exactly the new content, compared on the disk a chunk at a time', () => {
+    // Over two chunks of the comparison, and not ASCII: compared as UTF-8 bytes.
+    const large = Array.from({ length: 40_000 }, (_, index) => `- name: team-${index} # ${'é'.repeat(index % 40)}\n`).join('');
+    const spooled = (text: string) => ({ read: () => Buffer.from(text) });
+    const pieces = [large.slice(0, 1000), spooled(large.slice(1000, 1_500_000)), large.slice(1_500_000)];
+    function onDisk(content: string | Buffer) {
+      const folder = path.join(tempDir('holds'), 'dist');
+      write(folder, { 'dev/large.yaml': '' });
+      fs.writeFileSync(path.join(folder, 'dev/large.yaml'), content);
+      const hashes = new Map<string, string>();
+      return { files: new FilesOnDisk(folder, listTree(folder), hashes), hashes };
+    }
+
+    it('the same text, as one string or in pieces: hashed on the way', () => {
+      const { files, hashes } = onDisk(large);
+      expect(Buffer.byteLength(large)).toBeGreaterThan(2 * 1024 * 1024);
+      expect(files.holds('dev/large.yaml', large)).toBe(true);
+      expect(hashes.get('dev/large.yaml')).toBe(sha256(large));
+      hashes.clear();
+      expect(files.holds('dev/large.yaml', pieces)).toBe(true);
+      expect(hashes.get('dev/large.yaml')).toBe(sha256(large));
+    });
+
+    it.each<[string, (text: string) => string | Buffer]>([
+      ['a byte changed in the first chunk', (text: string) => `${text.slice(0, 10)}X${text.slice(11)}`],
+      ['a byte changed in the last chunk', (text: string) => `${text.slice(0, -2)}X\n`],
+      ['a byte more at the end', (text: string) => `${text}#`],
+      ['a chunk more at the end', (text: string) => `${text}${text}`],
+      ['a byte less at the end', (text: string) => text.slice(0, -1)],
+      ['the first chunk only', (text: string) => Buffer.from(text).subarray(0, 1024 * 1024)],
+      ['nothing', () => ''],
+    ])('not when the file has %s: not hashed, and closed', (_, edit) => {
+      const { files, hashes } = onDisk(edit(large));
+      const openFiles = () => fs.readdirSync('/proc/self/fd').length;
+      const before = openFiles();
+      expect(files.holds('dev/large.yaml', pieces)).toBe(false);
+      expect(files.holds('dev/large.yaml', large)).toBe(false);
+      expect(hashes).toEqual(new Map());
+      expect(openFiles()).toBe(before);
+    });
+
+    it('an empty file holds empty content, and no file holds nothing', () => {
+      const { files } = onDisk('');
+      expect(files.holds('dev/large.yaml', [])).toBe(true);
+      expect(files.holds('dev/large.yaml', 'a')).toBe(false);
+      expect(files.holds('dev/none.yaml', '')).toBe(false);
+    });
+
+    it('without hashes to record, compares all the same', () => {
+      const folder = path.join(tempDir('holds'), 'dist');
+      write(folder, { 'dev/large.yaml': large });
+      expect(new FilesOnDisk(folder, listTree(folder)).holds('dev/large.yaml', pieces)).toBe(true);
+    });
   });
 });
 
