@@ -107,7 +107,7 @@ describe('the commands the bench times', () => {
   it("are the package.json scripts' command lines, Node's options included, without npm", () => {
     const synth = scriptCommand('synth', ['--out', 'x']);
     expect(synth.executable).toBe(process.execPath);
-    expect(synth.args).toEqual(['--max-semi-space-size=4', path.join(ROOT, 'bin', 'mini-atlas.js'), 'synth', '--out', 'x']);
+    expect(synth.args).toEqual(['--max-semi-space-size=4', '--heap-growing-percent=200', path.join(ROOT, 'bin', 'mini-atlas.js'), 'synth', '--out', 'x']);
     expect(scriptCommand('validate', []).args).toEqual([path.join(ROOT, 'bin', 'mini-atlas.js'), 'validate']);
     expect(() => scriptCommand('test', [])).toThrow('does not run node');
   });
