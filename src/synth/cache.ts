@@ -135,6 +135,12 @@ export function checkCache(content: CacheContent, current: OutputFiles, hashes: 
     }
   }
   if ([...byTeam.keys()].some((team) => !isRecord(content.teams[team]))) return { doubt: 'it does not describe every team in the output' };
+  // One map per set of kinds, shared by the teams that have it, as by the teams rendered (see appliedKinds).
+  const kindMaps = new Map<number, TeamOutput['kinds'] | undefined>();
+  const kindsAt = (index: number) => {
+    if (!kindMaps.has(index)) kindMaps.set(index, isKindSet(content.kindSets[index]) ? kindsOf(content.kindSets[index]) : undefined);
+    return kindMaps.get(index);
+  };
   return {
     parts,
     inputOf: (team) => (isTeamEntry(content.teams[team]) ? content.teams[team].input : undefined),
@@ -143,10 +149,10 @@ export function checkCache(content: CacheContent, current: OutputFiles, hashes: 
       if (!isTeamEntry(entry) || entry.input !== input) return undefined;
       const outputs = new Map<string, TeamOutput>();
       for (const [cluster, teamParts] of byTeam.get(team) ?? []) {
-        const kinds = content.kindSets[entry.kinds[cluster]];
+        const kinds = kindsAt(entry.kinds[cluster]);
         // Each part is what the team's input rendered to, not merely where the cache says it is.
         if (!kinds || [...teamParts.values()].some((part) => sha256(part.text) !== part.hash)) return undefined;
-        outputs.set(cluster, { team, parts: teamParts, kinds: kindsOf(kinds) });
+        outputs.set(cluster, { team, parts: teamParts, kinds });
       }
       const { input: recorded, problems, owners, hosts, secrets } = entry;
       return { record: { input: recorded, problems, owners, hosts, secrets }, outputs };
@@ -287,6 +293,11 @@ function isTeamEntry(value: unknown): value is CachedTeam {
     entry.secrets.every((secret) => Array.isArray(secret) && typeof secret[0] === 'string' && strings(secret[1])) &&
     isRecord(entry.kinds)
   );
+}
+
+/** The shape of a set of kinds per layer: `apiVersion kind` strings. */
+function isKindSet(value: unknown): value is Readonly<Record<string, readonly string[]>> {
+  return isRecord(value) && Object.values(value).every((refs) => Array.isArray(refs) && refs.every((ref) => typeof ref === 'string' && ref.includes(' ')));
 }
 
 /** The shape of a cache file, checked before it is trusted with anything. */

@@ -188,9 +188,11 @@ export function assembleCluster(platform: PlatformRender, teams: readonly TeamOu
 /** The kinds each of the `layers` applies: its own objects', then the teams' documents', each once, in the order first seen. */
 export function appliedKinds(layers: readonly (readonly [LayerName, LayerChart])[], teams: readonly TeamOutput[]): Partial<Record<LayerName, KindRef[]>> {
   const kinds: Partial<Record<LayerName, KindRef[]>> = {};
+  // Teams with the same kinds share one map (TeamRenderer's, the cache's): each map is looked at once, which changes no order.
+  const sets = new Set(teams.map((team) => team.kinds));
   for (const [name, chart] of layers) {
     const seen = new Map(chart.appliedKinds().map((kind) => [`${kind.apiVersion} ${kind.kind}`, kind]));
-    for (const team of teams) for (const kind of team.kinds.get(name) ?? []) seen.set(`${kind.apiVersion} ${kind.kind}`, kind);
+    for (const set of sets) for (const kind of set.get(name) ?? []) seen.set(`${kind.apiVersion} ${kind.kind}`, kind);
     kinds[name] = [...seen.values()];
   }
   return kinds;

@@ -129,6 +129,15 @@ describe('appliedKinds', () => {
     const teams = [team('team-a', [kind('WebApplication'), kind('Workspace')]), team('team-b', [kind('Topic'), kind('WebApplication'), kind('Infrastructure')])];
     expect(appliedKinds([['tenants', chart]], teams)).toEqual({ tenants: ['Workspace', 'WebApplication', 'Topic', 'Infrastructure'].map(kind) });
   });
+
+  it('is the same when teams share one map of kinds, as teams with the same kinds do', () => {
+    const kind = (name: string): KindRef => ({ apiVersion: 'kro.run/v1alpha1', kind: name });
+    const chart = { appliedKinds: () => [] } as unknown as LayerChart;
+    const shared = new Map<LayerName, KindRef[]>([['tenants', [kind('Topic'), kind('Workspace')]]]);
+    const other = new Map<LayerName, KindRef[]>([['tenants', [kind('Workspace'), kind('WebApplication')]]]);
+    const teams = [shared, other, shared].map((kinds, index) => ({ team: `team-${index}`, parts: new Map(), kinds }));
+    expect(appliedKinds([['tenants', chart]], teams)).toEqual({ tenants: ['Topic', 'Workspace', 'WebApplication'].map(kind) });
+  });
 });
 
 describe('healthCheckOf: the kinds that have a health check of their own', () => {

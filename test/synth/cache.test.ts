@@ -353,6 +353,29 @@ describe("a team's entry in the cache", () => {
     expect([teams['team-a'].kinds, teams['team-b'].kinds]).toEqual([{ dev: 0 }, { dev: 0 }]);
   });
 
+  it('gives teams with the same kinds one map of them, as rendered teams have', () => {
+    const file = cacheFile(tempDir('synth-caches'), 'out');
+    const names = ['team-a', 'team-b'].map((team) => `dev/tenants/${team}/instances.yaml`);
+    const teamOutput = (team: string, name: string) => ({ record: { ...record, input: team }, outputs: new Map([['dev', { team, parts: new Map([[name, { ...part, team }]]), kinds }]]) });
+    writeCache(file, 'key', new Map(names.map((name, index) => [name, describeFile(sha256(text), [{ ...part, team: ['team-a', 'team-b'][index], hash: sha256(text) }])])), new Map([['team-a', teamOutput('team-a', names[0])], ['team-b', teamOutput('team-b', names[1])]]));
+    const current = new Map(names.map((name) => [name, text]));
+    const cache = readAndCheckCache(file, 'key', current, new Map(names.map((name) => [name, sha256(text)]))) as ValidCache;
+    const kindsOf = (team: string) => cache.reuse(team, team)?.outputs.get('dev')?.kinds;
+    expect(kindsOf('team-a')).toEqual(kinds);
+    expect(kindsOf('team-a')).toBe(kindsOf('team-b'));
+  });
+
+  it.each([
+    ['not a map', 'tenants'],
+    ['kinds that are not a list', { tenants: 'kro.run/v1alpha1 WebApplication' }],
+    ['a kind that is not text', { tenants: [1] }],
+    ['a kind without its apiVersion', { tenants: ['WebApplication'] }],
+  ])('a set of kinds that is %s: the team is rendered', (_, set) => {
+    const cache = opened((__, content) => (content.kindSets[0] = set)) as ValidCache;
+    expect(cache.inputOf('team-a')).toBe('hash of team-a');
+    expect(cache.reuse('team-a', 'hash of team-a')).toBeUndefined();
+  });
+
   it("keeps whether a team's part is its own, or the platform's made for it", () => {
     const cache = opened((_, content) => (content.files[name].parts[0][3] = 0)) as ValidCache;
     expect(cache.reuse('team-a', 'hash of team-a')?.outputs.get('dev')?.parts.get(name)?.owned).toBe(false);
