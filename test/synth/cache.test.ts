@@ -200,6 +200,8 @@ describe('the cache file', () => {
     const team = (name: string) => ({ record: { input: name, problems: [], hosts: [], secrets: [] }, outputs: new Map([['dev', { team: name, parts: new Map(), kinds }]]) });
     // The module itself: `fs` here is a namespace of its exports, which cannot be spied on.
     const writes = jest.spyOn(require('fs') as typeof fs, 'writeSync');
+    const openFiles = () => fs.readdirSync('/proc/self/fd').length;
+    const open = openFiles();
     try {
       writeCache(file, 'key', written, new Map([['team-a', team('team-a')], ['team-b', team('team-b')]]));
       // In batches: each but the last at least CACHE_BATCH characters, and no more than one entry over.
@@ -207,6 +209,7 @@ describe('the cache file', () => {
       expect(sizes.length).toBeGreaterThan(1);
       for (const size of sizes.slice(0, -1)) expect(size).toBeGreaterThanOrEqual(CACHE_BATCH);
       for (const size of sizes) expect(size).toBeLessThan(CACHE_BATCH + 200);
+      expect(openFiles()).toBe(open);
     } finally {
       writes.mockRestore();
     }
@@ -229,9 +232,12 @@ describe('the cache file', () => {
       for (let index = 0; index < 9000; index++) yield [`dev/${index}.yaml`, describeFile(sha256(`${index}`))];
       throw new Error('no disk left');
     }
+    const openFiles = () => fs.readdirSync('/proc/self/fd').length;
+    const open = openFiles();
     expect(() => writeCache(file, 'key', failing(), new Map())).toThrow('no disk left');
     expect(fs.readFileSync(file, 'utf8')).toBe(before);
     expect(fs.readdirSync(folder)).toEqual([path.basename(file)]);
+    expect(openFiles()).toBe(open);
   });
 });
 
