@@ -373,9 +373,9 @@ describe("a team's entry in the cache", () => {
 
   it.each([
     ['not a map', 'tenants'],
-    ['kinds that are not a list', { tenants: 'kro.run/v1alpha1 WebApplication' }],
-    ['a kind that is not text', { tenants: [1] }],
-    ['a kind without its apiVersion', { tenants: ['WebApplication'] }],
+    ['kinds that are not a list', { tenants: ['kro.run/v1alpha1 WebApplication'], workspaces: 'kro.run/v1alpha1 Workspace' }],
+    ['a kind that is not text', { tenants: ['kro.run/v1alpha1 WebApplication', 1] }],
+    ['a kind without its apiVersion', { tenants: ['kro.run/v1alpha1 WebApplication', 'WebApplication'] }],
   ])('a set of kinds that is %s: the team is rendered', (_, set) => {
     const cache = opened((__, content) => (content.kindSets[0] = set)) as ValidCache;
     expect(cache.inputOf('team-a')).toBe('hash of team-a');
