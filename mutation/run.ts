@@ -1,5 +1,6 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { CommandSpec, parseArgs } from '../src/cli/args';
 import { ROOT } from '../src/paths';
@@ -25,7 +26,15 @@ export const MUTATE_COMMAND: CommandSpec = {
 export async function runMutate(args: string[], stryker = path.join(ROOT, 'node_modules', '.bin', 'stryker')): Promise<number> {
   const { values, switches } = parseArgs(args, MUTATE_COMMAND);
   const options = [...[...values].flat(), ...switches];
-  const status = await runStopping(stryker, ['run', ...options]);
+  // A mutant that breaks a clean-up, or a test runner Stryker stops, leaves its temporary folders
+  // behind (hundreds in a run): they go with the run's own temporary directory.
+  const temporary = fs.mkdtempSync(path.join(os.tmpdir(), 'mini-atlas-mutate-'));
+  let status: number | null;
+  try {
+    status = await runStopping(stryker, ['run', ...options], { ...process.env, TMPDIR: temporary });
+  } finally {
+    fs.rmSync(temporary, { recursive: true, force: true });
+  }
   // After a failed or stopped run the report on disk is an older run's: better none than a wrong one.
   if (status !== 0) return status ?? 1;
   const report = JSON.parse(fs.readFileSync(jsonReportFile(), 'utf8')) as MutationReport;
@@ -39,9 +48,9 @@ export async function runMutate(args: string[], stryker = path.join(ROOT, 'node_
  * runners testing mutants, and a run left going writes its reports over the next run's.
  * Resolves with the exit code, null when it was stopped by a signal.
  */
-function runStopping(executable: string, args: readonly string[]): Promise<number | null> {
+function runStopping(executable: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<number | null> {
   return new Promise((resolve, reject) => {
-    const child = spawn(executable, args, { cwd: ROOT, stdio: 'inherit', detached: true });
+    const child = spawn(executable, args, { cwd: ROOT, env, stdio: 'inherit', detached: true });
     const stop = (signal: NodeJS.Signals) => {
       try {
         process.kill(-(child.pid as number), signal);

@@ -1,5 +1,6 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { folderScores, MutantStatus, renderScores } from '../mutation/report';
 import { jsonReportFile, runMutate } from '../mutation/run';
@@ -92,6 +93,19 @@ setTimeout(() => {}, 60000);
     expect(alive(stryker)).toBe(false);
     // Its listeners go with it: a later signal is this process's own again.
     expect(process.listenerCount(signal)).toBe(listeners);
+  });
+
+  it('gives Stryker a temporary directory of its own, and removes it with what was left in it', async () => {
+    const dir = tempDir('mutate-tmp');
+    const fake = path.join(dir, 'stryker');
+    const seen = path.join(dir, 'tmpdir');
+    // Stands in for Stryker: leaves a folder in its temporary directory, as a stopped test runner does, and fails.
+    fs.writeFileSync(fake, `#!/bin/sh\necho "$TMPDIR" > ${seen}\nmkdir "$TMPDIR/mini-atlas-spool-left"\nexit 3\n`, { mode: 0o755 });
+    await expect(runMutate([], fake)).resolves.toBe(3);
+    const temporary = fs.readFileSync(seen, 'utf8').trim();
+    expect(path.dirname(temporary)).toBe(os.tmpdir());
+    expect(path.basename(temporary)).toMatch(/^mini-atlas-mutate-/);
+    expect(fs.existsSync(temporary)).toBe(false);
   });
 
   it('passes on how Stryker ended, and says why it could not start', async () => {
