@@ -80,8 +80,7 @@ export interface ImportOptions {
 export async function runImport(args: string[]): Promise<number> {
   const { values } = parseArgs(args, IMPORT_COMMAND);
   const crds = values.get('--from');
-  const siblingCharts = crds === undefined ? undefined : path.join(path.resolve(crds), '..', 'charts');
-  const charts = values.get('--charts-from') ?? (siblingCharts && fs.existsSync(siblingCharts) ? siblingCharts : undefined);
+  const charts = chartsFolder(crds, values.get('--charts-from'));
   for (const [flag, folder] of [['--from', crds], ['--charts-from', charts]] as const) {
     if (folder === undefined || fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) continue;
     throw new UsageError(`${flag} ${folder} ${fs.existsSync(folder) ? 'is a file' : 'does not exist'}: give the folder that holds the pinned ${flag === '--from' ? 'CRD files, named like the last segment of their URLs in cdk8s.yaml' : 'charts, each unpacked as <chart>-<version>/'}`);
@@ -99,6 +98,17 @@ export async function runImport(args: string[]): Promise<number> {
   for (const line of report.lines) process.stdout.write(`import: ${line}\n`);
   for (const line of report.moved) process.stderr.write(`import: ${line}\n`);
   return report.moved.length ? 1 : 0;
+}
+
+/**
+ * Where the values schemas are read from: `--charts-from`, else the folder `charts` beside the
+ * `--from` folder when there is one (`../shared` holds `crds/` and `charts/` side by side), else
+ * their URLs (undefined).
+ */
+export function chartsFolder(crdsFrom: string | undefined, chartsFrom: string | undefined): string | undefined {
+  if (chartsFrom !== undefined || crdsFrom === undefined) return chartsFrom;
+  const sibling = path.join(path.resolve(crdsFrom), '..', 'charts');
+  return fs.existsSync(sibling) ? sibling : undefined;
 }
 
 /** The OCI charts of `charts`, by their key in CHARTS. */
@@ -207,7 +217,7 @@ export async function importSources(options: ImportOptions): Promise<ImportLock>
     return lock;
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
-    fs.rmSync(downloads, { recursive: true, force: true });
+    fs.rmSync(downloads, { recursive: true });
   }
 }
 
@@ -224,8 +234,9 @@ async function download(source: ImportSource, folder: string): Promise<string> {
 function cdk8sImport(root: string, spec: string, out: string): void {
   const before = fs.readdirSync(out).length;
   const cdk8s = path.join(root, 'node_modules', '.bin', 'cdk8s');
+  // Stryker disable next-line ArrayDeclaration: stdout is not kept (cdk8s prints its progress there); kept, no test could tell
   const result = spawnSync(cdk8s, ['import', '--no-save', '--no-check-upgrade', '--output', out, spec], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-  if (result.status !== 0 || fs.readdirSync(out).length === before) throw new UsageError(`cdk8s import ${spec} failed: ${lastLine(result.stderr)}`);
+  if (result.status !== 0 || fs.readdirSync(out).length === before) throw new UsageError(`cdk8s import ${spec} failed: ${result.error?.message ?? lastLine(result.stderr)}`);
 }
 
 function parseJson(bytes: Buffer, what: string): unknown {
@@ -236,7 +247,7 @@ function parseJson(bytes: Buffer, what: string): unknown {
   }
 }
 
-function lastLine(text: string | null): string {
-  const lines = (text ?? '').trim().split('\n');
+function lastLine(text: string): string {
+  const lines = text.trim().split('\n');
   return lines[lines.length - 1] || 'no output';
 }

@@ -29,6 +29,19 @@ describe('npm run import: what bootstrap applies', () => {
     expect(fs.readFileSync(path.join(target, CHECKSUMS_FILE), 'utf8')).toBe(sums);
   });
 
+  it('replaces an earlier copy whole, and clears what an interrupted import left in its staging folder', async () => {
+    const root = tempDir('vendor-root');
+    const target = path.join(root, 'cluster', folder);
+    fs.mkdirSync(target, { recursive: true });
+    fs.writeFileSync(path.join(target, 'dropped-upstream.yaml'), 'kind: CustomResourceDefinition\n');
+    const staging = `${target}.tmp-${process.pid}`;
+    fs.mkdirSync(staging);
+    fs.writeFileSync(path.join(staging, 'half-written.yaml'), 'kind: Custom');
+    await vendorBootstrapManifests(root, localCopies());
+    expect(fs.readdirSync(target).sort()).toEqual([...names, CHECKSUMS_FILE].sort());
+    expect(fs.readdirSync(path.join(root, 'cluster'))).toEqual([folder]);
+  });
+
   it('keeps the old copy when a file is missing, and says which', async () => {
     const root = tempDir('vendor-root');
     const from = localCopies();

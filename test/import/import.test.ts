@@ -5,7 +5,7 @@ import * as os from 'os';
 import type { AddressInfo } from 'net';
 import * as path from 'path';
 import { CHARTS, isOciChart, type ChartVersion } from '../../config/versions';
-import { changedUnderSameUrl, digestReport, importSources, keptOciCharts, resolveOciCharts, type ImportLock, type ImportOptions, type OciChartLock } from '../../src/import/command';
+import { changedUnderSameUrl, chartsFolder, digestReport, importSources, keptOciCharts, resolveOciCharts, type ImportLock, type ImportOptions, type OciChartLock } from '../../src/import/command';
 import { HELM_CONFIG_MEDIA_TYPE, MANIFEST_MEDIA_TYPES, ociReference, registryBaseUrl, resolveDigest } from '../../src/import/oci-digest';
 import { UsageError } from '../../src/cli/usage-error';
 import { type CompactCrd } from '../../src/import/crd-schema';
@@ -59,6 +59,9 @@ describe('npm run import', () => {
       { type: 'crd', module: 'gadget', url: 'https://example.com/config/crds/example.com_gadgets.yaml' },
       { type: 'values-schema', chart: 'gadget', version: '1.2.3', url: 'https://example.com/gadget/v1.2.3/values.schema.json' },
     ]);
+    const noImports = tempDir('import-no-crds');
+    fs.writeFileSync(path.join(noImports, 'cdk8s.yaml'), 'language: typescript\napp: npx ts-node main.ts\n');
+    expect(pinnedSources(noImports, [GADGET_CHART]).map((source) => source.type)).toEqual(['values-schema']);
   });
 
   it('imports from local copies: typed classes, a compact schema per CRD, values schemas as they are, and a lock of SHA-256s', async () => {
@@ -76,8 +79,11 @@ describe('npm run import', () => {
       ['/crds/example.com_gadgets.yaml', GADGET_CRD],
       ['/gadget/values.schema.json', GADGET_VALUES],
     ]);
+    /** What the temporary directory held at each request. */
+    let tmpdirAtRequests: string[][] = [];
     beforeAll(async () => {
       server = http.createServer((request, response) => {
+        tmpdirAtRequests.push(fs.readdirSync(os.tmpdir()));
         const file = served.get(request.url ?? '');
         response.writeHead(file ? 200 : 404).end(file ? fs.readFileSync(file) : 'not found');
       });
@@ -95,6 +101,21 @@ describe('npm run import', () => {
       const out = path.join(tempDir('import-online'), 'imports');
       await importSources({ root: ROOT, sources: sources('/crds/example.com_gadgets.yaml'), out });
       expectGadgetImport(out, { crd: `${base}/crds/example.com_gadgets.yaml`, values: `${base}/gadget/values.schema.json` });
+    });
+
+    it('downloads into a folder of its own in the temporary directory, removed afterwards', async () => {
+      const tmpdir = tempDir('import-tmpdir');
+      const out = path.join(tempDir('import-online'), 'imports');
+      // Jest's process.env is a copy that Node's os.tmpdir() does not read.
+      const spy = jest.spyOn(require('os') as typeof os, 'tmpdir').mockReturnValue(tmpdir);
+      tmpdirAtRequests = [];
+      try {
+        await importSources({ root: ROOT, sources: sources('/crds/example.com_gadgets.yaml'), out });
+      } finally {
+        spy.mockRestore();
+      }
+      expect(tmpdirAtRequests).toEqual([[expect.stringMatching(/^mini-atlas-import-\w{6}$/)], [expect.stringMatching(/^mini-atlas-import-\w{6}$/)]]);
+      expect(fs.readdirSync(tmpdir)).toEqual([]);
     });
 
     it('keeps the previous imports when a source fails, and names it', async () => {
@@ -153,6 +174,9 @@ describe('npm run import', () => {
       expect(fs.readFileSync(failing.calls, 'utf8').trim().split('\n')).toEqual(['import', '--no-save', '--no-check-upgrade', '--output', expect.stringContaining(`${path.sep}.imports-`), spec]);
       const silent = fakeCdk8s(0, '', 0);
       expect(await failedImport({ root: silent.root, sources: [crdSource], folders })).toEqual(new UsageError(`cdk8s import ${spec} failed: no output`));
+      const noCdk8s = tempDir('import-no-cdk8s');
+      const cdk8s = path.join(noCdk8s, 'node_modules', '.bin', 'cdk8s');
+      expect(await failedImport({ root: noCdk8s, sources: [crdSource], folders })).toEqual(new UsageError(`cdk8s import ${spec} failed: spawnSync ${cdk8s} ENOENT`));
     });
 
     it('refuses a CRD file that is not a CRD, and a values schema that is not JSON, naming the source', async () => {
@@ -204,6 +228,8 @@ describe('npm run import', () => {
     expect({ status: missing.status, stderr: missing.stderr }).toEqual({ status: 2, stderr: `mini-atlas: --from ${path.join(FIXTURES, 'nowhere')} does not exist: give the folder that holds the pinned CRD files, named like the last segment of their URLs in cdk8s.yaml\n` });
     const file = await run('--from', path.join(FIXTURES, 'crds', fs.readdirSync(path.join(FIXTURES, 'crds'))[0]));
     expect({ status: file.status, stderr: file.stderr }).toEqual({ status: 2, stderr: expect.stringMatching(/^mini-atlas: --from .* is a file: give the folder that holds the pinned CRD files/) });
+    const noCharts = await run('--from', path.join(FIXTURES, 'crds'), '--charts-from', path.join(FIXTURES, 'nowhere'));
+    expect({ status: noCharts.status, stderr: noCharts.stderr }).toEqual({ status: 2, stderr: `mini-atlas: --charts-from ${path.join(FIXTURES, 'nowhere')} does not exist: give the folder that holds the pinned charts, each unpacked as <chart>-<version>/\n` });
     const incomplete = await run('--from', path.join(FIXTURES, 'crds'), '--charts-from', path.join(FIXTURES, 'crds'));
     expect(incomplete.status).toBe(2);
     expect(incomplete.stderr).toMatch(/^mini-atlas: \S+ must hold exactly one file named like source\.toolkit\.fluxcd\.io_gitrepositories\.yaml, found none\n$/);
@@ -218,6 +244,20 @@ describe('npm run import', () => {
       `moved: https://x/v1/a.yaml changed although its URL did not (SHA-256 ${'a'.repeat(12)}… is now ${'d'.repeat(12)}…); review the diff of imports/ before committing it`,
     ]);
     expect(changedUnderSameUrl(undefined, after)).toEqual([]);
+    // A lock written before values schemas were imported has no `charts`.
+    expect(changedUnderSameUrl({ crds: before.crds } as ImportLock, { ...after, charts: { gadget: entry('https://x/v1/values.json', 'a'.repeat(64)) } })).toHaveLength(1);
+  });
+
+  it('reads the values schemas from --charts-from, else from the folder `charts` beside --from if there is one, else from their URLs', () => {
+    const shared = tempDir('import-shared');
+    fs.mkdirSync(path.join(shared, 'crds'));
+    expect(chartsFolder(path.join(shared, 'crds'), undefined)).toBeUndefined();
+    fs.mkdirSync(path.join(shared, 'charts'));
+    expect(chartsFolder(path.join(shared, 'crds'), undefined)).toBe(path.join(shared, 'charts'));
+    expect(chartsFolder(path.relative(process.cwd(), path.join(shared, 'crds')), undefined)).toBe(path.join(shared, 'charts'));
+    expect(chartsFolder(path.join(shared, 'crds'), 'elsewhere')).toBe('elsewhere');
+    expect(chartsFolder(undefined, 'elsewhere')).toBe('elsewhere');
+    expect(chartsFolder(undefined, undefined)).toBeUndefined();
   });
 
   describe("an OCI chart's digest, from its registry", () => {
@@ -231,7 +271,8 @@ describe('npm run import', () => {
           layers: [{ mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip', digest: `sha256:${'2'.repeat(64)}`, size: 3658 }],
         }),
       );
-    const chart = manifest(HELM_CONFIG_MEDIA_TYPE);
+    // Spelled out as Helm's registry docs give it, not taken from the code under test.
+    const chart = manifest('application/vnd.cncf.helm.config.v1+json');
     const chartDigest = `sha256:${createHash('sha256').update(chart).digest('hex')}`;
     let server: http.Server;
     let mirror: http.Server;
@@ -400,6 +441,7 @@ describe('npm run import', () => {
 
     it('says a pinned digest matches, gives an unpinned one to paste, and names a moved tag apart', () => {
       expect(digestReport({ gadget: oci('1.2.3', a) }, recorded(a), false)).toEqual({ lines: [`gadget 1.2.3: ${a} matches config/versions.ts`], moved: [] });
+      expect(digestReport({ gadget: oci('1.2.3', a) }, recorded(a), true).lines).toEqual([`gadget 1.2.3: ${a} matches config/versions.ts (recorded before; offline, not resolved again)`]);
       expect(digestReport({ gadget: oci('1.2.3') }, recorded(a), false)).toEqual({
         lines: [`gadget 1.2.3: oci://registry.example/charts/gadget:1.2.3 is ${a}; to pin it, paste digest: '${a}' into CHARTS.gadget in config/versions.ts and drop its exceptions.digest`],
         moved: [],
