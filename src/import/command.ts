@@ -102,8 +102,8 @@ export async function runImport(args: string[]): Promise<number> {
 
 /**
  * Where the values schemas are read from: `--charts-from`, else the folder `charts` beside the
- * `--from` folder when there is one (`../shared` holds `crds/` and `charts/` side by side), else
- * their URLs (undefined).
+ * `--from` folder when there is one (a copy of the pinned sources keeps `crds/` and `charts/`
+ * side by side), else their URLs (undefined).
  */
 export function chartsFolder(crdsFrom: string | undefined, chartsFrom: string | undefined): string | undefined {
   if (chartsFrom !== undefined || crdsFrom === undefined) return chartsFrom;
