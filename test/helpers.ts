@@ -9,12 +9,12 @@ import { ROOT } from '../src/paths';
 
 /**
  * Why the repository is not the top of a git checkout, or undefined when it is: tests that read
- * its history (`preview --diff`, the files Git would commit) need one. Stryker's sandbox, a copy
- * of the repository inside the ignored .stryker-tmp/, has none of its own.
+ * its history (`preview --diff`, the files Git would commit) need one. A clone and Stryker's
+ * sandbox (given a copy of .git by stryker.config.json) are; an unpacked archive is not.
  */
 export const NOT_A_CHECKOUT: string | undefined = (() => {
   const top = spawnSync('git', ['-C', ROOT, 'rev-parse', '--show-toplevel'], { encoding: 'utf8' });
-  return top.status === 0 && path.resolve(top.stdout.trim()) === ROOT ? undefined : `${ROOT} is not the top of a git checkout (as in Stryker's sandbox)`;
+  return top.status === 0 && path.resolve(top.stdout.trim()) === ROOT ? undefined : `${ROOT} is not the top of a git checkout`;
 })();
 
 /** A Kubernetes object as read from YAML. */

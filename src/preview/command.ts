@@ -144,12 +144,12 @@ function secretDocuments(team: TeamInstances, selected: Selection): string[] {
 function diffAgainstCommitted(committed: CommittedTree, cluster: string, teams: readonly TeamInstances[], selected: Selection, current: readonly ExpandedResource[], context: PreviewContext): string {
   // The committed instances as the committed RGDs expand them: a change to the platform's
   // abstractions shows in the diff too. (Problems of the base side are not this change's.)
-  const files = committed.list(distFile(cluster, 'abstractions')).filter((file) => /\.ya?ml$/.test(file));
-  const rgds = rgdSet(ROOT, files.map((file) => ({ file: `${file} at ${committed.ref}`, text: committed.read(file) ?? '' })));
+  // Synth writes nothing but RGDs there; their problems, were there any, are not shown.
+  const rgds = rgdSet(ROOT, committed.list(distFile(cluster, 'abstractions')).map((file) => ({ file, text: committed.read(file) ?? '' })));
   const base: PreviewContext = { rgds, checker: context.checker, sourceOf: () => undefined };
   const workspaces = readInstances(committed.read(distFile(cluster, 'workspaces', PLATFORM.dist.workspacesFile)));
   const before = teams.flatMap((team) => {
-    const workspace = workspaces.find((instance) => instance.kind === team.workspace.kind && instance.metadata.name === team.workspace.metadata.name);
+    const workspace = workspaces.find((instance) => instance.metadata.name === team.workspace.metadata.name);
     if (!workspace) return [];
     const instances = readInstances(committed.read(distFile(cluster, 'tenants', team.team, PLATFORM.dist.instancesFile)));
     return previewTeam({ team: team.team, workspace, instances, secrets: [] }, base, (instance) => selected(team.team, instance)).resources;
@@ -164,14 +164,12 @@ function distFile(cluster: string, ...segments: string[]): string {
 
 function readInstances(text: string | undefined): Instance[] {
   if (text === undefined) return [];
-  // dist/ is synth's own output, so the fast parser serves (no positions needed), even for the
-  // one file holding every team's Workspace.
-  return loadAll(text)
-    .filter((object): object is Record<string, unknown> => isRecord(object) && typeof object.apiVersion === 'string' && object.apiVersion.startsWith('kro.run/'))
-    .map((object) => ({
-      apiVersion: String(object.apiVersion),
-      kind: String(object.kind),
-      metadata: { ...(object.metadata as Instance['metadata']) },
-      spec: isRecord(object.spec) ? object.spec : {},
-    }));
+  // dist/ is synth's own output, every document of these files an instance, so the fast parser
+  // serves (no positions needed), even for the one file holding every team's Workspace.
+  return (loadAll(text) as Record<string, unknown>[]).map((object) => ({
+    apiVersion: String(object.apiVersion),
+    kind: String(object.kind),
+    metadata: { ...(object.metadata as Instance['metadata']) },
+    spec: isRecord(object.spec) ? object.spec : {},
+  }));
 }

@@ -80,6 +80,8 @@ describe('npm run preview -- user-space/team-a', () => {
 
   ifAvailable(it, NOT_A_CHECKOUT)('diffs against the committed dist/ instances, which match the team files', () => {
     expect(preview(teamA, '--diff')).toEqual({ code: 0, stdout: 'No changes to the created resources.\n', stderr: expect.not.stringContaining(': error: ') });
+    // Not the first Workspace of the committed workspaces file: each team's own is compared.
+    expect(preview(path.join(ROOT, 'user-space', 'team-b'), '--diff')).toEqual({ code: 0, stdout: 'No changes to the created resources.\n', stderr: expect.not.stringContaining(': error: ') });
   });
 
   it('uses the cluster given with --cluster', () => {
