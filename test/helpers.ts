@@ -6,6 +6,8 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { ROOT } from '../src/paths';
+import { FilesOnDisk, listTree } from '../src/synth/dist-folder';
+import type { DistFiles } from '../src/synth/render';
 
 /**
  * Why the repository is not the top of a git checkout, or undefined when it is: tests that read
@@ -96,4 +98,9 @@ export async function refusingAddress(): Promise<string> {
   const { port } = server.address() as net.AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return `127.0.0.1:${port}`;
+}
+
+/** Every file under `folder` with its text, as synth reads an output; empty if it doesn't exist. */
+export function readTree(folder: string): DistFiles {
+  return new FilesOnDisk(folder, listTree(folder)).readAll();
 }

@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ROOT } from '../src/paths';
-import { readTree } from '../src/synth/dist-folder';
+import { readTree } from './helpers';
 import { loadUserSpace } from '../src/user-space';
 import { makeTempDir, removeFixtures, runInProcess, workspace, writeTeams } from './user-space/helpers';
 

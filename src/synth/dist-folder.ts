@@ -63,11 +63,6 @@ export function listTree(folder: string): string[] {
   return files.sort();
 }
 
-/** Every file under `folder` (see listTree) with its text; empty if it doesn't exist. */
-export function readTree(folder: string): DistFiles {
-  return new FilesOnDisk(folder, listTree(folder)).readAll();
-}
-
 /** Bytes of an old file read at a time when FilesOnDisk compares it with a new one. */
 const CHUNK = 1024 * 1024;
 
@@ -203,12 +198,12 @@ function writeContent(file: string, content: FileContent): string {
 }
 
 /**
- * Makes `folder` hold exactly `files`, given what it holds now (`current`: readTree's or FilesOnDisk), and
- * returns the SHA-256 of each file it wrote (those that changed). A file may come with whether it
- * is unchanged, when the caller compared it already (a comparison reads the old file and the new
- * one's pieces in full). `files` is read once, one file
- * at a time: synth hands each file over as it puts it together, so that the largest (the layer
- * files all teams share) are never all in memory at once.
+ * Makes `folder` hold exactly `files`, given what it holds now (`current`: FilesOnDisk, or what
+ * its readAll read), and returns the SHA-256 of each file it wrote (those that changed). A file
+ * may come with whether it is unchanged, when the caller compared it already (a comparison reads
+ * the old file and the new one's pieces). `files` is read once, one file at a time: synth hands
+ * each file over as it puts it together, so that the largest (the layer files all teams share)
+ * are never all in memory at once.
  *
  * Everything that changes is first written into a temporary sibling folder; only when all of it
  * is written does anything in `folder` change, so a failure leaves `folder` exactly as it was.

@@ -10,9 +10,8 @@ import { ROOT } from '../../src/paths';
 import { SchemaChecker } from '../../src/preview/check';
 import { CODEOWNERS_FILE } from '../../src/synth/codeowners';
 import { generatedDocs } from '../../src/synth/docs';
-import { readTree } from '../../src/synth/dist-folder';
 import { synthesize } from '../../src/synth/command';
-import { COMMITTED_DIST, objectsOf, some, tempDir } from '../helpers';
+import { COMMITTED_DIST, objectsOf, readTree, some, tempDir } from '../helpers';
 import { crdSchemaDir } from '../../src/import/layout';
 
 const USER_SPACE = path.join(ROOT, 'user-space');

@@ -1,9 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ROOT } from '../../src/paths';
-import { readTree } from '../../src/synth/dist-folder';
 import { synthesize } from '../../src/synth/command';
-import { tempDir } from '../helpers';
+import { readTree, tempDir } from '../helpers';
 
 // A chart that throws for the second cluster, after the first has rendered: nothing may reach the disk.
 jest.mock('../../charts/shared-resources', () => {

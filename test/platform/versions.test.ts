@@ -1,8 +1,7 @@
 import * as path from 'path';
 import { CHARTS, gatewayApiConflict, imageTag, VERSIONS, versionConflicts, type ChartVersion } from '../../config/versions';
 import { ROOT } from '../../src/paths';
-import { readTree } from '../../src/synth/dist-folder';
-import { tempDir } from '../helpers';
+import { readTree, tempDir } from '../helpers';
 
 describe('Cilium and Gateway API versions', () => {
   it('accepts the pinned pair', () => {

@@ -5,8 +5,7 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { BOOTSTRAP_MANIFESTS, CHARTS, ChartVersion, isOciChart, supplyChainExceptions, TOOLS, versionConflicts, VERSIONS } from '../../config/versions';
 import { ROOT } from '../../src/paths';
-import { readTree } from '../../src/synth/dist-folder';
-import { tempDir } from '../helpers';
+import { readTree, tempDir } from '../helpers';
 import { checkDownloads, checkWorkflow } from './checks';
 
 const SKIPPED = new Set(['.git', 'node_modules', 'dist', 'imports', 'schemas']);

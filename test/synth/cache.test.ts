@@ -3,10 +3,9 @@ import * as path from 'path';
 import { generateTeams } from '../../bench/generate-teams';
 import { formatProblem } from '../../src/user-space';
 import { synthesize, SynthOptions, SynthResult } from '../../src/synth/command';
-import { readTree } from '../../src/synth/dist-folder';
 import { CACHE_BATCH, cacheFile, checkCache, describeFile, readCache, sha256, ValidCache, writeCache, type CachedFile } from '../../src/synth/cache';
 import type { OutputFiles } from '../../src/synth/dist-folder';
-import { tempDir } from '../helpers';
+import { readTree, tempDir } from '../helpers';
 
 /**
  * The incremental cache may make synth faster, never different: every test ends with the output

@@ -1,9 +1,9 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkReplaceable, FilesOnDisk, listTree, readTree, replaceTree } from '../../src/synth/dist-folder';
+import { checkReplaceable, FilesOnDisk, listTree, replaceTree } from '../../src/synth/dist-folder';
 import { UsageError } from '../../src/cli/usage-error';
-import { tempDir } from '../helpers';
+import { readTree, tempDir } from '../helpers';
 
 /** Writes `files` (relative path to content) under `folder`. */
 function write(folder: string, files: Record<string, string>): void {

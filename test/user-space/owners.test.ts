@@ -5,9 +5,8 @@ import { PATTERNS } from '../../abstractions/fields';
 import { PLATFORM } from '../../config/platform';
 import { codeOwners, teamPaths } from '../../src/synth/codeowners';
 import { parse } from 'yaml';
-import { readTree } from '../../src/synth/dist-folder';
 import { synthesize } from '../../src/synth/command';
-import { tempDir } from '../helpers';
+import { readTree, tempDir } from '../helpers';
 import { makeTempDir, removeFixtures, ROOT, runInProcess, webApplication, workspace, writeTeams } from './helpers';
 
 afterAll(removeFixtures);
